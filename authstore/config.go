@@ -1,0 +1,248 @@
+package authstore
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/titanous/json5"
+)
+
+// Config is the part of the gateway's config (JSON5) that matters here.
+type Config struct {
+	// Profiles is auth.profiles: id → provider and mode.
+	Profiles   map[string]ConfigProfile
+	ProfileIDs []string // auth.profiles ids, sorted
+	// Order is auth.order: provider (as written) → profile ids.
+	Order map[string][]string
+	// Models are the model refs the agents use by default ("provider/model"):
+	// agents.defaults.model (primary and fallbacks) and imageModel. Empty
+	// when the config names none.
+	Models []string
+}
+
+// ConfigProfile is one auth.profiles entry.
+type ConfigProfile struct {
+	Provider string `json:"provider"`
+	Mode     string `json:"mode"`
+}
+
+// ConfigError says the config could not be read. Reading commands carry on
+// without it; writing commands never rewrite such a file.
+type ConfigError struct {
+	Path string
+	Err  error
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("config %s cannot be read: %v", e.Path, e.Err)
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// LoadConfig reads the config at path. A missing file is an empty config.
+func LoadConfig(path string) (Config, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Config{}, nil
+	}
+	if err != nil {
+		return Config{}, &ConfigError{path, err}
+	}
+	return ParseConfig(path, data)
+}
+
+// ParseConfig reads JSON5 config text.
+func ParseConfig(path string, data []byte) (Config, error) {
+	var raw struct {
+		Auth struct {
+			Profiles map[string]ConfigProfile `json:"profiles"`
+			Order    map[string][]string      `json:"order"`
+		} `json:"auth"`
+		Agents struct {
+			Defaults struct {
+				Model      any `json:"model"`
+				ImageModel any `json:"imageModel"`
+			} `json:"defaults"`
+		} `json:"agents"`
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return Config{}, nil
+	}
+	if err := json5.Unmarshal(data, &raw); err != nil {
+		return Config{}, &ConfigError{path, err}
+	}
+	c := Config{Profiles: raw.Auth.Profiles, Order: raw.Auth.Order}
+	for id := range c.Profiles {
+		c.ProfileIDs = append(c.ProfileIDs, id)
+	}
+	sort.Strings(c.ProfileIDs)
+	c.Models = append(modelRefs(raw.Agents.Defaults.Model), modelRefs(raw.Agents.Defaults.ImageModel)...)
+	return c, nil
+}
+
+// modelRefs reads a model setting: a string, or {primary, fallbacks}.
+func modelRefs(v any) []string {
+	var out []string
+	add := func(x any) {
+		if s, ok := x.(string); ok && strings.TrimSpace(s) != "" {
+			out = append(out, strings.TrimSpace(s))
+		}
+	}
+	switch m := v.(type) {
+	case string:
+		add(m)
+	case map[string]any:
+		add(m["primary"])
+		if fb, ok := m["fallbacks"].([]any); ok {
+			for _, x := range fb {
+				add(x)
+			}
+		}
+	}
+	return out
+}
+
+// ProvidersInUse are the providers of the configured models (the gateway's
+// default model when none is configured), normalised and de-duplicated.
+func (c Config) ProvidersInUse() []string {
+	refs := c.Models
+	if len(refs) == 0 {
+		refs = []string{DefaultModel}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range refs {
+		p, _, ok := strings.Cut(r, "/")
+		if !ok {
+			continue
+		}
+		if p = NormalizeProvider(p); p != "" && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (c Config) orderFor(provider string) ([]string, bool) {
+	keys := make([]string, 0, len(c.Order))
+	for k := range c.Order {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if NormalizeProvider(k) == provider {
+			return c.Order[k], true
+		}
+	}
+	return nil, false
+}
+
+func (c Config) profilesFor(provider string) []string {
+	var ids []string
+	for _, id := range c.ProfileIDs {
+		if NormalizeProvider(c.Profiles[id].Provider) == provider {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// ConfigNotWritableError says the config exists but is not plain JSON that
+// we can edit without losing anything (JSON5 comments, say). Line is the
+// entry the user should add by hand.
+type ConfigNotWritableError struct {
+	Path string
+	Line string
+	Err  error
+}
+
+func (e *ConfigNotWritableError) Error() string {
+	return fmt.Sprintf("config %s was left unchanged (%v); add this under auth.profiles yourself: %s", e.Path, e.Err, e.Line)
+}
+
+func (e *ConfigNotWritableError) Unwrap() error { return e.Err }
+
+// SetConfigProfile records auth.profiles[id] = {provider, mode} in the config,
+// creating the config when there is none. Every other key, and the order of
+// keys, is kept. A config that is not plain JSON (comments, JSON5 syntax, or
+// unparseable) is never rewritten: a *ConfigNotWritableError carries the
+// line to add by hand.
+func SetConfigProfile(paths Paths, id, provider, mode string) error {
+	entry := ConfigProfile{Provider: provider, Mode: mode}
+	return editConfig(paths, func(profiles *object) bool {
+		if raw, ok := profiles.get(id); ok {
+			var cur ConfigProfile
+			if json.Unmarshal(raw, &cur) == nil && cur == entry {
+				return false
+			}
+			// Keep any other fields the entry has; update the two we own.
+			if o, err := parseObject(raw); err == nil {
+				o.setValue("provider", provider)
+				o.setValue("mode", mode)
+				profiles.setChild(id, o)
+				return true
+			}
+		}
+		o := newObject()
+		o.setValue("provider", provider)
+		o.setValue("mode", mode)
+		profiles.setChild(id, o)
+		return true
+	}, fmt.Sprintf(`%q: { "provider": %q, "mode": %q }`, id, provider, mode))
+}
+
+// RemoveConfigProfile deletes auth.profiles[id] from the config if present.
+func RemoveConfigProfile(paths Paths, id string) error {
+	if !paths.ConfigExists {
+		return nil
+	}
+	return editConfig(paths, func(profiles *object) bool {
+		return profiles.delete(id)
+	}, fmt.Sprintf("remove %q from auth.profiles", id))
+}
+
+func editConfig(paths Paths, edit func(profiles *object) bool, manual string) error {
+	path := paths.Config
+	if real, err := resolveReal(path); err == nil {
+		path = real
+	}
+	data, err := os.ReadFile(path)
+	var doc *object
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		doc = newObject()
+	case err != nil:
+		return fmt.Errorf("read config %s: %w", path, err)
+	default:
+		doc, err = parseObject(data)
+		if err != nil {
+			return &ConfigNotWritableError{Path: path, Line: manual, Err: errors.New("it is not plain JSON")}
+		}
+	}
+	auth, _ := doc.child("auth")
+	profiles, _ := auth.child("profiles")
+	if !edit(profiles) {
+		return nil
+	}
+	auth.setChild("profiles", profiles)
+	doc.setChild("auth", auth)
+	if err := os.MkdirAll(paths.StateDir, 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", paths.StateDir, err)
+	}
+	return writeAtomic(path, doc.marshalFile(), keepMode(path, 0o600))
+}
+
+// keepMode is the mode of the existing file, or def for a new one.
+func keepMode(path string, def fs.FileMode) fs.FileMode {
+	if fi, err := os.Stat(path); err == nil {
+		return fi.Mode().Perm()
+	}
+	return def
+}

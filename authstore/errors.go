@@ -1,0 +1,95 @@
+package authstore
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// CorruptError says that a store cannot be read. No command overwrites such
+// a file; `moltbot doctor --fix` moves it aside.
+type CorruptError struct {
+	Path   string
+	Line   int // 1-based; 0 when unknown
+	Column int // 1-based; 0 when unknown
+	Reason string
+}
+
+func (e *CorruptError) Error() string {
+	where := e.Path
+	if e.Line > 0 {
+		where = fmt.Sprintf("%s:%d:%d", e.Path, e.Line, e.Column)
+	}
+	return fmt.Sprintf("%s is corrupt: %s (fix the file by hand, or run `moltbot doctor --fix` to move it aside and restore the backup)", where, e.Reason)
+}
+
+// corruptFromJSON turns a decoding error into a CorruptError with the line and
+// column of the offending byte.
+func corruptFromJSON(data []byte, err error) *CorruptError {
+	ce := &CorruptError{Reason: err.Error()}
+	var off int64 = -1
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+		ce.Reason = se.Error()
+	case errors.As(err, &te):
+		off = te.Offset
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		off = int64(len(data))
+		ce.Reason = "unexpected end of file"
+		if len(data) == 0 {
+			ce.Reason = "the file is empty"
+		}
+	case errors.Is(err, errNotObject):
+		off = 0
+		ce.Reason = "the top level is not a JSON object"
+	}
+	if off >= 0 {
+		ce.Line, ce.Column = lineCol(data, off)
+	}
+	return ce
+}
+
+// lineCol converts a byte offset to a 1-based line and column. json's offsets
+// point just past the offending byte.
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	if off > 0 {
+		off--
+	}
+	line, col := 1, 1
+	for _, b := range data[:off] {
+		if b == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// LockedError says that another process held the store's lock for longer
+// than we were willing to wait.
+type LockedError struct {
+	Path   string    // the lock path
+	Holder string    // "pid 1234 (alive)", "another process", …
+	Since  time.Time // when the lock was taken (its mtime or createdAt)
+}
+
+// ErrLocked matches any *LockedError with errors.Is.
+var ErrLocked = errors.New("auth store is locked")
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("auth store is locked by %s since %s (%s); is the gateway writing? try again, or remove the lock if no process holds it",
+		e.Holder, e.Since.Local().Format("15:04:05"), e.Path)
+}
+
+// Is lets errors.Is(err, ErrLocked) match.
+func (e *LockedError) Is(target error) bool { return target == ErrLocked }

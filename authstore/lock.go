@@ -1,0 +1,165 @@
+package authstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// The gateway locks its store with proper-lockfile: mkdir "<realpath>.lock",
+// refresh the directory's mtime while held, and treat an entry older than the
+// stale limit as abandoned. Newer gateways may leave a file holding
+// {"pid":…,"createdAt":…} at the same path instead. We speak both.
+var (
+	lockStale   = 30 * time.Second // an untouched lock older than this is abandoned
+	lockRefresh = 10 * time.Second // how often a held lock's mtime is touched
+	lockWait    = 10 * time.Second // how long to wait for a busy lock
+)
+
+// lockHandle is a held lock; release it exactly once.
+type lockHandle struct {
+	path string
+	stop chan struct{}
+	done chan struct{}
+	once sync.Once
+	err  error
+}
+
+// acquireLock takes the lock at path, waiting with backoff up to lockWait.
+func acquireLock(ctx context.Context, path string) (*lockHandle, error) {
+	deadline := time.Now().Add(lockWait)
+	delay := 5 * time.Millisecond
+	for {
+		err := os.Mkdir(path, 0o700)
+		if err == nil {
+			h := &lockHandle{path: path, stop: make(chan struct{}), done: make(chan struct{})}
+			go h.keepFresh()
+			return h, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("take lock %s: %w", path, err)
+		}
+		info, ok := inspectLock(path, time.Now())
+		if ok && info.stale {
+			removeStaleLock(path, info)
+			continue
+		}
+		if !ok { // vanished between mkdir and stat: try again at once
+			continue
+		}
+		if time.Now().After(deadline) {
+			return nil, &LockedError{Path: path, Holder: info.holder, Since: info.since}
+		}
+		// Jitter keeps several waiting processes from retrying in lockstep.
+		sleep := delay + time.Duration(rand.Int64N(int64(delay)))
+		if remaining := time.Until(deadline); sleep > remaining {
+			sleep = remaining + time.Millisecond
+		}
+		t := time.NewTimer(sleep)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		if delay < 200*time.Millisecond {
+			delay *= 2
+		}
+	}
+}
+
+// keepFresh touches the lock so that nobody mistakes it for abandoned while
+// a slow write is still under way.
+func (h *lockHandle) keepFresh() {
+	defer close(h.done)
+	t := time.NewTicker(lockRefresh)
+	defer t.Stop()
+	for {
+		select {
+		case <-h.stop:
+			return
+		case now := <-t.C:
+			_ = os.Chtimes(h.path, now, now)
+		}
+	}
+}
+
+// release removes the lock. Calling it again returns the first result, so a
+// deferred release after an explicit one is harmless.
+func (h *lockHandle) release() error {
+	h.once.Do(func() {
+		close(h.stop)
+		<-h.done
+		if err := os.Remove(h.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			h.err = fmt.Errorf("release lock %s: %w", h.path, err)
+		}
+	})
+	return h.err
+}
+
+type lockInfo struct {
+	fi     fs.FileInfo
+	holder string
+	since  time.Time
+	stale  bool
+}
+
+// inspectLock describes whoever holds the lock at path. ok is false when the
+// lock disappeared meanwhile.
+func inspectLock(path string, now time.Time) (lockInfo, bool) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return lockInfo{}, false
+	}
+	info := lockInfo{fi: fi, holder: "another process", since: fi.ModTime()}
+	if fi.IsDir() {
+		info.holder = "another process (lock directory, as the gateway makes)"
+		info.stale = now.Sub(fi.ModTime()) > lockStale
+		return info, true
+	}
+	// A file lock: {"pid":…,"createdAt":…}. Unreadable content falls back to
+	// the mtime rule.
+	var meta struct {
+		PID       int   `json:"pid"`
+		CreatedAt int64 `json:"createdAt"`
+	}
+	info.stale = now.Sub(fi.ModTime()) > lockStale
+	if data, err := os.ReadFile(path); err == nil && json.Unmarshal(data, &meta) == nil {
+		if meta.CreatedAt > 0 {
+			info.since = time.UnixMilli(meta.CreatedAt)
+			info.stale = now.Sub(info.since) > lockStale
+		}
+		if meta.PID > 0 {
+			alive := pidAlive(meta.PID)
+			state := "alive"
+			if !alive {
+				state = "no longer running"
+				info.stale = true
+			}
+			info.holder = fmt.Sprintf("process %d (%s)", meta.PID, state)
+		}
+	}
+	return info, true
+}
+
+// removeStaleLock removes an abandoned lock, but only if it is still the same
+// entry we judged stale: a lock someone took meanwhile is left alone.
+func removeStaleLock(path string, seen lockInfo) {
+	fi, err := os.Lstat(path)
+	if err != nil || !os.SameFile(fi, seen.fi) || !fi.ModTime().Equal(seen.fi.ModTime()) {
+		return
+	}
+	_ = os.Remove(path) // a directory lock is empty; a file lock is a file
+}
+
+func pidAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

@@ -1,0 +1,163 @@
+package authstore
+
+import (
+	"sort"
+	"time"
+)
+
+// ProfileReport is one profile as `models status` and the dashboard show it.
+type ProfileReport struct {
+	Profile  Profile
+	Health   Health
+	Rank     int    // 1-based place in the effective order; 0 when left out
+	Excluded string // why the effective order leaves it out
+	LastUsed time.Time
+}
+
+// ProviderReport is one provider: its health, effective order and profiles.
+type ProviderReport struct {
+	Provider string
+	Status   Status // the worst of its profiles (static for keys only)
+	Order    EffectiveOrder
+	// Profiles are in effective order, then the ones it leaves out (in file
+	// order), so a list shows what the gateway will try first.
+	Profiles []ProfileReport
+	Env      []EnvCredential
+	InUse    bool // a configured model uses this provider
+	Missing  bool // in use, with nothing to authenticate with
+}
+
+// Report is the whole picture at one moment.
+type Report struct {
+	Now          time.Time
+	Warn         time.Duration
+	Providers    []ProviderReport // sorted by provider id
+	MissingInUse []string
+}
+
+// BuildReport evaluates snap at now: every provider that has a profile, a
+// key in the environment, an order, or is in use by a configured model.
+func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
+	if warn <= 0 {
+		warn = DefaultWarn
+	}
+	r := Report{Now: now, Warn: warn}
+	set := map[string]bool{}
+	for _, p := range snap.Store.Profiles {
+		if np := NormalizeProvider(p.Provider); np != "" {
+			set[np] = true
+		} else if np := ProviderOfID(p.ID); np != "" {
+			set[np] = true
+		}
+	}
+	for k := range snap.Store.Order {
+		set[NormalizeProvider(k)] = true
+	}
+	for _, e := range snap.Env {
+		set[e.Provider] = true
+	}
+	inUse := map[string]bool{}
+	for _, p := range snap.Config.ProvidersInUse() {
+		inUse[p] = true
+		set[p] = true
+	}
+	names := make([]string, 0, len(set))
+	for k := range set {
+		if k != "" {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+
+	for _, name := range names {
+		pr := ProviderReport{Provider: name, Status: StatusStatic, InUse: inUse[name]}
+		pr.Order = snap.EffectiveOrder(name, now)
+		rank := map[string]int{}
+		for i, id := range pr.Order.IDs {
+			rank[id] = i + 1
+		}
+		excluded := map[string]string{}
+		for _, ex := range pr.Order.Excluded {
+			excluded[ex.ID] = ex.Reason
+		}
+		byID := map[string]ProfileReport{}
+		var rest []ProfileReport
+		for _, p := range snap.Store.Profiles {
+			prov := NormalizeProvider(p.Provider)
+			if prov == "" {
+				prov = ProviderOfID(p.ID)
+			}
+			if prov != name {
+				continue
+			}
+			rep := ProfileReport{Profile: p, Health: snap.Store.Health(p, now, warn), Rank: rank[p.ID], Excluded: excluded[p.ID]}
+			if u := snap.Store.Usage[p.ID]; u.LastUsed > 0 {
+				rep.LastUsed = msTime(u.LastUsed)
+			}
+			if rep.Rank == 0 && rep.Excluded == "" {
+				rep.Excluded = "not usable"
+			}
+			if p.Type == TypeToken || p.Type == TypeOAuth || rep.Health.Status == StatusMissing {
+				if rep.Health.Status.Worse(pr.Status) {
+					pr.Status = rep.Health.Status
+				}
+			}
+			if rep.Rank > 0 {
+				byID[p.ID] = rep
+			} else {
+				rest = append(rest, rep)
+			}
+		}
+		for _, id := range pr.Order.IDs {
+			pr.Profiles = append(pr.Profiles, byID[id])
+		}
+		pr.Profiles = append(pr.Profiles, rest...)
+		for _, e := range snap.Env {
+			if e.Provider == name {
+				pr.Env = append(pr.Env, e)
+			}
+		}
+		if pr.InUse && len(pr.Order.IDs) == 0 && len(pr.Env) == 0 {
+			pr.Missing = true
+			pr.Status = StatusMissing
+			r.MissingInUse = append(r.MissingInUse, name)
+		}
+		r.Providers = append(r.Providers, pr)
+	}
+	return r
+}
+
+// Provider returns the report for provider (normalised), if any.
+func (r Report) Provider(provider string) (ProviderReport, bool) {
+	provider = NormalizeProvider(provider)
+	for _, p := range r.Providers {
+		if p.Provider == provider {
+			return p, true
+		}
+	}
+	return ProviderReport{}, false
+}
+
+// Check is `--check`'s exit code: 1 when a credential is expired or missing
+// (including a provider in use with no credential), 2 when one is expiring,
+// else 0. Cooldowns do not count.
+func (r Report) Check() int {
+	code := 0
+	if len(r.MissingInUse) > 0 {
+		return 1
+	}
+	for _, p := range r.Providers {
+		for _, pr := range p.Profiles {
+			if t := pr.Profile.Type; t != TypeToken && t != TypeOAuth {
+				continue // keys do not expire; broken entries are doctor's business
+			}
+			switch pr.Health.Status {
+			case StatusExpired, StatusMissing:
+				return 1
+			case StatusExpiring:
+				code = 2
+			}
+		}
+	}
+	return code
+}

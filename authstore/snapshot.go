@@ -1,0 +1,262 @@
+package authstore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/google/renameio/v2"
+)
+
+// Snapshot is everything one agent's credentials look like at a moment: the
+// store, the config's auth settings and the keys in the environment.
+// Snapshots are values; a Store inside one is never changed after Load.
+type Snapshot struct {
+	Paths Paths
+	Store *Store
+	// Exists reports whether auth-profiles.json exists. When it does not,
+	// Store holds what the first write would import from legacy files.
+	Exists         bool
+	LegacyImported []string // profile ids that came from legacy files
+	ModTime        time.Time
+	Size           int64
+
+	Config    Config
+	ConfigErr error // a config that cannot be read; the rest still works
+	Env       []EnvCredential
+	EnvErr    error
+}
+
+// Load reads the store, the config and the environment for paths. A corrupt
+// store is a *CorruptError; the config and .env are best effort (their
+// errors are in ConfigErr and EnvErr).
+func Load(paths Paths) (Snapshot, error) {
+	return load(paths, os.Getenv)
+}
+
+func load(paths Paths, getenv Getenv) (Snapshot, error) {
+	snap := Snapshot{Paths: paths}
+	store, fi, legacy, err := readStore(paths, paths.Store)
+	if err != nil {
+		return snap, err
+	}
+	snap.Store, snap.LegacyImported = store, legacy
+	if fi != nil {
+		snap.Exists, snap.ModTime, snap.Size = true, fi.ModTime(), fi.Size()
+	}
+	snap.Config, snap.ConfigErr = LoadConfig(paths.Config)
+	lines, err := LoadEnvFile(paths.Env)
+	if err != nil {
+		snap.EnvErr = fmt.Errorf("read %s: %w", paths.Env, err)
+	}
+	snap.Env = FindEnvCredentials(getenv, lines)
+	return snap, nil
+}
+
+// readStore reads the store at path (already symlink-resolved or not). A
+// missing store yields an empty one with the legacy files imported.
+func readStore(paths Paths, path string) (*Store, fs.FileInfo, []string, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		s, ids, err := importLegacy(paths)
+		return s, nil, ids, err
+	}
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("read auth store: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("read auth store: %w", err)
+	}
+	if fi.IsDir() {
+		return nil, nil, nil, &CorruptError{Path: path, Reason: "it is a directory, not a file"}
+	}
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(f); err != nil {
+		return nil, nil, nil, fmt.Errorf("read auth store %s: %w", path, err)
+	}
+	s, err := ParseStore(buf.Bytes())
+	if err != nil {
+		var ce *CorruptError
+		if errors.As(err, &ce) {
+			ce.Path = path
+		}
+		return nil, nil, nil, err
+	}
+	return s, fi, nil, nil
+}
+
+// Update runs one transaction (SPEC §3): take the lock, read the store fresh
+// from disk, let fn change it, write it atomically (keeping the previous
+// file as .bak), release the lock. fn sees the store as it is on disk now,
+// never a copy from an earlier read. When fn returns an error or changes
+// nothing, nothing is written.
+func Update(ctx context.Context, paths Paths, fn func(*Store) error) (Snapshot, error) {
+	if err := os.MkdirAll(paths.AgentDir, 0o700); err != nil {
+		return Snapshot{}, fmt.Errorf("create agent dir: %w", err)
+	}
+	real, err := resolveReal(paths.Store)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	lock, err := acquireLock(ctx, real+".lock")
+	if err != nil {
+		return Snapshot{}, err
+	}
+	defer lock.release() //nolint:errcheck // a failed rmdir leaves a lock that goes stale
+
+	store, fi, _, err := readStore(paths, real)
+	if err != nil {
+		return Snapshot{}, err
+	}
+	before := store.Marshal()
+	if err := fn(store); err != nil {
+		return Snapshot{}, err
+	}
+	after := store.Marshal()
+	if !bytes.Equal(before, after) {
+		if fi != nil {
+			if err := backup(real, real+".bak"); err != nil {
+				return Snapshot{}, err
+			}
+		}
+		if err := writeAtomic(real, after, 0o600); err != nil {
+			return Snapshot{}, fmt.Errorf("write auth store: %w", err)
+		}
+	}
+	if err := lock.release(); err != nil {
+		return Snapshot{}, err
+	}
+	return Load(paths)
+}
+
+// resolveReal follows symlinks to the file that is really written; a path
+// that does not exist yet (or a dangling link's target) is returned as is.
+func resolveReal(path string) (string, error) {
+	real, err := filepath.EvalSymlinks(path)
+	if err == nil {
+		return real, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("resolve %s: %w", path, err)
+	}
+	if target, lerr := os.Readlink(path); lerr == nil { // dangling symlink
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		return target, nil
+	}
+	return path, nil
+}
+
+// backup makes bak a copy of the current file (a hard link when the file
+// system allows it: no data is copied and the old inode stays intact when
+// the new file is renamed over the store), replaced atomically.
+func backup(path, bak string) error {
+	tmp := fmt.Sprintf("%s.tmp-%d", bak, os.Getpid())
+	_ = os.Remove(tmp)
+	if err := os.Link(path, tmp); err == nil {
+		if err := os.Rename(tmp, bak); err != nil {
+			_ = os.Remove(tmp)
+			return fmt.Errorf("keep backup %s: %w", bak, err)
+		}
+		return syncDir(filepath.Dir(bak))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("keep backup %s: %w", bak, err)
+	}
+	return writeAtomic(bak, data, 0o600)
+}
+
+// writeAtomic replaces path with data: a temp file in the same directory,
+// created with perm (never wider at any moment), fsynced, renamed over path,
+// then the directory fsynced. A crash leaves the old or the new file.
+func writeAtomic(path string, data []byte, perm fs.FileMode) error {
+	dir := filepath.Dir(path)
+	pf, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), renameio.WithStaticPermissions(perm))
+	if err != nil {
+		return err
+	}
+	defer pf.Cleanup() //nolint:errcheck // no-op after a successful replace
+	if _, err := pf.Write(data); err != nil {
+		return err
+	}
+	if err := pf.CloseAtomicallyReplace(); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// importLegacy builds a store from the legacy files (SPEC §1): the agent's
+// auth.json (provider → credential) and the state's credentials/oauth.json
+// (provider → OAuth credential), each as "<provider>:default".
+func importLegacy(paths Paths) (*Store, []string, error) {
+	s := NewStore()
+	var ids []string
+	profiles, _ := s.doc.child("profiles")
+	for _, src := range []struct {
+		path, defType string
+	}{{paths.LegacyAuth, ""}, {paths.LegacyOAuth, TypeOAuth}} {
+		data, err := os.ReadFile(src.path)
+		if err != nil {
+			continue // absent or unreadable legacy files are simply not imported
+		}
+		doc, err := parseObject(data)
+		if err != nil {
+			continue
+		}
+		providers := append([]string(nil), doc.keys...)
+		sort.Strings(providers)
+		for _, prov := range providers {
+			cred, err := parseObject(doc.vals[prov])
+			if err != nil {
+				continue
+			}
+			id := NormalizeProvider(prov) + ":default"
+			if _, dup := profiles.get(id); dup {
+				continue
+			}
+			if rawString(cred, "type") == "" {
+				t := src.defType
+				switch {
+				case t != "":
+				case rawString(cred, "key") != "":
+					t = TypeAPIKey
+				case rawString(cred, "token") != "":
+					t = TypeToken
+				case rawString(cred, "access") != "":
+					t = TypeOAuth
+				}
+				cred.setValue("type", t)
+			}
+			if rawString(cred, "provider") == "" {
+				cred.setValue("provider", NormalizeProvider(prov))
+			}
+			profiles.setChild(id, cred)
+			ids = append(ids, id)
+		}
+	}
+	s.doc.setChild("profiles", profiles)
+	s.refresh()
+	return s, ids, nil
+}

@@ -1,0 +1,397 @@
+package authstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Credential types the gateway knows.
+const (
+	TypeAPIKey = "api_key"
+	TypeToken  = "token"
+	TypeOAuth  = "oauth"
+)
+
+// Profile is one entry of the store's "profiles" object, read-only. Changes
+// go through Store methods so that fields we do not know are kept.
+type Profile struct {
+	ID        string
+	Provider  string // as written in the file
+	Type      string
+	Key       string // api_key
+	Token     string // token
+	Access    string // oauth
+	Refresh   string // oauth
+	Expires   int64  // ms since the epoch; 0 when absent
+	Email     string
+	AccountID string
+}
+
+// Secret is the credential the gateway would send.
+func (p Profile) Secret() string {
+	switch p.Type {
+	case TypeAPIKey:
+		return p.Key
+	case TypeToken:
+		return p.Token
+	case TypeOAuth:
+		return p.Access
+	}
+	return ""
+}
+
+// Usable reports whether the gateway could use this profile at all: a known
+// type, a provider, and a secret.
+func (p Profile) Usable() bool {
+	switch p.Type {
+	case TypeAPIKey, TypeToken, TypeOAuth:
+	default:
+		return false
+	}
+	return NormalizeProvider(p.Provider) != "" && strings.TrimSpace(p.Secret()) != ""
+}
+
+// ExpiresAt is Expires as a time; the zero time when absent.
+func (p Profile) ExpiresAt() time.Time { return msTime(p.Expires) }
+
+// Usage is one profile's usageStats entry.
+type Usage struct {
+	LastUsed       int64
+	CooldownUntil  int64
+	DisabledUntil  int64
+	DisabledReason string
+	ErrorCount     int
+}
+
+// Store is the content of auth-profiles.json. The typed fields are a view of
+// the document; every change goes through a method that edits the document
+// in place, so unknown fields and key order survive.
+type Store struct {
+	Version  int
+	Profiles []Profile // in file order
+	// Order is the store's per-provider order override, keyed as in the file.
+	Order    map[string][]string
+	LastGood map[string]string
+	Usage    map[string]Usage
+
+	doc *object
+}
+
+// NewStore returns an empty store in the gateway's shape.
+func NewStore() *Store {
+	doc := newObject()
+	doc.setValue("version", 1)
+	doc.setChild("profiles", newObject())
+	s := &Store{doc: doc}
+	s.refresh()
+	return s
+}
+
+// ParseStore reads a store. A file that is not JSON, or whose "profiles" is
+// not an object, is a *CorruptError (path is filled in by the caller).
+func ParseStore(data []byte) (*Store, error) {
+	doc, err := parseObject(data)
+	if err != nil {
+		return nil, corruptFromJSON(data, err)
+	}
+	if raw, ok := doc.get("profiles"); ok {
+		if _, err := parseObject(raw); err != nil {
+			return nil, &CorruptError{Reason: `"profiles" is not an object`}
+		}
+	} else {
+		doc.setChild("profiles", newObject())
+	}
+	s := &Store{doc: doc}
+	s.refresh()
+	return s, nil
+}
+
+// Marshal encodes the store as the gateway writes it.
+func (s *Store) Marshal() []byte { return s.doc.marshalFile() }
+
+// Clone returns an independent copy.
+func (s *Store) Clone() *Store {
+	c, err := ParseStore(s.doc.marshal())
+	if err != nil {
+		panic("authstore: clone: " + err.Error())
+	}
+	return c
+}
+
+// Profile returns the profile with id.
+func (s *Store) Profile(id string) (Profile, bool) {
+	for _, p := range s.Profiles {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Profile{}, false
+}
+
+// Credential is what a command or the wizard wants to store.
+type Credential struct {
+	ID       string
+	Provider string
+	Type     string // TypeAPIKey or TypeToken (oauth comes from the gateway's own login)
+	Secret   string
+	Expires  int64 // ms; 0 = none
+	Email    string
+}
+
+// PutProfile adds or replaces a profile. Replacing a profile of the same type
+// updates its secret and expiry in place and keeps every other field it had;
+// a profile of another type is replaced whole.
+func (s *Store) PutProfile(c Credential) {
+	profiles, _ := s.doc.child("profiles")
+	prof := newObject()
+	if raw, ok := profiles.get(c.ID); ok {
+		if old, err := parseObject(raw); err == nil && rawString(old, "type") == c.Type {
+			prof = old
+		}
+	}
+	prof.setValue("type", c.Type)
+	prof.setValue("provider", c.Provider)
+	switch c.Type {
+	case TypeAPIKey:
+		prof.setValue("key", c.Secret)
+	default:
+		prof.setValue("token", c.Secret)
+	}
+	if c.Expires > 0 {
+		prof.setValue("expires", c.Expires)
+	} else {
+		prof.delete("expires")
+	}
+	if c.Email != "" {
+		prof.setValue("email", c.Email)
+	}
+	profiles.setChild(c.ID, prof)
+	s.doc.setChild("profiles", profiles)
+	s.refresh()
+}
+
+// RemoveProfile deletes a profile and every reference to it: its usageStats,
+// lastGood entries that name it, and its place in every order list.
+func (s *Store) RemoveProfile(id string) bool {
+	profiles, _ := s.doc.child("profiles")
+	if !profiles.delete(id) {
+		return false
+	}
+	s.doc.setChild("profiles", profiles)
+	if usage, ok := s.doc.child("usageStats"); ok && usage.delete(id) {
+		s.doc.setChild("usageStats", usage)
+	}
+	if lg, ok := s.doc.child("lastGood"); ok {
+		changed := false
+		for _, k := range append([]string(nil), lg.keys...) {
+			var v string
+			if json.Unmarshal(lg.vals[k], &v) == nil && v == id {
+				lg.delete(k)
+				changed = true
+			}
+		}
+		if changed {
+			s.doc.setChild("lastGood", lg)
+		}
+	}
+	for provider, ids := range s.Order {
+		kept := without(ids, id)
+		if len(kept) != len(ids) {
+			s.setOrderKey(provider, kept)
+		}
+	}
+	s.refresh()
+	return true
+}
+
+// SetOrder writes the order override for provider. An existing key that
+// normalises to the same provider is reused, so aliases do not duplicate.
+func (s *Store) SetOrder(provider string, ids []string) {
+	key := NormalizeProvider(provider)
+	for k := range s.Order {
+		if NormalizeProvider(k) == key {
+			key = k
+			break
+		}
+	}
+	s.setOrderKey(key, ids)
+	s.refresh()
+}
+
+func (s *Store) setOrderKey(key string, ids []string) {
+	order, _ := s.doc.child("order")
+	if ids == nil {
+		ids = []string{}
+	}
+	order.setValue(key, ids)
+	s.doc.setChild("order", order)
+}
+
+// ClearOrder removes the order override for provider (every alias of it).
+// The "order" object itself is removed when it becomes empty, as the gateway
+// does.
+func (s *Store) ClearOrder(provider string) bool {
+	order, ok := s.doc.child("order")
+	if !ok {
+		return false
+	}
+	want := NormalizeProvider(provider)
+	removed := false
+	for _, k := range append([]string(nil), order.keys...) {
+		if NormalizeProvider(k) == want {
+			order.delete(k)
+			removed = true
+		}
+	}
+	if !removed {
+		return false
+	}
+	if len(order.keys) == 0 {
+		s.doc.delete("order")
+	} else {
+		s.doc.setChild("order", order)
+	}
+	s.refresh()
+	return true
+}
+
+// OrderOverride returns the store's order for provider, matching aliases.
+func (s *Store) OrderOverride(provider string) ([]string, bool) {
+	want := NormalizeProvider(provider)
+	keys := make([]string, 0, len(s.Order))
+	for k := range s.Order {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // deterministic when two aliases are both present
+	for _, k := range keys {
+		if NormalizeProvider(k) == want {
+			return s.Order[k], true
+		}
+	}
+	return nil, false
+}
+
+// ResetUsage drops the usageStats entry of id (a renewed credential starts
+// with a clean slate).
+func (s *Store) ResetUsage(id string) bool {
+	usage, ok := s.doc.child("usageStats")
+	if !ok || !usage.delete(id) {
+		return false
+	}
+	s.doc.setChild("usageStats", usage)
+	s.refresh()
+	return true
+}
+
+// refresh re-derives the typed view from the document.
+func (s *Store) refresh() {
+	s.Version = 0
+	if raw, ok := s.doc.get("version"); ok {
+		_ = json.Unmarshal(raw, &s.Version)
+	}
+	s.Profiles = s.Profiles[:0]
+	profiles, _ := s.doc.child("profiles")
+	for _, id := range profiles.keys {
+		p := Profile{ID: id}
+		if o, err := parseObject(profiles.vals[id]); err == nil {
+			p.Type = rawString(o, "type")
+			p.Provider = rawString(o, "provider")
+			p.Key = rawString(o, "key")
+			p.Token = rawString(o, "token")
+			p.Access = rawString(o, "access")
+			p.Refresh = rawString(o, "refresh")
+			p.Email = rawString(o, "email")
+			p.AccountID = rawString(o, "accountId")
+			p.Expires = rawInt(o, "expires")
+		}
+		s.Profiles = append(s.Profiles, p)
+	}
+	s.Order = map[string][]string{}
+	if order, ok := s.doc.child("order"); ok {
+		for _, k := range order.keys {
+			var ids []string
+			if json.Unmarshal(order.vals[k], &ids) == nil {
+				s.Order[k] = ids
+			}
+		}
+	}
+	s.LastGood = map[string]string{}
+	if lg, ok := s.doc.child("lastGood"); ok {
+		for _, k := range lg.keys {
+			var v string
+			if json.Unmarshal(lg.vals[k], &v) == nil {
+				s.LastGood[k] = v
+			}
+		}
+	}
+	s.Usage = map[string]Usage{}
+	if us, ok := s.doc.child("usageStats"); ok {
+		for _, k := range us.keys {
+			o, err := parseObject(us.vals[k])
+			if err != nil {
+				continue
+			}
+			s.Usage[k] = Usage{
+				LastUsed:       rawInt(o, "lastUsed"),
+				CooldownUntil:  rawInt(o, "cooldownUntil"),
+				DisabledUntil:  rawInt(o, "disabledUntil"),
+				DisabledReason: rawString(o, "disabledReason"),
+				ErrorCount:     int(rawInt(o, "errorCount")),
+			}
+		}
+	}
+}
+
+func rawString(o *object, k string) string {
+	raw, ok := o.get(k)
+	if !ok {
+		return ""
+	}
+	var v string
+	if json.Unmarshal(raw, &v) != nil {
+		return ""
+	}
+	return v
+}
+
+// rawInt reads a number that may be written as an integer or a float (the
+// gateway writes Date.now(), but hand edits may not).
+func rawInt(o *object, k string) int64 {
+	raw, ok := o.get(k)
+	if !ok {
+		return 0
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) != nil {
+		return 0
+	}
+	if i, err := n.Int64(); err == nil {
+		return i
+	}
+	if f, err := n.Float64(); err == nil {
+		return int64(f)
+	}
+	return 0
+}
+
+func without(ids []string, id string) []string {
+	out := make([]string, 0, len(ids))
+	for _, x := range ids {
+		if x != id {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func msTime(ms int64) time.Time {
+	if ms <= 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }

@@ -1,0 +1,222 @@
+// Package cmd holds moltbot's cobra commands: flags, terminal checks and
+// wiring. Rendering lives in tui/ and views/, file access in authstore/.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/moltbot/moltbot/authstore"
+)
+
+// Exit codes shared by every command.
+const (
+	ExitOK       = 0
+	ExitFailure  = 1
+	ExitExpiring = 2  // `--check`: something expires soon
+	ExitUsage    = 64 // EX_USAGE: bad flags or arguments
+)
+
+// Set by -ldflags "-X github.com/moltbot/moltbot/cmd.version=…" in release
+// builds; otherwise read from the module's build info.
+var (
+	version = ""
+	commit  = ""
+	date    = ""
+)
+
+// ExitError carries an exit code out of a command. A nil Err means the
+// command already said what it had to say.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+func (e *ExitError) Error() string {
+	if e.Err == nil {
+		return fmt.Sprintf("exit %d", e.Code)
+	}
+	return e.Err.Error()
+}
+
+func (e *ExitError) Unwrap() error { return e.Err }
+
+// usageError marks a mistake in how the command was called (exit 64).
+func usageError(format string, args ...any) error {
+	return &ExitError{Code: ExitUsage, Err: fmt.Errorf(format, args...)}
+}
+
+// exitCode is a result code without a message.
+func exitCode(code int) error {
+	if code == 0 {
+		return nil
+	}
+	return &ExitError{Code: code}
+}
+
+// Env is what commands need from the outside world; tests replace it.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	Home   string
+	Now    func() time.Time
+	// IsTerminal reports whether f (Stdin/Stdout) is an interactive terminal.
+	IsTerminal func(f any) bool
+}
+
+// DefaultEnv is the real process environment.
+func DefaultEnv() Env {
+	home, _ := os.UserHomeDir()
+	return Env{
+		Stdin:      os.Stdin,
+		Stdout:     os.Stdout,
+		Stderr:     os.Stderr,
+		Getenv:     os.Getenv,
+		Home:       home,
+		Now:        time.Now,
+		IsTerminal: isTerminal,
+	}
+}
+
+// app is the state shared by one invocation's commands.
+type app struct {
+	env   Env
+	agent string // --agent
+}
+
+// paths resolves the files for this invocation's agent.
+func (a *app) paths() (authstore.Paths, error) {
+	p, err := authstore.ResolvePaths(a.agent, a.env.Getenv, a.env.Home)
+	if err != nil {
+		return p, usageError("%v", err)
+	}
+	return p, nil
+}
+
+// NewRootCommand builds the command tree around env.
+func NewRootCommand(env Env) *cobra.Command {
+	a := &app{env: env}
+	root := &cobra.Command{
+		Use:   "moltbot",
+		Short: "Manage a moltbot gateway's model credentials",
+		Long: "moltbot shows, adds, checks and orders the model-provider credentials (auth profiles)\n" +
+			"of a moltbot (clawdbot) gateway, in the gateway's own files, safely beside a running gateway.\n\n" +
+			"Run without arguments on a terminal for the live dashboard.",
+		Version:       versionString(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return a.runRoot(c)
+		},
+	}
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.SetVersionTemplate("moltbot {{.Version}}\n")
+	root.PersistentFlags().StringVar(&a.agent, "agent", "", "agent id (default: main, or $CLAWDBOT_AGENT_DIR)")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
+	})
+	models := &cobra.Command{Use: "models", Short: "Inspect and change model credentials", Args: cobra.NoArgs}
+	root.AddCommand(models)
+	models.AddCommand(a.newStatusCommand())
+	for _, add := range extraCommands {
+		add(a, root, models)
+	}
+	return root
+}
+
+// extraCommands lets each command file register itself without one file
+// having to know every command.
+var extraCommands []func(a *app, root, models *cobra.Command)
+
+// Execute runs moltbot with the process's arguments and returns the exit code.
+func Execute() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, DefaultEnv(), os.Args[1:])
+}
+
+// Run executes args against env and returns the exit code; errors are
+// printed as one line on env.Stderr.
+func Run(ctx context.Context, env Env, args []string) int {
+	root := NewRootCommand(env)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := ExitFailure
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		code = ee.Code
+		if ee.Err == nil {
+			return code
+		}
+	} else if isCobraUsageError(err) {
+		code = ExitUsage
+		err = fmt.Errorf("%w (see 'moltbot --help')", err)
+	}
+	fmt.Fprintf(env.Stderr, "moltbot: %v\n", err)
+	return code
+}
+
+// isCobraUsageError recognises cobra's own argument errors, which are plain
+// errors ("unknown command", "accepts 0 arg(s)").
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "accepts ", "requires at least", "requires at most", "unknown flag", "unknown shorthand", "invalid argument", "flag needs an argument", "required flag"} {
+		if len(msg) >= len(p) && containsFold(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func versionString() string {
+	v, c, d := version, commit, date
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				if c == "" {
+					c = s.Value
+				}
+			case "vcs.time":
+				if d == "" {
+					d = s.Value
+				}
+			}
+		}
+	}
+	if v == "" {
+		v = "dev"
+	}
+	if len(c) > 12 {
+		c = c[:12]
+	}
+	out := v
+	if c != "" {
+		out += " (commit " + c
+		if d != "" {
+			out += ", built " + d
+		}
+		out += ")"
+	}
+	return out
+}

@@ -1,0 +1,64 @@
+// Package views holds moltbot's screens: the dashboard, the reorderable
+// profile list, the wizard and the help overlay. Each screen declares what
+// it needs (its key map and style shapes); tui fills them in.
+package views
+
+import (
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/moltbot/moltbot/authstore"
+)
+
+// Component is a screen the root program routes to.
+type Component interface {
+	tea.Model
+	help.KeyMap
+	// SetSize tells the screen how much room it has.
+	SetSize(width, height int)
+	// CapturesInput reports whether the screen is taking text, in which case
+	// the root leaves global keys (q, ?) to it.
+	CapturesInput() bool
+}
+
+// Env is what every screen gets from the program: where the files are and
+// what time it is.
+type Env struct {
+	Paths authstore.Paths
+	// Clock gives the first "now"; afterwards screens use TickMsg times.
+	Clock func() time.Time
+}
+
+// TickMsg is the root's once-a-second tick; screens keep Time as "now".
+type TickMsg struct{ Time time.Time }
+
+// StatusLevel says how a status line message should look.
+type StatusLevel int
+
+// Status levels.
+const (
+	StatusInfo StatusLevel = iota
+	StatusSuccess
+	StatusWarn
+	StatusError
+)
+
+// StatusMsg asks the root to show text in the status line. Seq identifies
+// the message so that a clear-timer cannot erase a newer one.
+type StatusMsg struct {
+	Level StatusLevel
+	Text  string
+	Seq   int
+}
+
+// WizardClosedMsg says the wizard closed; Saved names the profile it wrote
+// ("" when the user left with nothing written).
+type WizardClosedMsg struct{ Saved string }
+
+// OpenWizardMsg asks the root to open the wizard.
+type OpenWizardMsg struct{}
+
+// emit wraps a message in a command.
+func emit(m tea.Msg) tea.Cmd { return func() tea.Msg { return m } }
