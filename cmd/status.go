@@ -2,8 +2,21 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
+
+	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/internal/timefmt"
 )
 
 type statusOptions struct {
@@ -16,19 +29,558 @@ func (a *app) newStatusCommand() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "status",
 		Short: "Show every provider's credentials, their health and order",
-		Args:  cobra.NoArgs,
+		Long: "Show every provider's credentials: health, expiry, the order the gateway tries them in\n" +
+			"and why any are left out, keys found in the environment and .env, and the store path.\n\n" +
+			"With --check the exit code says how things stand: 0 all well, 1 a credential is expired or\n" +
+			"missing (or the store is corrupt), 2 one expires within --warn.",
+		Example: "  moltbot models status\n  moltbot models status --check --warn 3d\n  moltbot models status --json | jq '.auth.oauth.profiles'",
+		Args:    cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return a.runStatus(c.Context(), o)
 		},
 	}
 	f := c.Flags()
 	f.BoolVar(&o.json, "json", false, "print JSON (masks, never secrets)")
-	f.BoolVar(&o.plain, "plain", false, "print one tab-separated line per profile, no colour")
+	f.BoolVar(&o.plain, "plain", false, "print one tab-separated line per profile, no colour or headings")
 	f.BoolVar(&o.check, "check", false, "exit 1 if a credential is expired or missing, 2 if one is expiring")
-	f.StringVar(&o.warn, "warn", "24h", "how far ahead an expiry counts as expiring (e.g. 24h, 3d)")
+	f.StringVar(&o.warn, "warn", "24h", "how far ahead an expiry counts as expiring (e.g. 24h, 3d, 90m)")
 	return c
 }
 
-func (a *app) runStatus(ctx context.Context, o statusOptions) error {
-	return nil // filled in below
+func (a *app) runStatus(_ context.Context, o statusOptions) error {
+	if o.json && o.plain {
+		return usageError("--json and --plain cannot be combined: pick one output format")
+	}
+	warn := authstore.DefaultWarn
+	if o.warn != "" {
+		d, err := timefmt.Parse(o.warn)
+		if err != nil {
+			return usageError("--warn: %v", err)
+		}
+		warn = d
+	}
+	paths, err := a.paths()
+	if err != nil {
+		return err
+	}
+	snap, err := authstore.Load(paths)
+	if err != nil {
+		if o.json {
+			a.writeJSON(statusErrorJSON(paths, err))
+		}
+		return &ExitError{Code: ExitFailure, Err: err}
+	}
+	// Load reads the process environment; the command's Env may differ (tests).
+	lines, _ := authstore.LoadEnvFile(paths.Env)
+	snap.Env = authstore.FindEnvCredentials(a.env.Getenv, lines)
+
+	now := a.env.Now()
+	rep := authstore.BuildReport(snap, now, warn)
+	switch {
+	case o.json:
+		a.writeJSON(statusJSON(snap, rep))
+	case o.plain:
+		writePlain(a.env.Stdout, rep)
+	default:
+		a.writeText(snap, rep)
+	}
+	if o.check {
+		return exitCode(rep.Check())
+	}
+	return nil
+}
+
+func (a *app) writeJSON(v any) {
+	enc := json.NewEncoder(a.env.Stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// statusStyles colour the text output; they collapse to plain text when the
+// output is not a colour terminal or NO_COLOR is set.
+type statusStyles struct {
+	heading, dim, faint, id lipgloss.Style
+	badge                   map[string]lipgloss.Style
+}
+
+func (a *app) styles() statusStyles {
+	r := lipgloss.NewRenderer(a.env.Stdout)
+	if a.env.Getenv("NO_COLOR") != "" || !a.env.IsTerminal(a.env.Stdout) {
+		r.SetColorProfile(termenv.Ascii)
+	}
+	c := func(light, dark string) lipgloss.AdaptiveColor {
+		return lipgloss.AdaptiveColor{Light: light, Dark: dark}
+	}
+	green, yellow, red, blue, grey := c("#137a3a", "#5fd787"), c("#8a6100", "#ffd75f"), c("#b3261e", "#ff6b6b"), c("#1f5fbf", "#87afff"), c("#6c6c6c", "#8a8a8a")
+	return statusStyles{
+		heading: r.NewStyle().Bold(true),
+		dim:     r.NewStyle().Foreground(grey),
+		faint:   r.NewStyle().Faint(true),
+		id:      r.NewStyle(),
+		badge: map[string]lipgloss.Style{
+			"ok":       r.NewStyle().Foreground(green),
+			"static":   r.NewStyle().Foreground(blue),
+			"expiring": r.NewStyle().Foreground(yellow).Bold(true),
+			"expired":  r.NewStyle().Foreground(red).Bold(true),
+			"missing":  r.NewStyle().Foreground(red).Bold(true),
+			"cooldown": r.NewStyle().Foreground(yellow),
+			"disabled": r.NewStyle().Foreground(red),
+		},
+	}
+}
+
+func (s statusStyles) status(st authstore.Status, label string) string {
+	if b, ok := s.badge[string(st)]; ok {
+		return b.Render(label)
+	}
+	return label
+}
+
+// writeText prints the human-readable report: one block per provider, rows
+// aligned across the whole output.
+func (a *app) writeText(snap authstore.Snapshot, rep authstore.Report) {
+	st := a.styles()
+	w := a.env.Stdout
+	agent := snap.Paths.AgentID
+	if agent == "" {
+		agent = "(from $CLAWDBOT_AGENT_DIR)"
+	}
+	storeNote := ""
+	if !snap.Exists {
+		storeNote = st.dim.Render(" (not created yet)")
+	}
+	fmt.Fprintf(w, "%s %s\n", st.heading.Render("Agent"), agent)
+	fmt.Fprintf(w, "%s %s%s\n", st.heading.Render("Store"), snap.Paths.Store, storeNote)
+	if snap.Paths.ConfigExists {
+		fmt.Fprintf(w, "%s %s\n", st.heading.Render("Config"), snap.Paths.Config)
+	}
+	if len(snap.LegacyImported) > 0 {
+		fmt.Fprintf(w, "%s\n", st.dim.Render("Legacy credentials found ("+strings.Join(snap.LegacyImported, ", ")+"): the first change imports them into the store."))
+	}
+	if snap.ConfigErr != nil {
+		fmt.Fprintf(w, "%s %v\n", st.badge["expiring"].Render("warning:"), snap.ConfigErr)
+	}
+	fmt.Fprintln(w)
+
+	if len(snap.Store.Profiles) == 0 && len(snap.Env) == 0 {
+		fmt.Fprintln(w, "No credentials yet. Add one with `moltbot onboard`, or pipe a token into")
+		fmt.Fprintln(w, "`moltbot models auth paste-token --provider anthropic`.")
+		fmt.Fprintln(w)
+	}
+
+	var tbl table
+	for i, p := range rep.Providers {
+		if i > 0 {
+			tbl.heading("")
+		}
+		head := st.heading.Render(p.Provider) + "  " + st.status(p.Status, string(p.Status))
+		var notes []string
+		if p.InUse {
+			notes = append(notes, "in use")
+		}
+		if len(p.Order.IDs) > 0 || p.Order.Source != authstore.SourceAutomatic {
+			notes = append(notes, "order: "+string(p.Order.Source))
+		}
+		if len(notes) > 0 {
+			head += "  " + st.dim.Render(strings.Join(notes, " · "))
+		}
+		tbl.heading(head)
+		if p.Missing {
+			hint := "no credential: add one with `moltbot models auth paste-token --provider " + p.Provider + "`"
+			if v := authstore.EnvProviderVar(p.Provider); v != "" {
+				hint += " or set " + v
+			}
+			tbl.heading("  " + st.badge["missing"].Render(hint))
+		}
+		for _, pr := range p.Profiles {
+			tbl.row(profileCells(st, pr, rep.Now))
+		}
+		for _, e := range p.Env {
+			tbl.row([]string{"", e.Var + st.dim.Render(" ("+e.Source+")"), "env", authstore.Mask(e.Value), st.status(authstore.StatusStatic, "static")})
+		}
+	}
+	tbl.write(w)
+
+	var expired, expiring, unusable int
+	for _, p := range rep.Providers {
+		for _, pr := range p.Profiles {
+			switch pr.Health.Status {
+			case authstore.StatusExpired, authstore.StatusMissing:
+				expired++
+			case authstore.StatusExpiring:
+				expiring++
+			}
+			if pr.Health.Unusable != "" {
+				unusable++
+			}
+		}
+	}
+	fmt.Fprintln(w)
+	summary := fmt.Sprintf("%d expired or missing · %d expiring within %s · %d cooling down or disabled", expired+len(rep.MissingInUse), expiring, warnText(rep.Warn), unusable)
+	if expired+expiring+unusable+len(rep.MissingInUse) == 0 {
+		summary = "All credentials are usable."
+	}
+	fmt.Fprintln(w, st.dim.Render(summary))
+}
+
+// warnText shows the warn window the way people say it: "24h", "3d".
+func warnText(d time.Duration) string {
+	if d%(24*time.Hour) == 0 && d >= 48*time.Hour {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return timefmt.Short(d)
+}
+
+// profileCells is one profile's row: rank, id, type, mask, status, expiry,
+// cooldown, last used.
+func profileCells(st statusStyles, pr authstore.ProfileReport, now time.Time) []string {
+	p, h := pr.Profile, pr.Health
+	rank := ""
+	if pr.Rank > 0 {
+		rank = fmt.Sprintf("%d.", pr.Rank)
+	}
+	id := p.ID
+	if p.Email != "" {
+		id += st.dim.Render(" (" + p.Email + ")")
+	}
+	typ := p.Type
+	if typ == "" {
+		typ = "?"
+	}
+	status := st.status(h.Status, h.Label())
+	expiry := ""
+	if !h.ExpiresAt.IsZero() {
+		if h.Status == authstore.StatusExpired {
+			expiry = "expired " + timefmt.Short(-h.Remaining) + " ago"
+		} else {
+			expiry = "expires " + timefmt.Until(h.ExpiresAt, now)
+		}
+	}
+	extra := ""
+	switch {
+	case h.Unusable == authstore.UnusableDisabled:
+		reason := h.Reason
+		if reason == "" {
+			reason = "disabled"
+		}
+		extra = st.badge["disabled"].Render("disabled (" + reason + ") " + timefmt.Short(h.Until.Sub(now)))
+	case h.Unusable == authstore.UnusableCooldown:
+		extra = st.badge["cooldown"].Render("cooldown " + timefmt.Short(h.Until.Sub(now)))
+	case pr.Excluded != "":
+		extra = st.dim.Render("skipped: " + pr.Excluded)
+	case !pr.LastUsed.IsZero():
+		extra = st.dim.Render("used " + timefmt.Ago(pr.LastUsed, now))
+	}
+	if pr.Excluded != "" && h.Unusable != "" {
+		extra += st.dim.Render(" · skipped: " + pr.Excluded)
+	}
+	return []string{rank, id, typ, authstore.Mask(p.Secret()), status, expiry, extra}
+}
+
+// table aligns cells (which may hold colour codes) across all rows.
+type table struct {
+	lines []tableLine
+}
+
+type tableLine struct {
+	heading string
+	cells   []string
+}
+
+func (t *table) heading(s string)   { t.lines = append(t.lines, tableLine{heading: s}) }
+func (t *table) row(cells []string) { t.lines = append(t.lines, tableLine{cells: cells}) }
+
+func (t *table) write(w io.Writer) {
+	var widths []int
+	for _, l := range t.lines {
+		for i, c := range l.cells {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], ansi.StringWidth(c))
+		}
+	}
+	for _, l := range t.lines {
+		if l.cells == nil {
+			fmt.Fprintln(w, l.heading)
+			continue
+		}
+		var b strings.Builder
+		b.WriteString("  ")
+		last := len(l.cells) - 1
+		for last > 0 && l.cells[last] == "" {
+			last--
+		}
+		for i := 0; i <= last; i++ {
+			c := l.cells[i]
+			if i == 0 { // rank, right-aligned
+				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)) + c)
+			} else {
+				b.WriteString(c)
+				if i < last {
+					b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)))
+				}
+			}
+			if i < last {
+				b.WriteString("  ")
+			}
+		}
+		fmt.Fprintln(w, b.String())
+	}
+}
+
+// writePlain prints one tab-separated line per credential for scripts:
+// provider, rank (0 = not tried), profile id, type, status, expires (RFC 3339
+// or -), remaining seconds (or -), mask, source.
+func writePlain(w io.Writer, rep authstore.Report) {
+	for _, p := range rep.Providers {
+		for _, pr := range p.Profiles {
+			exp, rem := "-", "-"
+			if !pr.Health.ExpiresAt.IsZero() {
+				exp = pr.Health.ExpiresAt.UTC().Format(time.RFC3339)
+				rem = fmt.Sprint(int64(pr.Health.Remaining / time.Second))
+			}
+			status := string(pr.Health.Status)
+			if pr.Health.Unusable != "" {
+				status += "," + pr.Health.Unusable
+			}
+			fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Provider, pr.Rank, pr.Profile.ID, pr.Profile.Type, status, exp, rem, authstore.Mask(pr.Profile.Secret()), "store")
+		}
+		for _, e := range p.Env {
+			fmt.Fprintf(w, "%s\t0\t%s\tenv\tstatic\t-\t-\t%s\t%s\n", p.Provider, e.Var, authstore.Mask(e.Value), e.Source)
+		}
+		if p.Missing {
+			fmt.Fprintf(w, "%s\t0\t-\t-\tmissing\t-\t-\t-\t-\n", p.Provider)
+		}
+	}
+}
+
+// The --json document. Key names follow the gateway's `models status --json`
+// where they apply; ours sit beside them. Documented in README.md.
+type statusDoc struct {
+	AgentDir string   `json:"agentDir"`
+	AgentID  string   `json:"agentId,omitempty"`
+	Auth     authJSON `json:"auth"`
+	Check    int      `json:"checkExitCode"`
+	Now      int64    `json:"now"`
+}
+
+type authJSON struct {
+	StorePath             string         `json:"storePath"`
+	StoreExists           bool           `json:"storeExists"`
+	ConfigPath            string         `json:"configPath,omitempty"`
+	Error                 *errorJSON     `json:"error,omitempty"`
+	MissingProvidersInUse []string       `json:"missingProvidersInUse"`
+	UnusableProfiles      []unusableJSON `json:"unusableProfiles"`
+	OAuth                 oauthJSON      `json:"oauth"`
+	Providers             []providerJSON `json:"providers"`
+	Env                   []envJSON      `json:"env"`
+	LegacyImport          []string       `json:"legacyImport,omitempty"`
+	ConfigError           string         `json:"configError,omitempty"`
+}
+
+type errorJSON struct {
+	Kind    string `json:"kind"` // corrupt | locked | io
+	Message string `json:"message"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+}
+
+type unusableJSON struct {
+	ProfileID   string `json:"profileId"`
+	Provider    string `json:"provider"`
+	Kind        string `json:"kind"`
+	Reason      string `json:"reason,omitempty"`
+	Until       int64  `json:"until"`
+	RemainingMs int64  `json:"remainingMs"`
+}
+
+type oauthJSON struct {
+	WarnAfterMs int64               `json:"warnAfterMs"`
+	Profiles    []oauthProfileJSON  `json:"profiles"`
+	Providers   []oauthProviderJSON `json:"providers"`
+}
+
+type oauthProfileJSON struct {
+	ProfileID   string `json:"profileId"`
+	Provider    string `json:"provider"`
+	Type        string `json:"type"`
+	Status      string `json:"status"`
+	ExpiresAt   *int64 `json:"expiresAt"`
+	RemainingMs *int64 `json:"remainingMs"`
+	Label       string `json:"label"`
+}
+
+type oauthProviderJSON struct {
+	Provider    string `json:"provider"`
+	Status      string `json:"status"`
+	ExpiresAt   *int64 `json:"expiresAt"`
+	RemainingMs *int64 `json:"remainingMs"`
+}
+
+type providerJSON struct {
+	Provider string           `json:"provider"`
+	Status   string           `json:"status"`
+	InUse    bool             `json:"inUse"`
+	Missing  bool             `json:"missing"`
+	Order    orderJSON        `json:"order"`
+	Profiles []profileRowJSON `json:"profiles"`
+	Env      []envJSON        `json:"env"`
+}
+
+type orderJSON struct {
+	Source   string          `json:"source"`
+	IDs      []string        `json:"ids"`
+	Excluded []exclusionJSON `json:"excluded"`
+}
+
+type exclusionJSON struct {
+	ProfileID string `json:"profileId"`
+	Reason    string `json:"reason"`
+}
+
+type profileRowJSON struct {
+	ProfileID   string `json:"profileId"`
+	Type        string `json:"type"`
+	Status      string `json:"status"`
+	Refreshable bool   `json:"refreshable,omitempty"`
+	Label       string `json:"label"`
+	Mask        string `json:"mask"`
+	Email       string `json:"email,omitempty"`
+	Rank        int    `json:"rank"`
+	Excluded    string `json:"excluded,omitempty"`
+	ExpiresAt   *int64 `json:"expiresAt"`
+	RemainingMs *int64 `json:"remainingMs"`
+	LastUsed    *int64 `json:"lastUsed"`
+	Unusable    string `json:"unusable,omitempty"`
+	Until       *int64 `json:"until,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+}
+
+type envJSON struct {
+	Provider string `json:"provider"`
+	Var      string `json:"var"`
+	Source   string `json:"source"`
+	Mask     string `json:"mask"`
+}
+
+func ms(t time.Time) *int64 {
+	if t.IsZero() {
+		return nil
+	}
+	v := t.UnixMilli()
+	return &v
+}
+
+func msDur(d time.Duration, ok bool) *int64 {
+	if !ok {
+		return nil
+	}
+	v := d.Milliseconds()
+	return &v
+}
+
+func statusJSON(snap authstore.Snapshot, rep authstore.Report) statusDoc {
+	doc := statusDoc{
+		AgentDir: snap.Paths.AgentDir,
+		AgentID:  snap.Paths.AgentID,
+		Check:    rep.Check(),
+		Now:      rep.Now.UnixMilli(),
+		Auth: authJSON{
+			StorePath:             snap.Paths.Store,
+			StoreExists:           snap.Exists,
+			MissingProvidersInUse: append([]string{}, rep.MissingInUse...),
+			UnusableProfiles:      []unusableJSON{},
+			OAuth:                 oauthJSON{WarnAfterMs: rep.Warn.Milliseconds(), Profiles: []oauthProfileJSON{}, Providers: []oauthProviderJSON{}},
+			Providers:             []providerJSON{},
+			Env:                   []envJSON{},
+			LegacyImport:          snap.LegacyImported,
+		},
+	}
+	if snap.Paths.ConfigExists {
+		doc.Auth.ConfigPath = snap.Paths.Config
+	}
+	if snap.ConfigErr != nil {
+		doc.Auth.ConfigError = snap.ConfigErr.Error()
+	}
+	for _, p := range rep.Providers {
+		pj := providerJSON{
+			Provider: p.Provider, Status: string(p.Status), InUse: p.InUse, Missing: p.Missing,
+			Order:    orderJSON{Source: string(p.Order.Source), IDs: append([]string{}, p.Order.IDs...), Excluded: []exclusionJSON{}},
+			Profiles: []profileRowJSON{}, Env: []envJSON{},
+		}
+		for _, ex := range p.Order.Excluded {
+			pj.Order.Excluded = append(pj.Order.Excluded, exclusionJSON{ex.ID, ex.Reason})
+		}
+		var soonest time.Time
+		for _, pr := range p.Profiles {
+			h, prof := pr.Health, pr.Profile
+			hasExp := !h.ExpiresAt.IsZero()
+			label := prof.ID
+			if prof.Email != "" {
+				label += " (" + prof.Email + ")"
+			}
+			doc.Auth.OAuth.Profiles = append(doc.Auth.OAuth.Profiles, oauthProfileJSON{
+				ProfileID: prof.ID, Provider: p.Provider, Type: prof.Type, Status: string(h.Status),
+				ExpiresAt: ms(h.ExpiresAt), RemainingMs: msDur(h.Remaining, hasExp), Label: label,
+			})
+			row := profileRowJSON{
+				ProfileID: prof.ID, Type: prof.Type, Status: string(h.Status), Refreshable: h.Refreshable,
+				Label: h.Label(), Mask: authstore.Mask(prof.Secret()), Email: prof.Email, Rank: pr.Rank,
+				Excluded: pr.Excluded, ExpiresAt: ms(h.ExpiresAt), RemainingMs: msDur(h.Remaining, hasExp),
+				LastUsed: ms(pr.LastUsed), Unusable: h.Unusable, Reason: h.Reason,
+			}
+			if h.Unusable != "" {
+				row.Until = ms(h.Until)
+				doc.Auth.UnusableProfiles = append(doc.Auth.UnusableProfiles, unusableJSON{
+					ProfileID: prof.ID, Provider: p.Provider, Kind: h.Unusable, Reason: h.Reason,
+					Until: h.Until.UnixMilli(), RemainingMs: h.Until.Sub(rep.Now).Milliseconds(),
+				})
+			}
+			pj.Profiles = append(pj.Profiles, row)
+			if hasExp && (soonest.IsZero() || h.ExpiresAt.Before(soonest)) {
+				soonest = h.ExpiresAt
+			}
+		}
+		for _, e := range p.Env {
+			ej := envJSON{Provider: e.Provider, Var: e.Var, Source: e.Source, Mask: authstore.Mask(e.Value)}
+			pj.Env = append(pj.Env, ej)
+			doc.Auth.Env = append(doc.Auth.Env, ej)
+		}
+		doc.Auth.OAuth.Providers = append(doc.Auth.OAuth.Providers, oauthProviderJSON{
+			Provider: p.Provider, Status: string(p.Status), ExpiresAt: ms(soonest),
+			RemainingMs: msDur(soonest.Sub(rep.Now), !soonest.IsZero()),
+		})
+		doc.Auth.Providers = append(doc.Auth.Providers, pj)
+	}
+	return doc
+}
+
+// statusErrorJSON is the document for a store that cannot be read: scripts
+// still get the paths and a machine-readable reason.
+func statusErrorJSON(paths authstore.Paths, err error) statusDoc {
+	e := &errorJSON{Kind: "io", Message: err.Error()}
+	var ce *authstore.CorruptError
+	if errors.As(err, &ce) {
+		e.Kind, e.Line, e.Column = "corrupt", ce.Line, ce.Column
+	} else if errors.Is(err, authstore.ErrLocked) {
+		e.Kind = "locked"
+	} else if errors.Is(err, os.ErrPermission) {
+		e.Kind = "permission"
+	}
+	return statusDoc{
+		AgentDir: paths.AgentDir,
+		AgentID:  paths.AgentID,
+		Check:    ExitFailure,
+		Auth: authJSON{
+			StorePath: paths.Store, StoreExists: true, Error: e,
+			MissingProvidersInUse: []string{}, UnusableProfiles: []unusableJSON{},
+			OAuth:     oauthJSON{Profiles: []oauthProfileJSON{}, Providers: []oauthProviderJSON{}},
+			Providers: []providerJSON{}, Env: []envJSON{},
+		},
+	}
 }

@@ -26,6 +26,8 @@ func Short(d time.Duration) string {
 	switch {
 	case days >= 100:
 		return fmt.Sprintf("%dd", days)
+	case days > 0 && h == 0:
+		return fmt.Sprintf("%dd", days)
 	case days > 0:
 		return fmt.Sprintf("%dd %dh", days, h)
 	case h > 0:

@@ -1,0 +1,217 @@
+package cmd
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestStatusText(t *testing.T) {
+	for _, tc := range []struct{ name, fixture string }{
+		{"good", "store-good.json"},
+		{"expired", "store-expired.json"},
+		{"expiring", "store-expiring.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			c.copyFixture(tc.fixture)
+			c.write(".env", "# daemon env\nOPENROUTER_API_KEY=sk-or-v1-FAKE0000000000000000000000000000000000000000000000000000000000PPPP\n")
+			c.env["ANTHROPIC_API_KEY"] = "sk-ant-api03-FAKEENV000000000000000000000000000000000000000000000000000000000000000000000"
+			out, errOut, code := c.run("models", "status")
+			if code != 0 || errOut != "" {
+				t.Fatalf("exit %d, stderr %q", code, errOut)
+			}
+			c.golden("TestStatusText_"+tc.name, out)
+			assertNoSecrets(t, out, c)
+		})
+	}
+}
+
+func TestStatusJSON(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("store-expired.json")
+	c.env["ANTHROPIC_API_KEY"] = "sk-ant-api03-FAKEENV000000000000000000000000000000000000000000000000000000000000000000000"
+	out, _, code := c.run("models", "status", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	c.golden("TestStatusJSON", out)
+	assertNoSecrets(t, out, c)
+
+	var doc struct {
+		AgentDir string `json:"agentDir"`
+		Check    int    `json:"checkExitCode"`
+		Auth     struct {
+			StorePath        string `json:"storePath"`
+			UnusableProfiles []struct {
+				ProfileID string `json:"profileId"`
+				Kind      string `json:"kind"`
+				Reason    string `json:"reason"`
+			} `json:"unusableProfiles"`
+			OAuth struct {
+				WarnAfterMs int64 `json:"warnAfterMs"`
+				Profiles    []struct {
+					ProfileID string `json:"profileId"`
+					Status    string `json:"status"`
+				} `json:"profiles"`
+			} `json:"oauth"`
+		} `json:"auth"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Auth.StorePath != c.storePath() || doc.AgentDir != c.agentDir() {
+		t.Errorf("paths: %q %q", doc.Auth.StorePath, doc.AgentDir)
+	}
+	if doc.Auth.OAuth.WarnAfterMs != 86400000 || doc.Check != 1 {
+		t.Errorf("warnAfterMs %d check %d", doc.Auth.OAuth.WarnAfterMs, doc.Check)
+	}
+	st := map[string]string{}
+	for _, p := range doc.Auth.OAuth.Profiles {
+		st[p.ProfileID] = p.Status
+	}
+	if st["anthropic:sub"] != "expired" || st["anthropic:work"] != "static" || st["openai-codex:me@example.com"] != "expired" {
+		t.Errorf("statuses %v", st)
+	}
+	if len(doc.Auth.UnusableProfiles) != 2 {
+		t.Errorf("unusable %+v", doc.Auth.UnusableProfiles)
+	}
+}
+
+func TestStatusCheckExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		fixture string
+		env     map[string]string
+		config  string
+		args    []string
+		want    int
+	}{
+		{name: "all good", fixture: "store-good.json", want: 0},
+		{name: "expired token", fixture: "store-expired.json", want: 1},
+		{name: "expiring in two hours", fixture: "store-expiring.json", want: 2},
+		{name: "expiring outside a short warn window", fixture: "store-expiring.json", args: []string{"--warn", "90m"}, want: 0},
+		{name: "corrupt store", fixture: "store-corrupt.json", want: 1},
+		{name: "empty state uses the default model: anthropic missing", want: 1},
+		{name: "empty state with ANTHROPIC_API_KEY", env: map[string]string{"ANTHROPIC_API_KEY": "sk-ant-api03-FAKEKEY0000000000000000"}, want: 0},
+		{name: "configured model without credential", fixture: "store-good.json", config: `{agents: {defaults: {model: {primary: "anthropic/claude-sonnet-4-5", fallbacks: ["google/gemini-2.5-pro"]}}}}`, want: 1},
+		{name: "configured model with .env key", fixture: "store-good.json", config: `{agents: {defaults: {model: "google/gemini-2.5-pro"}}}`, env: map[string]string{"GEMINI_API_KEY": "FAKEGEMINIKEY000000000000000000"}, want: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			if tc.fixture != "" {
+				c.copyFixture(tc.fixture)
+			}
+			for k, v := range tc.env {
+				c.env[k] = v
+			}
+			if tc.config != "" {
+				c.write("clawdbot.json", tc.config)
+			}
+			before := readFile(t, c.storePath())
+			_, errOut, code := c.run(append([]string{"models", "status", "--check"}, tc.args...)...)
+			if code != tc.want {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tc.want, errOut)
+			}
+			if after := readFile(t, c.storePath()); after != before {
+				t.Error("status changed the store")
+			}
+		})
+	}
+}
+
+func TestStatusCorruptSaysWhereAndWhat(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("store-corrupt.json")
+	out, errOut, code := c.run("models", "status")
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d, stdout %q", code, out)
+	}
+	if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.storePath()+":4:") || !strings.Contains(errOut, "doctor --fix") {
+		t.Errorf("stderr should be one line naming path:line:col and the fix, got %q", errOut)
+	}
+	out, _, code = c.run("models", "status", "--json")
+	if code != 1 || !strings.Contains(out, `"kind": "corrupt"`) || !strings.Contains(out, `"line": 4`) {
+		t.Errorf("--json on a corrupt store: exit %d\n%s", code, out)
+	}
+}
+
+func TestStatusEmptyState(t *testing.T) {
+	c := newCLI(t)
+	out, _, code := c.run("models", "status")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	c.golden("TestStatusEmptyState", out)
+}
+
+func TestStatusPlain(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("store-good.json")
+	out, _, code := c.run("models", "status", "--plain")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	c.golden("TestStatusPlain", out)
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		if n := strings.Count(line, "\t"); n != 8 {
+			t.Errorf("want 9 tab-separated fields, got %d in %q", n+1, line)
+		}
+	}
+}
+
+func TestStatusUsageErrors(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{
+		{"models", "status", "--json", "--plain"},
+		{"models", "status", "--warn", "soon"},
+		{"models", "status", "--bogus"},
+		{"models", "status", "extra"},
+	} {
+		_, errOut, code := c.run(args...)
+		if code != ExitUsage || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want 64 and one line", args, code, errOut)
+		}
+	}
+}
+
+func TestStatusAgentFlag(t *testing.T) {
+	c := newCLI(t)
+	c.write("agents/work/agent/auth-profiles.json", readFile(t, "testdata/store-good.json"))
+	out, _, code := c.run("models", "status", "--agent", " Work ", "--json")
+	if code != 0 || !strings.Contains(out, `"agentId": "work"`) || !strings.Contains(out, "anthropic:sub") {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+// assertNoSecrets fails if any secret of the fixture stores or the test
+// environment appears in out.
+func assertNoSecrets(t *testing.T, out string, c *cli) {
+	t.Helper()
+	secrets := []string{}
+	for _, f := range []string{"store-good.json", "store-expired.json"} {
+		var doc struct {
+			Profiles map[string]map[string]any `json:"profiles"`
+		}
+		if err := json.Unmarshal([]byte(readFile(t, "testdata/"+f)), &doc); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range doc.Profiles {
+			for _, k := range []string{"key", "token", "access", "refresh"} {
+				if s, ok := p[k].(string); ok {
+					secrets = append(secrets, s)
+				}
+			}
+		}
+	}
+	for _, v := range c.env {
+		if strings.HasPrefix(v, "sk-") {
+			secrets = append(secrets, v)
+		}
+	}
+	for _, s := range secrets {
+		if strings.Contains(out, s) || strings.Contains(out, s[:20]) {
+			t.Errorf("output contains a secret (or 20 characters of one): %s…", s[:8])
+		}
+	}
+}
