@@ -4,7 +4,9 @@
 package timefmt
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +67,9 @@ func Ago(t, now time.Time) string {
 	return fmt.Sprintf("%dd ago", int(d/(24*time.Hour)))
 }
 
+// maxDays keeps durations far from time.Duration's ~292-year limit.
+const maxDays = 100 * 365
+
 // Parse reads a duration as users type it: "30d", "12h", "90m", "1w",
 // "1d12h", Go forms like "1h30m", or a bare number meaning days.
 func Parse(s string) (time.Duration, error) {
@@ -72,9 +77,12 @@ func Parse(s string) (time.Duration, error) {
 	if s == "" {
 		return 0, fmt.Errorf("empty duration: use a number with d, h or m, like 30d")
 	}
-	if n, err := strconv.ParseFloat(s, 64); err == nil {
-		if n < 0 {
-			return 0, fmt.Errorf("duration %q is negative", s)
+	if n, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		switch {
+		case n < 0 || math.IsNaN(n):
+			return 0, fmt.Errorf("duration %q is not a positive number of days", s)
+		case n > maxDays:
+			return 0, fmt.Errorf("duration %q is too long: at most %d days", s, maxDays)
 		}
 		return time.Duration(n * float64(24*time.Hour)), nil
 	}
@@ -82,8 +90,8 @@ func Parse(s string) (time.Duration, error) {
 	if err != nil {
 		return 0, fmt.Errorf("cannot read duration %q: use a number with d, h or m, like 30d, 12h or 90m", s)
 	}
-	if d < 0 {
-		return 0, fmt.Errorf("duration %q is negative", s)
+	if d < 0 || d > maxDays*24*time.Hour {
+		return 0, fmt.Errorf("duration %q is out of range: use 0 to %d days", s, maxDays)
 	}
 	return d, nil
 }
