@@ -21,6 +21,7 @@ import (
 
 type statusOptions struct {
 	json, plain, check bool
+	allAgents          bool
 	warn               string
 }
 
@@ -44,6 +45,7 @@ func (a *app) newStatusCommand() *cobra.Command {
 	f.BoolVar(&o.plain, "plain", false, "print one tab-separated line per profile, no colour or headings")
 	f.BoolVar(&o.check, "check", false, "exit 1 if a credential is expired or missing, 2 if one is expiring")
 	f.StringVar(&o.warn, "warn", "24h", "how far ahead an expiry counts as expiring (e.g. 24h, 3d, 90m)")
+	f.BoolVar(&o.allAgents, "all-agents", false, "every agent that has a store; --check reports the worst")
 	return c
 }
 
@@ -59,23 +61,23 @@ func (a *app) runStatus(_ context.Context, o statusOptions) error {
 		}
 		warn = d
 	}
+	if o.allAgents {
+		if a.agent != "" {
+			return usageError("--all-agents and --agent cannot be combined")
+		}
+		return a.runStatusAllAgents(o, warn)
+	}
 	paths, err := a.paths()
 	if err != nil {
 		return err
 	}
-	snap, err := authstore.Load(paths)
+	snap, rep, err := a.statusReport(paths, warn)
 	if err != nil {
 		if o.json {
 			a.writeJSON(statusErrorJSON(paths, err))
 		}
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
-	// Load reads the process environment; the command's Env may differ (tests).
-	lines, _ := authstore.LoadEnvFile(paths.Env)
-	snap.Env = authstore.FindEnvCredentials(a.env.Getenv, lines)
-
-	now := a.env.Now()
-	rep := authstore.BuildReport(snap, now, warn)
 	switch {
 	case o.json:
 		a.writeJSON(statusJSON(snap, rep))
@@ -88,6 +90,100 @@ func (a *app) runStatus(_ context.Context, o statusOptions) error {
 		return exitCode(rep.Check())
 	}
 	return nil
+}
+
+// statusReport loads one agent's files and evaluates them now.
+func (a *app) statusReport(paths authstore.Paths, warn time.Duration) (authstore.Snapshot, authstore.Report, error) {
+	snap, err := authstore.Load(paths)
+	if err != nil {
+		return snap, authstore.Report{}, err
+	}
+	// Load reads the process environment; the command's Env may differ (tests).
+	lines, _ := authstore.LoadEnvFile(paths.Env)
+	snap.Env = authstore.FindEnvCredentials(a.env.Getenv, lines)
+	return snap, authstore.BuildReport(snap, a.env.Now(), warn), nil
+}
+
+// runStatusAllAgents prints every agent's section. A corrupt store in one
+// agent is reported in its section and counts as exit 1 for --check; the
+// other agents are still shown.
+func (a *app) runStatusAllAgents(o statusOptions, warn time.Duration) error {
+	base, err := a.paths()
+	if err != nil {
+		return err
+	}
+	ids, err := authstore.DiscoverAgents(base.StateDir)
+	if err != nil {
+		return fmt.Errorf("list agents in %s: %w", base.StateDir, err)
+	}
+	if len(ids) == 0 {
+		ids = []string{authstore.DefaultAgent}
+	}
+	worst := ExitOK
+	var docs []statusDoc
+	for i, id := range ids {
+		paths, err := authstore.ResolvePaths(id, a.env.Getenv, a.env.Home)
+		if err != nil {
+			return err
+		}
+		snap, rep, err := a.statusReport(paths, warn)
+		code := ExitFailure
+		if err == nil {
+			code = rep.Check()
+		}
+		worst = worseExit(worst, code)
+		switch {
+		case o.json && err != nil:
+			docs = append(docs, statusErrorJSON(paths, err))
+		case o.json:
+			docs = append(docs, statusJSON(snap, rep))
+		case o.plain && err == nil:
+			for _, line := range strings.SplitAfter(plainText(rep), "\n") {
+				if line != "" {
+					fmt.Fprintf(a.env.Stdout, "%s\t%s", id, line)
+				}
+			}
+		case o.plain:
+			fmt.Fprintf(a.env.Stderr, "moltbot: agent %s: %v\n", id, err)
+		default:
+			if i > 0 {
+				fmt.Fprintln(a.env.Stdout)
+			}
+			if err != nil {
+				fmt.Fprintf(a.env.Stdout, "Agent %s\n  %v\n", id, err)
+				continue
+			}
+			a.writeText(snap, rep)
+		}
+	}
+	if o.json {
+		a.writeJSON(struct {
+			Agents []statusDoc `json:"agents"`
+			Check  int         `json:"checkExitCode"`
+		}{docs, worst})
+	}
+	if o.check {
+		return exitCode(worst)
+	}
+	return nil
+}
+
+// worseExit orders --check results: 1 (expired, missing, corrupt) is worse
+// than 2 (expiring), which is worse than 0.
+func worseExit(a, b int) int {
+	rank := func(c int) int {
+		switch c {
+		case ExitFailure:
+			return 2
+		case ExitExpiring:
+			return 1
+		}
+		return 0
+	}
+	if rank(b) > rank(a) {
+		return b
+	}
+	return a
 }
 
 func (a *app) writeJSON(v any) {
@@ -337,6 +433,11 @@ func (t *table) write(w io.Writer) {
 // provider, rank (0 = not tried), profile id, type, status, expires (RFC 3339
 // or -), remaining seconds (or -), mask, source.
 func writePlain(w io.Writer, rep authstore.Report) {
+	io.WriteString(w, plainText(rep)) //nolint:errcheck // stdout
+}
+
+func plainText(rep authstore.Report) string {
+	var w strings.Builder
 	for _, p := range rep.Providers {
 		for _, pr := range p.Profiles {
 			exp, rem := "-", "-"
@@ -348,15 +449,16 @@ func writePlain(w io.Writer, rep authstore.Report) {
 			if pr.Health.Unusable != "" {
 				status += "," + pr.Health.Unusable
 			}
-			fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Provider, pr.Rank, pr.Profile.ID, pr.Profile.Type, status, exp, rem, authstore.Mask(pr.Profile.Secret()), "store")
+			fmt.Fprintf(&w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Provider, pr.Rank, pr.Profile.ID, pr.Profile.Type, status, exp, rem, authstore.Mask(pr.Profile.Secret()), "store")
 		}
 		for _, e := range p.Env {
-			fmt.Fprintf(w, "%s\t0\t%s\tenv\tstatic\t-\t-\t%s\t%s\n", p.Provider, e.Var, authstore.Mask(e.Value), e.Source)
+			fmt.Fprintf(&w, "%s\t0\t%s\tenv\tstatic\t-\t-\t%s\t%s\n", p.Provider, e.Var, authstore.Mask(e.Value), e.Source)
 		}
 		if p.Missing {
-			fmt.Fprintf(w, "%s\t0\t-\t-\tmissing\t-\t-\t-\t-\n", p.Provider)
+			fmt.Fprintf(&w, "%s\t0\t-\t-\tmissing\t-\t-\t-\t-\n", p.Provider)
 		}
 	}
+	return w.String()
 }
 
 // The --json document. Key names follow the gateway's `models status --json`

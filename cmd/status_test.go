@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -213,5 +215,43 @@ func assertNoSecrets(t *testing.T, out string, c *cli) {
 		if strings.Contains(out, s) || strings.Contains(out, s[:20]) {
 			t.Errorf("output contains a secret (or 20 characters of one): %s…", s[:8])
 		}
+	}
+}
+
+func TestStatusAllAgents(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("store-good.json")                                                            // main: all good
+	c.write("agents/ops/agent/auth-profiles.json", readFile(t, "testdata/store-expiring.json")) // ops: expiring
+	c.write("agents/broken/agent/auth-profiles.json", readFile(t, "testdata/store-corrupt.json"))
+	c.write("agents/empty/agent/.keep", "") // no store: not listed
+
+	out, _, code := c.run("models", "status", "--all-agents", "--check")
+	if code != 1 {
+		t.Errorf("worst of good/expiring/corrupt should be 1, got %d", code)
+	}
+	iMain, iBroken, iOps := strings.Index(out, "Agent main"), strings.Index(out, "Agent broken"), strings.Index(out, "Agent ops")
+	if iMain != 0 || iBroken < 0 || iOps < iBroken || strings.Contains(out, "Agent empty") {
+		t.Errorf("want sections main, broken, ops (main first, no empty):\n%s", out)
+	}
+	if !strings.Contains(out, "is corrupt") {
+		t.Errorf("the corrupt agent's section should say so:\n%s", out)
+	}
+
+	os.Remove(filepath.Join(c.state, "agents/broken/agent/auth-profiles.json"))
+	out, _, code = c.run("models", "status", "--all-agents", "--json", "--check")
+	if code != 2 {
+		t.Errorf("worst of good/expiring should be 2, got %d", code)
+	}
+	var doc struct {
+		Agents []struct {
+			AgentID string `json:"agentId"`
+		} `json:"agents"`
+		Check int `json:"checkExitCode"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Agents) != 2 || doc.Agents[1].AgentID != "ops" || doc.Check != 2 {
+		t.Errorf("json: %v %+v", err, doc)
+	}
+	if _, errOut, code := c.run("models", "status", "--all-agents", "--agent", "ops"); code != ExitUsage {
+		t.Errorf("--all-agents with --agent: exit %d %q", code, errOut)
 	}
 }
