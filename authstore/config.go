@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -220,21 +221,29 @@ func editConfig(paths Paths, edit func(profiles *object) bool, manual string) er
 		doc = newObject()
 	case err != nil:
 		return fmt.Errorf("read config %s: %w", path, err)
+	case len(bytes.TrimSpace(data)) == 0:
+		doc = newObject()
 	default:
-		doc, err = parseObject(data)
+		doc, err = parseDocument(data)
 		if err != nil {
 			return &ConfigNotWritableError{Path: path, Line: manual, Err: errors.New("it is not plain JSON")}
 		}
 	}
-	auth, _ := doc.child("auth")
-	profiles, _ := auth.child("profiles")
+	auth, ok := doc.child("auth")
+	if _, present := doc.get("auth"); present && !ok {
+		return &ConfigNotWritableError{Path: path, Line: manual, Err: errors.New(`its "auth" is not an object`)}
+	}
+	profiles, ok := auth.child("profiles")
+	if _, present := auth.get("profiles"); present && !ok {
+		return &ConfigNotWritableError{Path: path, Line: manual, Err: errors.New(`its "auth.profiles" is not an object`)}
+	}
 	if !edit(profiles) {
 		return nil
 	}
 	auth.setChild("profiles", profiles)
 	doc.setChild("auth", auth)
-	if err := os.MkdirAll(paths.StateDir, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", paths.StateDir, err)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
 	return writeAtomic(path, doc.marshalFile(), keepMode(path, 0o600))
 }

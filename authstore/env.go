@@ -61,8 +61,11 @@ type EnvLine struct {
 	Value string
 }
 
-// ParseEnv reads .env text: KEY=value lines (an optional "export " prefix,
-// optional single or double quotes), comments and blank lines.
+// ParseEnv reads .env text the way the gateway's dotenv loader does, one
+// line at a time: KEY=value lines (an optional "export " prefix; a value in
+// single, double or back quotes, or bare up to a "#" comment; "\n" and "\r"
+// in double quotes become line breaks), comments and blank lines. There is
+// one EnvLine per line of data.
 func ParseEnv(data []byte) []EnvLine {
 	var out []EnvLine
 	for _, line := range splitLines(data) {
@@ -81,24 +84,72 @@ func parseEnvLine(line string) (key, value string, ok bool) {
 	if s == "" || strings.HasPrefix(s, "#") {
 		return "", "", false
 	}
-	s = strings.TrimPrefix(s, "export ")
+	if rest, found := strings.CutPrefix(s, "export"); found && rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
+		s = strings.TrimLeft(rest, " \t")
+	}
 	k, v, found := strings.Cut(s, "=")
 	if !found {
 		return "", "", false
 	}
-	k = strings.TrimSpace(k)
-	if !validEnvKey(k) {
+	k = strings.TrimRight(k, " \t")
+	if !validEnvKeyRead(k) {
 		return "", "", false
 	}
-	v = strings.TrimSpace(v)
-	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-		v = v[1 : len(v)-1]
-	} else if i := strings.Index(v, " #"); i >= 0 {
-		v = strings.TrimSpace(v[:i])
-	}
-	return k, v, true
+	return k, parseEnvValue(strings.TrimSpace(v)), true
 }
 
+// parseEnvValue reads what follows "=" (trimmed), as dotenv does: a quoted
+// value whose closing quote is followed only by blanks or a comment, else
+// everything up to the first "#".
+func parseEnvValue(v string) string {
+	if v != "" && (v[0] == '\'' || v[0] == '"' || v[0] == '`') {
+		q := v[0]
+		// The longest quoted run that has no unescaped quote inside and is
+		// followed by nothing but a comment (dotenv's regular expression is
+		// greedy and backtracks the same way).
+		for j := len(v) - 1; j > 0; j-- {
+			if v[j] != q || !onlyComment(v[j+1:]) || !quotedRunOK(v[1:j], q) {
+				continue
+			}
+			inner := v[1:j]
+			if q == '"' {
+				inner = strings.NewReplacer(`\n`, "\n", `\r`, "\r").Replace(inner)
+			}
+			return inner
+		}
+	}
+	if i := strings.IndexByte(v, '#'); i >= 0 {
+		v = v[:i]
+	}
+	v = strings.TrimSpace(v)
+	if len(v) >= 2 && (v[0] == '\'' || v[0] == '"' || v[0] == '`') && v[len(v)-1] == v[0] {
+		q := v[0]
+		v = v[1 : len(v)-1]
+		if q == '"' {
+			v = strings.NewReplacer(`\n`, "\n", `\r`, "\r").Replace(v)
+		}
+	}
+	return v
+}
+
+// quotedRunOK reports whether every quote q inside s is escaped by a
+// backslash.
+func quotedRunOK(s string, q byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == q && (i == 0 || s[i-1] != '\\') {
+			return false
+		}
+	}
+	return true
+}
+
+// onlyComment reports whether s is blank or blanks and a "#" comment.
+func onlyComment(s string) bool {
+	s = strings.TrimSpace(s)
+	return s == "" || s[0] == '#'
+}
+
+// validEnvKey is a name SetEnvLine writes: a shell variable name.
 func validEnvKey(k string) bool {
 	if k == "" {
 		return false
@@ -107,6 +158,21 @@ func validEnvKey(k string) bool {
 		switch {
 		case r == '_', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
 		case r >= '0' && r <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// validEnvKeyRead is a name dotenv reads: letters, digits, '_', '.', '-'.
+func validEnvKeyRead(k string) bool {
+	if k == "" {
+		return false
+	}
+	for _, r := range k {
+		switch {
+		case r == '_', r == '.', r == '-', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 		default:
 			return false
 		}
@@ -170,8 +236,8 @@ func SetEnvLine(data []byte, key, value string) ([]byte, error) {
 	if strings.ContainsAny(value, "\r\n\x00") {
 		return nil, fmt.Errorf("a value for %s cannot contain a line break or NUL byte", key)
 	}
-	if strings.Contains(value, "'") && strings.Contains(value, `"`) {
-		return nil, fmt.Errorf("a value for %s cannot contain both kinds of quote", key)
+	if strings.Contains(value, "'") && strings.ContainsAny(value, `"\`) {
+		return nil, fmt.Errorf("a value for %s cannot be written to .env: it contains a single quote together with a double quote or a backslash", key)
 	}
 	newLine := key + "=" + envQuote(value)
 	var out bytes.Buffer
@@ -202,9 +268,12 @@ func SetEnvLine(data []byte, key, value string) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// envQuote quotes a value only when a reader would otherwise misread it.
+// envQuote quotes a value only when a reader would otherwise misread it:
+// single quotes (taken literally by dotenv and shells), or double quotes for
+// a value with a single quote in it (SetEnvLine refuses the values that
+// double quotes would change).
 func envQuote(v string) string {
-	if v == "" || strings.ContainsAny(v, " \t#'\"") {
+	if v == "" || v != strings.TrimSpace(v) || strings.ContainsAny(v, " \t#'\"`") {
 		if strings.Contains(v, "'") {
 			return `"` + v + `"`
 		}

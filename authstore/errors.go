@@ -1,10 +1,11 @@
 package authstore
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"strings"
 	"time"
 )
 
@@ -25,28 +26,27 @@ func (e *CorruptError) Error() string {
 	return fmt.Sprintf("%s is corrupt: %s (fix the file by hand, or run `moltbot doctor --fix` to move it aside and restore the backup)", where, e.Reason)
 }
 
-// corruptFromJSON turns a decoding error into a CorruptError with the line and
-// column of the offending byte.
+// corruptFromJSON turns a parseDocument error into a CorruptError with the
+// line and column of the offending byte.
 func corruptFromJSON(data []byte, err error) *CorruptError {
 	ce := &CorruptError{Reason: err.Error()}
-	var off int64 = -1
+	var off int64 = -1 // of the offending byte
 	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
+	var oe *offsetError
 	switch {
-	case errors.As(err, &se):
-		off = se.Offset
-		ce.Reason = se.Error()
-	case errors.As(err, &te):
-		off = te.Offset
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	case len(bytes.TrimSpace(data)) == 0:
 		off = int64(len(data))
-		ce.Reason = "unexpected end of file"
-		if len(data) == 0 {
-			ce.Reason = "the file is empty"
+		ce.Reason = "the file is empty"
+	case errors.As(err, &oe):
+		off = oe.off
+	case errors.As(err, &se):
+		// Offset counts the bytes read, the offending one included; at the
+		// end of the input it is the length.
+		off = se.Offset - 1
+		if se.Offset >= int64(len(data)) && strings.Contains(se.Error(), "end of JSON input") {
+			off = int64(len(data))
+			ce.Reason = "unexpected end of file (is it cut short?)"
 		}
-	case errors.Is(err, errNotObject):
-		off = 0
-		ce.Reason = "the top level is not a JSON object"
 	}
 	if off >= 0 {
 		ce.Line, ce.Column = lineCol(data, off)
@@ -54,21 +54,23 @@ func corruptFromJSON(data []byte, err error) *CorruptError {
 	return ce
 }
 
-// lineCol converts a byte offset to a 1-based line and column. json's offsets
-// point just past the offending byte.
+// lineCol converts the byte offset of a byte to its 1-based line and column
+// (columns count characters, as editors do). An offset at the end of the
+// data points just past the last character.
 func lineCol(data []byte, off int64) (int, int) {
 	if off > int64(len(data)) {
 		off = int64(len(data))
 	}
-	if off > 0 {
-		off--
+	if off < 0 {
+		off = 0
 	}
 	line, col := 1, 1
 	for _, b := range data[:off] {
-		if b == '\n' {
+		switch {
+		case b == '\n':
 			line++
 			col = 1
-		} else {
+		case b&0xC0 != 0x80: // not a UTF-8 continuation byte
 			col++
 		}
 	}

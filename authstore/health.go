@@ -172,12 +172,18 @@ func (snap *Snapshot) EffectiveOrder(provider string, now time.Time) EffectiveOr
 	eo := EffectiveOrder{Provider: provider, Source: SourceAutomatic}
 	var list []string
 	explicit := false
+	// notListed explains a profile of the provider that list leaves out;
+	// empty when list is every profile of the provider.
+	notListed := ""
 	if ids, ok := s.OrderOverride(provider); ok {
 		list, eo.Source, explicit = ids, SourceOverride, true
+		notListed = "not in the override order"
 	} else if ids, ok := snap.Config.orderFor(provider); ok {
 		list, eo.Source, explicit = ids, SourceConfig, true
+		notListed = "not in the config's auth.order"
 	} else if ids := snap.Config.profilesFor(provider); len(ids) > 0 {
 		list = ids
+		notListed = "not in the config's auth.profiles"
 	} else {
 		for _, p := range s.Profiles {
 			if NormalizeProvider(p.Provider) == provider {
@@ -216,14 +222,15 @@ func (snap *Snapshot) EffectiveOrder(provider string, now time.Time) EffectiveOr
 			usable = append(usable, p)
 		}
 	}
-	if explicit {
+	if notListed != "" {
 		// Profiles of the provider that the list does not name are never tried.
 		for _, p := range s.Profiles {
 			if NormalizeProvider(p.Provider) == provider && !seen[p.ID] {
-				eo.Excluded = append(eo.Excluded, Exclusion{p.ID, "not in the " + string(eo.Source) + " order"})
+				eo.Excluded = append(eo.Excluded, Exclusion{p.ID, notListed})
 			}
 		}
-	} else {
+	}
+	if !explicit {
 		sort.SliceStable(usable, func(i, j int) bool {
 			a, b := usable[i], usable[j]
 			if ta, tb := typeRank(a.Type), typeRank(b.Type); ta != tb {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -44,16 +45,23 @@ func acquireLock(ctx context.Context, path string) (*lockHandle, error) {
 			return h, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("take lock %s: %w", path, err)
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err // the path is in our own message
+			}
+			return nil, fmt.Errorf("cannot lock the auth store: creating %s failed: %w (check that %s is writable by you)",
+				path, err, filepath.Dir(path))
 		}
 		info, ok := inspectLock(path, time.Now())
-		if ok && info.stale {
-			removeStaleLock(path, info)
-			continue
-		}
 		if !ok { // vanished between mkdir and stat: try again at once
 			continue
 		}
+		if info.stale && removeStaleLock(path, info) {
+			continue
+		}
+		// Held, or stale but not removable (someone refreshed it meanwhile,
+		// or it is not ours to remove): wait like for a live holder, so a
+		// lock we cannot remove never makes us spin.
 		if time.Now().After(deadline) {
 			return nil, &LockedError{Path: path, Holder: info.holder, Since: info.since}
 		}
@@ -150,13 +158,19 @@ func inspectLock(path string, now time.Time) (lockInfo, bool) {
 }
 
 // removeStaleLock removes an abandoned lock, but only if it is still the same
-// entry we judged stale: a lock someone took meanwhile is left alone.
-func removeStaleLock(path string, seen lockInfo) {
+// entry we judged stale: a lock someone took meanwhile is left alone. It
+// reports whether the lock is gone.
+func removeStaleLock(path string, seen lockInfo) bool {
 	fi, err := os.Lstat(path)
-	if err != nil || !os.SameFile(fi, seen.fi) || !fi.ModTime().Equal(seen.fi.ModTime()) {
-		return
+	if errors.Is(err, fs.ErrNotExist) {
+		return true
 	}
-	_ = os.Remove(path) // a directory lock is empty; a file lock is a file
+	if err != nil || !os.SameFile(fi, seen.fi) || !fi.ModTime().Equal(seen.fi.ModTime()) {
+		return false
+	}
+	// A directory lock is empty; a file lock is a file.
+	err = os.Remove(path)
+	return err == nil || errors.Is(err, fs.ErrNotExist)
 }
 
 func pidAlive(pid int) bool {

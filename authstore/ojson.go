@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 )
 
 // object is a JSON object that remembers the order of its keys and keeps
@@ -21,8 +22,62 @@ func newObject() *object {
 	return &object{vals: map[string]json.RawMessage{}}
 }
 
+// parseDocument reads a whole file that must hold one JSON object. It
+// validates the text first so that a syntax error carries the offset of the
+// offending byte in the file (json.Decoder reports offsets relative to the
+// value it was reading) and so that anything after the object is refused, as
+// JSON.parse refuses it.
+func parseDocument(data []byte) (*object, error) {
+	var raw json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, err
+	}
+	o, err := parseObject(data)
+	if errors.Is(err, errNotObject) {
+		return nil, &offsetError{off: int64(len(data) - len(bytes.TrimLeft(data, " \t\r\n"))), msg: "the top level is not a JSON object"}
+	}
+	return o, err
+}
+
+// offsetError is a problem at a byte offset of a document.
+type offsetError struct {
+	off int64 // of the offending byte
+	msg string
+}
+
+func (e *offsetError) Error() string { return e.msg }
+
+// valueOffset is the byte offset of the value of the top-level key k in a
+// valid document (of the last occurrence, the one JSON.parse keeps), or -1.
+func valueOffset(data []byte, k string) int64 {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return -1
+	}
+	found := int64(-1)
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return found
+		}
+		if key, _ := tok.(string); key == k {
+			off := dec.InputOffset()
+			for off < int64(len(data)) && bytes.IndexByte([]byte(" \t\r\n:"), data[off]) >= 0 {
+				off++
+			}
+			found = off
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return found
+		}
+	}
+	return found
+}
+
 // parseObject reads a JSON object, keeping key order. A duplicated key keeps
-// its first position and its last value, as JSON.parse does.
+// its first position and its last value, as JSON.parse does. Offsets in its
+// errors are not reliable: files go through parseDocument.
 func parseObject(data []byte) (*object, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -52,7 +107,7 @@ func parseObject(data []byte) (*object, error) {
 	if _, err := dec.Token(); err != nil { // closing brace
 		return nil, err
 	}
-	if _, err := dec.Token(); err == nil {
+	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("unexpected data after the top-level object")
 	}
 	return o, nil

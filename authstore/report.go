@@ -97,7 +97,9 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 			if rep.Rank == 0 && rep.Excluded == "" {
 				rep.Excluded = "not usable"
 			}
-			if p.Type == TypeToken || p.Type == TypeOAuth || rep.Health.Status == StatusMissing {
+			// Only credentials that can expire decide the provider's health
+			// (SPEC §2); keys and entries of unknown type are static.
+			if p.Type == TypeToken || p.Type == TypeOAuth {
 				if rep.Health.Status.Worse(pr.Status) {
 					pr.Status = rep.Health.Status
 				}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/renameio/v2"
@@ -110,7 +111,10 @@ func Update(ctx context.Context, paths Paths, fn func(*Store) error) (Snapshot, 
 	if err != nil {
 		return Snapshot{}, err
 	}
+	// Deferred, so that the lock is released on every return and also when
+	// fn panics (the panic then goes on to the caller).
 	defer lock.release() //nolint:errcheck // a failed rmdir leaves a lock that goes stale
+	removeAbandonedTemps(real)
 
 	store, fi, _, err := readStore(paths, real)
 	if err != nil {
@@ -135,6 +139,33 @@ func Update(ctx context.Context, paths Paths, fn func(*Store) error) (Snapshot, 
 		return Snapshot{}, err
 	}
 	return Load(paths)
+}
+
+// removeAbandonedTemps deletes temp files that a writer killed mid-write
+// left beside the store (they may hold secrets). Only called with the lock
+// held: every writer of these names holds it, so any that exist are
+// abandoned.
+func removeAbandonedTemps(real string) {
+	dir, base := filepath.Dir(real), filepath.Base(real)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		var rest string
+		switch {
+		case strings.HasPrefix(name, "."+base): // renameio: "." + base + digits
+			rest = name[len(base)+1:]
+		case strings.HasPrefix(name, base+".bak.tmp-"): // backup(): bak + ".tmp-" + pid
+			rest = name[len(base)+len(".bak.tmp-"):]
+		default:
+			continue
+		}
+		if rest != "" && strings.Trim(rest, "0123456789") == "" && e.Type().IsRegular() {
+			_ = os.Remove(filepath.Join(dir, name))
+		}
+	}
 }
 
 // resolveReal follows symlinks to the file that is really written; a path

@@ -93,13 +93,17 @@ func NewStore() *Store {
 // ParseStore reads a store. A file that is not JSON, or whose "profiles" is
 // not an object, is a *CorruptError (path is filled in by the caller).
 func ParseStore(data []byte) (*Store, error) {
-	doc, err := parseObject(data)
+	doc, err := parseDocument(data)
 	if err != nil {
 		return nil, corruptFromJSON(data, err)
 	}
 	if raw, ok := doc.get("profiles"); ok {
 		if _, err := parseObject(raw); err != nil {
-			return nil, &CorruptError{Reason: `"profiles" is not an object`}
+			ce := &CorruptError{Reason: `"profiles" is not an object`}
+			if off := valueOffset(data, "profiles"); off >= 0 {
+				ce.Line, ce.Column = lineCol(data, off)
+			}
+			return nil, ce
 		}
 	} else {
 		doc.setChild("profiles", newObject())
@@ -157,6 +161,8 @@ func (s *Store) PutProfile(c Credential) {
 	switch c.Type {
 	case TypeAPIKey:
 		prof.setValue("key", c.Secret)
+	case TypeOAuth:
+		prof.setValue("access", c.Secret)
 	default:
 		prof.setValue("token", c.Secret)
 	}
@@ -197,10 +203,27 @@ func (s *Store) RemoveProfile(id string) bool {
 			s.doc.setChild("lastGood", lg)
 		}
 	}
-	for provider, ids := range s.Order {
-		kept := without(ids, id)
-		if len(kept) != len(ids) {
-			s.setOrderKey(provider, kept)
+	if order, ok := s.doc.child("order"); ok {
+		changed := false
+		for _, k := range append([]string(nil), order.keys...) {
+			ids, isList := s.Order[k]
+			kept := without(ids, id)
+			switch {
+			case !isList || len(kept) == len(ids):
+			case len(kept) == 0: // an empty override would leave nothing to try
+				order.delete(k)
+				changed = true
+			default:
+				order.setValue(k, kept)
+				changed = true
+			}
+		}
+		switch {
+		case !changed:
+		case len(order.keys) == 0:
+			s.doc.delete("order")
+		default:
+			s.doc.setChild("order", order)
 		}
 	}
 	s.refresh()
@@ -208,17 +231,38 @@ func (s *Store) RemoveProfile(id string) bool {
 }
 
 // SetOrder writes the order override for provider. An existing key that
-// normalises to the same provider is reused, so aliases do not duplicate.
+// normalises to the same provider is reused (the one OrderOverride reads), so
+// aliases do not duplicate. An empty list clears the override, as the
+// gateway's `order set` does: an empty override would leave the provider
+// with no profile to try.
 func (s *Store) SetOrder(provider string, ids []string) {
+	if len(ids) == 0 {
+		s.ClearOrder(provider)
+		return
+	}
 	key := NormalizeProvider(provider)
-	for k := range s.Order {
-		if NormalizeProvider(k) == key {
-			key = k
-			break
-		}
+	if k, ok := s.orderKey(key); ok {
+		key = k
 	}
 	s.setOrderKey(key, ids)
 	s.refresh()
+}
+
+// orderKey is the key of the store's "order" that holds provider's override
+// (provider normalised). With two aliases present the first in sorted order
+// wins, so reads and writes agree.
+func (s *Store) orderKey(provider string) (string, bool) {
+	keys := make([]string, 0, len(s.Order))
+	for k := range s.Order {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if NormalizeProvider(k) == provider {
+			return k, true
+		}
+	}
+	return "", false
 }
 
 func (s *Store) setOrderKey(key string, ids []string) {
@@ -260,16 +304,8 @@ func (s *Store) ClearOrder(provider string) bool {
 
 // OrderOverride returns the store's order for provider, matching aliases.
 func (s *Store) OrderOverride(provider string) ([]string, bool) {
-	want := NormalizeProvider(provider)
-	keys := make([]string, 0, len(s.Order))
-	for k := range s.Order {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // deterministic when two aliases are both present
-	for _, k := range keys {
-		if NormalizeProvider(k) == want {
-			return s.Order[k], true
-		}
+	if k, ok := s.orderKey(NormalizeProvider(provider)); ok {
+		return s.Order[k], true
 	}
 	return nil, false
 }
@@ -292,8 +328,10 @@ func (s *Store) refresh() {
 	if raw, ok := s.doc.get("version"); ok {
 		_ = json.Unmarshal(raw, &s.Version)
 	}
-	s.Profiles = s.Profiles[:0]
+	// A new slice every time: a caller ranging over the old one while it
+	// removes profiles must not see it rewritten underneath.
 	profiles, _ := s.doc.child("profiles")
+	s.Profiles = make([]Profile, 0, len(profiles.keys))
 	for _, id := range profiles.keys {
 		p := Profile{ID: id}
 		if o, err := parseObject(profiles.vals[id]); err == nil {
