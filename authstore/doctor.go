@@ -1,0 +1,315 @@
+package authstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// This file holds what `moltbot doctor` needs to look at and repair: the
+// lock, file modes, order entries that point nowhere, and a corrupt store.
+
+// LockState describes the store's lock at one moment.
+type LockState struct {
+	Path   string    // the lock path (next to the symlink-resolved store)
+	Held   bool      // something is at Path
+	Dir    bool      // it is a directory, as the gateway's proper-lockfile makes
+	Holder string    // who holds it, as far as can be told ("process 123 (alive)")
+	Since  time.Time // when it was taken (its createdAt, else its mtime)
+	Stale  bool      // abandoned: older than the stale limit, or its process is gone
+}
+
+// InspectStoreLock reports on the store's lock. Ages are measured against
+// now, which must be the real clock: the lock's mtime is real time.
+func InspectStoreLock(paths Paths, now time.Time) (LockState, error) {
+	real, err := resolveReal(paths.Store)
+	if err != nil {
+		return LockState{}, err
+	}
+	st := LockState{Path: real + ".lock"}
+	info, ok := inspectLock(st.Path, now)
+	if !ok {
+		return st, nil
+	}
+	st.Held, st.Dir, st.Holder, st.Since, st.Stale = true, info.fi.IsDir(), info.holder, info.since, info.stale
+	return st, nil
+}
+
+// RemoveStaleLock removes the store's lock if it is stale, checking again
+// just before removing so that a lock taken meanwhile is left alone. It
+// reports whether it removed one.
+func RemoveStaleLock(paths Paths, now time.Time) (bool, error) {
+	st, err := InspectStoreLock(paths, now)
+	if err != nil || !st.Held || !st.Stale {
+		return false, err
+	}
+	info, ok := inspectLock(st.Path, now)
+	if !ok || !info.stale {
+		return false, nil
+	}
+	fi, err := os.Lstat(st.Path)
+	if err != nil || !os.SameFile(fi, info.fi) || !fi.ModTime().Equal(info.fi.ModTime()) {
+		return false, nil
+	}
+	if err := os.Remove(st.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, fmt.Errorf("remove stale lock %s: %w", st.Path, err)
+	}
+	return true, nil
+}
+
+// SetLockWait changes how long a transaction waits for a busy lock before
+// failing with a *LockedError, and returns a function that restores the
+// previous wait. Tests use it to see a held lock fail fast; it must not be
+// called while transactions run.
+func SetLockWait(d time.Duration) (restore func()) {
+	old := lockWait
+	lockWait = d
+	return func() { lockWait = old }
+}
+
+// PermCheck is a file or directory whose permissions matter because it
+// holds credentials (or, for the agent dir, lists them).
+type PermCheck struct {
+	Name     string // what it is, for the user: "auth store", "agent directory"
+	Path     string // the symlink-resolved path
+	Exists   bool
+	IsDir    bool
+	Mode     fs.FileMode // permission bits
+	Want     fs.FileMode // what moltbot creates it with
+	Writable bool        // this process may write it (directories: create files in it)
+	Err      error       // stat failed for another reason than absence
+}
+
+// TooOpen reports whether users other than the owner have any access.
+func (p PermCheck) TooOpen() bool { return p.Exists && p.Mode&0o077 != 0 }
+
+// CheckPermissions looks at the agent directory (0700), the store and its
+// backup (0600) and the daemon's .env (0600).
+func CheckPermissions(paths Paths) []PermCheck {
+	items := []struct {
+		name, path string
+		want       fs.FileMode
+	}{
+		{"agent directory", paths.AgentDir, 0o700},
+		{"auth store", paths.Store, 0o600},
+		{"auth store backup", paths.Backup, 0o600},
+		{".env", paths.Env, 0o600},
+	}
+	out := make([]PermCheck, 0, len(items))
+	for _, it := range items {
+		pc := PermCheck{Name: it.name, Path: it.path, Want: it.want}
+		if real, err := resolveReal(it.path); err == nil {
+			pc.Path = real
+		}
+		fi, err := os.Stat(pc.Path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			pc.Err = err
+		default:
+			pc.Exists, pc.IsDir, pc.Mode = true, fi.IsDir(), fi.Mode().Perm()
+			pc.Writable = unix.Access(pc.Path, unix.W_OK) == nil
+		}
+		out = append(out, pc)
+	}
+	return out
+}
+
+// FixPermission sets p's mode to what moltbot would have created it with.
+func FixPermission(p PermCheck) error {
+	if !p.Exists {
+		return nil
+	}
+	if err := os.Chmod(p.Path, p.Want); err != nil {
+		return fmt.Errorf("chmod %o %s: %w", p.Want, p.Path, err)
+	}
+	return nil
+}
+
+// OrderEntry is one id in a provider's order list.
+type OrderEntry struct {
+	Provider string // the key as written in the file
+	ID       string
+}
+
+// DanglingOrder lists the store's order entries that name no profile, in
+// file order.
+func (s *Store) DanglingOrder() []OrderEntry {
+	order, ok := s.doc.child("order")
+	if !ok {
+		return nil
+	}
+	var out []OrderEntry
+	for _, k := range order.keys {
+		for _, id := range s.Order[k] {
+			if _, ok := s.Profile(id); !ok {
+				out = append(out, OrderEntry{k, id})
+			}
+		}
+	}
+	return out
+}
+
+// PruneDanglingOrder removes the order entries that name no profile and
+// returns them. A list that becomes empty is removed (an empty override
+// would keep the gateway from using any profile of that provider), and so
+// is the "order" object when nothing is left in it.
+func (s *Store) PruneDanglingOrder() []OrderEntry {
+	dangling := s.DanglingOrder()
+	if len(dangling) == 0 {
+		return nil
+	}
+	order, _ := s.doc.child("order")
+	for _, k := range append([]string(nil), order.keys...) {
+		ids, ok := s.Order[k]
+		if !ok {
+			continue
+		}
+		kept := make([]string, 0, len(ids))
+		for _, id := range ids {
+			if _, ok := s.Profile(id); ok {
+				kept = append(kept, id)
+			}
+		}
+		switch {
+		case len(kept) == len(ids):
+		case len(kept) == 0:
+			order.delete(k)
+		default:
+			order.setValue(k, kept)
+		}
+	}
+	if len(order.keys) == 0 {
+		s.doc.delete("order")
+	} else {
+		s.doc.setChild("order", order)
+	}
+	s.refresh()
+	return dangling
+}
+
+// DanglingOrder lists the config's auth.order entries that name no profile
+// in s, sorted by provider key.
+func (c Config) DanglingOrder(s *Store) []OrderEntry {
+	keys := make([]string, 0, len(c.Order))
+	for k := range c.Order {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []OrderEntry
+	for _, k := range keys {
+		for _, id := range c.Order[k] {
+			if _, ok := s.Profile(id); !ok {
+				out = append(out, OrderEntry{k, id})
+			}
+		}
+	}
+	return out
+}
+
+// CheckBackup reads the store's .bak and reports how many profiles it holds.
+// A missing backup is fs.ErrNotExist; an unreadable one a *CorruptError.
+func CheckBackup(paths Paths) (int, error) {
+	real, err := resolveReal(paths.Store)
+	if err != nil {
+		return 0, err
+	}
+	data, err := os.ReadFile(real + ".bak")
+	if err != nil {
+		return 0, err
+	}
+	s, err := ParseStore(data)
+	if err != nil {
+		var ce *CorruptError
+		if errors.As(err, &ce) {
+			ce.Path = real + ".bak"
+		}
+		return 0, err
+	}
+	return len(s.Profiles), nil
+}
+
+// QuarantineResult says what QuarantineCorruptStore did.
+type QuarantineResult struct {
+	MovedTo  string // where the corrupt store now is; "" when nothing was moved
+	Restored bool   // the backup was valid and is the store now
+	// BackupProblem says why the backup was not restored: there is none, or
+	// it is corrupt too.
+	BackupProblem string
+	Profiles      int // profiles in the restored store
+}
+
+// QuarantineCorruptStore moves a corrupt store aside, to
+// "auth-profiles.json.corrupt-<UTC timestamp>", and puts a valid .bak in its
+// place (the .bak itself is kept). It works under the store's lock and
+// checks the file again there: a store that parses (someone fixed it
+// meanwhile) or is absent is left alone and MovedTo stays empty.
+func QuarantineCorruptStore(ctx context.Context, paths Paths, now time.Time) (QuarantineResult, error) {
+	var res QuarantineResult
+	real, err := resolveReal(paths.Store)
+	if err != nil {
+		return res, err
+	}
+	lock, err := acquireLock(ctx, real+".lock")
+	if err != nil {
+		return res, err
+	}
+	defer lock.release() //nolint:errcheck // a failed rmdir leaves a lock that goes stale
+
+	fi, err := os.Lstat(real)
+	if errors.Is(err, fs.ErrNotExist) {
+		return res, nil
+	}
+	if err != nil {
+		return res, fmt.Errorf("look at %s: %w", real, err)
+	}
+	if !fi.IsDir() {
+		data, err := os.ReadFile(real)
+		if err != nil {
+			return res, fmt.Errorf("read %s: %w", real, err)
+		}
+		if _, err := ParseStore(data); err == nil {
+			return res, nil
+		}
+	}
+	dest := real + ".corrupt-" + now.UTC().Format("20060102-150405")
+	for i := 1; ; i++ {
+		if _, err := os.Lstat(dest); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		dest = fmt.Sprintf("%s.corrupt-%s-%d", real, now.UTC().Format("20060102-150405"), i)
+	}
+	if err := os.Rename(real, dest); err != nil {
+		return res, fmt.Errorf("move corrupt store aside: %w", err)
+	}
+	res.MovedTo = dest
+	if err := syncDir(filepath.Dir(real)); err != nil {
+		return res, err
+	}
+
+	bak, err := os.ReadFile(real + ".bak")
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		res.BackupProblem = "there is no backup"
+	case err != nil:
+		res.BackupProblem = "the backup cannot be read: " + err.Error()
+	default:
+		s, perr := ParseStore(bak)
+		if perr != nil {
+			res.BackupProblem = "the backup is corrupt too"
+			break
+		}
+		if err := writeAtomic(real, bak, 0o600); err != nil {
+			return res, fmt.Errorf("restore backup: %w", err)
+		}
+		res.Restored, res.Profiles = true, len(s.Profiles)
+	}
+	return res, lock.release()
+}

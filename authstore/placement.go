@@ -1,0 +1,102 @@
+package authstore
+
+import (
+	"sort"
+	"time"
+)
+
+// Placement says where a newly added profile should go in its provider's
+// order.
+type Placement int
+
+// Placements.
+const (
+	PlaceFirst Placement = iota // the gateway tries it before the others
+	PlaceLast                   // the gateway tries it after the others
+)
+
+// PlaceProfile puts id first or last in provider's order, inside a
+// transaction (s is the fresh store; cfg the config as read). It writes the
+// store's order override only when that is needed to get the asked-for
+// place, and reports whether it did:
+//
+//   - The store has an override: id is moved (or added) within it.
+//   - The config has an auth.order for the provider: that list would leave
+//     the new profile out, so an override is written from it with id in place.
+//   - Otherwise the order is automatic (by type, then least recently used).
+//     If that already puts id where asked, nothing is written; else an
+//     override is written: the automatic order with id moved, followed by
+//     the provider's profiles the automatic order leaves out for now (an
+//     expired token, say), so that renewing them later still works.
+//
+// id is treated as listed in the config's auth.profiles, because the caller
+// records it there right after the transaction.
+func PlaceProfile(s *Store, cfg Config, provider, id string, where Placement, now time.Time) bool {
+	provider = NormalizeProvider(provider)
+	if ids, ok := s.OrderOverride(provider); ok {
+		next := place(ids, id, where)
+		if sameIDs(next, ids) {
+			return false
+		}
+		s.SetOrder(provider, next)
+		return true
+	}
+	if ids, ok := cfg.orderFor(provider); ok {
+		s.SetOrder(provider, place(ids, id, where))
+		return true
+	}
+	cfg = cfg.withProfile(id, provider)
+	snap := Snapshot{Store: s, Config: cfg}
+	eo := snap.EffectiveOrder(provider, now)
+	switch {
+	case len(eo.IDs) == 0:
+		return false
+	case where == PlaceFirst && eo.IDs[0] == id, where == PlaceLast && eo.IDs[len(eo.IDs)-1] == id:
+		return false
+	}
+	base := append([]string(nil), eo.IDs...)
+	for _, ex := range eo.Excluded {
+		if p, ok := s.Profile(ex.ID); ok && NormalizeProvider(p.Provider) == provider && ex.ID != id {
+			base = append(base, ex.ID)
+		}
+	}
+	s.SetOrder(provider, place(base, id, where))
+	return true
+}
+
+// place returns ids with id moved (or added) to the front or the back.
+func place(ids []string, id string, where Placement) []string {
+	rest := without(ids, id)
+	if where == PlaceFirst {
+		return append([]string{id}, rest...)
+	}
+	return append(rest, id)
+}
+
+func sameIDs(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// withProfile returns a copy of c whose auth.profiles also lists id.
+func (c Config) withProfile(id, provider string) Config {
+	if _, ok := c.Profiles[id]; ok {
+		return c
+	}
+	profiles := make(map[string]ConfigProfile, len(c.Profiles)+1)
+	for k, v := range c.Profiles {
+		profiles[k] = v
+	}
+	profiles[id] = ConfigProfile{Provider: provider}
+	c.Profiles = profiles
+	c.ProfileIDs = append(append([]string(nil), c.ProfileIDs...), id)
+	sort.Strings(c.ProfileIDs)
+	return c
+}

@@ -1,0 +1,170 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/huh"
+	"github.com/spf13/cobra"
+
+	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/views"
+)
+
+// addStep names a step of `models auth add`, for the form runner.
+type addStep string
+
+const (
+	addStepMethod    addStep = "method"
+	addStepName      addStep = "name"
+	addStepReplace   addStep = "replace"
+	addStepSecret    addStep = "secret"
+	addStepPlacement addStep = "placement"
+)
+
+// runAddForm shows one step's form on the terminal. Tests replace it with a
+// function that fills v as a user would.
+var runAddForm = func(ctx context.Context, a *app, _ addStep, f *huh.Form, _ *views.AddValues) error {
+	return f.WithInput(a.env.Stdin).WithOutput(a.env.Stdout).RunWithContext(ctx)
+}
+
+func (a *app) newAuthAddCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "add",
+		Short: "Add a credential interactively: provider → method → details",
+		Long: "Add a credential step by step: a Claude subscription (setup token), an Anthropic, OpenAI or\n" +
+			"OpenRouter API key, or another provider's token. API keys can go to the auth store or to the\n" +
+			"daemon's .env. A new profile is put first or last in its provider's order as you choose: when\n" +
+			"the order is automatic and already puts it there, the order is left alone; otherwise the\n" +
+			"provider's order override is written (from the config's auth.order when there is one).\n\n" +
+			"Needs a terminal; from a script use `moltbot models auth paste-token`.",
+		Args: noSecretArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return a.runAdd(c.Context())
+		},
+	}
+}
+
+func (a *app) runAdd(ctx context.Context) error {
+	pr := a.prompter()
+	if !pr.interactive() || !a.env.IsTerminal(a.env.Stdout) {
+		return errors.New("`models auth add` is interactive and needs a terminal; from a script, pipe the token in: `… | moltbot models auth paste-token --provider P`")
+	}
+	paths, err := a.paths()
+	if err != nil {
+		return err
+	}
+	snap, err := authstore.Load(paths)
+	if err != nil {
+		return err
+	}
+	now := a.env.Now()
+	v := views.NewAddValues()
+	run := func(step addStep, f *huh.Form) error {
+		err := runAddForm(ctx, a, step, f, v)
+		if errors.Is(err, huh.ErrUserAborted) || errors.Is(err, context.Canceled) {
+			return errCancelled
+		}
+		return err
+	}
+
+	if err := run(addStepMethod, views.AddMethodForm(v)); err != nil {
+		return err
+	}
+	for {
+		if err := run(addStepName, views.AddNameForm(v)); err != nil {
+			return err
+		}
+		old, exists := snap.Store.Profile(v.ProfileID())
+		if !exists {
+			break
+		}
+		v.Replace = false
+		if err := run(addStepReplace, views.AddReplaceForm(v, describeProfile(old, now))); err != nil {
+			return err
+		}
+		if v.Replace {
+			break
+		}
+	}
+
+	if v.Method == views.AddSetupToken && captureSetupToken != nil {
+		tok, err := captureSetupToken(ctx)
+		if err != nil {
+			return err
+		}
+		v.Secret = tok
+	} else {
+		if v.Method == views.AddSetupToken {
+			fmt.Fprintln(a.env.Stderr, "Capturing the token from `claude setup-token` is not available in this build yet: run `claude setup-token` in another terminal and paste the token here.")
+		}
+		if err := run(addStepSecret, views.AddSecretForm(v)); err != nil {
+			return err
+		}
+	}
+	// The form checked the secret already; this also covers a captured one.
+	cred, err := v.Credential(a.env.Now())
+	if err != nil {
+		return err
+	}
+
+	if v.ToEnv() {
+		if err := authstore.SetEnvVar(paths, v.EnvVar(), cred.Secret); err != nil {
+			return fmt.Errorf("save %s in %s: %w", v.EnvVar(), paths.Env, err)
+		}
+		fmt.Fprintf(a.env.Stdout, "Saved %s (%s) in %s\n", v.EnvVar(), authstore.Mask(cred.Secret), paths.Env)
+		fmt.Fprintln(a.env.Stdout, "Restart the gateway daemon so that it reads it; check with `moltbot models status`.")
+		return nil
+	}
+
+	var others []string
+	for _, p := range providerProfiles(snap.Store, cred.Provider) {
+		if p.ID != cred.ID {
+			others = append(others, p.ID)
+		}
+	}
+	if len(others) > 0 {
+		if err := run(addStepPlacement, views.AddPlacementForm(v, others)); err != nil {
+			return err
+		}
+	}
+
+	replaced, placed := false, false
+	after, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
+		old, ok := s.Profile(cred.ID)
+		replaced = ok
+		s.PutProfile(cred)
+		if ok && old.Secret() != cred.Secret {
+			s.ResetUsage(cred.ID)
+		}
+		if len(others) > 0 {
+			placed = authstore.PlaceProfile(s, snap.Config, cred.Provider, cred.ID, v.Placement, now)
+		}
+		return nil
+	})
+	if err != nil {
+		return storeError(err)
+	}
+	verb := "Saved"
+	if replaced {
+		verb = "Replaced"
+	}
+	p, _ := after.Store.Profile(cred.ID)
+	fmt.Fprintf(a.env.Stdout, "%s %s (%s) in %s\n", verb, cred.ID, describeProfile(p, now), paths.Store)
+	if placed {
+		ids, _ := after.Store.OrderOverride(cred.Provider)
+		fmt.Fprintf(a.env.Stdout, "Order override for %s: %s\n", cred.Provider, strings.Join(ids, ", "))
+	}
+	if err := a.saveConfigProfile(paths, cred.ID, cred.Provider, cred.Type); err != nil {
+		return err
+	}
+	if final, err := a.loadSnapshot(paths); err == nil {
+		if note := orderNote(final, cred.Provider, cred.ID, now); note != "" {
+			fmt.Fprintln(a.env.Stderr, note)
+		}
+	}
+	fmt.Fprintln(a.env.Stdout, "Next: `moltbot models status` shows it, `moltbot models auth order get --provider "+cred.Provider+"` its place.")
+	return nil
+}

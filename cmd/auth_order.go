@@ -1,0 +1,308 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/moltbot/moltbot/authstore"
+)
+
+func (a *app) newAuthOrderCommand() *cobra.Command {
+	var provider string
+	var asJSON bool
+	order := &cobra.Command{
+		Use:   "order",
+		Short: "Show, set or clear a provider's profile order override",
+		Long: "The order override (the store's \"order\") says which of a provider's profiles the gateway\n" +
+			"tries first. Without one the config's auth.order applies, else an automatic rule (OAuth, then\n" +
+			"tokens, then API keys, least recently used first).",
+		Args: cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return c.Help()
+			}
+			return unknownSubcommand(c, args[0])
+		},
+	}
+	get := &cobra.Command{
+		Use:   "get --provider P [--json]",
+		Short: "Show the order override and the order the gateway will use",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return a.runOrderGet(provider, asJSON)
+		},
+	}
+	get.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	set := &cobra.Command{
+		Use:     "set --provider P ID [ID…]",
+		Short:   "Set the order override: the gateway tries these profiles, in this order, and no others",
+		Example: "  moltbot models auth order set --provider anthropic anthropic:work anthropic:default",
+		Args:    cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			return a.runOrderSet(c.Context(), provider, args)
+		},
+	}
+	clear := &cobra.Command{
+		Use:   "clear --provider P",
+		Short: "Remove the order override (the config order or the automatic rule applies again)",
+		Args:  cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return a.runOrderClear(c.Context(), provider)
+		},
+	}
+	for _, c := range []*cobra.Command{get, set, clear} {
+		c.Flags().StringVar(&provider, "provider", "", "provider id, e.g. anthropic (required)")
+		order.AddCommand(c)
+	}
+	return order
+}
+
+// orderProvider checks --provider.
+func orderProvider(raw string) (string, error) {
+	p := authstore.NormalizeProvider(raw)
+	if p == "" {
+		return "", usageError("missing --provider: say whose order, e.g. --provider anthropic")
+	}
+	return p, nil
+}
+
+// orderFallback says what applies without an override, as the gateway
+// puts it.
+func orderFallback(snap authstore.Snapshot, provider string) string {
+	snap.Store = authstore.NewStore() // the same files, minus the override
+	eo := snap.EffectiveOrder(provider, time.Time{})
+	if eo.Source == authstore.SourceConfig {
+		return "using order from config: " + strings.Join(configOrder(snap, provider), ", ")
+	}
+	return "selecting automatically"
+}
+
+// configOrder is the config's auth.order list for provider.
+func configOrder(snap authstore.Snapshot, provider string) []string {
+	for _, k := range sortedKeys(snap.Config.Order) { // the same pick as authstore when aliases collide
+		if authstore.NormalizeProvider(k) == provider {
+			return snap.Config.Order[k]
+		}
+	}
+	return nil
+}
+
+// orderGetDoc is `order get --json`: the gateway's keys (agentId, agentDir,
+// provider, authStorePath, order), then ours, named as in `models status
+// --json`.
+type orderGetDoc struct {
+	AgentID       string            `json:"agentId"`
+	AgentDir      string            `json:"agentDir"`
+	Provider      string            `json:"provider"`
+	AuthStorePath string            `json:"authStorePath"`
+	Order         []string          `json:"order"`       // the override; null when none
+	ConfigOrder   []string          `json:"configOrder"` // config auth.order; null when none
+	Effective     orderGetEffective `json:"effectiveOrder"`
+	Profiles      []orderGetProfile `json:"profiles"`
+}
+
+type orderGetEffective struct {
+	Source   string             `json:"source"` // override | config | automatic
+	IDs      []string           `json:"ids"`
+	Excluded []orderGetExcluded `json:"excluded"`
+}
+
+type orderGetExcluded struct {
+	ProfileID string `json:"profileId"`
+	Reason    string `json:"reason"`
+}
+
+type orderGetProfile struct {
+	ProfileID string `json:"profileId"`
+	Type      string `json:"type"`
+	Mask      string `json:"mask"`
+}
+
+func (a *app) runOrderGet(rawProvider string, asJSON bool) error {
+	provider, err := orderProvider(rawProvider)
+	if err != nil {
+		return err
+	}
+	paths, err := a.paths()
+	if err != nil {
+		return err
+	}
+	snap, err := a.loadSnapshot(paths)
+	if err != nil {
+		return err
+	}
+	now := a.env.Now()
+	override, hasOverride := snap.Store.OrderOverride(provider)
+	eo := snap.EffectiveOrder(provider, now)
+	if asJSON {
+		doc := orderGetDoc{
+			AgentID: paths.AgentID, AgentDir: paths.AgentDir, Provider: provider, AuthStorePath: paths.Store,
+			Effective: orderGetEffective{Source: string(eo.Source), IDs: nonNil(eo.IDs), Excluded: []orderGetExcluded{}},
+			Profiles:  []orderGetProfile{},
+		}
+		if hasOverride && len(override) > 0 {
+			doc.Order = override
+		}
+		doc.ConfigOrder = configOrder(snap, provider)
+		for _, ex := range eo.Excluded {
+			doc.Effective.Excluded = append(doc.Effective.Excluded, orderGetExcluded{ex.ID, ex.Reason})
+		}
+		for _, p := range providerProfiles(snap.Store, provider) {
+			doc.Profiles = append(doc.Profiles, orderGetProfile{p.ID, p.Type, authstore.Mask(p.Secret())})
+		}
+		a.writeJSONDoc(doc)
+		return nil
+	}
+	w := a.env.Stdout
+	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nAuth file: %s\n", agentLabel(paths), provider, paths.Store)
+	if hasOverride && len(override) > 0 {
+		fmt.Fprintf(w, "Order override: %s\n", strings.Join(override, ", "))
+	} else {
+		fmt.Fprintf(w, "Order override: (none; %s)\n", orderFallback(snap, provider))
+	}
+	writeEffective(w, eo)
+	return nil
+}
+
+// writeEffective prints the order the gateway will use and what it leaves out.
+func writeEffective(w io.Writer, eo authstore.EffectiveOrder) {
+	if len(eo.IDs) == 0 {
+		fmt.Fprintf(w, "Effective order (%s): no usable profile\n", eo.Source)
+	} else {
+		fmt.Fprintf(w, "Effective order (%s): %s\n", eo.Source, strings.Join(eo.IDs, ", "))
+	}
+	for _, ex := range eo.Excluded {
+		fmt.Fprintf(w, "  left out: %s (%s)\n", ex.ID, ex.Reason)
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// providerProfiles are the store's profiles of provider, in file order.
+func providerProfiles(s *authstore.Store, provider string) []authstore.Profile {
+	var out []authstore.Profile
+	for _, p := range s.Profiles {
+		if authstore.NormalizeProvider(p.Provider) == provider {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// profileIDs lists ids for an error message ("(none)" when empty).
+func profileIDs(ps []authstore.Profile) string {
+	if len(ps) == 0 {
+		return "(none)"
+	}
+	ids := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+func (a *app) runOrderSet(ctx context.Context, rawProvider string, args []string) error {
+	provider, err := orderProvider(rawProvider)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	seen := map[string]bool{}
+	for _, arg := range args {
+		id := strings.TrimSpace(arg)
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return usageError("missing profile ids: give the %s profiles in the order the gateway should try them (see `moltbot models auth order get --provider %s`)", provider, provider)
+	}
+	paths, err := a.paths()
+	if err != nil {
+		return err
+	}
+	check := func(s *authstore.Store) error {
+		valid := providerProfiles(s, provider)
+		for _, id := range ids {
+			p, ok := s.Profile(id)
+			if !ok {
+				return fmt.Errorf("auth profile %q not found in %s; %s profiles: %s", id, paths.Store, provider, profileIDs(valid))
+			}
+			if got := authstore.NormalizeProvider(p.Provider); got != provider {
+				return fmt.Errorf("auth profile %q is for %s, not %s; %s profiles: %s", id, p.Provider, provider, provider, profileIDs(valid))
+			}
+		}
+		return nil
+	}
+	// Check first without the lock (a bad id then touches nothing at all),
+	// and again inside the transaction, so that a profile removed meanwhile
+	// is caught too.
+	before, err := authstore.Load(paths)
+	if err != nil {
+		return err
+	}
+	if err := check(before.Store); err != nil {
+		return err
+	}
+	snap, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
+		if err := check(s); err != nil {
+			return err
+		}
+		s.SetOrder(provider, ids)
+		return nil
+	})
+	if err != nil {
+		return storeError(err)
+	}
+	w := a.env.Stdout
+	override, _ := snap.Store.OrderOverride(provider)
+	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nOrder override: %s\n", agentLabel(paths), provider, strings.Join(override, ", "))
+	writeEffective(w, snap.EffectiveOrder(provider, a.env.Now()))
+	return nil
+}
+
+func (a *app) runOrderClear(ctx context.Context, rawProvider string) error {
+	provider, err := orderProvider(rawProvider)
+	if err != nil {
+		return err
+	}
+	paths, err := a.paths()
+	if err != nil {
+		return err
+	}
+	snap, err := authstore.Load(paths)
+	if err != nil {
+		return err
+	}
+	cleared := false
+	if _, ok := snap.Store.OrderOverride(provider); ok {
+		snap, err = authstore.Update(ctx, paths, func(s *authstore.Store) error {
+			cleared = s.ClearOrder(provider)
+			return nil
+		})
+		if err != nil {
+			return storeError(err)
+		}
+	}
+	w := a.env.Stdout
+	fmt.Fprintf(w, "Agent: %s\nProvider: %s\n", agentLabel(paths), provider)
+	if cleared {
+		fmt.Fprintf(w, "Cleared per-agent order override; %s.\n", orderFallback(snap, provider))
+	} else {
+		fmt.Fprintf(w, "No order override to clear; %s.\n", orderFallback(snap, provider))
+	}
+	writeEffective(w, snap.EffectiveOrder(provider, a.env.Now()))
+	return nil
+}

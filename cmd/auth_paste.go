@@ -1,0 +1,126 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/internal/timefmt"
+)
+
+type pasteTokenOptions struct {
+	provider, profileID, expiresIn string
+}
+
+func (a *app) newPasteTokenCommand() *cobra.Command {
+	var o pasteTokenOptions
+	c := &cobra.Command{
+		Use:   "paste-token --provider P [--profile-id ID] [--expires-in DURATION]",
+		Short: "Save a token read from stdin or a hidden prompt",
+		Long: "Save a provider token as a \"token\" auth profile (default id <provider>:manual) and record it in\n" +
+			"the config's auth.profiles.\n\n" +
+			"The token is read from stdin when it is piped in, otherwise from a hidden prompt; it is never\n" +
+			"taken from an argument. Anthropic setup tokens may be pasted with the line breaks a terminal\n" +
+			"added: they are removed.",
+		Example: "  pbpaste | moltbot models auth paste-token --provider anthropic --expires-in 365d\n" +
+			"  moltbot models auth paste-token --provider openrouter --profile-id openrouter:work",
+		Args: noSecretArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return a.runPasteToken(c.Context(), o)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.provider, "provider", "", "provider id, e.g. anthropic, openrouter (required)")
+	f.StringVar(&o.profileID, "profile-id", "", "profile id to write (default <provider>:manual)")
+	f.StringVar(&o.expiresIn, "expires-in", "", "how long the token is valid: 365d, 12h, 90m, or a number of days")
+	return c
+}
+
+func (a *app) runPasteToken(ctx context.Context, o pasteTokenOptions) error {
+	provider := authstore.NormalizeProvider(o.provider)
+	if provider == "" {
+		return usageError("missing --provider: say whose token this is, e.g. --provider anthropic")
+	}
+	if strings.ContainsAny(provider, ": /") {
+		return usageError("invalid --provider %q: a provider id has no ':', '/' or spaces", o.provider)
+	}
+	id := strings.TrimSpace(o.profileID)
+	if id == "" {
+		id = provider + ":manual"
+	}
+	if err := validProfileID(id, provider); err != nil {
+		return err
+	}
+	now := a.env.Now()
+	var expires int64
+	if o.expiresIn != "" {
+		d, err := timefmt.Parse(o.expiresIn)
+		if err != nil {
+			return usageError("--expires-in: %v", err)
+		}
+		if d <= 0 {
+			return usageError("--expires-in must be more than zero (leave it out for a token that does not expire)")
+		}
+		expires = now.Add(d).UnixMilli()
+	}
+	paths, err := a.paths()
+	if err != nil {
+		return err
+	}
+	// Refuse a corrupt store before asking for a secret the user would have
+	// to paste again.
+	if _, err := authstore.Load(paths); err != nil {
+		return err
+	}
+	token, err := a.prompter().readToken(ctx, provider, provider+" token")
+	if err != nil {
+		return err
+	}
+	return a.saveToken(ctx, paths, savedToken{id: id, provider: provider, token: token, expires: expires, now: now})
+}
+
+// savedToken is a token profile about to be written.
+type savedToken struct {
+	id, provider, token string
+	expires             int64
+	now                 time.Time // when the expiry was computed
+}
+
+// saveToken writes a token profile in one transaction, records it in the
+// config and says what happened. A replaced credential starts with clean
+// usage stats (its cooldowns and errors were the old secret's).
+func (a *app) saveToken(ctx context.Context, paths authstore.Paths, t savedToken) error {
+	replaced := false
+	snap, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
+		old, ok := s.Profile(t.id)
+		replaced = ok
+		s.PutProfile(authstore.Credential{ID: t.id, Provider: t.provider, Type: authstore.TypeToken, Secret: t.token, Expires: t.expires})
+		if ok && old.Secret() != t.token {
+			s.ResetUsage(t.id)
+		}
+		return nil
+	})
+	if err != nil {
+		return storeError(err)
+	}
+	now := t.now
+	verb := "Saved"
+	if replaced {
+		verb = "Replaced"
+	}
+	p, _ := snap.Store.Profile(t.id)
+	fmt.Fprintf(a.env.Stdout, "%s %s (%s) in %s\n", verb, t.id, describeProfile(p, now), paths.Store)
+	if err := a.saveConfigProfile(paths, t.id, t.provider, authstore.TypeToken); err != nil {
+		return err
+	}
+	if snap, err := a.loadSnapshot(paths); err == nil {
+		if note := orderNote(snap, t.provider, t.id, now); note != "" {
+			fmt.Fprintln(a.env.Stderr, note)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/moltbot/moltbot/authstore"
+)
+
+func (a *app) newAuthRemoveCommand() *cobra.Command {
+	var yes bool
+	c := &cobra.Command{
+		Use:   "remove ID [--yes]",
+		Short: "Remove a profile, with its usage stats and its place in every order",
+		Long: "Remove an auth profile from the store in one transaction, together with its usageStats,\n" +
+			"the lastGood entries and order entries that name it, and its config auth.profiles entry.\n" +
+			"Asks to confirm on a terminal; without one, --yes is required.",
+		Example: "  moltbot models auth remove anthropic:work\n  moltbot models auth remove openai:default --yes",
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError("remove takes exactly one profile id (see `moltbot models status` for the ids)")
+			}
+			return nil
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			return a.runRemove(c.Context(), strings.TrimSpace(args[0]), yes)
+		},
+	}
+	c.Flags().BoolVarP(&yes, "yes", "y", false, "remove without asking")
+	return c
+}
+
+func (a *app) runRemove(ctx context.Context, id string, yes bool) error {
+	paths, err := a.paths()
+	if err != nil {
+		return err
+	}
+	snap, err := authstore.Load(paths)
+	if err != nil {
+		return err
+	}
+	now := a.env.Now()
+	p, inStore := snap.Store.Profile(id)
+	_, inConfig := snap.Config.Profiles[id]
+	if !inStore && !inConfig {
+		if looksSecret(id) && !strings.Contains(id, ":") {
+			return errors.New("no such profile (the argument was not shown: it looks like a secret); see `moltbot models status` for the ids")
+		}
+		return fmt.Errorf("no profile %q in %s; profiles: %s", id, paths.Store, profileIDs(snap.Store.Profiles))
+	}
+	what := id
+	if inStore {
+		what = fmt.Sprintf("%s (%s)", id, describeProfile(p, now))
+	} else {
+		what = id + " (only in the config's auth.profiles)"
+	}
+	if !yes {
+		pr := a.prompter()
+		if !pr.interactive() {
+			return fmt.Errorf("refusing to remove %s without confirmation: pass --yes", id)
+		}
+		ok, err := pr.confirm(ctx, "Remove "+what+"?")
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errors.New("kept " + id + "; nothing was removed")
+		}
+	}
+
+	removed := false
+	if inStore {
+		if _, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
+			removed = s.RemoveProfile(id)
+			return nil
+		}); err != nil {
+			return storeError(err)
+		}
+	}
+	w := a.env.Stdout
+	switch {
+	case removed:
+		fmt.Fprintf(w, "Removed %s from %s\n", what, paths.Store)
+	case inStore:
+		fmt.Fprintf(w, "%s was already gone from %s\n", id, paths.Store)
+	}
+	if inConfig {
+		err := authstore.RemoveConfigProfile(paths, id)
+		var nw *authstore.ConfigNotWritableError
+		switch {
+		case err == nil:
+			fmt.Fprintf(w, "Removed %s from auth.profiles in %s\n", id, paths.Config)
+		case errors.As(err, &nw):
+			fmt.Fprintf(a.env.Stderr, "warning: config %s was left unchanged (%v); remove %q from auth.profiles yourself\n", nw.Path, nw.Err, id)
+		default:
+			return fmt.Errorf("%s was removed from the store, but not from the config: %w", id, err)
+		}
+	}
+	for _, k := range sortedKeys(snap.Config.Order) {
+		for _, x := range snap.Config.Order[k] {
+			if x == id {
+				fmt.Fprintf(a.env.Stderr, "note: the config's auth.order for %s still lists %s; edit %s to drop it\n", k, id, paths.Config)
+			}
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}

@@ -1,0 +1,529 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/moltbot/moltbot/authstore"
+)
+
+func init() {
+	extraCommands = append(extraCommands, func(a *app, root, _ *cobra.Command) {
+		root.AddCommand(a.newDoctorCommand())
+	})
+}
+
+// Doctor verdicts. "skip" marks a check that could not run because an
+// earlier one failed (a corrupt store hides its order and credentials).
+const (
+	verdictOK   = "ok"
+	verdictWarn = "warn"
+	verdictFail = "fail"
+	verdictSkip = "skip"
+)
+
+// doctorProblem is one thing wrong and how to repair it.
+type doctorProblem struct {
+	Status  string `json:"status"`  // warn | fail
+	Message string `json:"message"` // what is wrong
+	Fix     string `json:"fix"`     // the command that repairs it; "" when there is none
+	AutoFix bool   `json:"autoFix"` // `moltbot doctor --fix` repairs it
+}
+
+// doctorCheck is one line of the report.
+type doctorCheck struct {
+	ID       string          `json:"id"`
+	Status   string          `json:"status"` // ok | warn | fail | skip
+	Message  string          `json:"message"`
+	Problems []doctorProblem `json:"problems"`
+}
+
+// doctorDoc is `doctor --json`.
+type doctorDoc struct {
+	AgentDir   string         `json:"agentDir"`
+	StorePath  string         `json:"storePath"`
+	ConfigPath string         `json:"configPath"`
+	OK         bool           `json:"ok"` // no check failed
+	Summary    map[string]int `json:"summary"`
+	Fixed      []string       `json:"fixed"`
+	FixErrors  []string       `json:"fixErrors"`
+	Checks     []doctorCheck  `json:"checks"`
+}
+
+type doctorOptions struct {
+	fix, json bool
+}
+
+func (a *app) newDoctorCommand() *cobra.Command {
+	var o doctorOptions
+	c := &cobra.Command{
+		Use:   "doctor [--fix] [--json]",
+		Short: "Check the credential files and repair what is safe to repair",
+		Long: "Check that the auth store parses and is private (0600, directory 0700), that order entries\n" +
+			"point at existing profiles, which credentials are expired or expiring, that `claude` is on\n" +
+			"PATH (for setup-token), that .env is private, that no stale lock is left, and that the\n" +
+			"config can be read. Each problem comes with the command that repairs it.\n\n" +
+			"--fix repairs what is safe: removes a stale lock, moves a corrupt store aside (restoring the\n" +
+			"backup when it is valid), tightens file modes and prunes order entries that point nowhere.\n" +
+			"Exits 1 when a check still fails.",
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return a.runDoctor(c.Context(), o)
+		},
+	}
+	c.Flags().BoolVar(&o.fix, "fix", false, "repair what is safe to repair, and say what was done")
+	c.Flags().BoolVar(&o.json, "json", false, "print JSON")
+	return c
+}
+
+func (a *app) runDoctor(ctx context.Context, o doctorOptions) error {
+	paths, err := a.paths()
+	if err != nil {
+		return err
+	}
+	var fixed, fixErrs []string
+	if o.fix {
+		fixed, fixErrs = a.doctorFix(ctx, paths)
+	}
+	checks := a.doctorChecks(paths)
+	doc := doctorDoc{
+		AgentDir: paths.AgentDir, StorePath: paths.Store, ConfigPath: paths.Config, OK: true,
+		Summary: map[string]int{verdictOK: 0, verdictWarn: 0, verdictFail: 0, verdictSkip: 0},
+		Fixed:   nonNil(fixed), FixErrors: nonNil(fixErrs), Checks: checks,
+	}
+	for _, c := range checks {
+		doc.Summary[c.Status]++
+		if c.Status == verdictFail {
+			doc.OK = false
+		}
+	}
+	if len(fixErrs) > 0 {
+		doc.OK = false
+	}
+	if o.json {
+		a.writeJSONDoc(doc)
+	} else {
+		a.writeDoctorText(paths, doc, o.fix)
+	}
+	if !doc.OK {
+		return exitCode(ExitFailure)
+	}
+	return nil
+}
+
+func (a *app) writeDoctorText(paths authstore.Paths, doc doctorDoc, fixing bool) {
+	w := a.env.Stdout
+	fmt.Fprintf(w, "Agent %s: %s\n", agentLabel(paths), paths.AgentDir)
+	for _, f := range doc.Fixed {
+		fmt.Fprintf(w, "fixed  %s\n", f)
+	}
+	for _, f := range doc.FixErrors {
+		fmt.Fprintf(w, "FAILED %s\n", f)
+	}
+	if len(doc.Fixed)+len(doc.FixErrors) > 0 {
+		fmt.Fprintln(w)
+	}
+	auto, total := 0, 0
+	for _, c := range doc.Checks {
+		label := c.Status
+		if label == verdictFail {
+			label = "FAIL"
+		}
+		fmt.Fprintf(w, "%-5s %-12s %s\n", label, c.ID, c.Message)
+		for _, p := range c.Problems {
+			if len(c.Problems) > 1 || p.Message != c.Message {
+				fmt.Fprintf(w, "%19s- %s: %s\n", "", p.Status, p.Message)
+				if p.Fix != "" {
+					fmt.Fprintf(w, "%19s  fix: %s\n", "", p.Fix)
+				}
+			} else if p.Fix != "" {
+				fmt.Fprintf(w, "%19sfix: %s\n", "", p.Fix)
+			}
+			total++
+			if p.AutoFix {
+				auto++
+			}
+		}
+	}
+	fails, warns := doc.Summary[verdictFail], doc.Summary[verdictWarn]
+	var line string
+	switch {
+	case fails == 0 && warns == 0:
+		line = "All checks passed."
+	case fails == 0:
+		line = "No failures; " + plural(warns, "check") + " with warnings."
+	default:
+		line = plural(fails, "check") + " failed"
+		if warns > 0 {
+			line += ", " + plural(warns, "more") + " with warnings"
+		}
+		line += "."
+	}
+	if auto > 0 && !fixing {
+		line += " `moltbot doctor --fix` repairs " + fixCount(auto, total) + "."
+	}
+	fmt.Fprintln(w, "\n"+line)
+}
+
+// doctorFix repairs what is safe, in an order where each repair helps the
+// next: a stale lock first (later repairs take the lock), then a corrupt
+// store, file modes, and order entries that point nowhere.
+func (a *app) doctorFix(ctx context.Context, paths authstore.Paths) (fixed, failed []string) {
+	if removed, err := authstore.RemoveStaleLock(paths, time.Now()); err != nil {
+		failed = append(failed, err.Error())
+	} else if removed {
+		fixed = append(fixed, "removed the stale lock "+paths.Lock())
+	}
+
+	if _, err := authstore.Load(paths); err != nil {
+		var ce *authstore.CorruptError
+		if errors.As(err, &ce) {
+			res, err := authstore.QuarantineCorruptStore(ctx, paths, a.env.Now())
+			switch {
+			case err != nil:
+				failed = append(failed, "move the corrupt store aside: "+err.Error())
+			case res.MovedTo != "" && res.Restored:
+				fixed = append(fixed, fmt.Sprintf("moved the corrupt store to %s and restored the backup (%d profiles)", res.MovedTo, res.Profiles))
+			case res.MovedTo != "":
+				fixed = append(fixed, fmt.Sprintf("moved the corrupt store to %s; %s, so the store starts empty (the old content is in that file)", res.MovedTo, res.BackupProblem))
+			}
+		}
+	}
+
+	for _, pc := range authstore.CheckPermissions(paths) {
+		if !pc.TooOpen() {
+			continue
+		}
+		if err := authstore.FixPermission(pc); err != nil {
+			failed = append(failed, err.Error())
+		} else {
+			fixed = append(fixed, fmt.Sprintf("chmod %o %s (was %o)", pc.Want, pc.Path, pc.Mode))
+		}
+	}
+
+	if snap, err := authstore.Load(paths); err == nil && snap.Exists && len(snap.Store.DanglingOrder()) > 0 {
+		var pruned []authstore.OrderEntry
+		if _, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
+			pruned = s.PruneDanglingOrder()
+			return nil
+		}); err != nil {
+			failed = append(failed, "prune order entries: "+err.Error())
+		}
+		for _, e := range pruned {
+			fixed = append(fixed, fmt.Sprintf("removed %s from the %s order override (no such profile)", e.ID, e.Provider))
+		}
+	}
+	return fixed, failed
+}
+
+// doctorChecks runs every check; none of them writes anything.
+func (a *app) doctorChecks(paths authstore.Paths) []doctorCheck {
+	now := a.env.Now()
+	var checks []doctorCheck
+	snap, loadErr := a.loadSnapshot(paths)
+	checks = append(checks, checkStore(paths, snap, loadErr))
+	perms := authstore.CheckPermissions(paths)
+	checks = append(checks, checkAgentDir(perms[0]), checkFileModes(perms[1:3]), checkEnvFile(perms[3]))
+	checks = append(checks, checkLock(paths))
+	if loadErr != nil {
+		skip := "skipped: the store cannot be read"
+		checks = append(checks,
+			doctorCheck{ID: "order", Status: verdictSkip, Message: skip, Problems: []doctorProblem{}},
+			doctorCheck{ID: "credentials", Status: verdictSkip, Message: skip, Problems: []doctorProblem{}})
+	} else {
+		checks = append(checks, checkOrder(snap), checkCredentials(snap, now))
+	}
+	checks = append(checks, checkConfig(paths, snap, loadErr), checkClaude(a.env.Getenv("PATH")))
+	return checks
+}
+
+// finish sets a check's verdict from its problems: the worst of them, with
+// the message of a single problem, or okMsg when there is none.
+func finish(c doctorCheck, okMsg, manyMsg string) doctorCheck {
+	if c.Problems == nil {
+		c.Problems = []doctorProblem{}
+	}
+	c.Status = verdictOK
+	c.Message = okMsg
+	for _, p := range c.Problems {
+		if p.Status == verdictFail || c.Status == verdictOK {
+			c.Status = p.Status
+		}
+	}
+	switch len(c.Problems) {
+	case 0:
+	case 1:
+		c.Message = c.Problems[0].Message
+	default:
+		c.Message = fmt.Sprintf(manyMsg, len(c.Problems))
+	}
+	return c
+}
+
+func checkStore(paths authstore.Paths, snap authstore.Snapshot, err error) doctorCheck {
+	c := doctorCheck{ID: "store"}
+	var ce *authstore.CorruptError
+	switch {
+	case errors.As(err, &ce):
+		where := ce.Path
+		if ce.Line > 0 {
+			where = fmt.Sprintf("%s:%d:%d", ce.Path, ce.Line, ce.Column)
+		}
+		fix := "moltbot doctor --fix (moves it aside"
+		if n, berr := authstore.CheckBackup(paths); berr == nil {
+			fix += fmt.Sprintf(" and restores the backup, %d profiles)", n)
+		} else {
+			fix += "; there is no valid backup, so the store starts empty) — or repair the file by hand"
+		}
+		c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("%s is corrupt: %s", where, ce.Reason), fix, true})
+	case err != nil:
+		c.Problems = append(c.Problems, doctorProblem{verdictFail, err.Error(), "", false})
+	case !snap.Exists && len(snap.LegacyImported) > 0:
+		return finish(c, fmt.Sprintf("no auth store yet; the first write imports %d legacy credentials (%s)", len(snap.LegacyImported), strings.Join(snap.LegacyImported, ", ")), "")
+	case !snap.Exists:
+		c.Problems = append(c.Problems, doctorProblem{verdictWarn, "no auth store yet at " + paths.Store, "moltbot models auth add", false})
+	}
+	n := 0
+	if snap.Store != nil {
+		n = len(snap.Store.Profiles)
+	}
+	return finish(c, fmt.Sprintf("%s parses: %s", filepath.Base(paths.Store), plural(n, "profile")), "")
+}
+
+func checkAgentDir(pc authstore.PermCheck) doctorCheck {
+	c := doctorCheck{ID: "agent-dir"}
+	switch {
+	case pc.Err != nil:
+		c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("cannot look at %s: %v", pc.Path, pc.Err), "", false})
+	case !pc.Exists:
+		return finish(c, "not created yet (moltbot creates it 0700 on the first write)", "")
+	case !pc.IsDir:
+		c.Problems = append(c.Problems, doctorProblem{verdictFail, pc.Path + " is not a directory", "", false})
+	default:
+		if !pc.Writable {
+			c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("%s is not writable by you, so no credential can be saved", pc.Path), "chmod u+w " + shellQuote(pc.Path) + " (or run as its owner)", false})
+		}
+		if pc.TooOpen() {
+			c.Problems = append(c.Problems, doctorProblem{verdictWarn, fmt.Sprintf("mode %04o lets other users list it (want %04o)", pc.Mode, pc.Want), fmt.Sprintf("moltbot doctor --fix (chmod %o)", pc.Want), true})
+		}
+	}
+	return finish(c, fmt.Sprintf("mode %04o", pc.Mode), "%d problems with the agent directory")
+}
+
+func checkFileModes(pcs []authstore.PermCheck) doctorCheck {
+	c := doctorCheck{ID: "store-mode"}
+	seen := 0
+	for _, pc := range pcs {
+		switch {
+		case pc.Err != nil:
+			c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("cannot look at %s: %v", pc.Path, pc.Err), "", false})
+		case !pc.Exists:
+		case pc.TooOpen():
+			seen++
+			c.Problems = append(c.Problems, doctorProblem{verdictFail,
+				fmt.Sprintf("%s is mode %04o: other users can read the credentials (want %04o)", filepath.Base(pc.Path), pc.Mode, pc.Want),
+				fmt.Sprintf("moltbot doctor --fix (chmod %o)", pc.Want), true})
+		default:
+			seen++
+		}
+	}
+	ok := "auth store files are private (0600)"
+	if seen == 0 {
+		ok = "no auth store files yet"
+	}
+	return finish(c, ok, "%d store files are readable by others")
+}
+
+func checkEnvFile(pc authstore.PermCheck) doctorCheck {
+	c := doctorCheck{ID: "env-file"}
+	switch {
+	case pc.Err != nil:
+		c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("cannot look at %s: %v", pc.Path, pc.Err), "", false})
+	case !pc.Exists:
+		return finish(c, "no .env file", "")
+	case pc.TooOpen():
+		c.Problems = append(c.Problems, doctorProblem{verdictFail,
+			fmt.Sprintf(".env is mode %04o: other users can read the keys in it (want %04o)", pc.Mode, pc.Want),
+			fmt.Sprintf("moltbot doctor --fix (chmod %o)", pc.Want), true})
+	}
+	return finish(c, fmt.Sprintf(".env is private (%04o)", pc.Mode), "")
+}
+
+func checkLock(paths authstore.Paths) doctorCheck {
+	c := doctorCheck{ID: "lock"}
+	// Lock ages are real time: the lock's mtime is.
+	st, err := authstore.InspectStoreLock(paths, time.Now())
+	switch {
+	case err != nil:
+		c.Problems = append(c.Problems, doctorProblem{verdictWarn, "cannot look at the lock: " + err.Error(), "", false})
+	case !st.Held:
+		return finish(c, "not held", "")
+	case st.Stale:
+		c.Problems = append(c.Problems, doctorProblem{verdictWarn,
+			fmt.Sprintf("stale lock left by %s since %s (%s); writes wait for it", st.Holder, st.Since.Local().Format("2006-01-02 15:04:05"), st.Path),
+			"moltbot doctor --fix (removes it)", true})
+	}
+	return finish(c, fmt.Sprintf("held by %s since %s (a write in progress)", st.Holder, st.Since.Local().Format("15:04:05")), "")
+}
+
+func checkOrder(snap authstore.Snapshot) doctorCheck {
+	c := doctorCheck{ID: "order"}
+	for _, e := range snap.Store.DanglingOrder() {
+		c.Problems = append(c.Problems, doctorProblem{verdictWarn,
+			fmt.Sprintf("the %s order override lists %s, which does not exist", e.Provider, e.ID),
+			"moltbot doctor --fix (removes it from the list)", true})
+	}
+	for _, k := range sortedKeys(snap.Store.Order) {
+		if len(snap.Store.Order[k]) == 0 {
+			c.Problems = append(c.Problems, doctorProblem{verdictWarn,
+				fmt.Sprintf("the %s order override is empty, so the gateway uses none of its profiles", k),
+				"moltbot models auth order clear --provider " + authstore.NormalizeProvider(k), false})
+		}
+	}
+	for _, e := range snap.Config.DanglingOrder(snap.Store) {
+		c.Problems = append(c.Problems, doctorProblem{verdictWarn,
+			fmt.Sprintf("the config's auth.order for %s lists %s, which does not exist", e.Provider, e.ID),
+			fmt.Sprintf("edit %s and remove %q from auth.order.%s", snap.Paths.Config, e.ID, e.Provider), false})
+	}
+	return finish(c, "every order entry names an existing profile", "%d order entries need attention")
+}
+
+// renewFix is the command that renews a token or key profile.
+func renewFix(p authstore.Profile) string {
+	prov := authstore.NormalizeProvider(p.Provider)
+	switch {
+	case p.Type == authstore.TypeToken && prov == "anthropic":
+		return "moltbot models auth setup-token --profile-id " + p.ID + " --yes"
+	case p.Type == authstore.TypeToken:
+		return fmt.Sprintf("moltbot models auth paste-token --provider %s --profile-id %s", prov, p.ID)
+	case p.Type == authstore.TypeOAuth:
+		return fmt.Sprintf("log in again on the gateway: clawdbot models auth login --provider %s", prov)
+	}
+	return "moltbot models auth add"
+}
+
+func checkCredentials(snap authstore.Snapshot, now time.Time) doctorCheck {
+	c := doctorCheck{ID: "credentials"}
+	rep := authstore.BuildReport(snap, now, authstore.DefaultWarn)
+	for _, prov := range rep.MissingInUse {
+		c.Problems = append(c.Problems, doctorProblem{verdictFail,
+			fmt.Sprintf("no credential for %s, which the configured model uses", prov),
+			"moltbot models auth add", false})
+	}
+	total := 0
+	for _, pr := range rep.Providers {
+		for _, r := range pr.Profiles {
+			total++
+			p, h := r.Profile, r.Health
+			switch {
+			case p.Type != authstore.TypeAPIKey && p.Type != authstore.TypeToken && p.Type != authstore.TypeOAuth:
+				c.Problems = append(c.Problems, doctorProblem{verdictWarn, fmt.Sprintf("%s has type %q, which the gateway cannot use", p.ID, p.Type), "moltbot models auth remove " + p.ID, false})
+			case h.Refreshable:
+				c.Problems = append(c.Problems, doctorProblem{verdictWarn, fmt.Sprintf("%s expired %s ago; the gateway refreshes it on next use", p.ID, shortDuration(h.Remaining)), "", false})
+			case h.Status == authstore.StatusExpired:
+				c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("%s expired %s ago", p.ID, shortDuration(h.Remaining)), renewFix(p), false})
+			case h.Status == authstore.StatusMissing && strings.TrimSpace(p.Secret()) == "":
+				c.Problems = append(c.Problems, doctorProblem{verdictFail, p.ID + " has no secret", renewFix(p), false})
+			case h.Status == authstore.StatusMissing:
+				c.Problems = append(c.Problems, doctorProblem{verdictFail, p.ID + " has no usable expiry", renewFix(p), false})
+			case h.Status == authstore.StatusExpiring:
+				c.Problems = append(c.Problems, doctorProblem{verdictWarn, fmt.Sprintf("%s expires in %s", p.ID, shortDuration(h.Remaining)), renewFix(p), false})
+			}
+			if h.Unusable == authstore.UnusableDisabled {
+				reason := h.Reason
+				if reason == "" {
+					reason = "no reason given"
+				}
+				c.Problems = append(c.Problems, doctorProblem{verdictWarn, fmt.Sprintf("%s is disabled by the gateway (%s) for %s", p.ID, reason, shortDuration(h.Until.Sub(now))), "", false})
+			}
+		}
+	}
+	return finish(c, fmt.Sprintf("%s, none expired or expiring", plural(total, "credential")), "%d credentials need attention")
+}
+
+func checkConfig(paths authstore.Paths, snap authstore.Snapshot, loadErr error) doctorCheck {
+	c := doctorCheck{ID: "config"}
+	if !paths.ConfigExists {
+		return finish(c, "no config file (one is created when a profile must be recorded)", "")
+	}
+	var cfgErr error
+	if loadErr == nil {
+		cfgErr = snap.ConfigErr
+	} else {
+		_, cfgErr = authstore.LoadConfig(paths.Config)
+	}
+	if cfgErr != nil {
+		c.Problems = append(c.Problems, doctorProblem{verdictFail, cfgErr.Error(), "fix the file by hand: the gateway cannot start with it either", false})
+		return finish(c, "", "")
+	}
+	if loadErr == nil {
+		for _, id := range snap.Config.ProfileIDs {
+			if _, ok := snap.Store.Profile(id); !ok {
+				c.Problems = append(c.Problems, doctorProblem{verdictWarn,
+					fmt.Sprintf("auth.profiles lists %s, which is not in the store", id),
+					"moltbot models auth remove " + id, false})
+			}
+		}
+	}
+	return finish(c, filepath.Base(paths.Config)+" can be read", "%d config entries need attention")
+}
+
+func checkClaude(pathEnv string) doctorCheck {
+	c := doctorCheck{ID: "claude"}
+	if p := lookPath("claude", pathEnv); p != "" {
+		return finish(c, "found "+p, "")
+	}
+	c.Problems = append(c.Problems, doctorProblem{verdictWarn,
+		"`claude` is not on PATH: setup-token needs Claude Code",
+		"npm install -g @anthropic-ai/claude-code (or use setup-token --paste)", false})
+	return finish(c, "", "")
+}
+
+// lookPath finds an executable in pathEnv (the command's PATH, not
+// necessarily the process's).
+func lookPath(name, pathEnv string) string {
+	for _, dir := range filepath.SplitList(pathEnv) {
+		if dir == "" {
+			dir = "."
+		}
+		p := filepath.Join(dir, name)
+		fi, err := os.Stat(p)
+		if err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0 {
+			return p
+		}
+	}
+	return ""
+}
+
+// fixCount says how many of the problems --fix repairs.
+func fixCount(auto, total int) string {
+	switch {
+	case total == 1:
+		return "it"
+	case auto == total:
+		return fmt.Sprintf("all %d problems", total)
+	}
+	return fmt.Sprintf("%d of the %d problems", auto, total)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// shellQuote quotes a path for a command line the user may paste.
+func shellQuote(s string) string {
+	if !strings.ContainsAny(s, " '\"$`\\!*?;&|<>()") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
