@@ -1,9 +1,66 @@
 package cmd
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/spf13/cobra"
+
+	"github.com/moltbot/moltbot/tui"
+)
 
 // runRoot opens the dashboard on a terminal, or prints `models status`
 // when stdout is not a terminal.
 func (a *app) runRoot(c *cobra.Command) error {
-	return a.runStatus(c.Context(), statusOptions{})
+	ctx := c.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if !a.env.IsTerminal(a.env.Stdout) {
+		return a.runStatus(ctx, statusOptions{})
+	}
+	paths, err := a.paths()
+	if err != nil {
+		return err
+	}
+	// One renderer decides colour for the whole program, from the real
+	// output and the injected environment (NO_COLOR, COLORTERM, …).
+	r := lipgloss.NewRenderer(a.env.Stdout, termenv.WithEnvironment(environ{a.env.Getenv}), termenv.WithColorCache(true))
+	r.HasDarkBackground() // ask the terminal now, before the program owns its input
+	app := tui.New(tui.Options{
+		Paths:    paths,
+		Clock:    a.env.Now,
+		Getenv:   a.env.Getenv,
+		Home:     a.env.Home,
+		Renderer: r,
+		Watch:    true,
+	})
+	defer app.Close() //nolint:errcheck // nothing to do about a failed unwatch on exit
+	opts := []tea.ProgramOption{
+		tea.WithContext(ctx),
+		tea.WithOutput(a.env.Stdout),
+		tea.WithAltScreen(),
+		tea.WithMouseCellMotion(),
+		tea.WithReportFocus(),
+	}
+	if a.env.IsTerminal(a.env.Stdin) {
+		opts = append(opts, tea.WithInput(a.env.Stdin))
+	} else {
+		opts = append(opts, tea.WithInputTTY())
+	}
+	_, err = tea.NewProgram(app, opts...).Run()
+	if err != nil && errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // interrupted by a signal: the terminal is restored, nothing to add
+	}
+	return err
 }
+
+// environ adapts Env.Getenv for termenv.
+type environ struct{ getenv func(string) string }
+
+func (e environ) Environ() []string { return nil }
+
+func (e environ) Getenv(k string) string { return e.getenv(k) }

@@ -29,7 +29,34 @@ type Env struct {
 	Paths authstore.Paths
 	// Clock gives the first "now"; afterwards screens use TickMsg times.
 	Clock func() time.Time
+	// Getenv reads the process environment, for provider keys such as
+	// ANTHROPIC_API_KEY that the gateway would use; nil is an empty
+	// environment, so tests never see the machine's keys.
+	Getenv func(string) string
+	// Home is the user's home directory; paths under it are shown as "~/…".
+	Home string
+	// Keys and Styles are filled by tui (keys.go, theme.go), the only code
+	// that chooses bindings and colours.
+	Keys   KeyMap
+	Styles Styles
 }
+
+// KeyMap is every screen's bindings. Each screen declares its own shape
+// (DashboardKeys, …) and tui/keys.go fills it in.
+type KeyMap struct {
+	Dashboard DashboardKeys
+}
+
+// Styles is every screen's styles, made by tui/theme.go from one renderer.
+type Styles struct {
+	Dashboard DashboardStyles
+	Help      HelpStyles
+}
+
+// FilesChangedMsg is broadcast by the root when the store, its lock, the
+// config or .env changed on disk (debounced); screens showing that data
+// reload it in a command.
+type FilesChangedMsg struct{}
 
 // TickMsg is the root's once-a-second tick; screens keep Time as "now".
 type TickMsg struct{ Time time.Time }

@@ -1,0 +1,339 @@
+// Package tui is moltbot's full-screen program: the root model that routes
+// messages between screens, lays them out, owns the status line, the help
+// bar, the clock tick and the file watcher, and the only code that picks key
+// bindings (keys.go) and colours (theme.go).
+package tui
+
+import (
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/views"
+)
+
+// Options is what the program needs from the command that starts it.
+type Options struct {
+	Paths authstore.Paths
+	// Clock is "now"; the root's tick reads it once a second.
+	Clock func() time.Time
+	// Getenv is the process environment (provider keys); nil is empty.
+	Getenv func(string) string
+	// Home abbreviates paths on screen.
+	Home string
+	// Renderer decides colour (nil: lipgloss's default renderer).
+	Renderer *lipgloss.Renderer
+	// NewWizard makes the add-a-credential screen; nil shows a placeholder.
+	NewWizard func(views.Env) views.Component
+	// StartInWizard opens the wizard first and quits when it closes
+	// (`moltbot onboard`).
+	StartInWizard bool
+	// Watch reloads when the files change on disk.
+	Watch bool
+}
+
+// statusLine is the message at the bottom.
+type statusLine struct {
+	level views.StatusLevel
+	text  string
+	seq   int
+}
+
+// clearStatusMsg ends a status message, unless a newer one replaced it.
+type clearStatusMsg struct{ seq int }
+
+// How long messages stay; errors stay until a key is pressed.
+const (
+	infoFor = 5 * time.Second
+	warnFor = 15 * time.Second
+)
+
+// App is the root model.
+type App struct {
+	opts   Options
+	env    views.Env
+	keys   Keys
+	theme  Theme
+	layout layout
+	help   help.Model
+
+	dash     *views.Dashboard
+	wizard   views.Component // nil when closed
+	showHelp bool
+
+	status    statusLine
+	statusSeq int
+	watch     *watcher
+}
+
+// New builds the root model.
+func New(o Options) *App {
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	keys := DefaultKeys()
+	theme := NewTheme(o.Renderer)
+	env := views.Env{
+		Paths:  o.Paths,
+		Clock:  o.Clock,
+		Getenv: o.Getenv,
+		Home:   o.Home,
+		Keys:   keys.Views,
+		Styles: theme.Views,
+	}
+	h := help.New()
+	h.Styles = theme.HelpBar
+	h.ShortSeparator = " · "
+	a := &App{opts: o, env: env, keys: keys, theme: theme, help: h}
+	a.dash = views.NewDashboard(env)
+	if o.StartInWizard {
+		a.wizard = a.newWizard()
+	}
+	return a
+}
+
+// Dashboard is the dashboard screen (for tests and wiring).
+func (a *App) Dashboard() *views.Dashboard { return a.dash }
+
+// Close stops the file watcher; call it after the program ends.
+func (a *App) Close() error {
+	if a.watch != nil {
+		return a.watch.Close()
+	}
+	return nil
+}
+
+func (a *App) newWizard() views.Component {
+	if a.opts.NewWizard != nil {
+		return a.opts.NewWizard(a.env)
+	}
+	return newStub(a.env, a.keys.Stub, a.theme)
+}
+
+// current is the screen that gets keys.
+func (a *App) current() views.Component {
+	if a.wizard != nil {
+		return a.wizard
+	}
+	return a.dash
+}
+
+// tick is the one clock of the program.
+func (a *App) tick() tea.Cmd {
+	clock := a.opts.Clock
+	return tea.Every(time.Second, func(time.Time) tea.Msg { return views.TickMsg{Time: clock()} })
+}
+
+// Init loads the dashboard, starts the clock and the watcher.
+func (a *App) Init() tea.Cmd {
+	cmds := []tea.Cmd{a.dash.Init(), a.tick()}
+	if a.wizard != nil {
+		cmds = append(cmds, a.wizard.Init())
+	}
+	if a.opts.Watch {
+		cmds = append(cmds, startWatch(a.opts.Paths))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update routes: size, keys, app messages, then the active screen.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.layout = computeLayout(msg.Width, msg.Height)
+		a.help.Width = max(a.layout.Help.W-1, 0)
+		body := a.layout.Body
+		a.dash.SetSize(body.W, body.H)
+		if a.wizard != nil {
+			a.wizard.SetSize(body.W, body.H)
+			// The wizard's forms size themselves from the message too.
+			next, cmd := a.wizard.Update(tea.WindowSizeMsg{Width: body.W, Height: body.H})
+			a.wizard = next.(views.Component)
+			return a, cmd
+		}
+		return a, nil
+
+	case tea.KeyMsg:
+		// Keys typed faster than the terminal is read (tmux, ssh, a quick
+		// typist) arrive as one message with several runes; a screen that
+		// is not taking text wants them one at a time.
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !a.current().CapturesInput() {
+			var cmds []tea.Cmd
+			for _, r := range msg.Runes {
+				_, cmd := a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+				cmds = append(cmds, cmd)
+			}
+			return a, tea.Sequence(cmds...)
+		}
+		if a.status.level == views.StatusError && a.status.text != "" {
+			a.status = statusLine{} // an error stays until the next key
+		}
+		if msg.Type == tea.KeyCtrlC {
+			return a, tea.Quit
+		}
+		if a.showHelp {
+			a.showHelp = false
+			if key.Matches(msg, a.keys.Global.Quit) {
+				return a, tea.Quit
+			}
+			return a, nil
+		}
+		if !a.current().CapturesInput() {
+			switch {
+			case key.Matches(msg, a.keys.Global.Quit):
+				return a, tea.Quit
+			case key.Matches(msg, a.keys.Global.Help):
+				a.showHelp = true
+				return a, nil
+			}
+		}
+
+	case tea.MouseMsg:
+		if a.showHelp || a.layout.TooSmall {
+			return a, nil
+		}
+		b := a.layout.Body
+		msg.X -= b.X
+		msg.Y -= b.Y
+		return a, a.updateCurrent(msg)
+
+	case views.TickMsg:
+		return a, tea.Batch(a.broadcast(msg), a.tick())
+
+	case views.StatusMsg:
+		a.statusSeq++
+		a.status = statusLine{level: msg.Level, text: msg.Text, seq: a.statusSeq}
+		switch msg.Level {
+		case views.StatusError:
+			return a, nil
+		case views.StatusWarn:
+			return a, clearAfter(warnFor, a.statusSeq)
+		}
+		return a, clearAfter(infoFor, a.statusSeq)
+
+	case clearStatusMsg:
+		if msg.seq == a.status.seq {
+			a.status = statusLine{}
+		}
+		return a, nil
+
+	case watchStartedMsg:
+		a.watch = msg.w
+		return a, msg.w.next()
+
+	case filesChangedMsg:
+		cmds := []tea.Cmd{a.broadcast(views.FilesChangedMsg{})}
+		if a.watch != nil {
+			cmds = append(cmds, a.watch.next())
+		}
+		return a, tea.Batch(cmds...)
+
+	case views.OpenWizardMsg:
+		if a.wizard == nil {
+			a.wizard = a.newWizard()
+			a.wizard.SetSize(a.layout.Body.W, a.layout.Body.H)
+			return a, a.wizard.Init()
+		}
+		return a, nil
+
+	case views.WizardClosedMsg:
+		a.wizard = nil
+		if a.opts.StartInWizard {
+			return a, tea.Quit
+		}
+		_, cmd := a.dash.Update(msg)
+		return a, cmd
+	}
+	return a, a.updateCurrent(msg)
+}
+
+func clearAfter(d time.Duration, seq int) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
+}
+
+// updateCurrent hands msg to the active screen and keeps what it returns.
+func (a *App) updateCurrent(msg tea.Msg) tea.Cmd {
+	if a.wizard != nil {
+		next, cmd := a.wizard.Update(msg)
+		a.wizard = next.(views.Component)
+		return cmd
+	}
+	next, cmd := a.dash.Update(msg)
+	a.dash = next.(*views.Dashboard)
+	return cmd
+}
+
+// broadcast sends msg to every screen (size, ticks and reloads only).
+func (a *App) broadcast(msg tea.Msg) tea.Cmd {
+	next, cmd := a.dash.Update(msg)
+	a.dash = next.(*views.Dashboard)
+	cmds := []tea.Cmd{cmd}
+	if a.wizard != nil {
+		n, c := a.wizard.Update(msg)
+		a.wizard = n.(views.Component)
+		cmds = append(cmds, c)
+	}
+	return tea.Batch(cmds...)
+}
+
+// View draws the whole terminal: exactly width × height, never wider.
+func (a *App) View() string {
+	l := a.layout
+	if l.Width == 0 || l.Height == 0 {
+		return ""
+	}
+	if l.TooSmall {
+		msg := a.theme.Message.Render(ansi.Truncate(
+			"moltbot needs at least "+itoa(MinWidth)+"×"+itoa(MinHeight)+" (this is "+itoa(l.Width)+"×"+itoa(l.Height)+"); enlarge the window",
+			l.Width, "…"))
+		return msg
+	}
+	screen := a.current()
+	body := clip(screen.View(), l.Body.W, l.Body.H)
+	if a.showHelp {
+		global := []key.Binding{a.keys.Global.Help, a.keys.Global.Quit}
+		body = views.Overlay(body, views.HelpView(screen, global, a.theme.Views.Help, l.Body.W-4, l.Body.H-2), l.Body.W, l.Body.H)
+	}
+	return body + "\n" + a.statusView(l.Status.W) + "\n" + a.helpView(l.Help.W)
+}
+
+func (a *App) statusView(w int) string {
+	s := a.status
+	if s.text == "" {
+		return fitLine("", w)
+	}
+	var style lipgloss.Style
+	var sign string
+	switch s.level {
+	case views.StatusSuccess:
+		style, sign = a.theme.StatusSuccess, "✓ "
+	case views.StatusWarn:
+		style, sign = a.theme.StatusWarn, "! "
+	case views.StatusError:
+		style, sign = a.theme.StatusError, "✗ error: "
+	default:
+		style, sign = a.theme.StatusInfo, "· "
+	}
+	return fitLine(" "+style.Render(ansi.Truncate(sign+s.text, max(w-1, 0), "…")), w)
+}
+
+func (a *App) helpView(w int) string {
+	screen := a.current()
+	bindings := append(append([]key.Binding(nil), screen.ShortHelp()...), a.keys.Global.Help, a.keys.Global.Quit)
+	return fitLine(" "+a.help.ShortHelpView(bindings), w)
+}
+
+func itoa(n int) string {
+	if n < 0 {
+		return "-" + itoa(-n)
+	}
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}

@@ -1,0 +1,77 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/moltbot/moltbot/views"
+)
+
+// Keys is every binding of the program; this file is the only place that
+// chooses them (SPEC §6).
+type Keys struct {
+	Global GlobalKeys
+	Views  views.KeyMap
+	Stub   StubKeys
+}
+
+// GlobalKeys work on every screen that is not taking text.
+type GlobalKeys struct {
+	Help key.Binding
+	Quit key.Binding
+}
+
+// StubKeys are the placeholder wizard screen's.
+type StubKeys struct {
+	Back key.Binding
+}
+
+// DefaultKeys are moltbot's bindings.
+func DefaultKeys() Keys {
+	return Keys{
+		Global: GlobalKeys{
+			Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+			Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		},
+		Views: views.KeyMap{Dashboard: views.DashboardKeys{
+			Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+			Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+			PageUp:     key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+			PageDown:   key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+			Top:        key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first")),
+			Bottom:     key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "last")),
+			NextPane:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch pane")),
+			PrevPane:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "switch pane")),
+			Left:       key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "providers")),
+			Right:      key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "profiles")),
+			Grab:       key.NewBinding(key.WithKeys(" ", "enter"), key.WithHelp("space", "grab to move")),
+			Drop:       key.NewBinding(key.WithKeys(" ", "enter"), key.WithHelp("space", "drop & save")),
+			Cancel:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel move")),
+			MoveUp:     key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K/⇧↑", "move up & save")),
+			MoveDown:   key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J/⇧↓", "move down & save")),
+			Add:        key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
+			Remove:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove")),
+			ClearOrder: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear order")),
+			Reload:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+			Confirm:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "remove")),
+			Deny:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep")),
+		}},
+		Stub: StubKeys{
+			Back: key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc", "back")),
+		},
+	}
+}
+
+// scopes lists, per situation, the bindings that are live at the same
+// time; within one scope no two may share a key.
+func (k Keys) scopes() map[string][]key.Binding {
+	d := k.Views.Dashboard
+	g := []key.Binding{k.Global.Help, k.Global.Quit}
+	with := func(bs ...key.Binding) []key.Binding { return append(append([]key.Binding(nil), g...), bs...) }
+	return map[string][]key.Binding{
+		"dashboard": with(d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.NextPane, d.PrevPane,
+			d.Left, d.Right, d.Grab, d.MoveUp, d.MoveDown, d.Add, d.Remove, d.ClearOrder, d.Reload),
+		"moving":  with(d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.MoveUp, d.MoveDown, d.Drop, d.Cancel),
+		"confirm": with(d.Confirm, d.Deny),
+		"stub":    with(k.Stub.Back),
+	}
+}

@@ -1,0 +1,1406 @@
+package views
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/internal/timefmt"
+)
+
+// DashboardKeys are the dashboard's bindings (SPEC §6). The same physical
+// key may appear in two bindings only when they never apply at once (Grab
+// and Drop); tui/keys_test.go checks each scope.
+type DashboardKeys struct {
+	Up, Down           key.Binding
+	PageUp, PageDown   key.Binding
+	Top, Bottom        key.Binding
+	NextPane, PrevPane key.Binding
+	Left, Right        key.Binding
+	// Grab starts moving the selected profile; Drop and Cancel end the move.
+	Grab, Drop, Cancel key.Binding
+	// MoveUp and MoveDown move the selected profile one place and save.
+	MoveUp, MoveDown key.Binding
+	Add, Remove      key.Binding
+	ClearOrder       key.Binding
+	Reload           key.Binding
+	// Confirm and Deny answer the remove dialog.
+	Confirm, Deny key.Binding
+}
+
+// DashboardStyles are the dashboard's styles; tui/theme.go fills them from
+// one renderer. Status is always also spelled out, so no style here is the
+// only carrier of meaning.
+type DashboardStyles struct {
+	Header, HeaderDim   lipgloss.Style
+	Border, BorderFocus lipgloss.Style
+	Title, TitleFocus   lipgloss.Style
+	ColumnHeader        lipgloss.Style
+	Text, Dim, Env      lipgloss.Style
+	Cursor              lipgloss.Style // the ▸ / ↕ marker
+	Selected, Grabbed   lipgloss.Style // row backgrounds
+	OK, Warn, Bad       lipgloss.Style // badges and countdowns
+	Static              lipgloss.Style
+	ErrorBar, ErrorText lipgloss.Style
+	Dialog, DialogTitle lipgloss.Style
+	Key                 lipgloss.Style // keys named in running text
+}
+
+// badge is the style of a health status.
+func (s DashboardStyles) badge(st authstore.Status) lipgloss.Style {
+	switch st {
+	case authstore.StatusOK:
+		return s.OK
+	case authstore.StatusExpiring:
+		return s.Warn
+	case authstore.StatusExpired, authstore.StatusMissing:
+		return s.Bad
+	}
+	return s.Static
+}
+
+// greyed is the set of styles for data that is no longer current (the last
+// good view under a store that cannot be read): everything dim, nothing
+// highlighted.
+func (s DashboardStyles) greyed() DashboardStyles {
+	g := s
+	for _, p := range []*lipgloss.Style{&g.Text, &g.Env, &g.OK, &g.Warn, &g.Bad, &g.Static, &g.Cursor, &g.Title, &g.TitleFocus, &g.ColumnHeader} {
+		*p = s.Dim
+	}
+	g.BorderFocus = s.Border
+	g.Selected = lipgloss.Style{}
+	g.Grabbed = lipgloss.Style{}
+	return g
+}
+
+// pane is where keyboard focus is.
+type pane int
+
+const (
+	paneProviders pane = iota
+	paneProfiles
+)
+
+// Messages the dashboard sends itself. They carry values (snapshots are
+// values whose stores are never changed after loading).
+type (
+	storeLoadedMsg struct {
+		seq  int
+		snap authstore.Snapshot
+		err  error
+	}
+	orderSavedMsg struct {
+		provider string
+		rev      int
+		order    []string // what was written
+		snap     authstore.Snapshot
+		err      error
+	}
+	orderClearedMsg struct {
+		provider string
+		cleared  bool
+		snap     authstore.Snapshot
+		err      error
+	}
+	profileRemovedMsg struct {
+		id        string
+		snap      authstore.Snapshot
+		err       error
+		configErr error
+	}
+)
+
+// saveReq is one order to write: the provider's full list in shown order.
+type saveReq struct {
+	provider string
+	ids      []string
+	rev      int
+}
+
+// mouseDrag is a left-button press on a profile row, until release.
+type mouseDrag struct {
+	row   int
+	moved bool
+}
+
+// saveTimeout bounds one transaction (the lock wait is ~10 s).
+const saveTimeout = 30 * time.Second
+
+// Dashboard is the live view of one agent's providers and profiles.
+type Dashboard struct {
+	env  Env
+	keys DashboardKeys
+	st   DashboardStyles
+
+	width, height int
+	now           time.Time
+	warn          time.Duration
+
+	loaded     bool // a load has finished, well or not
+	hasSnap    bool
+	snap       authstore.Snapshot // the last good one
+	report     authstore.Report
+	nextChange time.Time // when the report must be rebuilt as time passes
+	loadErr    error     // the newest load failed; snap is older
+	loadSeq    int       // loads issued
+	appliedSeq int       // the newest load applied
+	configErr  string    // last config/.env problem reported
+	selectNext string    // profile to select after the next load
+
+	provider   string // selected provider id
+	provCursor int
+	provOffset int
+	focus      pane
+	list       reorderList
+	rows       map[string]profileRow
+	envRows    []profileRow
+
+	rev     int
+	saving  *saveReq
+	queued  []saveReq
+	pending map[string][]string // provider → intended order until saved
+
+	confirm string // profile id awaiting "remove?" confirmation
+	busy    string // a write in progress ("removing …")
+	drag    *mouseDrag
+}
+
+var _ Component = (*Dashboard)(nil)
+
+// NewDashboard makes the dashboard for env; Init loads the store.
+func NewDashboard(env Env) *Dashboard {
+	now := time.Now()
+	if env.Clock != nil {
+		now = env.Clock()
+	}
+	return &Dashboard{
+		env:     env,
+		keys:    env.Keys.Dashboard,
+		st:      env.Styles.Dashboard,
+		now:     now,
+		warn:    authstore.DefaultWarn,
+		focus:   paneProfiles,
+		rows:    map[string]profileRow{},
+		pending: map[string][]string{},
+	}
+}
+
+// Init loads the store.
+func (d *Dashboard) Init() tea.Cmd { return d.reload() }
+
+// SetSize tells the dashboard how much room it has.
+func (d *Dashboard) SetSize(w, h int) {
+	d.width, d.height = max(w, 0), max(h, 0)
+	d.list.scrollTo(d.geom().listRows)
+}
+
+// CapturesInput is false: the dashboard never takes text.
+func (d *Dashboard) CapturesInput() bool { return false }
+
+// Moving reports whether a profile is being moved (keyboard or mouse).
+func (d *Dashboard) Moving() bool { return d.list.grab != nil }
+
+// SelectedProvider is the provider whose profiles are shown.
+func (d *Dashboard) SelectedProvider() string { return d.provider }
+
+// SelectedProfile is the profile id under the cursor ("" on an env row).
+func (d *Dashboard) SelectedProfile() string {
+	id, _ := d.list.selectedID()
+	return id
+}
+
+// ShownOrder is the selected provider's profile ids as the screen shows
+// them (during a move: the order being arranged).
+func (d *Dashboard) ShownOrder() []string { return append([]string(nil), d.list.ids...) }
+
+// reload reads the store, config and .env in a command.
+func (d *Dashboard) reload() tea.Cmd {
+	d.loadSeq++
+	return loadStore(d.env.Paths, d.env.Getenv, d.loadSeq)
+}
+
+// loadStore reads everything for paths; getenv supplies process keys.
+func loadStore(paths authstore.Paths, getenv func(string) string, seq int) tea.Cmd {
+	return func() tea.Msg {
+		snap, err := authstore.Load(paths)
+		if err == nil {
+			snap = withEnv(snap, getenv)
+		}
+		return storeLoadedMsg{seq: seq, snap: snap, err: err}
+	}
+}
+
+// withEnv recomputes the snapshot's env credentials from getenv instead of
+// the process environment authstore.Load consults, so that what the
+// dashboard shows follows the program's injected environment.
+func withEnv(snap authstore.Snapshot, getenv func(string) string) authstore.Snapshot {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	lines, err := authstore.LoadEnvFile(snap.Paths.Env)
+	if err != nil {
+		snap.EnvErr = fmt.Errorf("read %s: %w", snap.Paths.Env, err)
+	}
+	snap.Env = authstore.FindEnvCredentials(getenv, lines)
+	return snap
+}
+
+// saveOrder writes req's order in one transaction from a fresh read: the
+// intended order is laid onto the provider's profiles as they are on disk
+// now (ids that vanished are dropped, new ones go last), and only this
+// provider's order key changes.
+func saveOrder(paths authstore.Paths, getenv func(string) string, req saveReq) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
+		defer cancel()
+		var written []string
+		snap, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
+			written = mergeOrder(req.ids, providerProfileIDs(s, req.provider))
+			s.SetOrder(req.provider, written)
+			return nil
+		})
+		if err == nil {
+			snap = withEnv(snap, getenv)
+		}
+		return orderSavedMsg{provider: req.provider, rev: req.rev, order: written, snap: snap, err: err}
+	}
+}
+
+// providerProfileIDs lists provider's profiles in file order, with the
+// same membership rule as authstore.BuildReport.
+func providerProfileIDs(s *authstore.Store, provider string) []string {
+	var ids []string
+	for _, p := range s.Profiles {
+		prov := authstore.NormalizeProvider(p.Provider)
+		if prov == "" {
+			prov = authstore.ProviderOfID(p.ID)
+		}
+		if prov == provider {
+			ids = append(ids, p.ID)
+		}
+	}
+	return ids
+}
+
+func clearOrder(paths authstore.Paths, getenv func(string) string, provider string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
+		defer cancel()
+		cleared := false
+		snap, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
+			cleared = s.ClearOrder(provider)
+			return nil
+		})
+		if err == nil {
+			snap = withEnv(snap, getenv)
+		}
+		return orderClearedMsg{provider: provider, cleared: cleared, snap: snap, err: err}
+	}
+}
+
+func removeProfile(paths authstore.Paths, getenv func(string) string, id string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
+		defer cancel()
+		snap, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
+			if !s.RemoveProfile(id) {
+				return fmt.Errorf("%s is no longer in the store (someone else removed it)", id)
+			}
+			return nil
+		})
+		if err != nil {
+			return profileRemovedMsg{id: id, err: err}
+		}
+		// The config may have appeared since the paths were resolved.
+		if fi, serr := os.Stat(paths.Config); serr == nil && fi.Mode().IsRegular() {
+			paths.ConfigExists = true
+		}
+		cerr := authstore.RemoveConfigProfile(paths, id)
+		return profileRemovedMsg{id: id, snap: withEnv(snap, getenv), configErr: cerr}
+	}
+}
+
+// status asks the root to show text in the status line.
+func status(level StatusLevel, format string, args ...any) tea.Cmd {
+	return emit(StatusMsg{Level: level, Text: fmt.Sprintf(format, args...)})
+}
+
+// Update handles keys, mouse, ticks, reloads and write results.
+func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case TickMsg:
+		d.now = msg.Time
+		if !d.nextChange.IsZero() && !d.now.Before(d.nextChange) && d.hasSnap {
+			d.rebuild()
+		}
+		return d, nil
+	case FilesChangedMsg:
+		return d, d.reload()
+	case WizardClosedMsg:
+		if msg.Saved != "" {
+			d.selectNext = msg.Saved
+		}
+		return d, d.reload()
+	case storeLoadedMsg:
+		return d, d.onLoaded(msg)
+	case orderSavedMsg:
+		return d, d.onOrderSaved(msg)
+	case orderClearedMsg:
+		return d, d.onOrderCleared(msg)
+	case profileRemovedMsg:
+		return d, d.onRemoved(msg)
+	case tea.KeyMsg:
+		return d, d.onKey(msg)
+	case tea.MouseMsg:
+		return d, d.onMouse(msg)
+	}
+	return d, nil
+}
+
+func (d *Dashboard) onLoaded(msg storeLoadedMsg) tea.Cmd {
+	if msg.seq <= d.appliedSeq {
+		return nil // an older read finished after a newer one
+	}
+	d.appliedSeq = msg.seq
+	d.loaded = true
+	if msg.err != nil {
+		d.loadErr = msg.err
+		if d.list.grab != nil {
+			d.list.cancel()
+		}
+		d.drag = nil
+		return nil
+	}
+	d.loadErr = nil
+	d.applySnapshot(msg.snap)
+	return d.reportSideErrors()
+}
+
+// reportSideErrors mentions a config or .env that cannot be read, once per
+// distinct problem.
+func (d *Dashboard) reportSideErrors() tea.Cmd {
+	var parts []string
+	if d.snap.ConfigErr != nil {
+		parts = append(parts, d.snap.ConfigErr.Error()+"; its auth settings are ignored")
+	}
+	if d.snap.EnvErr != nil {
+		parts = append(parts, d.snap.EnvErr.Error())
+	}
+	text := strings.Join(parts, "; ")
+	if text == d.configErr {
+		return nil
+	}
+	d.configErr = text
+	if text == "" {
+		return nil
+	}
+	return status(StatusWarn, "%s", text)
+}
+
+// applySnapshot makes snap the shown data and keeps the selection.
+func (d *Dashboard) applySnapshot(snap authstore.Snapshot) {
+	d.snap, d.hasSnap = snap, true
+	d.rebuild()
+}
+
+// rebuild recomputes the report at now and the rows of the selected
+// provider, keeping the selection on the same provider and profile.
+func (d *Dashboard) rebuild() {
+	d.report = authstore.BuildReport(d.snap, d.now, d.warn)
+	d.nextChange = nextChange(d.snap, d.now, d.warn)
+	if d.selectNext != "" {
+		if p := authstore.ProviderOfID(d.selectNext); p != "" {
+			if _, ok := d.report.Provider(p); ok {
+				d.provider = p
+			}
+		}
+	}
+	d.syncProvider()
+	keep, _ := d.list.selectedID()
+	if d.selectNext != "" {
+		if _, ok := d.rows[d.selectNext]; ok || d.list.grab == nil {
+			keep = d.selectNext
+		}
+		d.selectNext = ""
+	}
+	d.loadRows(keep)
+}
+
+// syncProvider finds the selected provider in the report (or the one now
+// at its place when it disappeared).
+func (d *Dashboard) syncProvider() {
+	provs := d.report.Providers
+	for i, p := range provs {
+		if p.Provider == d.provider {
+			d.provCursor = i
+			return
+		}
+	}
+	if len(provs) == 0 {
+		d.provider, d.provCursor = "", 0
+		return
+	}
+	d.provCursor = min(max(d.provCursor, 0), len(provs)-1)
+	d.provider = provs[d.provCursor].Provider
+}
+
+// loadRows fills the profile rows for the selected provider.
+func (d *Dashboard) loadRows(keep string) {
+	pr, _ := d.report.Provider(d.provider)
+	d.rows = make(map[string]profileRow, len(pr.Profiles))
+	ids := make([]string, 0, len(pr.Profiles))
+	for _, p := range pr.Profiles {
+		d.rows[p.Profile.ID] = profileRow{
+			id: p.Profile.ID, email: p.Profile.Email, typ: p.Profile.Type,
+			mask: authstore.Mask(p.Profile.Secret()), health: p.Health,
+			rank: p.Rank, excluded: p.Excluded, lastUsed: p.LastUsed,
+		}
+		ids = append(ids, p.Profile.ID)
+	}
+	if want, ok := d.pending[d.provider]; ok {
+		ids = mergeOrder(want, ids)
+	}
+	d.envRows = d.envRows[:0]
+	for _, e := range pr.Env {
+		d.envRows = append(d.envRows, profileRow{
+			id: e.Var, typ: "env", mask: authstore.Mask(e.Value),
+			health: authstore.Health{Status: authstore.StatusStatic}, env: true, envSource: e.Source,
+		})
+	}
+	grabbed := d.list.grab
+	if !d.list.setRows(ids, len(d.envRows), keep) && grabbed != nil {
+		d.drag = nil
+	}
+	d.list.scrollTo(d.geom().listRows)
+}
+
+// nextChange is the first moment after now at which some profile's health
+// or place in the order changes by itself (an expiry, the start of the warn
+// window, the end of a cooldown), or zero when nothing will.
+func nextChange(snap authstore.Snapshot, now time.Time, warn time.Duration) time.Time {
+	if snap.Store == nil {
+		return time.Time{}
+	}
+	nowMs := now.UnixMilli()
+	var next int64
+	consider := func(ms int64) {
+		if ms > nowMs && (next == 0 || ms < next) {
+			next = ms
+		}
+	}
+	for _, p := range snap.Store.Profiles {
+		if p.Expires > 0 {
+			consider(p.Expires - warn.Milliseconds())
+			consider(p.Expires)
+		}
+	}
+	for _, u := range snap.Store.Usage {
+		consider(u.CooldownUntil)
+		consider(u.DisabledUntil)
+	}
+	if next == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(next)
+}
+
+func (d *Dashboard) onOrderSaved(msg orderSavedMsg) tea.Cmd {
+	d.saving = nil
+	if msg.err != nil {
+		d.queued = nil
+		d.pending = map[string][]string{}
+		d.list.cancel()
+		return tea.Batch(d.reload(), status(StatusError, "could not save the %s order: %v — showing what is on disk", msg.provider, msg.err))
+	}
+	if len(d.queued) > 0 {
+		next := d.queued[0]
+		d.queued = d.queued[1:]
+		d.saving = &next
+		return saveOrder(d.env.Paths, d.env.Getenv, next)
+	}
+	d.pending = map[string][]string{}
+	if msg.rev != d.rev {
+		return d.reload()
+	}
+	d.loadErr = nil
+	d.appliedSeq = d.loadSeq // reads issued before the write are older
+	d.applySnapshot(msg.snap)
+	text := fmt.Sprintf("saved the %s order", msg.provider)
+	if pr, ok := d.report.Provider(msg.provider); ok {
+		if note := orderNote(pr, msg.order); note != "" {
+			return status(StatusWarn, "%s — %s", text, note)
+		}
+	}
+	return status(StatusSuccess, "%s", text)
+}
+
+// orderNote explains why the effective order differs from the one written
+// (cooldowns go last, unusable profiles are left out).
+func orderNote(pr authstore.ProviderReport, written []string) string {
+	usable := make([]string, 0, len(written))
+	for _, id := range written {
+		if indexOf(pr.Order.IDs, id) >= 0 {
+			usable = append(usable, id)
+		}
+	}
+	if equalIDs(usable, pr.Order.IDs) {
+		return ""
+	}
+	for _, p := range pr.Profiles {
+		if p.Health.Unusable != "" && p.Rank > 0 {
+			return fmt.Sprintf("%s is in %s, so the gateway tries it last until %s", p.Profile.ID, p.Health.Unusable, p.Health.Until.Format("15:04"))
+		}
+	}
+	return "the gateway skips profiles it cannot use"
+}
+
+func (d *Dashboard) onOrderCleared(msg orderClearedMsg) tea.Cmd {
+	d.busy = ""
+	if msg.err != nil {
+		return tea.Batch(d.reload(), status(StatusError, "could not clear the %s order: %v", msg.provider, msg.err))
+	}
+	d.appliedSeq = d.loadSeq
+	d.loadErr = nil
+	d.applySnapshot(msg.snap)
+	if !msg.cleared {
+		return status(StatusInfo, "%s has no order override to clear", msg.provider)
+	}
+	src := "automatic"
+	if pr, ok := d.report.Provider(msg.provider); ok {
+		src = string(pr.Order.Source)
+	}
+	return status(StatusSuccess, "cleared the %s order override; the order is now %s", msg.provider, src)
+}
+
+func (d *Dashboard) onRemoved(msg profileRemovedMsg) tea.Cmd {
+	d.busy = ""
+	if msg.err != nil {
+		return tea.Batch(d.reload(), status(StatusError, "could not remove %s: %v", msg.id, msg.err))
+	}
+	d.appliedSeq = d.loadSeq
+	d.loadErr = nil
+	d.applySnapshot(msg.snap)
+	if msg.configErr != nil {
+		return status(StatusWarn, "removed %s from the store; the config was not changed: %v", msg.id, msg.configErr)
+	}
+	return status(StatusSuccess, "removed %s", msg.id)
+}
+
+// requestSave bumps rev and writes provider's order, or queues it behind
+// the write in flight (one write at a time, so they land in order).
+func (d *Dashboard) requestSave(provider string, ids []string) tea.Cmd {
+	d.rev++
+	req := saveReq{provider: provider, ids: append([]string(nil), ids...), rev: d.rev}
+	d.pending[provider] = req.ids
+	if d.saving != nil {
+		for i, q := range d.queued {
+			if q.provider == provider {
+				d.queued = append(d.queued[:i], d.queued[i+1:]...)
+				break
+			}
+		}
+		d.queued = append(d.queued, req)
+		return nil
+	}
+	d.saving = &req
+	return saveOrder(d.env.Paths, d.env.Getenv, req)
+}
+
+// canWrite says why a write cannot start now, or "".
+func (d *Dashboard) cannotWrite() string {
+	switch {
+	case d.loadErr != nil:
+		return "the store cannot be read; fix it first (see above)"
+	case d.busy != "":
+		return d.busy + " — wait a moment"
+	}
+	return ""
+}
+
+func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
+	k := d.keys
+	if d.confirm != "" {
+		switch {
+		case key.Matches(msg, k.Confirm):
+			id := d.confirm
+			d.confirm = ""
+			d.busy = "removing " + id
+			return tea.Batch(status(StatusInfo, "removing %s…", id), removeProfile(d.env.Paths, d.env.Getenv, id))
+		case key.Matches(msg, k.Deny):
+			d.confirm = ""
+			return status(StatusInfo, "kept it")
+		}
+		return nil
+	}
+	if d.list.grab != nil {
+		return d.onMovingKey(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Add):
+		return emit(OpenWizardMsg{})
+	case key.Matches(msg, k.Reload):
+		return tea.Batch(d.reload(), status(StatusInfo, "reloaded"))
+	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
+		d.focus = 1 - d.focus
+		return nil
+	case key.Matches(msg, k.Left):
+		d.focus = paneProviders
+		return nil
+	case key.Matches(msg, k.Right):
+		d.focus = paneProfiles
+		return nil
+	}
+	if d.focus == paneProviders {
+		switch {
+		case key.Matches(msg, k.Up):
+			d.selectProvider(d.provCursor - 1)
+		case key.Matches(msg, k.Down):
+			d.selectProvider(d.provCursor + 1)
+		case key.Matches(msg, k.PageUp):
+			d.selectProvider(d.provCursor - max(d.geom().provRows-1, 1))
+		case key.Matches(msg, k.PageDown):
+			d.selectProvider(d.provCursor + max(d.geom().provRows-1, 1))
+		case key.Matches(msg, k.Top):
+			d.selectProvider(0)
+		case key.Matches(msg, k.Bottom):
+			d.selectProvider(len(d.report.Providers) - 1)
+		case key.Matches(msg, k.Grab):
+			d.focus = paneProfiles
+		case key.Matches(msg, k.ClearOrder):
+			return d.clearOverride()
+		}
+		return nil
+	}
+	page := max(d.geom().listRows-1, 1)
+	switch {
+	case key.Matches(msg, k.Up):
+		d.list.moveCursor(-1)
+	case key.Matches(msg, k.Down):
+		d.list.moveCursor(1)
+	case key.Matches(msg, k.PageUp):
+		d.list.moveCursor(-page)
+	case key.Matches(msg, k.PageDown):
+		d.list.moveCursor(page)
+	case key.Matches(msg, k.Top):
+		d.list.setCursor(0)
+	case key.Matches(msg, k.Bottom):
+		d.list.setCursor(d.list.rows() - 1)
+	case key.Matches(msg, k.Grab):
+		if why := d.cannotMove(); why != "" {
+			return status(StatusWarn, "%s", why)
+		}
+		d.list.startGrab(false)
+	case key.Matches(msg, k.MoveUp), key.Matches(msg, k.MoveDown):
+		if why := d.cannotMove(); why != "" {
+			return status(StatusWarn, "%s", why)
+		}
+		delta := -1
+		if key.Matches(msg, k.MoveDown) {
+			delta = 1
+		}
+		if !d.list.move(delta) {
+			return nil
+		}
+		d.list.scrollTo(d.geom().listRows)
+		return d.requestSave(d.provider, d.list.ids)
+	case key.Matches(msg, k.Remove):
+		if d.list.onEnvRow() {
+			return status(StatusWarn, "%s", d.envReadOnly())
+		}
+		id, ok := d.list.selectedID()
+		if !ok {
+			return status(StatusInfo, "no profile selected")
+		}
+		if why := d.cannotWrite(); why != "" {
+			return status(StatusWarn, "%s", why)
+		}
+		d.confirm = id
+		return nil
+	case key.Matches(msg, k.ClearOrder):
+		return d.clearOverride()
+	}
+	d.list.scrollTo(d.geom().listRows)
+	return nil
+}
+
+// cannotMove says why the selected row cannot be moved, or "".
+func (d *Dashboard) cannotMove() string {
+	if d.list.onEnvRow() {
+		return d.envReadOnly()
+	}
+	if _, ok := d.list.selectedID(); !ok {
+		return "no profile to move"
+	}
+	if len(d.list.ids) < 2 {
+		return "only one profile: nothing to reorder"
+	}
+	return d.cannotWrite()
+}
+
+func (d *Dashboard) envReadOnly() string {
+	if d.list.cursor-len(d.list.ids) < len(d.envRows) {
+		r := d.envRows[d.list.cursor-len(d.list.ids)]
+		where := "the environment"
+		if r.envSource == authstore.SourceDotEnv {
+			where = d.displayPath(d.env.Paths.Env)
+		}
+		return fmt.Sprintf("%s comes from %s and is read-only here (not part of the order; edit it there)", r.id, where)
+	}
+	return "environment keys are read-only here"
+}
+
+func (d *Dashboard) clearOverride() tea.Cmd {
+	pr, ok := d.report.Provider(d.provider)
+	if !ok {
+		return nil
+	}
+	if pr.Order.Source != authstore.SourceOverride {
+		return status(StatusInfo, "%s has no order override (its order is %s)", d.provider, pr.Order.Source)
+	}
+	if why := d.cannotWrite(); why != "" {
+		return status(StatusWarn, "%s", why)
+	}
+	d.busy = "clearing the " + d.provider + " order"
+	return clearOrder(d.env.Paths, d.env.Getenv, d.provider)
+}
+
+func (d *Dashboard) onMovingKey(msg tea.KeyMsg) tea.Cmd {
+	k := d.keys
+	rows := d.geom().listRows
+	moved := false
+	switch {
+	case key.Matches(msg, k.Up), key.Matches(msg, k.MoveUp):
+		moved = d.list.move(-1)
+	case key.Matches(msg, k.Down), key.Matches(msg, k.MoveDown):
+		moved = d.list.move(1)
+	case key.Matches(msg, k.PageUp):
+		moved = d.list.move(-max(rows-1, 1))
+	case key.Matches(msg, k.PageDown):
+		moved = d.list.move(max(rows-1, 1))
+	case key.Matches(msg, k.Top):
+		moved = d.list.moveTo(0)
+	case key.Matches(msg, k.Bottom):
+		moved = d.list.moveTo(len(d.list.ids) - 1)
+	case key.Matches(msg, k.Cancel):
+		d.list.cancel()
+		d.drag = nil
+		d.list.scrollTo(rows)
+		return nil
+	case key.Matches(msg, k.Drop):
+		return d.drop()
+	}
+	if moved {
+		d.list.scrollTo(rows)
+	}
+	return nil
+}
+
+// drop ends a move and saves when the order changed.
+func (d *Dashboard) drop() tea.Cmd {
+	ids, changed := d.list.drop()
+	d.drag = nil
+	if !changed {
+		return nil
+	}
+	return d.requestSave(d.provider, ids)
+}
+
+func (d *Dashboard) selectProvider(i int) {
+	provs := d.report.Providers
+	if len(provs) == 0 {
+		return
+	}
+	i = min(max(i, 0), len(provs)-1)
+	if provs[i].Provider == d.provider {
+		d.provCursor = i
+		return
+	}
+	d.provCursor = i
+	d.provider = provs[i].Provider
+	d.list = reorderList{}
+	d.loadRows("")
+}
+
+func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
+	if d.confirm != "" || d.width == 0 {
+		return nil
+	}
+	g := d.geom()
+	inProfiles := msg.X >= g.listX && msg.X < g.listX+g.listW
+	inProviders := msg.X >= 0 && msg.X < g.provW
+	switch {
+	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonWheelUp:
+		if inProviders {
+			d.selectProvider(d.provCursor - 1)
+		} else if d.list.grab == nil {
+			d.list.moveCursor(-1)
+			d.list.scrollTo(g.listRows)
+		}
+	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonWheelDown:
+		if inProviders {
+			d.selectProvider(d.provCursor + 1)
+		} else if d.list.grab == nil {
+			d.list.moveCursor(1)
+			d.list.scrollTo(g.listRows)
+		}
+	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
+		if d.list.grab != nil {
+			return nil // a keyboard move is in progress; finish it first
+		}
+		if inProviders && msg.Y >= g.provY && msg.Y < g.provY+g.provRows {
+			d.focus = paneProviders
+			d.selectProvider(d.provOffset + msg.Y - g.provY)
+			return nil
+		}
+		if inProfiles && msg.Y >= g.listY && msg.Y < g.listY+g.listRows {
+			row := d.list.offset + msg.Y - g.listY
+			if row >= d.list.rows() {
+				return nil
+			}
+			d.focus = paneProfiles
+			d.list.setCursor(row)
+			if row < len(d.list.ids) && d.cannotWrite() == "" {
+				d.drag = &mouseDrag{row: row}
+			}
+		}
+	case msg.Action == tea.MouseActionMotion && d.drag != nil:
+		row := d.list.offset + msg.Y - g.listY
+		switch {
+		case msg.Y < g.listY:
+			row = d.list.offset - 1 // above the list: scroll up one
+		case msg.Y >= g.listY+g.listRows:
+			row = d.list.offset + g.listRows // below: scroll down one
+		}
+		row = min(max(row, 0), len(d.list.ids)-1)
+		if !d.drag.moved {
+			if row == d.drag.row {
+				return nil
+			}
+			if !d.list.startGrab(true) {
+				d.drag = nil
+				return nil
+			}
+			d.drag.moved = true
+		}
+		d.list.moveTo(row)
+		d.list.scrollTo(g.listRows)
+	case msg.Action == tea.MouseActionRelease && d.drag != nil:
+		if d.drag.moved && d.list.grab != nil {
+			return d.drop()
+		}
+		d.drag = nil
+	}
+	return nil
+}
+
+// geometry is where things are inside the dashboard's area; View and the
+// mouse use the same numbers.
+type geometry struct {
+	errLines           int
+	paneY, paneH       int
+	provW              int
+	provY, provRows    int
+	listX, listY, listW int
+	listRows           int
+	detail             bool
+}
+
+const headerLines = 1
+
+func (d *Dashboard) geom() geometry {
+	var g geometry
+	if d.width <= 0 || d.height <= 0 {
+		return g
+	}
+	g.errLines = len(d.errorLines(d.width))
+	g.paneY = headerLines + g.errLines
+	g.paneH = max(d.height-g.paneY, 0)
+	g.provW = d.providerPaneWidth()
+	g.provY = g.paneY + 1
+	g.provRows = max(g.paneH-2, 0)
+	g.listX = g.provW + 1
+	g.listW = max(d.width-g.provW-2, 0)
+	inner := max(g.paneH-2, 0)
+	g.detail = inner >= 6
+	g.listY = g.paneY + 2 // border, column header
+	g.listRows = max(inner-1, 0)
+	if g.detail {
+		g.listRows--
+	}
+	return g
+}
+
+// providerPaneWidth fits the longest provider line, within a quarter-ish
+// of the screen.
+func (d *Dashboard) providerPaneWidth() int {
+	natural := len("Providers") + 4
+	for _, p := range d.report.Providers {
+		w := 2 + lipgloss.Width(p.Provider) + 2 + len(itoa(providerCount(p))) + 1 + lipgloss.Width(providerBadge(p)) + 2
+		natural = max(natural, w)
+	}
+	limit := max(d.width/4, 18)
+	return min(natural, limit, max(d.width/2, 1))
+}
+
+func providerCount(p authstore.ProviderReport) int { return len(p.Profiles) + len(p.Env) }
+
+func providerBadge(p authstore.ProviderReport) string {
+	if p.Missing {
+		return "missing"
+	}
+	return string(p.Status)
+}
+
+// View draws the dashboard into exactly its width × height.
+func (d *Dashboard) View() string {
+	if d.width <= 0 || d.height <= 0 {
+		return ""
+	}
+	g := d.geom()
+	lines := make([]string, 0, d.height)
+	lines = append(lines, d.headerLine())
+	lines = append(lines, d.errorLines(d.width)...)
+	if !d.loaded {
+		lines = append(lines, d.st.Dim.Render(" Loading "+d.displayPath(d.env.Paths.Store)+" …"))
+	} else if g.paneH >= 3 {
+		st := d.st
+		if d.loadErr != nil {
+			st = st.greyed()
+		}
+		left := d.providerPane(st, g)
+		right := d.profilePane(st, g)
+		for i := 0; i < g.paneH; i++ {
+			lines = append(lines, left[i]+right[i])
+		}
+	}
+	out := fitBlock(lines, d.width, d.height)
+	if d.confirm != "" {
+		out = Overlay(out, d.confirmDialog(), d.width, d.height)
+	}
+	return out
+}
+
+// fitBlock makes lines exactly w × h: cut, padded, no line wider.
+func fitBlock(lines []string, w, h int) string {
+	var b strings.Builder
+	b.Grow(h * (w + 16))
+	for i := 0; i < h; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(lines) {
+			b.WriteString(fitLine(lines[i], w))
+		} else {
+			b.WriteString(strings.Repeat(" ", w))
+		}
+	}
+	return b.String()
+}
+
+// fitLine cuts a styled line to w cells or pads it with spaces to w.
+func fitLine(s string, w int) string {
+	sw := lipgloss.Width(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	if sw < w {
+		return s + strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+func (d *Dashboard) headerLine() string {
+	st := d.st
+	agent := d.env.Paths.AgentID
+	if agent == "" {
+		agent = "(from $CLAWDBOT_AGENT_DIR)"
+	}
+	left := st.Header.Render(" moltbot") + st.HeaderDim.Render(" · agent ") + st.Header.Render(agent) + st.HeaderDim.Render(" · ")
+	right := ""
+	if pr, ok := d.report.Provider(d.provider); ok && d.hasSnap {
+		right = st.HeaderDim.Render("order: ") + st.Header.Render(string(pr.Order.Source)) + " "
+	}
+	room := d.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
+	path := d.displayPath(d.env.Paths.Store)
+	if room < 12 {
+		right = ""
+		room = d.width - lipgloss.Width(left)
+	}
+	path = truncateMiddle(path, room)
+	mid := st.HeaderDim.Render(path)
+	gap := d.width - lipgloss.Width(left) - lipgloss.Width(mid) - lipgloss.Width(right)
+	return left + mid + strings.Repeat(" ", max(gap, 0)) + right
+}
+
+// truncateMiddle keeps both ends of a path: "~/.clawdbot/…/auth-profiles.json".
+func truncateMiddle(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	if w < 8 {
+		return ansi.Truncate(s, w, "…")
+	}
+	tail := w * 2 / 3
+	head := w - tail - 1
+	return ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, lipgloss.Width(s)-tail, "")
+}
+
+// displayPath shows paths under the home directory as "~/…".
+func (d *Dashboard) displayPath(p string) string {
+	return DisplayPath(p, d.env.Home)
+}
+
+// DisplayPath abbreviates a path under home to "~/…" for display.
+func DisplayPath(p, home string) string {
+	if home == "" || p == "" {
+		return p
+	}
+	home = filepath.Clean(home)
+	if p == home {
+		return "~"
+	}
+	if rel, ok := strings.CutPrefix(p, home+string(filepath.Separator)); ok {
+		return "~/" + rel
+	}
+	return p
+}
+
+// errorLines say what went wrong reading the store, where, and what to do.
+func (d *Dashboard) errorLines(w int) []string {
+	if d.loadErr == nil || w <= 0 {
+		return nil
+	}
+	st := d.st
+	bar := st.ErrorBar.Render("┃") + " "
+	var title, detail, todo string
+	var ce *authstore.CorruptError
+	switch {
+	case errors.As(d.loadErr, &ce):
+		where := d.displayPath(ce.Path)
+		if ce.Line > 0 {
+			where = fmt.Sprintf("%s:%d:%d", where, ce.Line, ce.Column)
+		}
+		title = "The auth store cannot be read: " + where
+		detail = ce.Reason
+		todo = "Nothing was written. Fix the file by hand, or run `moltbot doctor --fix` (moves it aside, restores the .bak)."
+	default:
+		title = "The auth store cannot be read"
+		detail = d.loadErr.Error()
+		todo = "Check the file and its permissions; press r to retry."
+	}
+	if d.hasSnap {
+		todo += " Showing the last good data, greyed; it reloads when the file changes."
+	} else {
+		todo += " It reloads when the file changes."
+	}
+	out := []string{bar + st.ErrorText.Render(title), bar + st.Text.Render(detail)}
+	for _, l := range strings.Split(ansi.Wordwrap(todo, max(w-3, 10), ""), "\n") {
+		out = append(out, bar+st.Dim.Render(l))
+	}
+	if limit := max(d.height/3, 2); len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// box draws a rounded frame of w × h with title in the top edge around
+// content lines (cut or padded to fit).
+func box(st DashboardStyles, title string, content []string, w, h int, focused bool) []string {
+	if w < 2 || h < 2 {
+		return make([]string, max(h, 0))
+	}
+	border, titleStyle := st.Border, st.Title
+	if focused {
+		border, titleStyle = st.BorderFocus, st.TitleFocus
+	}
+	inner := w - 2
+	out := make([]string, 0, h)
+	var top string
+	if title != "" && inner > 4 {
+		t := ansi.Truncate(title, inner-3, "…")
+		top = border.Render("╭─ ") + titleStyle.Render(t) + border.Render(" "+strings.Repeat("─", max(inner-lipgloss.Width(t)-3, 0))+"╮")
+	} else {
+		top = border.Render("╭" + strings.Repeat("─", inner) + "╮")
+	}
+	out = append(out, top)
+	side := border.Render("│")
+	for i := 0; i < h-2; i++ {
+		line := ""
+		if i < len(content) {
+			line = content[i]
+		}
+		out = append(out, side+fitLine(line, inner)+side)
+	}
+	out = append(out, border.Render("╰"+strings.Repeat("─", inner)+"╯"))
+	return out
+}
+
+func (d *Dashboard) providerPane(st DashboardStyles, g geometry) []string {
+	provs := d.report.Providers
+	rows := g.provRows
+	if d.provCursor < d.provOffset {
+		d.provOffset = d.provCursor
+	}
+	if rows > 0 && d.provCursor >= d.provOffset+rows {
+		d.provOffset = d.provCursor - rows + 1
+	}
+	inner := g.provW - 2
+	countW, badgeW := 1, 0
+	for _, p := range provs {
+		countW = max(countW, len(itoa(providerCount(p))))
+		badgeW = max(badgeW, lipgloss.Width(providerBadge(p)))
+	}
+	content := make([]string, 0, rows)
+	for i := d.provOffset; i < len(provs) && len(content) < rows; i++ {
+		p := provs[i]
+		mark := " "
+		name := st.Text
+		if i == d.provCursor {
+			if d.focus == paneProviders {
+				mark = st.Cursor.Render("▸")
+				name = st.Text.Inherit(st.Selected)
+			} else {
+				mark = st.Dim.Render("›")
+			}
+		}
+		badge := providerBadge(p)
+		right := st.Dim.Render(padLeft(itoa(providerCount(p)), countW)) + " " +
+			st.badge(authstore.Status(badge)).Render(fitCell(badge, badgeW))
+		nameW := max(inner-2-lipgloss.Width(right)-1, 1)
+		content = append(content, mark+" "+name.Render(fitCell(p.Provider, nameW))+" "+right)
+	}
+	title := "Providers"
+	return box(st, title, content, g.provW, g.paneH, d.focus == paneProviders && d.loadErr == nil)
+}
+
+func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
+	w := g.listW + 2
+	pr, ok := d.report.Provider(d.provider)
+	title := "Profiles"
+	if ok {
+		n := len(pr.Profiles)
+		title = fmt.Sprintf("%s · %d %s", pr.Provider, n, plural(n, "profile", "profiles"))
+		if d.list.grab != nil {
+			title = "moving " + d.list.grab.id + " · ↑/↓ then space to drop, esc to cancel"
+		}
+	}
+	focused := d.focus == paneProfiles && d.loadErr == nil
+	inner := g.listW
+	if !ok || d.list.rows() == 0 {
+		return box(st, title, d.emptyLines(st, pr, ok, inner), w, g.paneH, focused)
+	}
+	all := make([]profileRow, 0, d.list.rows())
+	for _, id := range d.list.ids {
+		all = append(all, d.rows[id])
+	}
+	all = append(all, d.envRows...)
+	cols, gap := fitColumns(tableColumns(all, d.now), inner)
+	content := make([]string, 0, g.paneH)
+	content = append(content, renderColumnHeader(st, cols, gap, inner))
+	d.list.scrollTo(g.listRows)
+	end := min(d.list.offset+g.listRows, len(all))
+	for i := d.list.offset; i < end; i++ {
+		state := rowPlain
+		if i == d.list.cursor {
+			switch {
+			case d.list.grab != nil:
+				state = rowGrabbed
+			case focused:
+				state = rowCursor
+			default:
+				state = rowCursorBlurred
+			}
+		}
+		content = append(content, renderRow(st, all[i], cols, gap, d.now, state, inner))
+	}
+	if g.detail {
+		for len(content) < g.listRows+1 {
+			content = append(content, "")
+		}
+		content = append(content, d.detailLine(st, all, pr, inner))
+	}
+	if len(all) > g.listRows && g.listRows > 0 {
+		title += fmt.Sprintf(" · %d–%d of %d", d.list.offset+1, end, len(all))
+	}
+	return box(st, title, content, w, g.paneH, focused)
+}
+
+// detailLine describes the selected row in full (ids and emails the table
+// had to cut, the exact expiry, why the gateway skips it).
+func (d *Dashboard) detailLine(st DashboardStyles, all []profileRow, pr authstore.ProviderReport, w int) string {
+	if d.list.cursor < 0 || d.list.cursor >= len(all) {
+		return ""
+	}
+	r := all[d.list.cursor]
+	parts := []string{r.id}
+	if r.env {
+		parts = append(parts, r.mask, noteText(r, d.now), "read-only")
+	} else {
+		if r.email != "" {
+			parts = append(parts, r.email)
+		}
+		if r.mask != "" {
+			parts = append(parts, r.mask)
+		}
+		if !r.health.ExpiresAt.IsZero() {
+			verb := "expires "
+			if !r.health.ExpiresAt.After(d.now) {
+				verb = "expired "
+			}
+			parts = append(parts, verb+r.health.ExpiresAt.In(d.now.Location()).Format("2006-01-02 15:04"))
+		}
+		switch {
+		case r.health.Unusable != "" && r.health.Until.After(d.now):
+			parts = append(parts, noteText(r, d.now)+" (until "+r.health.Until.In(d.now.Location()).Format("15:04")+")")
+		case r.excluded != "":
+			parts = append(parts, "not tried: "+r.excluded)
+		}
+		if !r.lastUsed.IsZero() {
+			parts = append(parts, "used "+timefmt.Ago(r.lastUsed, d.now))
+		}
+		if r.rank > 0 {
+			parts = append(parts, fmt.Sprintf("tried %s of %d", ordinal(r.rank), len(pr.Order.IDs)))
+		}
+	}
+	return st.Dim.Render(fitCell(" "+strings.Join(parts, " · "), w))
+}
+
+func ordinal(n int) string {
+	switch {
+	case n%100 >= 11 && n%100 <= 13:
+		return itoa(n) + "th"
+	case n%10 == 1:
+		return itoa(n) + "st"
+	case n%10 == 2:
+		return itoa(n) + "nd"
+	case n%10 == 3:
+		return itoa(n) + "rd"
+	}
+	return itoa(n) + "th"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// emptyLines is what the profile pane says when there is nothing to list.
+func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, ok bool, w int) []string {
+	var text []string
+	key := st.Key.Render("a")
+	switch {
+	case len(d.snap.Store.Profiles) == 0 && !d.snap.Exists:
+		text = []string{
+			st.Text.Render("No credentials yet."),
+			"",
+			st.Dim.Render(d.displayPath(d.env.Paths.Store) + " does not exist."),
+		}
+	case len(d.snap.Store.Profiles) == 0:
+		text = []string{st.Text.Render("No credentials yet."), "", st.Dim.Render(d.displayPath(d.env.Paths.Store) + " has no profiles.")}
+	case ok:
+		text = []string{st.Text.Render("No profiles for " + pr.Provider + ".")}
+	default:
+		text = []string{st.Text.Render("No providers.")}
+	}
+	if ok && pr.Missing {
+		text = append(text, "", st.Bad.Render(pr.Provider+" is used by the configured model but has no credential:"),
+			st.Bad.Render("the gateway cannot call it."))
+	}
+	text = append(text, "", "Press "+key+" to add one (the wizard walks you through it),",
+		st.Dim.Render("or run `moltbot models auth paste-token --provider "+firstNonEmpty(pr.Provider, "anthropic")+"`."))
+	out := make([]string, 0, len(text)+1)
+	out = append(out, "")
+	for _, t := range text {
+		for _, l := range strings.Split(ansi.Wordwrap(t, max(w-4, 10), ""), "\n") {
+			out = append(out, "  "+l)
+		}
+	}
+	return out
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// confirmDialog asks before removing a profile.
+func (d *Dashboard) confirmDialog() string {
+	st := d.st
+	id := d.confirm
+	r := d.rows[id]
+	w := min(max(d.width-8, 30), 64)
+	inner := w - 4
+	lines := []string{
+		st.DialogTitle.Render("Remove " + ansi.Truncate(id, inner-8, "…") + "?"),
+		"",
+		st.Text.Render(ansi.Wordwrap(fmt.Sprintf("The %s profile is deleted from auth-profiles.json (with its usage stats and its place in every order) and from the config's auth.profiles.", firstNonEmpty(r.typ, "")), inner, "")),
+		"",
+		st.Key.Render("y") + st.Dim.Render(" remove   ") + st.Key.Render("n") + st.Dim.Render("/") + st.Key.Render("esc") + st.Dim.Render(" keep it"),
+	}
+	return st.Dialog.Width(w - 2).Render(strings.Join(lines, "\n"))
+}
+
+// ShortHelp is the help bar for what can be done right now.
+func (d *Dashboard) ShortHelp() []key.Binding {
+	k := d.keys
+	switch {
+	case d.confirm != "":
+		return []key.Binding{k.Confirm, k.Deny}
+	case d.list.grab != nil:
+		return []key.Binding{relabel(k.Up, "↑/↓", "move"), k.Drop, k.Cancel}
+	case d.focus == paneProviders:
+		return []key.Binding{relabel(k.Up, "↑/↓", "provider"), relabel(k.Right, "→", "profiles"), k.Add, d.enable(k.ClearOrder, d.canClear()), k.Reload}
+	}
+	movable := d.cannotMove() == ""
+	return []key.Binding{
+		relabel(k.Up, "↑/↓", "select"), d.enable(relabel(k.Grab, "space", "move"), movable),
+		d.enable(relabel(k.MoveUp, "K/J", "move+save"), movable),
+		k.Add, d.enable(k.Remove, !d.list.onEnvRow() && d.list.rows() > 0), d.enable(k.ClearOrder, d.canClear()),
+	}
+}
+
+// FullHelp is every binding, grouped, with the impossible ones disabled.
+func (d *Dashboard) FullHelp() [][]key.Binding {
+	k := d.keys
+	movable := d.cannotMove() == ""
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.NextPane, k.Left, k.Right, k.Reload},
+		{d.enable(k.Grab, movable), k.Drop, k.Cancel, d.enable(k.MoveUp, movable), d.enable(k.MoveDown, movable), d.enable(k.ClearOrder, d.canClear())},
+		{k.Add, d.enable(k.Remove, !d.list.onEnvRow() && d.list.rows() > 0)},
+	}
+}
+
+func (d *Dashboard) canClear() bool {
+	pr, ok := d.report.Provider(d.provider)
+	return ok && pr.Order.Source == authstore.SourceOverride && d.loadErr == nil
+}
+
+// enable returns a copy of b enabled or not (help shows only what works).
+func (d *Dashboard) enable(b key.Binding, on bool) key.Binding {
+	b.SetEnabled(on && b.Enabled())
+	return b
+}
+
+// relabel returns a copy of b with other help text.
+func relabel(b key.Binding, k, desc string) key.Binding {
+	b.SetHelp(k, desc)
+	return b
+}

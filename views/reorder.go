@@ -1,0 +1,678 @@
+package views
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/internal/timefmt"
+)
+
+// This file is the reorderable profile list the dashboard embeds: which row
+// is selected, which one is being moved, and how rows become columns. It
+// holds ids, never a store: saving is the dashboard's business.
+
+// profileRow is what one row of the profile table shows. Env rows are
+// read-only credentials found in the environment or .env.
+type profileRow struct {
+	id       string
+	email    string
+	typ      string
+	mask     string // authstore.Mask of the secret, never the secret
+	health   authstore.Health
+	rank     int
+	excluded string
+	lastUsed time.Time
+
+	env       bool
+	envSource string // authstore.SourceProcessEnv or SourceDotEnv
+}
+
+// grabState is a move in progress: the order before it began (esc puts it
+// back) and whether the mouse started it.
+type grabState struct {
+	id    string
+	orig  []string
+	mouse bool
+}
+
+// reorderList is the selected provider's rows: movable profile ids in shown
+// order, then read-only env rows. Only memory changes here.
+type reorderList struct {
+	ids    []string
+	env    int // number of env rows after the ids
+	cursor int
+	offset int // first visible row
+	grab   *grabState
+}
+
+// rows is the number of rows, env rows included.
+func (l *reorderList) rows() int { return len(l.ids) + l.env }
+
+// selectedID is the profile under the cursor; ok is false on an env row or
+// an empty list.
+func (l *reorderList) selectedID() (string, bool) {
+	if l.cursor >= 0 && l.cursor < len(l.ids) {
+		return l.ids[l.cursor], true
+	}
+	return "", false
+}
+
+// onEnvRow reports whether the cursor is on a read-only env row.
+func (l *reorderList) onEnvRow() bool {
+	return l.cursor >= len(l.ids) && l.cursor < l.rows()
+}
+
+// setRows replaces the rows with fresh ones (after a reload) and keeps the
+// cursor on keepID when it is still there. During a move the user's order
+// wins: ids that still exist keep their places and new ones go last. It
+// reports false when the profile being moved has disappeared (the move is
+// then cancelled).
+func (l *reorderList) setRows(ids []string, env int, keepID string) bool {
+	ok := true
+	if l.grab != nil {
+		merged := mergeOrder(l.ids, ids)
+		if indexOf(merged, l.grab.id) < 0 {
+			l.grab = nil
+			ok = false
+		} else {
+			l.grab.orig = mergeOrder(l.grab.orig, ids)
+			keepID = l.grab.id
+			ids = merged
+		}
+	}
+	l.ids = append(l.ids[:0:0], ids...)
+	l.env = env
+	if i := indexOf(l.ids, keepID); keepID != "" && i >= 0 {
+		l.cursor = i
+	}
+	l.clamp()
+	return ok
+}
+
+func (l *reorderList) clamp() {
+	if l.cursor >= l.rows() {
+		l.cursor = l.rows() - 1
+	}
+	if l.cursor < 0 {
+		l.cursor = 0
+	}
+}
+
+// moveCursor moves the selection by delta rows, stopping at the ends.
+func (l *reorderList) moveCursor(delta int) {
+	l.cursor += delta
+	l.clamp()
+}
+
+// setCursor selects row i (clamped).
+func (l *reorderList) setCursor(i int) {
+	l.cursor = i
+	l.clamp()
+}
+
+// startGrab begins moving the selected profile; env rows cannot be moved.
+func (l *reorderList) startGrab(mouse bool) bool {
+	id, ok := l.selectedID()
+	if !ok || l.grab != nil {
+		return false
+	}
+	l.grab = &grabState{id: id, orig: append([]string(nil), l.ids...), mouse: mouse}
+	return true
+}
+
+// move shifts the profile under the cursor by delta places within the
+// profiles (never among env rows) and keeps the cursor on it.
+func (l *reorderList) move(delta int) bool {
+	if l.cursor >= len(l.ids) {
+		return false
+	}
+	ids, to := moveStep(l.ids, l.cursor, delta)
+	if to == l.cursor {
+		return false
+	}
+	l.ids, l.cursor = ids, to
+	return true
+}
+
+// moveTo puts the profile under the cursor at index to (clamped to the
+// profiles), as a mouse drag does.
+func (l *reorderList) moveTo(to int) bool {
+	return l.move(to - l.cursor)
+}
+
+// drop ends the move and returns the order to save; changed is false when
+// the profile ended where it started.
+func (l *reorderList) drop() (ids []string, changed bool) {
+	if l.grab == nil {
+		return nil, false
+	}
+	changed = !equalIDs(l.grab.orig, l.ids)
+	l.grab = nil
+	return append([]string(nil), l.ids...), changed
+}
+
+// cancel ends the move and puts the order back as it was.
+func (l *reorderList) cancel() {
+	if l.grab == nil {
+		return
+	}
+	id := l.grab.id
+	l.ids = mergeOrder(l.grab.orig, l.ids)
+	l.grab = nil
+	if i := indexOf(l.ids, id); i >= 0 {
+		l.cursor = i
+	}
+}
+
+// scrollTo adjusts the first visible row so that the cursor is visible in a
+// window of height rows.
+func (l *reorderList) scrollTo(height int) {
+	if height <= 0 {
+		l.offset = 0
+		return
+	}
+	if l.cursor < l.offset {
+		l.offset = l.cursor
+	}
+	if l.cursor >= l.offset+height {
+		l.offset = l.cursor - height + 1
+	}
+	if max := l.rows() - height; l.offset > max {
+		l.offset = max
+	}
+	if l.offset < 0 {
+		l.offset = 0
+	}
+}
+
+// moveStep returns ids with the element at i moved by delta places (clamped
+// to the list) and its new index. ids itself is not changed.
+func moveStep(ids []string, i, delta int) ([]string, int) {
+	if i < 0 || i >= len(ids) {
+		return ids, i
+	}
+	to := i + delta
+	if to < 0 {
+		to = 0
+	}
+	if to > len(ids)-1 {
+		to = len(ids) - 1
+	}
+	if to == i {
+		return ids, i
+	}
+	out := make([]string, 0, len(ids))
+	moved := ids[i]
+	for j, id := range ids {
+		if j != i {
+			out = append(out, id)
+		}
+	}
+	out = append(out[:to], append([]string{moved}, out[to:]...)...)
+	return out, to
+}
+
+// mergeOrder lays the user's intended order onto a fresh list of ids: the
+// intended ids that still exist, in the intended order, then any fresh ids
+// the intended order did not know about, in their fresh order. This is how a
+// move survives someone else's write made while it was in progress.
+func mergeOrder(intended, fresh []string) []string {
+	have := make(map[string]bool, len(fresh))
+	for _, id := range fresh {
+		have[id] = true
+	}
+	out := make([]string, 0, len(fresh))
+	seen := make(map[string]bool, len(fresh))
+	for _, id := range intended {
+		if have[id] && !seen[id] {
+			out = append(out, id)
+			seen[id] = true
+		}
+	}
+	for _, id := range fresh {
+		if !seen[id] {
+			out = append(out, id)
+			seen[id] = true
+		}
+	}
+	return out
+}
+
+func indexOf(ids []string, id string) int {
+	for i, x := range ids {
+		if x == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func equalIDs(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Columns of the profile table, and how narrow terminals shed them.
+
+type colID int
+
+const (
+	colMark colID = iota // selection / move marker
+	colRank
+	colProfile
+	colType
+	colSecret
+	colStatus
+	colExpires
+	colNote
+	colLastUsed
+)
+
+// column is one table column. keep orders the optional columns: the lowest
+// goes first when the table does not fit; 0 means always shown.
+type column struct {
+	id    colID
+	title string
+	width int // natural width (content and title)
+	min   int // the least a flexible column may shrink to
+	keep  int
+}
+
+// colGap is the space between columns; tight tables use 1.
+const colGap = 2
+
+// fitColumns chooses the columns that fit in width and their widths: the
+// optional column with the lowest keep goes first, the profile column takes
+// what is left (never beyond its natural width). When dropping would be
+// needed anyway, a single-space gap is tried first so that fewer columns
+// go. The returned gap is the one to draw with.
+func fitColumns(cols []column, width int) ([]column, int) {
+	best, bestGap := fitWithGap(cols, width, colGap)
+	if len(best) < len(cols) {
+		if tight, g := fitWithGap(cols, width, 1); len(tight) > len(best) {
+			return tight, g
+		}
+	}
+	return best, bestGap
+}
+
+func fitWithGap(cols []column, width, gap int) ([]column, int) {
+	shown := append([]column(nil), cols...)
+	for {
+		total := 0
+		for i, c := range shown {
+			w := c.width
+			if c.id == colProfile {
+				w = c.min
+			}
+			total += w
+			if i > 0 {
+				total += gap
+			}
+		}
+		if total <= width {
+			break
+		}
+		drop := -1
+		for i, c := range shown {
+			if c.keep > 0 && (drop < 0 || c.keep < shown[drop].keep) {
+				drop = i
+			}
+		}
+		if drop < 0 {
+			break // only the essentials are left; the profile column truncates
+		}
+		shown = append(shown[:drop], shown[drop+1:]...)
+	}
+	// Give the profile column what is left, up to its natural width.
+	used := 0
+	for i, c := range shown {
+		if c.id != colProfile {
+			used += c.width
+		}
+		if i > 0 {
+			used += gap
+		}
+	}
+	for i := range shown {
+		if shown[i].id == colProfile {
+			w := width - used
+			if w > shown[i].width {
+				w = shown[i].width
+			}
+			if w < 1 {
+				w = 1
+			}
+			shown[i].width = w
+		}
+	}
+	return shown, gap
+}
+
+// tableColumns are the columns the rows call for at now: a column nobody
+// has anything for (no expiry, no cooldown, never used) is left out.
+func tableColumns(rows []profileRow, now time.Time) []column {
+	rankW, profW, statusW, noteW, secretW := 1, len("PROFILE"), len("STATUS"), 0, 0
+	anyExpiry, anyExpired, anyUsed := false, false, false
+	for _, r := range rows {
+		rankW = max(rankW, lipgloss.Width(rankText(r)))
+		profW = max(profW, lipgloss.Width(profileText(r)))
+		statusW = max(statusW, lipgloss.Width(statusText(r)))
+		secretW = max(secretW, lipgloss.Width(r.mask))
+		if n := noteWidth(r); n > noteW {
+			noteW = n
+		}
+		if !r.health.ExpiresAt.IsZero() {
+			anyExpiry = true
+			if !r.health.ExpiresAt.After(now) {
+				anyExpired = true
+			}
+		}
+		if !r.lastUsed.IsZero() {
+			anyUsed = true
+		}
+	}
+	cols := []column{
+		{id: colMark, width: 1},
+		{id: colRank, title: "#", width: rankW},
+		{id: colProfile, title: "PROFILE", width: profW, min: min(profW, 20)},
+		{id: colType, title: "TYPE", width: len("api_key"), keep: 3},
+	}
+	if secretW > 0 {
+		cols = append(cols, column{id: colSecret, title: "SECRET", width: max(secretW, len("SECRET")), keep: 2})
+	}
+	cols = append(cols, column{id: colStatus, title: "STATUS", width: statusW})
+	if anyExpiry {
+		w := len("in 23h 59m") // countdowns keep one width as they tick
+		if anyExpired {
+			w = len("23h 59m ago")
+		}
+		cols = append(cols, column{id: colExpires, title: "EXPIRES", width: w, keep: 4})
+	}
+	if noteW > 0 {
+		cols = append(cols, column{id: colNote, title: "NOTE", width: max(noteW, len("NOTE")), keep: 5})
+	}
+	if anyUsed {
+		cols = append(cols, column{id: colLastUsed, title: "LAST USED", width: len("LAST USED"), keep: 1})
+	}
+	return cols
+}
+
+func rankText(r profileRow) string {
+	switch {
+	case r.env:
+		return "env"
+	case r.rank > 0:
+		return itoa(r.rank)
+	}
+	return "–"
+}
+
+func profileText(r profileRow) string {
+	if r.email != "" {
+		return r.id + " · " + r.email
+	}
+	return r.id
+}
+
+func statusText(r profileRow) string {
+	return r.health.Label()
+}
+
+// noteText says why the gateway will not use a profile now: a cooldown or
+// a disable with its countdown, or why the order leaves it out.
+func noteText(r profileRow, now time.Time) string {
+	switch {
+	case r.env && r.envSource == authstore.SourceDotEnv:
+		return "from .env"
+	case r.env:
+		return "from environment"
+	case r.health.Unusable == authstore.UnusableDisabled && r.health.Until.After(now):
+		reason := r.health.Reason
+		if reason == "" {
+			reason = "disabled"
+		} else {
+			reason = "disabled (" + reason + ")"
+		}
+		return reason + " " + timefmt.Short(r.health.Until.Sub(now))
+	case r.health.Unusable == authstore.UnusableCooldown && r.health.Until.After(now):
+		return "cooldown " + timefmt.Short(r.health.Until.Sub(now))
+	case r.excluded != "":
+		return shortReason(r.excluded)
+	}
+	return ""
+}
+
+// shortReason is an exclusion reason short enough for the table; the
+// detail line shows it in full.
+func shortReason(reason string) string {
+	switch {
+	case strings.HasPrefix(reason, "not in the "):
+		return "not in order"
+	case reason == "token expired":
+		return "skipped: expired"
+	case strings.HasPrefix(reason, "belongs to provider"):
+		return "other provider"
+	case strings.HasPrefix(reason, "unknown type"):
+		return "unknown type"
+	}
+	return reason
+}
+
+// noteWidth is the widest the note can become, so the column does not
+// change width as its countdown ticks.
+func noteWidth(r profileRow) int {
+	const countdown = 8 // "23h 59m" and a space
+	switch {
+	case r.env && r.envSource == authstore.SourceDotEnv:
+		return len("from .env")
+	case r.env:
+		return len("from environment")
+	case r.health.Unusable == authstore.UnusableDisabled:
+		if r.health.Reason == "" {
+			return len("disabled") + countdown
+		}
+		return lipgloss.Width("disabled ("+r.health.Reason+")") + countdown
+	case r.health.Unusable == authstore.UnusableCooldown:
+		return len("cooldown") + countdown
+	case r.excluded != "":
+		return lipgloss.Width(shortReason(r.excluded))
+	}
+	return 0
+}
+
+func expiresText(r profileRow, now time.Time) string {
+	if r.health.ExpiresAt.IsZero() {
+		return ""
+	}
+	return timefmt.Until(r.health.ExpiresAt, now)
+}
+
+func lastUsedText(r profileRow, now time.Time) string {
+	if r.lastUsed.IsZero() {
+		return ""
+	}
+	return timefmt.Ago(r.lastUsed, now)
+}
+
+// rowState is how a row is drawn.
+type rowState int
+
+const (
+	rowPlain rowState = iota
+	rowCursor
+	rowCursorBlurred // selected, but the pane does not have focus
+	rowGrabbed
+)
+
+// renderRow draws one profile row in the given columns.
+func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now time.Time, state rowState, width int) string {
+	var b strings.Builder
+	b.Grow(width + 64)
+	base := st.Text
+	switch {
+	case r.env:
+		base = st.Env
+	case r.rank == 0:
+		base = st.Dim
+	}
+	var bg lipgloss.Style
+	hasBG := false
+	switch state {
+	case rowCursor:
+		bg, hasBG = st.Selected, true
+	case rowGrabbed:
+		bg, hasBG = st.Grabbed, true
+	}
+	paint := func(s lipgloss.Style, text string) string {
+		if hasBG {
+			s = s.Inherit(bg)
+		}
+		return s.Render(text)
+	}
+	pad := strings.Repeat(" ", gap)
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(paint(base, pad))
+		}
+		var cell string
+		style := base
+		right := false
+		switch c.id {
+		case colMark:
+			switch state {
+			case rowCursor:
+				cell, style = "▸", st.Cursor
+			case rowCursorBlurred:
+				cell, style = "›", st.Dim
+			case rowGrabbed:
+				cell, style = "↕", st.Cursor
+			default:
+				cell = " "
+			}
+		case colRank:
+			cell, right = rankText(r), true
+		case colProfile:
+			if r.email != "" && c.width > lipgloss.Width(r.id)+3 {
+				id := r.id
+				rest := fitCell(" · "+r.email, c.width-lipgloss.Width(id))
+				b.WriteString(paint(base, id))
+				b.WriteString(paint(st.Dim, rest))
+				continue
+			}
+			cell = r.id
+		case colType:
+			cell = r.typ
+			if r.env {
+				cell = "env"
+			}
+		case colSecret:
+			cell, style = r.mask, st.Dim
+		case colStatus:
+			cell, style = statusText(r), st.badge(r.health.Status)
+		case colExpires:
+			cell = expiresText(r, now)
+			if r.health.Status == authstore.StatusExpiring || r.health.Status == authstore.StatusExpired {
+				style = st.badge(r.health.Status)
+			} else {
+				style = st.Dim
+			}
+		case colNote:
+			cell = noteText(r, now)
+			switch {
+			case r.health.Unusable != "" && r.health.Until.After(now):
+				style = st.Warn
+			default:
+				style = st.Dim
+			}
+		case colLastUsed:
+			cell, style = lastUsedText(r, now), st.Dim
+		}
+		if right {
+			cell = padLeft(cell, c.width)
+		} else {
+			cell = fitCell(cell, c.width)
+		}
+		b.WriteString(paint(style, cell))
+	}
+	line := b.String()
+	if w := lipgloss.Width(line); w < width {
+		line += paint(base, strings.Repeat(" ", width-w))
+	}
+	return line
+}
+
+// renderColumnHeader draws the table's title row.
+func renderColumnHeader(st DashboardStyles, cols []column, gap, width int) string {
+	var b strings.Builder
+	pad := strings.Repeat(" ", gap)
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(pad)
+		}
+		if c.id == colRank {
+			b.WriteString(padLeft(c.title, c.width))
+			continue
+		}
+		b.WriteString(fitCell(c.title, c.width))
+	}
+	return st.ColumnHeader.Render(fitCell(b.String(), width))
+}
+
+// fitCell cuts s to w cells (with "…") and pads it with spaces to exactly w.
+func fitCell(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := lipgloss.Width(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = lipgloss.Width(s)
+	}
+	if sw < w {
+		s += strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+// padLeft right-aligns s in w cells.
+func padLeft(s string, w int) string {
+	sw := lipgloss.Width(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return strings.Repeat(" ", w-sw) + s
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var buf [20]byte
+	i := len(buf)
+	for n > 0 {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		buf[i] = '-'
+	}
+	return string(buf[i:])
+}
