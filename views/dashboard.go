@@ -906,13 +906,13 @@ func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
 // geometry is where things are inside the dashboard's area; View and the
 // mouse use the same numbers.
 type geometry struct {
-	errLines           int
-	paneY, paneH       int
-	provW              int
-	provY, provRows    int
+	errLines            int
+	paneY, paneH        int
+	provW               int
+	provY, provRows     int
 	listX, listY, listW int
-	listRows           int
-	detail             bool
+	listRows            int
+	detail              bool
 }
 
 const headerLines = 1
