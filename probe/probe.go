@@ -275,7 +275,7 @@ func probeOne(ctx context.Context, t Target, opts Options) Result {
 	prov := authstore.NormalizeProvider(t.Provider)
 	res := Result{ProfileID: t.ProfileID, Provider: prov, Type: t.Type}
 	if ctx.Err() != nil {
-		return cancelled(res, ctx)
+		return cancelled(ctx, res)
 	}
 	spec, why := lookup(prov, t)
 	if why != "" {
@@ -302,7 +302,7 @@ func probeOne(ctx context.Context, t Target, opts Options) Result {
 	res.CheckedAt = opts.Now()
 	resp, err := opts.HTTPClient.Do(req)
 	if err != nil {
-		return transportFailure(res, ctx, pctx, err, opts.Timeout, req.URL.Host, t.Secret)
+		return transportFailure(ctx, pctx, res, err, opts.Timeout, req.URL.Host, t.Secret)
 	}
 	defer resp.Body.Close()
 	res.Latency = opts.Now().Sub(res.CheckedAt)
@@ -310,14 +310,14 @@ func probeOne(ctx context.Context, t Target, opts Options) Result {
 	body, err := readBody(resp)
 	if err != nil && pctx.Err() != nil {
 		// The answer started but did not finish in time.
-		return transportFailure(res, ctx, pctx, err, opts.Timeout, req.URL.Host, t.Secret)
+		return transportFailure(ctx, pctx, res, err, opts.Timeout, req.URL.Host, t.Secret)
 	}
 	res.Outcome, res.Detail = classify(spec, resp, body, t.Secret)
 	return res
 }
 
 // cancelled fills in a probe that Run's ctx stopped before it had an answer.
-func cancelled(res Result, parent context.Context) Result {
+func cancelled(parent context.Context, res Result) Result {
 	if errors.Is(parent.Err(), context.DeadlineExceeded) {
 		res.Outcome, res.Detail = Timeout, "the time for all probes ran out first"
 		return res
@@ -327,11 +327,11 @@ func cancelled(res Result, parent context.Context) Result {
 }
 
 // transportFailure classifies a request that got no (complete) answer.
-func transportFailure(res Result, parent, pctx context.Context, err error, timeout time.Duration, host, secret string) Result {
+func transportFailure(parent, pctx context.Context, res Result, err error, timeout time.Duration, host, secret string) Result {
 	var ne net.Error
 	switch {
 	case parent.Err() != nil:
-		return cancelled(res, parent)
+		return cancelled(parent, res)
 	case pctx.Err() != nil || (errors.As(err, &ne) && ne.Timeout()):
 		res.Outcome, res.Detail = Timeout, "no answer within "+fmtTimeout(timeout)
 	default:

@@ -886,3 +886,37 @@ func TestProviders(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkClassify measures the work done on one error answer: parsing,
+// matching, scrubbing and cutting the detail.
+func BenchmarkClassify(b *testing.B) {
+	body := []byte(`{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key ` + anthropicKey + `"}}`)
+	resp := &http.Response{StatusCode: http.StatusUnauthorized}
+	ep := endpoints["anthropic"]
+	b.ReportAllocs()
+	for b.Loop() {
+		if o, _ := classify(ep, resp, body, anthropicKey); o != Auth {
+			b.Fatal(o)
+		}
+	}
+}
+
+// BenchmarkRun100 probes 100 profiles against a local server that answers at
+// once: the engine's own cost per probe (HTTP on loopback included).
+func BenchmarkRun100(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, `{"data":[]}`) }))
+	defer srv.Close()
+	targets := make([]Target, 100)
+	for i := range targets {
+		targets[i] = Target{ProfileID: fmt.Sprintf("openai:%d", i), Provider: "openai", Secret: openaiKey}
+	}
+	opts := Options{Concurrency: 8, BaseURL: at(srv.URL)}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range Run(context.Background(), targets, opts, nil) {
+			if r.Outcome != OK {
+				b.Fatal(r.Outcome, r.Detail)
+			}
+		}
+	}
+}
