@@ -520,6 +520,9 @@ func (d *Dashboard) onOrderSaved(msg orderSavedMsg) tea.Cmd {
 		d.queued = nil
 		d.pending = map[string][]string{}
 		d.list.cancel()
+		if d.hasSnap {
+			d.rebuild() // back to the last order read from disk until the reload lands
+		}
 		return tea.Batch(d.reload(), status(StatusError, "could not save the %s order: %v — showing what is on disk", msg.provider, msg.err))
 	}
 	if len(d.queued) > 0 {
