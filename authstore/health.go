@@ -192,18 +192,14 @@ func (snap *Snapshot) EffectiveOrder(provider string, now time.Time) EffectiveOr
 		}
 	}
 
-	byID := make(map[string]int, len(s.Profiles))
-	for i, p := range s.Profiles {
-		byID[p.ID] = i
-	}
-	seen := map[string]bool{}
-	var usable []Profile
+	seen := make(map[string]bool, len(list))
+	usable := make([]Profile, 0, len(list))
 	for _, id := range list {
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		i, ok := byID[id]
+		i, ok := s.position(id)
 		if !ok {
 			eo.Excluded = append(eo.Excluded, Exclusion{id, "no such profile in the store"})
 			continue
@@ -240,7 +236,8 @@ func (snap *Snapshot) EffectiveOrder(provider string, now time.Time) EffectiveOr
 		})
 	}
 	// Profiles in cooldown or disabled go last, soonest available first.
-	var ready, waiting []Profile
+	ready := make([]Profile, 0, len(usable))
+	var waiting []Profile
 	until := map[string]time.Time{}
 	for _, p := range usable {
 		if h := s.Health(p, now, 0); h.Unusable != "" {

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"unicode/utf8"
 )
 
 // object is a JSON object that remembers the order of its keys and keeps
@@ -23,18 +23,23 @@ func newObject() *object {
 }
 
 // parseDocument reads a whole file that must hold one JSON object. It
-// validates the text first so that a syntax error carries the offset of the
-// offending byte in the file (json.Decoder reports offsets relative to the
-// value it was reading) and so that anything after the object is refused, as
-// JSON.parse refuses it.
+// validates the text first: every value kept in an object is then known to
+// be valid JSON (parseObject does not check again), a syntax error carries
+// the offset of the offending byte in the file, and anything after the
+// object is refused, as JSON.parse refuses it. Every byte slice that enters
+// an object comes from here or from mustMarshal.
 func parseDocument(data []byte) (*object, error) {
-	var raw json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
+	if !json.Valid(data) {
+		var raw json.RawMessage
+		err := json.Unmarshal(data, &raw)
+		if err == nil { // cannot happen: Valid and Unmarshal agree
+			err = errors.New("invalid JSON")
+		}
 		return nil, err
 	}
 	o, err := parseObject(data)
 	if errors.Is(err, errNotObject) {
-		return nil, &offsetError{off: int64(len(data) - len(bytes.TrimLeft(data, " \t\r\n"))), msg: "the top level is not a JSON object"}
+		return nil, &offsetError{off: int64(skipSpace(data, 0)), msg: "the top level is not a JSON object"}
 	}
 	return o, err
 }
@@ -50,67 +55,171 @@ func (e *offsetError) Error() string { return e.msg }
 // valueOffset is the byte offset of the value of the top-level key k in a
 // valid document (of the last occurrence, the one JSON.parse keeps), or -1.
 func valueOffset(data []byte, k string) int64 {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return -1
-	}
-	found := int64(-1)
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return found
+	off := int64(-1)
+	_ = scanObject(data, func(key string, start, _ int) {
+		if key == k {
+			off = int64(start)
 		}
-		if key, _ := tok.(string); key == k {
-			off := dec.InputOffset()
-			for off < int64(len(data)) && bytes.IndexByte([]byte(" \t\r\n:"), data[off]) >= 0 {
-				off++
-			}
-			found = off
-		}
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return found
-		}
-	}
-	return found
+	})
+	return off
 }
 
-// parseObject reads a JSON object, keeping key order. A duplicated key keeps
-// its first position and its last value, as JSON.parse does. Offsets in its
-// errors are not reliable: files go through parseDocument.
+// parseObject splits the text of a valid JSON object into its keys, in
+// order, and their raw values (sub-slices of data, which must not be
+// changed afterwards). A duplicated key keeps its first position and its
+// last value, as JSON.parse does. It is a scanner, not a validator: data
+// must come from parseDocument or mustMarshal; bad input gives an error,
+// never a panic.
 func parseObject(data []byte) (*object, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	tok, err := dec.Token()
+	o := newObject()
+	err := scanObject(data, func(key string, start, end int) {
+		o.set(key, data[start:end:end])
+	})
 	if err != nil {
 		return nil, err
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return nil, errNotObject
-	}
-	o := newObject()
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		k, ok := tok.(string)
-		if !ok {
-			return nil, fmt.Errorf("expected a key, found %v", tok)
-		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, err
-		}
-		o.set(k, raw)
-	}
-	if _, err := dec.Token(); err != nil { // closing brace
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("unexpected data after the top-level object")
-	}
 	return o, nil
+}
+
+// scanObject calls visit with each key of the object in data and the
+// offsets of its value.
+func scanObject(data []byte, visit func(key string, start, end int)) error {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return errNotObject
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		i++
+	} else {
+		for {
+			if i >= len(data) || data[i] != '"' {
+				return errBadObject
+			}
+			kEnd := skipString(data, i)
+			if kEnd < 0 {
+				return errBadObject
+			}
+			key, err := decodeKey(data[i:kEnd])
+			if err != nil {
+				return err
+			}
+			i = skipSpace(data, kEnd)
+			if i >= len(data) || data[i] != ':' {
+				return errBadObject
+			}
+			i = skipSpace(data, i+1)
+			vEnd := skipValue(data, i)
+			if vEnd < 0 {
+				return errBadObject
+			}
+			visit(key, i, vEnd)
+			i = skipSpace(data, vEnd)
+			if i < len(data) && data[i] == ',' {
+				i = skipSpace(data, i+1)
+				continue
+			}
+			if i < len(data) && data[i] == '}' {
+				i++
+				break
+			}
+			return errBadObject
+		}
+	}
+	if skipSpace(data, i) != len(data) {
+		return errors.New("unexpected data after the top-level object")
+	}
+	return nil
+}
+
+var errBadObject = errors.New("malformed JSON object")
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		switch data[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// skipString returns the offset just past the string starting at data[i]
+// (a '"'), or -1.
+func skipString(data []byte, i int) int {
+	for j := i + 1; j < len(data); j++ {
+		switch data[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return -1
+}
+
+// skipValue returns the offset just past the value starting at data[i], or
+// -1.
+func skipValue(data []byte, i int) int {
+	if i >= len(data) {
+		return -1
+	}
+	switch data[i] {
+	case '"':
+		return skipString(data, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(data); j++ {
+			switch data[j] {
+			case '"':
+				end := skipString(data, j)
+				if end < 0 {
+					return -1
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return -1
+	}
+	j := i
+	for j < len(data) {
+		switch data[j] {
+		case ',', '}', ']', ' ', '\t', '\r', '\n':
+			if j == i {
+				return -1
+			}
+			return j
+		}
+		j++
+	}
+	if j == i {
+		return -1
+	}
+	return j
+}
+
+// decodeKey reads a quoted key. Plain keys (the usual case) are taken as
+// they are; keys with escapes or invalid UTF-8 go through encoding/json,
+// which decodes them as JSON.parse would read the file.
+func decodeKey(quoted []byte) (string, error) {
+	inner := quoted[1 : len(quoted)-1]
+	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return string(inner), nil
+	}
+	var k string
+	if err := json.Unmarshal(quoted, &k); err != nil {
+		return "", err
+	}
+	return k, nil
 }
 
 var errNotObject = errors.New("not a JSON object")

@@ -80,7 +80,7 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 		for _, ex := range pr.Order.Excluded {
 			excluded[ex.ID] = ex.Reason
 		}
-		byID := map[string]ProfileReport{}
+		ranked := make([]ProfileReport, 0, len(pr.Order.IDs))
 		var rest []ProfileReport
 		for _, p := range snap.Store.Profiles {
 			prov := NormalizeProvider(p.Provider)
@@ -105,15 +105,13 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 				}
 			}
 			if rep.Rank > 0 {
-				byID[p.ID] = rep
+				ranked = append(ranked, rep)
 			} else {
 				rest = append(rest, rep)
 			}
 		}
-		for _, id := range pr.Order.IDs {
-			pr.Profiles = append(pr.Profiles, byID[id])
-		}
-		pr.Profiles = append(pr.Profiles, rest...)
+		sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].Rank < ranked[j].Rank })
+		pr.Profiles = append(ranked, rest...)
 		for _, e := range snap.Env {
 			if e.Provider == name {
 				pr.Env = append(pr.Env, e)

@@ -80,6 +80,7 @@ func readStore(paths Paths, path string) (*Store, fs.FileInfo, []string, error) 
 		return nil, nil, nil, &CorruptError{Path: path, Reason: "it is a directory, not a file"}
 	}
 	var buf bytes.Buffer
+	buf.Grow(int(fi.Size()) + bytes.MinRead)
 	if _, err := buf.ReadFrom(f); err != nil {
 		return nil, nil, nil, fmt.Errorf("read auth store %s: %w", path, err)
 	}
@@ -191,11 +192,20 @@ func resolveReal(path string) (string, error) {
 // system allows it: no data is copied and the old inode stays intact when
 // the new file is renamed over the store), replaced atomically.
 func backup(path, bak string) error {
+	if fp, err := os.Stat(path); err == nil {
+		if fb, err := os.Lstat(bak); err == nil && os.SameFile(fp, fb) {
+			// Already the backup (a writer stopped after linking it): and
+			// renaming a link over another link of the same file would do
+			// nothing and leave the temp name behind.
+			return nil
+		}
+	}
 	tmp := fmt.Sprintf("%s.tmp-%d", bak, os.Getpid())
 	_ = os.Remove(tmp)
 	if err := os.Link(path, tmp); err == nil {
-		if err := os.Rename(tmp, bak); err != nil {
-			_ = os.Remove(tmp)
+		err := os.Rename(tmp, bak)
+		_ = os.Remove(tmp) // normally gone already
+		if err != nil {
 			return fmt.Errorf("keep backup %s: %w", bak, err)
 		}
 		return syncDir(filepath.Dir(bak))
@@ -214,7 +224,11 @@ func writeAtomic(path string, data []byte, perm fs.FileMode) error {
 	dir := filepath.Dir(path)
 	pf, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), renameio.WithStaticPermissions(perm))
 	if err != nil {
-		return err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the temp file's random name would only confuse
+		}
+		return fmt.Errorf("cannot create a file in %s: %w (check that it is writable by you)", dir, err)
 	}
 	defer pf.Cleanup() //nolint:errcheck // no-op after a successful replace
 	if _, err := pf.Write(data); err != nil {
@@ -252,12 +266,14 @@ func importLegacy(paths Paths) (*Store, []string, error) {
 		if err != nil {
 			continue // absent or unreadable legacy files are simply not imported
 		}
-		doc, err := parseObject(data)
+		doc, err := parseDocument(data)
 		if err != nil {
 			continue
 		}
 		providers := append([]string(nil), doc.keys...)
-		sort.Strings(providers)
+		sort.SliceStable(providers, func(i, j int) bool {
+			return NormalizeProvider(providers[i]) < NormalizeProvider(providers[j])
+		})
 		for _, prov := range providers {
 			cred, err := parseObject(doc.vals[prov])
 			if err != nil {

@@ -1,11 +1,15 @@
 package authstore
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Credential types the gateway knows.
@@ -77,7 +81,8 @@ type Store struct {
 	LastGood map[string]string
 	Usage    map[string]Usage
 
-	doc *object
+	doc   *object
+	index map[string]int // profile id → position in Profiles
 }
 
 // NewStore returns an empty store in the gateway's shape.
@@ -127,12 +132,23 @@ func (s *Store) Clone() *Store {
 
 // Profile returns the profile with id.
 func (s *Store) Profile(id string) (Profile, bool) {
-	for _, p := range s.Profiles {
-		if p.ID == id {
-			return p, true
-		}
+	if i, ok := s.position(id); ok {
+		return s.Profiles[i], true
 	}
 	return Profile{}, false
+}
+
+// position is the index of id in Profiles.
+func (s *Store) position(id string) (int, bool) {
+	if i, ok := s.index[id]; ok && i < len(s.Profiles) && s.Profiles[i].ID == id {
+		return i, true
+	}
+	for i, p := range s.Profiles { // Profiles was changed by hand
+		if p.ID == id {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // Credential is what a command or the wizard wants to store.
@@ -332,6 +348,7 @@ func (s *Store) refresh() {
 	// removes profiles must not see it rewritten underneath.
 	profiles, _ := s.doc.child("profiles")
 	s.Profiles = make([]Profile, 0, len(profiles.keys))
+	s.index = make(map[string]int, len(profiles.keys))
 	for _, id := range profiles.keys {
 		p := Profile{ID: id}
 		if o, err := parseObject(profiles.vals[id]); err == nil {
@@ -345,6 +362,7 @@ func (s *Store) refresh() {
 			p.AccountID = rawString(o, "accountId")
 			p.Expires = rawInt(o, "expires")
 		}
+		s.index[id] = len(s.Profiles)
 		s.Profiles = append(s.Profiles, p)
 	}
 	s.Order = map[string][]string{}
@@ -385,8 +403,12 @@ func (s *Store) refresh() {
 
 func rawString(o *object, k string) string {
 	raw, ok := o.get(k)
-	if !ok {
+	if !ok || len(raw) < 2 || raw[0] != '"' {
 		return ""
+	}
+	// Fast path: no escapes and valid UTF-8 read as they are.
+	if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return string(inner)
 	}
 	var v string
 	if json.Unmarshal(raw, &v) != nil {
@@ -402,14 +424,14 @@ func rawInt(o *object, k string) int64 {
 	if !ok {
 		return 0
 	}
+	if i, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
+		return i
+	}
 	var n json.Number
 	if json.Unmarshal(raw, &n) != nil {
 		return 0
 	}
-	if i, err := n.Int64(); err == nil {
-		return i
-	}
-	if f, err := n.Float64(); err == nil {
+	if f, err := n.Float64(); err == nil && f >= math.MinInt64 && f < math.MaxInt64 {
 		return int64(f)
 	}
 	return 0
