@@ -17,12 +17,19 @@ import (
 
 	"github.com/moltbot/moltbot/authstore"
 	"github.com/moltbot/moltbot/internal/timefmt"
+	"github.com/moltbot/moltbot/probe"
 )
 
 type statusOptions struct {
 	json, plain, check bool
 	allAgents          bool
 	warn               string
+
+	probe            bool
+	probeProvider    string
+	probeProfiles    []string
+	probeTimeoutMs   int
+	probeConcurrency int
 }
 
 func (a *app) newStatusCommand() *cobra.Command {
@@ -46,10 +53,15 @@ func (a *app) newStatusCommand() *cobra.Command {
 	f.BoolVar(&o.check, "check", false, "exit 1 if a credential is expired or missing, 2 if one is expiring")
 	f.StringVar(&o.warn, "warn", "24h", "how far ahead an expiry counts as expiring (e.g. 24h, 3d, 90m)")
 	f.BoolVar(&o.allAgents, "all-agents", false, "every agent that has a store; --check reports the worst")
+	f.BoolVar(&o.probe, "probe", false, "check each credential live with one free request (list models)")
+	f.StringVar(&o.probeProvider, "probe-provider", "", "probe only this provider's credentials")
+	f.StringSliceVar(&o.probeProfiles, "probe-profile", nil, "probe only these profile ids (repeat or comma-separate)")
+	f.IntVar(&o.probeTimeoutMs, "probe-timeout", int(probe.DefaultTimeout/time.Millisecond), "per-probe timeout in milliseconds")
+	f.IntVar(&o.probeConcurrency, "probe-concurrency", probe.DefaultConcurrency, "how many probes run at once")
 	return c
 }
 
-func (a *app) runStatus(_ context.Context, o statusOptions) error {
+func (a *app) runStatus(ctx context.Context, o statusOptions) error {
 	if o.json && o.plain {
 		return usageError("--json and --plain cannot be combined: pick one output format")
 	}
@@ -60,6 +72,15 @@ func (a *app) runStatus(_ context.Context, o statusOptions) error {
 			return usageError("--warn: %v", err)
 		}
 		warn = d
+	}
+	if (o.probeProvider != "" || len(o.probeProfiles) > 0) && !o.probe {
+		o.probe = true // the gateway's CLI treats a probe selection as asking for probes
+	}
+	if o.probe && o.plain {
+		return usageError("--probe cannot be combined with --plain: use --json for scripts")
+	}
+	if o.probe && (o.probeTimeoutMs <= 0 || o.probeConcurrency <= 0) {
+		return usageError("--probe-timeout and --probe-concurrency must be positive")
 	}
 	if o.allAgents {
 		if a.agent != "" {
@@ -78,18 +99,128 @@ func (a *app) runStatus(_ context.Context, o statusOptions) error {
 		}
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
+	var probes []probe.Result
+	if o.probe {
+		if probes, err = a.runProbes(ctx, o, snap, rep); err != nil {
+			return err
+		}
+	}
 	switch {
 	case o.json:
-		a.writeJSON(statusJSON(snap, rep))
+		doc := statusJSON(snap, rep)
+		if o.probe {
+			doc.Auth.Probes = append([]probe.Result{}, probes...)
+		}
+		a.writeJSON(doc)
 	case o.plain:
 		writePlain(a.env.Stdout, rep)
 	default:
 		a.writeText(snap, rep)
+		if o.probe {
+			a.writeProbes(probes, time.Duration(o.probeTimeoutMs)*time.Millisecond)
+		}
 	}
 	if o.check {
-		return exitCode(rep.Check())
+		return exitCode(worseExit(rep.Check(), probeExit(probes)))
 	}
 	return nil
+}
+
+// probeExit: with --check, a credential the provider rejects or that has no
+// credit is as bad as an expired one.
+func probeExit(rs []probe.Result) int {
+	for _, r := range rs {
+		if r.Outcome == probe.Auth || r.Outcome == probe.Billing {
+			return ExitFailure
+		}
+	}
+	return ExitOK
+}
+
+// runProbes checks the selected credentials live, showing progress on a
+// terminal's stderr. Probes never write anything.
+func (a *app) runProbes(ctx context.Context, o statusOptions, snap authstore.Snapshot, rep authstore.Report) ([]probe.Result, error) {
+	var targets []probe.Target
+	for _, p := range rep.Providers {
+		for _, pr := range p.Profiles {
+			targets = append(targets, probe.FromProfile(pr.Profile))
+		}
+		for _, e := range p.Env {
+			targets = append(targets, probe.FromEnv(e))
+		}
+	}
+	targets, err := probe.Filter(targets, o.probeProvider, o.probeProfiles)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	if len(targets) == 0 {
+		return nil, nil
+	}
+	// Base URL overrides come from the environment, then the daemon's .env.
+	lines, _ := authstore.LoadEnvFile(snap.Paths.Env)
+	getenv := func(k string) string {
+		if v := a.env.Getenv(k); v != "" {
+			return v
+		}
+		for i := len(lines) - 1; i >= 0; i-- {
+			if lines[i].Key == k {
+				return lines[i].Value
+			}
+		}
+		return ""
+	}
+	showProgress := a.env.IsTerminal(a.env.Stderr)
+	done := 0
+	progress := func(probe.Result) {
+		done++
+		if showProgress {
+			fmt.Fprintf(a.env.Stderr, "\rprobing %d/%d…", done, len(targets))
+		}
+	}
+	if showProgress {
+		fmt.Fprintf(a.env.Stderr, "probing 0/%d…", len(targets))
+	}
+	rs := probe.Run(ctx, targets, probe.Options{
+		Timeout:     time.Duration(o.probeTimeoutMs) * time.Millisecond,
+		Concurrency: o.probeConcurrency,
+		BaseURL:     probe.EnvBaseURL(getenv),
+		Now:         a.env.Now,
+	}, progress)
+	if showProgress {
+		fmt.Fprint(a.env.Stderr, "\r\x1b[K")
+	}
+	return rs, nil
+}
+
+// writeProbes prints the probe results as a section after the report.
+func (a *app) writeProbes(rs []probe.Result, timeout time.Duration) {
+	st := a.styles()
+	w := a.env.Stdout
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, st.heading.Render("Live probes")+st.dim.Render(fmt.Sprintf(" (one free request each, %s timeout)", timefmt.Short(timeout))))
+	if len(rs) == 0 {
+		fmt.Fprintln(w, "  nothing to probe")
+		return
+	}
+	var tbl table
+	for _, r := range rs {
+		style := st.badge["ok"]
+		switch r.Outcome {
+		case probe.OK:
+		case probe.Unsupported:
+			style = st.dim
+		case probe.RateLimited, probe.Timeout:
+			style = st.badge["expiring"]
+		default:
+			style = st.badge["expired"]
+		}
+		lat := ""
+		if r.Latency > 0 {
+			lat = fmt.Sprintf("%dms", r.Latency.Milliseconds())
+		}
+		tbl.row([]string{r.ProfileID, style.Render(string(r.Outcome)), lat, st.dim.Render(r.Detail)})
+	}
+	tbl.write(w)
 }
 
 // statusReport loads one agent's files and evaluates them now.
@@ -483,6 +614,7 @@ type authJSON struct {
 	Env                   []envJSON      `json:"env"`
 	LegacyImport          []string       `json:"legacyImport,omitempty"`
 	ConfigError           string         `json:"configError,omitempty"`
+	Probes                []probe.Result `json:"probes,omitempty"`
 }
 
 type errorJSON struct {

@@ -2,9 +2,13 @@ package cmd
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -253,5 +257,68 @@ func TestStatusAllAgents(t *testing.T) {
 	}
 	if _, errOut, code := c.run("models", "status", "--all-agents", "--agent", "ops"); code != ExitUsage {
 		t.Errorf("--all-agents with --agent: exit %d %q", code, errOut)
+	}
+}
+
+func TestStatusProbe(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]string{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.URL.Path] = r.Header.Get("x-api-key") + r.Header.Get("Authorization")
+		mu.Unlock()
+		if strings.Contains(r.Header.Get("Authorization"), "FAKEOOO") { // openai key: rejected
+			w.WriteHeader(http.StatusUnauthorized)
+			io.WriteString(w, `{"error":{"message":"Incorrect API key provided"}}`)
+			return
+		}
+		io.WriteString(w, `{"data":[]}`)
+	}))
+	defer srv.Close()
+
+	c := newCLI(t)
+	c.copyFixture("store-good.json")
+	c.env["ANTHROPIC_BASE_URL"] = srv.URL
+	c.env["OPENAI_BASE_URL"] = srv.URL
+
+	out, errOut, code := c.run("models", "status", "--probe", "--check")
+	if code != 1 {
+		t.Errorf("a rejected key with --check should exit 1, got %d (%s)", code, errOut)
+	}
+	for _, want := range []string{"Live probes", "anthropic:work", "openai:default", "auth", "Incorrect API key"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("probe output lacks %q:\n%s", want, out)
+		}
+	}
+	assertNoSecrets(t, out, c)
+
+	out, _, code = c.run("models", "status", "--json", "--probe-provider", "anthropic")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var doc struct {
+		Auth struct {
+			Probes []struct {
+				ProfileID string `json:"profileId"`
+				Outcome   string `json:"outcome"`
+			} `json:"probes"`
+		} `json:"auth"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Auth.Probes) != 2 || doc.Auth.Probes[0].Outcome != "ok" {
+		t.Errorf("anthropic probes: %+v", doc.Auth.Probes)
+	}
+	if _, errOut, code := c.run("models", "status", "--probe", "--plain"); code != ExitUsage {
+		t.Errorf("--probe --plain: exit %d %q", code, errOut)
+	}
+	if _, errOut, code := c.run("models", "status", "--probe-profile", "nope:x"); code != ExitUsage || !strings.Contains(errOut, "nope:x") {
+		t.Errorf("unknown --probe-profile: exit %d %q", code, errOut)
+	}
+	before := readFile(t, c.storePath())
+	c.run("models", "status", "--probe")
+	if readFile(t, c.storePath()) != before {
+		t.Error("probing changed the store")
 	}
 }
