@@ -943,16 +943,59 @@ func (d *Dashboard) geom() geometry {
 	return g
 }
 
-// providerPaneWidth fits the longest provider line, within a quarter-ish
-// of the screen.
+// providerPaneWidth fits the provider list in its fullest form that the
+// screen allows (see providerFormat), within about a third of the width.
 func (d *Dashboard) providerPaneWidth() int {
-	natural := len("Providers") + 4
-	for _, p := range d.report.Providers {
-		w := 2 + lipgloss.Width(p.Provider) + 2 + len(itoa(providerCount(p))) + 1 + lipgloss.Width(providerBadge(p)) + 2
-		natural = max(natural, w)
-	}
-	limit := max(d.width/4, 18)
+	natural := len("Providers") + 6
+	nameW, countW, badgeW := providerWidths(d.report.Providers)
+	natural = max(natural, 2+nameW+1+countW+1+badgeW+2)
+	limit := max(d.width*3/10, 18)
 	return min(natural, limit, max(d.width/2, 1))
+}
+
+func providerWidths(provs []authstore.ProviderReport) (nameW, countW, badgeW int) {
+	countW = 1
+	for _, p := range provs {
+		nameW = max(nameW, lipgloss.Width(p.Provider))
+		countW = max(countW, len(itoa(providerCount(p))))
+		badgeW = max(badgeW, lipgloss.Width(providerBadge(p)))
+	}
+	return min(nameW, 24), countW, badgeW
+}
+
+// providerFormat is how much of a provider row fits in inner cells: the
+// count goes first, then the badge shrinks to a sign (still not colour).
+type providerFormat int
+
+const (
+	provFull providerFormat = iota
+	provNoCount
+	provSign
+)
+
+func chooseProviderFormat(inner, nameW, countW, badgeW int) providerFormat {
+	switch {
+	case 2+nameW+1+countW+1+badgeW <= inner:
+		return provFull
+	case 2+nameW+1+badgeW <= inner:
+		return provNoCount
+	}
+	return provSign
+}
+
+// statusSign is a one-cell stand-in for a status word in narrow panes.
+func statusSign(s string) string {
+	switch authstore.Status(s) {
+	case authstore.StatusOK:
+		return "✓"
+	case authstore.StatusExpiring:
+		return "!"
+	case authstore.StatusExpired:
+		return "✗"
+	case authstore.StatusMissing:
+		return "?"
+	}
+	return "·"
 }
 
 func providerCount(p authstore.ProviderReport) int { return len(p.Profiles) + len(p.Env) }
@@ -1028,24 +1071,31 @@ func (d *Dashboard) headerLine() string {
 	if agent == "" {
 		agent = "(from $CLAWDBOT_AGENT_DIR)"
 	}
-	left := st.Header.Render(" moltbot") + st.HeaderDim.Render(" · agent ") + st.Header.Render(agent) + st.HeaderDim.Render(" · ")
+	path := d.displayPath(d.env.Paths.Store)
+	agentPart := st.HeaderDim.Render(" agent ") + st.Header.Render(agent) + st.HeaderDim.Render(" · ")
+	left := st.Header.Render(" moltbot") + st.HeaderDim.Render(" ·") + agentPart
 	right := ""
 	if pr, ok := d.report.Provider(d.provider); ok && d.hasSnap {
 		right = st.HeaderDim.Render("order: ") + st.Header.Render(string(pr.Order.Source)) + " "
 	}
+	// Narrow: the program name goes before the path is cut hard.
+	const enough = 28
 	room := d.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
-	path := d.displayPath(d.env.Paths.Store)
+	if room < min(enough, lipgloss.Width(path)) {
+		left = agentPart
+		room = d.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
+	}
 	if room < 12 {
 		right = ""
 		room = d.width - lipgloss.Width(left)
 	}
-	path = truncateMiddle(path, room)
-	mid := st.HeaderDim.Render(path)
+	mid := st.HeaderDim.Render(truncateMiddle(path, room))
 	gap := d.width - lipgloss.Width(left) - lipgloss.Width(mid) - lipgloss.Width(right)
 	return left + mid + strings.Repeat(" ", max(gap, 0)) + right
 }
 
-// truncateMiddle keeps both ends of a path: "~/.clawdbot/…/auth-profiles.json".
+// truncateMiddle shortens a path to w cells by dropping whole directories
+// from its middle: "~/.clawdbot/…/agent/auth-profiles.json".
 func truncateMiddle(s string, w int) string {
 	if w <= 0 {
 		return ""
@@ -1053,12 +1103,33 @@ func truncateMiddle(s string, w int) string {
 	if lipgloss.Width(s) <= w {
 		return s
 	}
-	if w < 8 {
-		return ansi.Truncate(s, w, "…")
+	parts := strings.Split(s, "/")
+	if len(parts) >= 3 {
+		head := parts[0]
+		if head == "" && len(parts) > 3 { // an absolute path: keep its first directory
+			head = "/" + parts[1]
+			parts = parts[1:]
+		}
+		tail := parts[len(parts)-1]
+		best := ""
+		for i := len(parts) - 1; i >= 1; i-- {
+			cand := head + "/…/" + strings.Join(parts[i:], "/")
+			if i == 1 {
+				cand = head + "/" + strings.Join(parts[i:], "/")
+			}
+			if lipgloss.Width(cand) > w {
+				break
+			}
+			best = cand
+		}
+		if best != "" {
+			return best
+		}
+		if lipgloss.Width("…/"+tail) <= w {
+			return "…/" + tail
+		}
 	}
-	tail := w * 2 / 3
-	head := w - tail - 1
-	return ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, lipgloss.Width(s)-tail, "")
+	return ansi.TruncateLeft(s, lipgloss.Width(s)-w+1, "…")
 }
 
 // displayPath shows paths under the home directory as "~/…".
@@ -1161,11 +1232,8 @@ func (d *Dashboard) providerPane(st DashboardStyles, g geometry) []string {
 		d.provOffset = d.provCursor - rows + 1
 	}
 	inner := g.provW - 2
-	countW, badgeW := 1, 0
-	for _, p := range provs {
-		countW = max(countW, len(itoa(providerCount(p))))
-		badgeW = max(badgeW, lipgloss.Width(providerBadge(p)))
-	}
+	nameW, countW, badgeW := providerWidths(provs)
+	format := chooseProviderFormat(inner, nameW, countW, badgeW)
 	content := make([]string, 0, rows)
 	for i := d.provOffset; i < len(provs) && len(content) < rows; i++ {
 		p := provs[i]
@@ -1180,10 +1248,18 @@ func (d *Dashboard) providerPane(st DashboardStyles, g geometry) []string {
 			}
 		}
 		badge := providerBadge(p)
-		right := st.Dim.Render(padLeft(itoa(providerCount(p)), countW)) + " " +
-			st.badge(authstore.Status(badge)).Render(fitCell(badge, badgeW))
-		nameW := max(inner-2-lipgloss.Width(right)-1, 1)
-		content = append(content, mark+" "+name.Render(fitCell(p.Provider, nameW))+" "+right)
+		bs := st.badge(authstore.Status(badge))
+		var right string
+		switch format {
+		case provFull:
+			right = st.Dim.Render(padLeft(itoa(providerCount(p)), countW)) + " " + bs.Render(fitCell(badge, badgeW))
+		case provNoCount:
+			right = bs.Render(fitCell(badge, badgeW))
+		default:
+			right = bs.Render(statusSign(badge))
+		}
+		nw := max(inner-2-lipgloss.Width(right)-1, 1)
+		content = append(content, mark+" "+name.Render(fitCell(p.Provider, nw))+" "+right)
 	}
 	title := "Providers"
 	return box(st, title, content, g.provW, g.paneH, d.focus == paneProviders && d.loadErr == nil)
@@ -1206,8 +1282,12 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 		return box(st, title, d.emptyLines(st, pr, ok, inner), w, g.paneH, focused)
 	}
 	all := make([]profileRow, 0, d.list.rows())
-	for _, id := range d.list.ids {
-		all = append(all, d.rows[id])
+	for i, id := range d.list.ids {
+		r := d.rows[id]
+		if d.list.grab != nil {
+			r.rank = i + 1 // where it will be tried once dropped
+		}
+		all = append(all, r)
 	}
 	all = append(all, d.envRows...)
 	cols, gap := fitColumns(tableColumns(all, d.now), inner)
@@ -1373,9 +1453,9 @@ func (d *Dashboard) ShortHelp() []key.Binding {
 	}
 	movable := d.cannotMove() == ""
 	return []key.Binding{
-		relabel(k.Up, "↑/↓", "select"), d.enable(relabel(k.Grab, "space", "move"), movable),
+		d.enable(relabel(k.Up, "↑/↓", "select"), d.list.rows() > 1), d.enable(relabel(k.Grab, "space", "move"), movable),
 		d.enable(relabel(k.MoveUp, "K/J", "move+save"), movable),
-		k.Add, d.enable(k.Remove, !d.list.onEnvRow() && d.list.rows() > 0), d.enable(k.ClearOrder, d.canClear()),
+		k.Add, d.enable(k.Remove, d.canRemove()), d.enable(k.ClearOrder, d.canClear()),
 	}
 }
 
@@ -1387,8 +1467,13 @@ func (d *Dashboard) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPane, k.Left, k.Right, k.Reload},
 		{d.enable(k.Grab, movable), k.Drop, k.Cancel, d.enable(k.MoveUp, movable), d.enable(k.MoveDown, movable), d.enable(k.ClearOrder, d.canClear())},
-		{k.Add, d.enable(k.Remove, !d.list.onEnvRow() && d.list.rows() > 0)},
+		{k.Add, d.enable(k.Remove, d.canRemove())},
 	}
+}
+
+func (d *Dashboard) canRemove() bool {
+	_, ok := d.list.selectedID()
+	return ok && d.cannotWrite() == ""
 }
 
 func (d *Dashboard) canClear() bool {

@@ -412,7 +412,7 @@ func tableColumns(rows []profileRow, now time.Time) []column {
 func rankText(r profileRow) string {
 	switch {
 	case r.env:
-		return "env"
+		return "" // the type column and the note say env
 	case r.rank > 0:
 		return itoa(r.rank)
 	}
@@ -542,6 +542,10 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 		return s.Render(text)
 	}
 	pad := strings.Repeat(" ", gap)
+	hasType := false
+	for _, c := range cols {
+		hasType = hasType || c.id == colType
+	}
 	for i, c := range cols {
 		if i > 0 {
 			b.WriteString(paint(base, pad))
@@ -564,9 +568,13 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 		case colRank:
 			cell, right = rankText(r), true
 		case colProfile:
-			if r.email != "" && c.width > lipgloss.Width(r.id)+3 {
+			extra := r.email
+			if r.env && !hasType {
+				extra = "env" // the type column would have said so
+			}
+			if extra != "" && c.width > lipgloss.Width(r.id)+3 {
 				id := r.id
-				rest := fitCell(" · "+r.email, c.width-lipgloss.Width(id))
+				rest := fitCell(" · "+extra, c.width-lipgloss.Width(id))
 				b.WriteString(paint(base, id))
 				b.WriteString(paint(st.Dim, rest))
 				continue

@@ -1,0 +1,178 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/moltbot/moltbot/views"
+)
+
+// loaded is an App at w × h whose dashboard has read the store (the load
+// command is run inline; ticks and the watcher are not started).
+func loaded(t *testing.T, s *scratch, w, h int) *App {
+	t.Helper()
+	a := s.app(false)
+	a.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	a.Update(a.Dashboard().Init()())
+	return a
+}
+
+func isQuit(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	_, ok := cmd().(tea.QuitMsg)
+	return ok
+}
+
+func TestAppBeforeTheFirstSizeAndTooSmall(t *testing.T) {
+	a := newScratch(t, "populated.json").app(false)
+	if v := a.View(); v != "" {
+		t.Errorf("0×0 view %q, want empty", v)
+	}
+	for _, size := range [][2]int{{59, 30}, {100, 14}, {20, 3}, {1, 1}} {
+		a.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		v := a.View()
+		if strings.Contains(v, "\n") || lipgloss.Width(v) > size[0] {
+			t.Errorf("%v: too-small view is not one line within the width: %q", size, v)
+		}
+		if size[0] >= 40 && !strings.Contains(v, "at least 60×15") {
+			t.Errorf("%v: %q does not say the minimum", size, v)
+		}
+	}
+	a.Update(tea.WindowSizeMsg{Width: 60, Height: 15})
+	if v := ansi.Strip(a.View()); strings.Contains(v, "at least") || len(strings.Split(v, "\n")) != 15 {
+		t.Errorf("60×15 is big enough:\n%s", v)
+	}
+}
+
+func TestAppFillsTheTerminalExactly(t *testing.T) {
+	s := newScratch(t, "populated.json")
+	a := loaded(t, s, 100, 30)
+	for _, size := range [][2]int{{100, 30}, {60, 15}, {200, 50}, {77, 19}, {100, 30}} {
+		a.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		lines := strings.Split(a.View(), "\n")
+		if len(lines) != size[1] {
+			t.Errorf("%v: %d lines", size, len(lines))
+		}
+		for i, l := range lines {
+			if lipgloss.Width(l) != size[0] {
+				t.Errorf("%v: line %d is %d wide", size, i, lipgloss.Width(l))
+			}
+		}
+	}
+}
+
+func TestAppQuitsAndShowsHelp(t *testing.T) {
+	s := newScratch(t, "populated.json")
+	a := loaded(t, s, 100, 30)
+	if _, cmd := a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("?")}); cmd != nil && isQuit(cmd) {
+		t.Fatal("? quit")
+	}
+	v := ansi.Strip(a.View())
+	for _, want := range []string{"Keys", "grab to move", "move up & save", "clear order", "press any key to close"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("full help lacks %q:\n%s", want, v)
+		}
+	}
+	_, cmd := a.Update(tea.KeyMsg{Type: tea.KeyDown}) // any key closes it…
+	if strings.Contains(ansi.Strip(a.View()), "press any key to close") || isQuit(cmd) {
+		t.Error("help did not close")
+	}
+	if a.Dashboard().SelectedProfile() != "anthropic:manual" {
+		t.Error("…without acting on the key")
+	}
+	if _, cmd := a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")}); !isQuit(cmd) {
+		t.Error("q did not quit")
+	}
+	if _, cmd := a.Update(tea.KeyMsg{Type: tea.KeyCtrlC}); !isQuit(cmd) {
+		t.Error("ctrl+c did not quit")
+	}
+	if v := ansi.Strip(a.View()); !strings.Contains(v, "anthropic:manual") {
+		t.Error("the view blanked itself on quit")
+	}
+}
+
+func TestAppSplitsRunesTypedTogether(t *testing.T) {
+	s := newScratch(t, "populated.json")
+	a := loaded(t, s, 100, 30)
+	// tmux and ssh deliver "jj" as one message; it means two presses.
+	a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jj")})
+	if got := a.Dashboard().SelectedProfile(); got != "anthropic:soon" {
+		t.Errorf("after jj: %q, want the third profile", got)
+	}
+}
+
+func TestAppStatusLine(t *testing.T) {
+	s := newScratch(t, "populated.json")
+	a := loaded(t, s, 100, 30)
+	status := func() string {
+		lines := strings.Split(ansi.Strip(a.View()), "\n")
+		return strings.TrimSpace(lines[len(lines)-2])
+	}
+	a.Update(views.StatusMsg{Level: views.StatusSuccess, Text: "first"})
+	first := a.status.seq
+	a.Update(views.StatusMsg{Level: views.StatusInfo, Text: "second"})
+	if status() != "· second" {
+		t.Errorf("status %q", status())
+	}
+	a.Update(clearStatusMsg{seq: first}) // the first one's timer must not clear the second
+	if status() != "· second" {
+		t.Errorf("an old timer cleared a newer message: %q", status())
+	}
+	a.Update(clearStatusMsg{seq: a.status.seq})
+	if status() != "" {
+		t.Errorf("status not cleared: %q", status())
+	}
+	_, cmd := a.Update(views.StatusMsg{Level: views.StatusError, Text: "lock busy"})
+	if cmd != nil {
+		t.Error("an error schedules its own clearing")
+	}
+	if status() != "✗ error: lock busy" {
+		t.Errorf("error status %q", status())
+	}
+	a.Update(tea.KeyMsg{Type: tea.KeyDown})
+	if status() != "" {
+		t.Errorf("error stayed after a key: %q", status())
+	}
+}
+
+func TestAppOpensTheWizardPlaceholder(t *testing.T) {
+	s := newScratch(t, "populated.json")
+	a := loaded(t, s, 100, 30)
+	_, cmd := a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("a")})
+	a.Update(cmd()) // OpenWizardMsg
+	v := ansi.Strip(a.View())
+	if !strings.Contains(v, "the wizard is coming") && !strings.Contains(v, "The wizard is coming") {
+		t.Fatalf("no wizard screen:\n%s", v)
+	}
+	if !strings.Contains(v, "moltbot models auth paste-token") {
+		t.Error("the placeholder does not say what to do meanwhile")
+	}
+	_, cmd = a.Update(tea.KeyMsg{Type: tea.KeyEsc})
+	_, cmd = a.Update(cmd()) // WizardClosedMsg: back, and the dashboard reloads
+	if cmd != nil {
+		a.Update(cmd())
+	}
+	if v := ansi.Strip(a.View()); !strings.Contains(v, "anthropic:manual") {
+		t.Errorf("not back on the dashboard:\n%s", v)
+	}
+}
+
+func TestAppUsesTheInjectedWizard(t *testing.T) {
+	s := newScratch(t, "")
+	a := New(Options{Paths: s.paths, StartInWizard: true, NewWizard: func(views.Env) views.Component {
+		return newStub(views.Env{}, StubKeys{Back: DefaultKeys().Stub.Back}, NewTheme(nil))
+	}})
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 20})
+	if !strings.Contains(ansi.Strip(a.View()), "Add a credential") {
+		t.Fatal("did not start in the wizard")
+	}
+	if _, cmd := a.Update(views.WizardClosedMsg{}); !isQuit(cmd) {
+		t.Error("closing the wizard of `moltbot onboard` did not quit")
+	}
+}
