@@ -19,8 +19,9 @@ import (
 // transaction is several events (lock, rename, unlock) and should cost one.
 const debounce = 150 * time.Millisecond
 
-// pollEvery is the fallback when the system cannot watch files.
-const pollEvery = time.Second
+// pollEvery is how often the fallback looks when the system cannot watch
+// files (tests shorten it).
+var pollEvery = time.Second
 
 // watcher reports changes to the store, its lock, the config and .env. It
 // watches directories, not files (an atomic rename replaces the file and
@@ -62,7 +63,11 @@ func (w *watcher) next() tea.Cmd {
 	}
 }
 
-func newWatcher(paths authstore.Paths) *watcher {
+func newWatcher(paths authstore.Paths) *watcher { return watchPaths(paths, false) }
+
+// watchPaths watches with fsnotify, or by polling when asked to or when
+// the system cannot watch.
+func watchPaths(paths authstore.Paths, poll bool) *watcher {
 	w := &watcher{
 		names:   map[string]bool{},
 		changed: make(chan struct{}, 1),
@@ -93,7 +98,10 @@ func newWatcher(paths authstore.Paths) *watcher {
 		}
 	}
 	fsw, err := fsnotify.NewWatcher()
-	if err != nil {
+	if poll || err != nil {
+		if fsw != nil {
+			_ = fsw.Close()
+		}
 		go w.poll()
 		return w
 	}
