@@ -16,21 +16,21 @@ const (
 )
 
 // PlaceProfile puts id first or last in provider's order, inside a
-// transaction (s is the fresh store; cfg the config as read). It writes the
-// store's order override only when that is needed to get the asked-for
-// place, and reports whether it did:
+// transaction (s is the fresh store, already holding id; cfg the config as
+// read). It writes the store's order override only when that is needed, and
+// reports whether it did:
 //
 //   - The store has an override: id is moved (or added) within it.
 //   - The config has an auth.order for the provider: that list would leave
 //     the new profile out, so an override is written from it with id in place.
 //   - Otherwise the order is automatic (by type, then least recently used).
-//     If that already puts id where asked, nothing is written; else an
-//     override is written: the automatic order with id moved, followed by
-//     the provider's profiles the automatic order leaves out for now (an
-//     expired token, say), so that renewing them later still works.
-//
-// id is treated as listed in the config's auth.profiles, because the caller
-// records it there right after the transaction.
+//     The caller records id in the config's auth.profiles, and once that
+//     lists some of a provider's profiles the gateway tries only those. If
+//     the automatic order after that still holds every profile it held before
+//     and puts id where asked, nothing is written. Else an override is
+//     written: the order as it was, with id in place, followed by the
+//     provider's profiles it leaves out for now (an expired token, say) so
+//     that renewing them later still works.
 func PlaceProfile(s *Store, cfg Config, provider, id string, where Placement, now time.Time) bool {
 	provider = NormalizeProvider(provider)
 	if ids, ok := s.OrderOverride(provider); ok {
@@ -45,22 +45,32 @@ func PlaceProfile(s *Store, cfg Config, provider, id string, where Placement, no
 		s.SetOrder(provider, place(ids, id, where))
 		return true
 	}
-	cfg = cfg.withProfile(id, provider)
-	snap := Snapshot{Store: s, Config: cfg}
-	eo := snap.EffectiveOrder(provider, now)
-	switch {
-	case len(eo.IDs) == 0:
-		return false
-	case where == PlaceFirst && eo.IDs[0] == id, where == PlaceLast && eo.IDs[len(eo.IDs)-1] == id:
+	before := (&Snapshot{Store: s, Config: cfg}).EffectiveOrder(provider, now)
+	after := (&Snapshot{Store: s, Config: cfg.withProfile(id, provider)}).EffectiveOrder(provider, now)
+	if n := len(after.IDs); n > 0 && containsAll(after.IDs, before.IDs) &&
+		(where == PlaceFirst && after.IDs[0] == id || where == PlaceLast && after.IDs[n-1] == id) {
 		return false
 	}
-	base := append([]string(nil), eo.IDs...)
-	for _, ex := range eo.Excluded {
+	base := append([]string(nil), before.IDs...)
+	for _, ex := range before.Excluded {
 		if p, ok := s.Profile(ex.ID); ok && NormalizeProvider(p.Provider) == provider && ex.ID != id {
 			base = append(base, ex.ID)
 		}
 	}
 	s.SetOrder(provider, place(base, id, where))
+	return true
+}
+
+func containsAll(ids, want []string) bool {
+	have := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		have[id] = true
+	}
+	for _, id := range want {
+		if !have[id] {
+			return false
+		}
+	}
 	return true
 }
 

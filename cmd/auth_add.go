@@ -161,7 +161,7 @@ func (a *app) runAdd(ctx context.Context) error {
 		return err
 	}
 	if final, err := a.loadSnapshot(paths); err == nil {
-		if note := orderNote(final, cred.Provider, cred.ID, now); note != "" {
+		for _, note := range orderNotes(final, cred.Provider, cred.ID, now) {
 			fmt.Fprintln(a.env.Stderr, note)
 		}
 	}

@@ -311,25 +311,57 @@ func (a *app) saveConfigProfile(paths authstore.Paths, id, provider, mode string
 	}
 }
 
-// orderNote warns when the provider's order will keep the gateway from
-// using id: an explicit order (store override or config auth.order) that
-// does not list it.
-func orderNote(snap authstore.Snapshot, provider, id string, now time.Time) string {
+// orderNotes warns about what the provider's order keeps the gateway from
+// using after a save: id itself, when an explicit order (store override or
+// config auth.order) does not list it; and the provider's other profiles
+// when the order is automatic but the config's auth.profiles lists only some
+// of them (the gateway then tries only those). Each note names the command
+// that fixes it.
+func orderNotes(snap authstore.Snapshot, provider, id string, now time.Time) []string {
 	eo := snap.EffectiveOrder(provider, now)
-	if eo.Source == authstore.SourceAutomatic {
-		return ""
+	fix := func(extra ...string) string {
+		ids := append(append([]string(nil), eo.IDs...), extra...)
+		return fmt.Sprintf("moltbot models auth order set --provider %s %s", eo.Provider, strings.Join(ids, " "))
 	}
-	for _, ex := range eo.Excluded {
-		if ex.ID == id && strings.HasPrefix(ex.Reason, "not in the") {
-			where := "the store's order override"
-			fix := fmt.Sprintf("moltbot models auth order set --provider %s %s", eo.Provider, strings.Join(append(append([]string(nil), eo.IDs...), id), " "))
-			if eo.Source == authstore.SourceConfig {
-				where = "the config's auth.order"
+	if eo.Source != authstore.SourceAutomatic {
+		for _, ex := range eo.Excluded {
+			if ex.ID == id && strings.HasPrefix(ex.Reason, "not in the") {
+				where := "the store's order override"
+				if eo.Source == authstore.SourceConfig {
+					where = "the config's auth.order"
+				}
+				return []string{fmt.Sprintf("note: %s for %s does not list %s, so the gateway will not use it; to add it run `%s`", where, eo.Provider, id, fix(id))}
 			}
-			return fmt.Sprintf("note: %s for %s does not list %s, so the gateway will not use it; to add it run `%s`", where, eo.Provider, id, fix)
+		}
+		return nil
+	}
+	listed := map[string]bool{}
+	for _, cid := range snap.Config.ProfileIDs {
+		if authstore.NormalizeProvider(snap.Config.Profiles[cid].Provider) == eo.Provider {
+			listed[cid] = true
 		}
 	}
-	return ""
+	if len(listed) == 0 {
+		return nil
+	}
+	var skipped []string
+	for _, p := range providerProfiles(snap.Store, eo.Provider) {
+		if !listed[p.ID] && p.Usable() {
+			skipped = append(skipped, p.ID)
+		}
+	}
+	if len(skipped) == 0 {
+		return nil
+	}
+	return []string{fmt.Sprintf("note: the config's auth.profiles does not list %s, so the gateway will not try %s; to keep using %s run `%s`",
+		strings.Join(skipped, ", "), pronoun(len(skipped)), pronoun(len(skipped)), fix(skipped...))}
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 // writeJSONDoc prints v as indented JSON on stdout.

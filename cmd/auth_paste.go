@@ -118,7 +118,7 @@ func (a *app) saveToken(ctx context.Context, paths authstore.Paths, t savedToken
 		return err
 	}
 	if snap, err := a.loadSnapshot(paths); err == nil {
-		if note := orderNote(snap, t.provider, t.id, now); note != "" {
+		for _, note := range orderNotes(snap, t.provider, t.id, now) {
 			fmt.Fprintln(a.env.Stderr, note)
 		}
 	}

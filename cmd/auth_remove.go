@@ -94,6 +94,8 @@ func (a *app) runRemove(ctx context.Context, id string, yes bool) error {
 		err := authstore.RemoveConfigProfile(paths, id)
 		var nw *authstore.ConfigNotWritableError
 		switch {
+		case err == nil && !inStore:
+			fmt.Fprintf(w, "Removed %s from auth.profiles in %s (it was not in the store)\n", id, paths.Config)
 		case err == nil:
 			fmt.Fprintf(w, "Removed %s from auth.profiles in %s\n", id, paths.Config)
 		case errors.As(err, &nw):

@@ -162,7 +162,7 @@ func (a *app) writeDoctorText(paths authstore.Paths, doc doctorDoc, fixing bool)
 	default:
 		line = plural(fails, "check") + " failed"
 		if warns > 0 {
-			line += ", " + plural(warns, "more") + " with warnings"
+			line += fmt.Sprintf(", %d more with warnings", warns)
 		}
 		line += "."
 	}
@@ -190,7 +190,7 @@ func (a *app) doctorFix(ctx context.Context, paths authstore.Paths) (fixed, fail
 			case err != nil:
 				failed = append(failed, "move the corrupt store aside: "+err.Error())
 			case res.MovedTo != "" && res.Restored:
-				fixed = append(fixed, fmt.Sprintf("moved the corrupt store to %s and restored the backup (%d profiles)", res.MovedTo, res.Profiles))
+				fixed = append(fixed, fmt.Sprintf("moved the corrupt store to %s and restored the backup (%s)", res.MovedTo, plural(res.Profiles, "profile")))
 			case res.MovedTo != "":
 				fixed = append(fixed, fmt.Sprintf("moved the corrupt store to %s; %s, so the store starts empty (the old content is in that file)", res.MovedTo, res.BackupProblem))
 			}
@@ -278,7 +278,7 @@ func checkStore(paths authstore.Paths, snap authstore.Snapshot, err error) docto
 		}
 		fix := "moltbot doctor --fix (moves it aside"
 		if n, berr := authstore.CheckBackup(paths); berr == nil {
-			fix += fmt.Sprintf(" and restores the backup, %d profiles)", n)
+			fix += fmt.Sprintf(" and restores the backup, %s)", plural(n, "profile"))
 		} else {
 			fix += "; there is no valid backup, so the store starts empty) — or repair the file by hand"
 		}
@@ -367,7 +367,7 @@ func checkLock(paths authstore.Paths) doctorCheck {
 		return finish(c, "not held", "")
 	case st.Stale:
 		c.Problems = append(c.Problems, doctorProblem{verdictWarn,
-			fmt.Sprintf("stale lock left by %s since %s (%s); writes wait for it", st.Holder, st.Since.Local().Format("2006-01-02 15:04:05"), st.Path),
+			fmt.Sprintf("stale lock, untouched since %s, left by %s; writes wait for it", st.Since.Local().Format("2006-01-02 15:04:05"), st.Holder),
 			"moltbot doctor --fix (removes it)", true})
 	}
 	return finish(c, fmt.Sprintf("held by %s since %s (a write in progress)", st.Holder, st.Since.Local().Format("15:04:05")), "")
@@ -412,9 +412,19 @@ func renewFix(p authstore.Profile) string {
 func checkCredentials(snap authstore.Snapshot, now time.Time) doctorCheck {
 	c := doctorCheck{ID: "credentials"}
 	rep := authstore.BuildReport(snap, now, authstore.DefaultWarn)
+	uses := "which a configured model uses"
+	if len(snap.Config.Models) == 0 {
+		uses = "which the gateway's default model (" + authstore.DefaultModel + ") uses"
+	}
 	for _, prov := range rep.MissingInUse {
+		if pr, ok := rep.Provider(prov); ok && len(pr.Profiles) > 0 {
+			c.Problems = append(c.Problems, doctorProblem{verdictFail,
+				fmt.Sprintf("no usable credential for %s, %s", prov, uses),
+				"moltbot models auth order get --provider " + prov + " (says why each profile is left out)", false})
+			continue
+		}
 		c.Problems = append(c.Problems, doctorProblem{verdictFail,
-			fmt.Sprintf("no credential for %s, which the configured model uses", prov),
+			fmt.Sprintf("no credential for %s, %s", prov, uses),
 			"moltbot models auth add", false})
 	}
 	total := 0

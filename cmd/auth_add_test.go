@@ -1,0 +1,222 @@
+package cmd
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/huh"
+
+	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/views"
+)
+
+// answerAdd replaces the form runner with scripted answers, one function per
+// step in the order the steps must come, and checks that they all ran.
+func answerAdd(t *testing.T, steps ...func(step addStep, v *views.AddValues) error) {
+	t.Helper()
+	old := runAddForm
+	i := 0
+	runAddForm = func(_ context.Context, _ *app, step addStep, f *huh.Form, v *views.AddValues) error {
+		if f == nil {
+			t.Fatalf("step %s has no form", step)
+		}
+		if i >= len(steps) {
+			t.Fatalf("unexpected step %s", step)
+		}
+		i++
+		return steps[i-1](step, v)
+	}
+	t.Cleanup(func() {
+		runAddForm = old
+		if i != len(steps) && !t.Failed() {
+			t.Errorf("%d of %d steps ran", i, len(steps))
+		}
+	})
+}
+
+// expect returns a step answer that checks the step's name and fills v.
+func expect(t *testing.T, want addStep, fill func(v *views.AddValues)) func(addStep, *views.AddValues) error {
+	return func(step addStep, v *views.AddValues) error {
+		if step != want {
+			t.Fatalf("step %s, want %s", step, want)
+		}
+		fill(v)
+		return nil
+	}
+}
+
+func TestAddNeedsTerminal(t *testing.T) {
+	c := newCLI(t)
+	before := c.tree()
+	out, errOut, code := c.run("models", "auth", "add")
+	if code != ExitFailure || out != "" {
+		t.Fatalf("exit %d", code)
+	}
+	assertOneLine(t, errOut, "paste-token --provider")
+	assertSameTree(t, before, c.tree())
+}
+
+func TestAddAPIKeyFirstWithOverride(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	c.terminal = true
+	answerAdd(t,
+		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddAnthropicAPIKey }),
+		expect(t, addStepName, func(v *views.AddValues) { v.Name = "team" }),
+		expect(t, addStepSecret, func(v *views.AddValues) { v.Secret = "  " + fakeAPIKey + "\n"; v.Destination = views.DestStore }),
+		expect(t, addStepPlacement, func(v *views.AddValues) { v.Placement = authstore.PlaceFirst }),
+	)
+	out, errOut, code := c.run("models", "auth", "add")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	p := c.profile("anthropic:team")
+	if p["type"] != "api_key" || p["key"] != fakeAPIKey {
+		t.Fatalf("profile %v", p)
+	}
+	got := c.storeJSON()["order"].(map[string]any)["anthropic"]
+	if !reflect.DeepEqual(got, []any{"anthropic:team", "anthropic:manual", "anthropic:default"}) {
+		t.Fatalf("order %v", got)
+	}
+	c.assertUnknownKept()
+	assertNoSecret(t, out+errOut, fakeAPIKey)
+	c.golden("TestAddAPIKeyFirstWithOverride", out+"--- stderr\n"+errOut)
+}
+
+func TestAddAPIKeyToEnv(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	envPath := c.write(".env", "# daemon env\nFOO=bar\n")
+	storeBefore := readFile(t, c.storePath())
+	c.terminal = true
+	answerAdd(t,
+		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddOpenRouterAPIKey }),
+		expect(t, addStepName, func(v *views.AddValues) {}),
+		expect(t, addStepSecret, func(v *views.AddValues) { v.Secret = fakeOtherToken; v.Destination = views.DestEnv }),
+	)
+	out, errOut, code := c.run("models", "auth", "add")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if got := readFile(t, envPath); got != "# daemon env\nFOO=bar\nOPENROUTER_API_KEY="+fakeOtherToken+"\n" {
+		t.Fatalf(".env:\n%s", got)
+	}
+	if fi, _ := os.Stat(envPath); fi.Mode().Perm() != 0o600 {
+		t.Fatalf(".env mode %o", fi.Mode().Perm())
+	}
+	if readFile(t, c.storePath()) != storeBefore {
+		t.Fatal("the store changed for a key that went to .env")
+	}
+	assertNoSecret(t, out+errOut, fakeOtherToken)
+	c.golden("TestAddAPIKeyToEnv", out)
+}
+
+func TestAddSetupTokenPasted(t *testing.T) {
+	c := newCLI(t)
+	c.terminal = true
+	answerAdd(t,
+		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddSetupToken }),
+		expect(t, addStepName, func(v *views.AddValues) {}),
+		expect(t, addStepSecret, func(v *views.AddValues) {
+			v.Secret = fakeSetupToken[:79] + " " + fakeSetupToken[79:] // huh turns the pasted line break into a space
+		}),
+	)
+	out, errOut, code := c.run("models", "auth", "add")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	p := c.profile("anthropic:default")
+	if p["token"] != fakeSetupToken || p["expires"] != float64(testNow.AddDate(0, 0, 365).UnixMilli()) {
+		t.Fatalf("profile %v", p)
+	}
+	if _, ok := c.storeJSON()["order"]; ok {
+		t.Fatal("a first profile needs no order override")
+	}
+	c.golden("TestAddSetupTokenPasted", out+"--- stderr\n"+errOut)
+}
+
+func TestAddOtherTokenReplaceAskedThenAnotherName(t *testing.T) {
+	c := newCLI(t)
+	c.writeStore(`{
+  "version": 1,
+  "profiles": {
+    "groq:default": { "type": "token", "provider": "groq", "token": "gsk-FAKE-old-0000000000000000" },
+    "groq:b": { "type": "token", "provider": "groq", "token": "gsk-FAKE-b-00000000000000000000" }
+  }
+}
+`)
+	c.terminal = true
+	answerAdd(t,
+		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddOtherToken; v.OtherProvider = "Groq" }),
+		expect(t, addStepName, func(v *views.AddValues) {}), // "default" exists
+		expect(t, addStepReplace, func(v *views.AddValues) { v.Replace = false }),
+		expect(t, addStepName, func(v *views.AddValues) { v.Name = "new" }),
+		expect(t, addStepSecret, func(v *views.AddValues) { v.Secret = "gsk-FAKE-new-000000000000000000"; v.ExpiresIn = "30d" }),
+		expect(t, addStepPlacement, func(v *views.AddValues) { v.Placement = authstore.PlaceLast }),
+	)
+	out, errOut, code := c.run("models", "auth", "add")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if c.profile("groq:default")["token"] != "gsk-FAKE-old-0000000000000000" {
+		t.Fatal("the existing profile was touched")
+	}
+	p := c.profile("groq:new")
+	if p["expires"] != float64(testNow.AddDate(0, 0, 30).UnixMilli()) {
+		t.Fatalf("profile %v", p)
+	}
+	// The config now lists groq:new alone, which would hide the other groq
+	// profiles from the gateway: the override keeps them, the new one last.
+	got := c.storeJSON()["order"].(map[string]any)["groq"]
+	if !reflect.DeepEqual(got, []any{"groq:default", "groq:b", "groq:new"}) {
+		t.Fatalf("order %v", got)
+	}
+	c.golden("TestAddOtherTokenReplaceAskedThenAnotherName", out)
+}
+
+func TestAddCancelledWritesNothing(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	c.terminal = true
+	before := c.tree()
+	answerAdd(t,
+		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddOpenAIAPIKey }),
+		func(addStep, *views.AddValues) error { return huh.ErrUserAborted },
+	)
+	_, errOut, code := c.run("models", "auth", "add")
+	if code != ExitFailure {
+		t.Fatalf("exit %d", code)
+	}
+	assertOneLine(t, errOut, "cancelled; nothing was saved")
+	assertSameTree(t, before, c.tree())
+}
+
+func TestAddLockHeldWritesNothing(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	c.terminal = true
+	c.holdLock()
+	before := c.tree()
+	answerAdd(t,
+		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddOpenAIAPIKey }),
+		expect(t, addStepName, func(v *views.AddValues) { v.Name = "second" }),
+		expect(t, addStepSecret, func(v *views.AddValues) { v.Secret = "sk-proj-FAKE-second-0000000000"; v.Destination = views.DestStore }),
+		expect(t, addStepPlacement, func(v *views.AddValues) {}),
+	)
+	_, errOut, code := c.run("models", "auth", "add")
+	if code != ExitFailure {
+		t.Fatalf("exit %d", code)
+	}
+	assertOneLine(t, errOut, "is locked by")
+	assertSameTree(t, before, c.tree())
+	if _, err := os.Stat(filepath.Join(c.state, "clawdbot.json")); err == nil {
+		t.Fatal("config written although the store was not")
+	}
+	if strings.Contains(errOut, "second-0000") {
+		t.Fatal("secret in the error")
+	}
+}

@@ -1,0 +1,196 @@
+package cmd
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestOrderGet(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	out, errOut, code := c.run("models", "auth", "order", "get", "--provider", "anthropic")
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	assertNoSecret(t, out)
+	c.golden("TestOrderGet", out)
+}
+
+func TestOrderGetJSON(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	out, _, code := c.run("models", "auth", "order", "get", "--provider", "anthropic", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	assertNoSecret(t, out)
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	// The gateway's keys, as scripts written for it read them.
+	for _, k := range []string{"agentId", "agentDir", "provider", "authStorePath", "order"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("missing gateway key %q", k)
+		}
+	}
+	if !reflect.DeepEqual(doc["order"], []any{"anthropic:manual", "anthropic:default"}) {
+		t.Errorf("order = %v", doc["order"])
+	}
+	c.golden("TestOrderGetJSON", out)
+
+	// No override: "order" is null, as the gateway writes it.
+	c2 := newCLI(t)
+	out, _, _ = c2.run("models", "auth", "order", "get", "--provider", "anthropic", "--json")
+	if !strings.Contains(out, `"order": null`) || !strings.Contains(out, `"source": "automatic"`) {
+		t.Fatalf("without an override:\n%s", out)
+	}
+}
+
+func TestOrderGetFallbacks(t *testing.T) {
+	// A JSON5 config with auth.order: the override is absent, the config applies.
+	c := newCLI(t)
+	cfg, _ := os.ReadFile(filepath.Join("testdata", "gateway-config-hand-edited.json5"))
+	c.write("clawdbot.json", string(cfg))
+	store := strings.Replace(readTestdata(t, "auth-store.json"), `"order": {
+    "anthropic": [
+      "anthropic:manual",
+      "anthropic:default"
+    ]
+  },`, "", 1)
+	c.writeStore(store)
+	out, _, code := c.run("models", "auth", "order", "get", "--provider", "anthropic")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	// Automatic, for a provider with neither.
+	out2, _, _ := c.run("models", "auth", "order", "get", "--provider", "openai")
+	c.golden("TestOrderGetFallbacks", out+"---\n"+out2)
+}
+
+func readTestdata(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func TestOrderSetMatchesGatewayBytes(t *testing.T) {
+	want := readTestdata(t, "gateway-store-after-order-set.json")
+	c := newCLI(t)
+	c.writeStore(strings.Replace(want, `"anthropic:manual",
+      "anthropic:default"`, `"anthropic:default"`, 1))
+	out, errOut, code := c.run("models", "auth", "order", "set", "--provider", "anthropic", "anthropic:manual", "anthropic:default")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if got := readFile(t, c.storePath()); got != want {
+		t.Fatalf("store differs from what the gateway writes:\n%s", got)
+	}
+	c.golden("TestOrderSetMatchesGatewayBytes", out)
+}
+
+func TestOrderSetKeepsUnknownFieldsAndWarnsAboutLeftOut(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	out, errOut, code := c.run("models", "auth", "order", "set", "--provider", "Anthropic", "anthropic:work", "anthropic:manual", "anthropic:work")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	got := c.storeJSON()["order"].(map[string]any)["anthropic"]
+	if !reflect.DeepEqual(got, []any{"anthropic:work", "anthropic:manual"}) {
+		t.Fatalf("order = %v", got)
+	}
+	c.assertUnknownKept()
+	c.golden("TestOrderSetKeepsUnknownFieldsAndWarnsAboutLeftOut", out)
+}
+
+func TestOrderClear(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	out, errOut, code := c.run("models", "auth", "order", "clear", "--provider", "anthropic")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, ok := c.storeJSON()["order"]; ok {
+		t.Fatal(`an empty "order" object should be removed, as the gateway does`)
+	}
+	c.assertUnknownKept()
+
+	// Clearing again changes nothing and says so.
+	before := c.tree()
+	out2, _, code := c.run("models", "auth", "order", "clear", "--provider", "anthropic")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	assertSameTree(t, before, c.tree())
+	c.golden("TestOrderClear", out+"---\n"+out2)
+}
+
+func TestOrderRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		fixture string
+		code    int
+		want    string
+	}{
+		{"unknown-id", []string{"set", "--provider", "anthropic", "anthropic:manual", "anthropic:nope"}, "auth-store.json", ExitFailure,
+			`auth profile "anthropic:nope" not found in $STATE/agents/main/agent/auth-profiles.json; anthropic profiles: anthropic:default, anthropic:manual, anthropic:work`},
+		{"other-provider", []string{"set", "--provider", "anthropic", "openai:default"}, "auth-store.json", ExitFailure,
+			`auth profile "openai:default" is for openai, not anthropic; anthropic profiles: anthropic:default, anthropic:manual, anthropic:work`},
+		{"unknown-provider", []string{"set", "--provider", "mistral", "mistral:default"}, "auth-store.json", ExitFailure, "mistral profiles: (none)"},
+		{"no-ids", []string{"set", "--provider", "anthropic"}, "auth-store.json", ExitUsage, "missing profile ids"},
+		{"missing-provider", []string{"set", "anthropic:manual"}, "auth-store.json", ExitUsage, "missing --provider"},
+		{"missing-provider-get", []string{"get"}, "auth-store.json", ExitUsage, "missing --provider"},
+		{"corrupt-store", []string{"set", "--provider", "anthropic", "anthropic:manual"}, "store-corrupt.json", ExitFailure, "is corrupt"},
+		{"corrupt-store-get", []string{"get", "--provider", "anthropic"}, "store-corrupt.json", ExitFailure, "is corrupt"},
+		{"corrupt-store-clear", []string{"clear", "--provider", "anthropic"}, "store-corrupt.json", ExitFailure, "is corrupt"},
+		{"extra-arg-get", []string{"get", "--provider", "anthropic", "x"}, "auth-store.json", ExitUsage, "unknown command"},
+		{"unknown-sub", []string{"sort"}, "auth-store.json", ExitUsage, `unknown command "sort"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			c.copyFixture(tc.fixture)
+			before := c.tree()
+			out, errOut, code := c.run(append([]string{"models", "auth", "order"}, tc.args...)...)
+			if code != tc.code || out != "" {
+				t.Fatalf("exit %d (want %d), stdout %q, stderr %q", code, tc.code, out, errOut)
+			}
+			assertOneLine(t, strings.ReplaceAll(errOut, c.state, "$STATE"), tc.want)
+			assertSameTree(t, before, c.tree())
+		})
+	}
+}
+
+func TestOrderSetLockHeld(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	c.holdLock()
+	before := c.tree()
+	_, errOut, code := c.run("models", "auth", "order", "set", "--provider", "anthropic", "anthropic:work")
+	if code != ExitFailure {
+		t.Fatalf("exit %d", code)
+	}
+	assertOneLine(t, errOut, "is locked by")
+	assertSameTree(t, before, c.tree())
+}
+
+func TestOrderOnEmptyStateCreatesNothing(t *testing.T) {
+	c := newCLI(t)
+	before := c.tree()
+	for _, args := range [][]string{
+		{"get", "--provider", "anthropic"},
+		{"clear", "--provider", "anthropic"},
+		{"set", "--provider", "anthropic", "anthropic:default"},
+	} {
+		c.run(append([]string{"models", "auth", "order"}, args...)...)
+	}
+	assertSameTree(t, before, c.tree())
+}

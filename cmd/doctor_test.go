@@ -1,0 +1,332 @@
+package cmd
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// withClaude puts an executable `claude` on the command's PATH.
+func (c *cli) withClaude() {
+	c.t.Helper()
+	bin := filepath.Join(c.state, "bin")
+	if err := os.MkdirAll(bin, 0o700); err != nil {
+		c.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bin, "claude"), []byte("#!/bin/sh\n"), 0o700); err != nil {
+		c.t.Fatal(err)
+	}
+	c.env["PATH"] = bin
+}
+
+// lockTimes hides the lock's timestamps, which are real (local) time.
+var lockTimes = regexp.MustCompile(`since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d|since \d\d:\d\d:\d\d`)
+
+func maskLockTimes(s string) string { return lockTimes.ReplaceAllString(s, "since <time>") }
+
+const doctorProblemStore = `{
+  "version": 1,
+  "profiles": {
+    "anthropic:sub": {
+      "type": "token",
+      "provider": "anthropic",
+      "token": "sk-ant-oat01-FAKETTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT",
+      "expires": 1767225600000
+    },
+    "anthropic:work": {
+      "type": "api_key",
+      "provider": "anthropic",
+      "key": "sk-ant-api03-FAKEWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW"
+    },
+    "openrouter:x": {
+      "type": "token",
+      "provider": "openrouter",
+      "token": "sk-or-v1-FAKE000000000000000000000000000000000000000000000000000000000000PPPP",
+      "expires": 1767400000000
+    },
+    "openai-codex:me": {
+      "type": "oauth",
+      "provider": "openai-codex",
+      "access": "FAKEACCESSxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+      "refresh": "FAKEREFRESHyyyyyyyyyyyyyyyyyyyy",
+      "expires": 1767000000000
+    },
+    "weird:y": {
+      "type": "magic",
+      "provider": "weird"
+    }
+  },
+  "order": {
+    "anthropic": [
+      "anthropic:gone",
+      "anthropic:work",
+      "anthropic:sub"
+    ]
+  },
+  "usageStats": {
+    "anthropic:work": {
+      "disabledUntil": 1767380000000,
+      "disabledReason": "billing",
+      "futureStat": 1
+    }
+  },
+  "gatewayFutureKey": true
+}
+`
+
+// setUpProblems writes a store with every kind of problem doctor knows.
+func (c *cli) setUpProblems() {
+	c.t.Helper()
+	c.writeStore(doctorProblemStore)
+	c.write("clawdbot.json", `{ "auth": { "profiles": { "anthropic:ghost": { "provider": "anthropic", "mode": "token" } }, "order": { "openrouter": ["openrouter:x", "openrouter:old"] } } }`)
+	env := c.write(".env", "OPENAI_API_KEY=sk-FAKE-env-000000000000\n")
+	for path, mode := range map[string]os.FileMode{c.storePath(): 0o644, c.agentDir(): 0o755, env: 0o640} {
+		if err := os.Chmod(path, mode); err != nil {
+			c.t.Fatal(err)
+		}
+	}
+	lock := c.storePath() + ".lock"
+	if err := os.Mkdir(lock, 0o700); err != nil {
+		c.t.Fatal(err)
+	}
+	old := time.Date(2025, 12, 1, 8, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(lock, old, old); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+func TestDoctorHealthy(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	c.withClaude()
+	before := c.tree()
+	out, errOut, code := c.run("doctor")
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+	}
+	assertNoSecret(t, out)
+	assertSameTree(t, before, c.tree())
+	c.golden("TestDoctorHealthy", out)
+}
+
+func TestDoctorProblemsAndFix(t *testing.T) {
+	c := newCLI(t)
+	c.setUpProblems()
+	before := c.tree()
+	out, errOut, code := c.run("doctor")
+	if code != ExitFailure || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	assertNoSecret(t, out)
+	assertSameTree(t, before, c.tree()) // checking writes nothing
+	c.golden("TestDoctorProblems", maskLockTimes(out))
+
+	out, errOut, code = c.run("doctor", "--fix")
+	if code != ExitFailure || errOut != "" { // the expired token is still there
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	assertNoSecret(t, out)
+	c.golden("TestDoctorFix", maskLockTimes(out))
+
+	for path, want := range map[string]os.FileMode{c.storePath(): 0o600, c.agentDir(): 0o700, filepath.Join(c.state, ".env"): 0o600} {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v (%v), want %o", path, fi.Mode(), err, want)
+		}
+	}
+	if _, err := os.Stat(c.storePath() + ".lock"); !os.IsNotExist(err) {
+		t.Error("the stale lock is still there")
+	}
+	doc := c.storeJSON()
+	if got := doc["order"].(map[string]any)["anthropic"]; !reflect.DeepEqual(got, []any{"anthropic:work", "anthropic:sub"}) {
+		t.Errorf("order after prune: %v", got)
+	}
+	if doc["gatewayFutureKey"] != true || doc["usageStats"].(map[string]any)["anthropic:work"].(map[string]any)["futureStat"] != 1.0 {
+		t.Error("unknown fields lost by the prune")
+	}
+	// The config is never edited by --fix (its dangling auth.order entry is
+	// reported with the edit to make).
+	if cfg := readFile(t, filepath.Join(c.state, "clawdbot.json")); !strings.Contains(cfg, "openrouter:old") {
+		t.Error("config edited")
+	}
+
+	// A second --fix has nothing left to do.
+	out, _, _ = c.run("doctor", "--fix")
+	if strings.Contains(out, "fixed ") {
+		t.Fatalf("second --fix repaired again:\n%s", out)
+	}
+}
+
+func TestDoctorJSON(t *testing.T) {
+	c := newCLI(t)
+	c.setUpProblems()
+	out, _, code := c.run("doctor", "--json")
+	if code != ExitFailure {
+		t.Fatalf("exit %d", code)
+	}
+	assertNoSecret(t, out)
+	var doc struct {
+		AgentDir  string         `json:"agentDir"`
+		StorePath string         `json:"storePath"`
+		OK        bool           `json:"ok"`
+		Summary   map[string]int `json:"summary"`
+		Fixed     []string       `json:"fixed"`
+		Checks    []struct {
+			ID       string `json:"id"`
+			Status   string `json:"status"`
+			Message  string `json:"message"`
+			Problems []struct {
+				Status  string `json:"status"`
+				Message string `json:"message"`
+				Fix     string `json:"fix"`
+				AutoFix bool   `json:"autoFix"`
+			} `json:"problems"`
+		} `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	var ids []string
+	for _, ch := range doc.Checks {
+		ids = append(ids, ch.ID)
+		for _, p := range ch.Problems {
+			if p.Status != "warn" && p.Status != "fail" {
+				t.Errorf("%s: problem status %q", ch.ID, p.Status)
+			}
+		}
+	}
+	want := []string{"store", "agent-dir", "store-mode", "env-file", "lock", "order", "credentials", "config", "claude"}
+	if !reflect.DeepEqual(ids, want) {
+		t.Errorf("check ids %v, want %v (the schema is stable)", ids, want)
+	}
+	if doc.OK || doc.Summary["fail"] != 3 || doc.Fixed == nil {
+		t.Errorf("ok=%v summary=%v fixed=%v", doc.OK, doc.Summary, doc.Fixed)
+	}
+	c.golden("TestDoctorJSON", maskLockTimes(out))
+}
+
+func TestDoctorCorruptStore(t *testing.T) {
+	corrupt := "{\n  \"version\": 1,\n  \"profiles\": {\n    \"x\": 1,\n  }\n}\n"
+	t.Run("with-backup", func(t *testing.T) {
+		c := newCLI(t)
+		c.withClaude()
+		c.writeStore(corrupt)
+		bak := readTestdata(t, "auth-store.json")
+		c.write("agents/main/agent/auth-profiles.json.bak", bak)
+		before := c.tree()
+		out, _, code := c.run("doctor")
+		if code != ExitFailure {
+			t.Fatalf("exit %d", code)
+		}
+		assertSameTree(t, before, c.tree())
+		fixOut, _, code := c.run("doctor", "--fix")
+		if code != 0 {
+			t.Fatalf("exit %d after restoring the backup:\n%s", code, fixOut)
+		}
+		c.golden("TestDoctorCorruptStore_with-backup", out+"--- doctor --fix\n"+fixOut)
+		if got := readFile(t, c.storePath()); got != bak {
+			t.Fatal("the backup was not restored")
+		}
+		aside := c.storePath() + ".corrupt-20260102-150405"
+		if got := readFile(t, aside); got != corrupt {
+			t.Fatalf("corrupt store not kept aside at %s", aside)
+		}
+		if fi, _ := os.Stat(c.storePath()); fi.Mode().Perm() != 0o600 {
+			t.Fatalf("restored store mode %o", fi.Mode().Perm())
+		}
+	})
+	t.Run("no-backup", func(t *testing.T) {
+		c := newCLI(t)
+		c.writeStore(corrupt)
+		out, _, _ := c.run("doctor", "--fix")
+		if _, err := os.Stat(c.storePath()); !os.IsNotExist(err) {
+			t.Fatal("with no backup the store should be gone (moved aside)")
+		}
+		if readFile(t, c.storePath()+".corrupt-20260102-150405") != corrupt {
+			t.Fatal("corrupt store not kept")
+		}
+		c.golden("TestDoctorCorruptStore_no-backup", out)
+	})
+	t.Run("corrupt-backup-too", func(t *testing.T) {
+		c := newCLI(t)
+		c.writeStore(corrupt)
+		c.write("agents/main/agent/auth-profiles.json.bak", "not json")
+		out, _, _ := c.run("doctor", "--fix")
+		if !strings.Contains(out, "the backup is corrupt too, so the store starts empty") {
+			t.Fatalf("output:\n%s", out)
+		}
+		if readFile(t, c.storePath()+".bak") != "not json" {
+			t.Fatal("the corrupt backup must be left alone")
+		}
+	})
+}
+
+func TestDoctorEmptyStateWritesNothing(t *testing.T) {
+	c := newCLI(t)
+	before := c.tree()
+	out, _, code := c.run("doctor")
+	if code != ExitFailure { // the default model needs anthropic, and there is nothing
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	c.run("doctor", "--fix")
+	assertSameTree(t, before, c.tree())
+	c.golden("TestDoctorEmptyState", out)
+}
+
+func TestDoctorLeavesALiveLock(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	c.withClaude()
+	if err := os.Mkdir(c.storePath()+".lock", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := c.run("doctor", "--fix")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if _, err := os.Stat(c.storePath() + ".lock"); err != nil {
+		t.Fatal("--fix removed a lock that someone holds")
+	}
+	if !strings.Contains(out, "ok    lock         held by another process") {
+		t.Fatalf("output:\n%s", out)
+	}
+}
+
+func TestDoctorStaleFileLockOfDeadProcess(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	// A newer gateway's file lock, left by a process that no longer runs.
+	c.write("agents/main/agent/auth-profiles.json.lock", `{"pid":999999999,"createdAt":`+jsonNumber(time.Now().UnixMilli())+`}`)
+	out, _, _ := c.run("doctor", "--fix")
+	if !strings.Contains(out, "fixed  removed the stale lock") {
+		t.Fatalf("output:\n%s", out)
+	}
+	if _, err := os.Stat(c.storePath() + ".lock"); !os.IsNotExist(err) {
+		t.Fatal("stale file lock still there")
+	}
+}
+
+func jsonNumber(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+func TestDoctorReadOnlyAgentDir(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root can write into a read-only directory")
+	}
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	if err := os.Chmod(c.agentDir(), 0o500); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.Chmod(c.agentDir(), 0o700) })
+	out, _, code := c.run("doctor")
+	if code != ExitFailure || !strings.Contains(out, "is not writable by you") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}

@@ -1,0 +1,324 @@
+package views
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/moltbot/moltbot/authstore"
+)
+
+var addFakeToken = "sk-ant-oat01-FAKE" + strings.Repeat("Z", 89) + "AA"
+
+// addFormDriver runs a huh form the way a program would: every message goes
+// through Update, the commands it returns are run and their messages fed
+// back. Timers (cursor blink) are dropped, so a test never waits on them.
+type addFormDriver struct {
+	t    *testing.T
+	form *huh.Form
+}
+
+func newAddFormDriver(t *testing.T, f *huh.Form) *addFormDriver {
+	t.Helper()
+	d := &addFormDriver{t: t, form: f}
+	d.run(f.Init())
+	d.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	return d
+}
+
+// run executes cmd and feeds back what it yields, expanding batches and
+// sequences.
+func (d *addFormDriver) run(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-ch:
+	case <-time.After(300 * time.Millisecond): // a timer (cursor blink): not needed here
+		return
+	}
+	switch m := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range m {
+			d.run(c)
+		}
+	default:
+		// tea.Sequence's message is an unexported slice of commands.
+		if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice {
+			for i := 0; i < v.Len(); i++ {
+				if c, ok := v.Index(i).Interface().(tea.Cmd); ok {
+					d.run(c)
+				}
+			}
+			return
+		}
+		d.send(msg)
+	}
+}
+
+func (d *addFormDriver) send(msg tea.Msg) {
+	if d.form.State != huh.StateNormal {
+		return
+	}
+	next, cmd := d.form.Update(msg)
+	d.form = next.(*huh.Form)
+	d.run(cmd)
+}
+
+func (d *addFormDriver) keys(msgs ...tea.KeyMsg) *addFormDriver {
+	for _, m := range msgs {
+		d.send(m)
+	}
+	return d
+}
+
+func (d *addFormDriver) typ(s string) *addFormDriver {
+	return d.keys(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)})
+}
+
+func (d *addFormDriver) view() string { return ansi.Strip(d.form.View()) }
+
+func (d *addFormDriver) completed() bool { return d.form.State == huh.StateCompleted }
+
+var (
+	keyEnter     = tea.KeyMsg{Type: tea.KeyEnter}
+	keyDown      = tea.KeyMsg{Type: tea.KeyDown}
+	keyClearLine = tea.KeyMsg{Type: tea.KeyCtrlU} // delete to the start of the line
+)
+
+func TestAddMethodFormOtherProvider(t *testing.T) {
+	v := NewAddValues()
+	d := newAddFormDriver(t, AddMethodForm(v))
+	for _, c := range AddChoices {
+		if !strings.Contains(d.view(), c.Label) {
+			t.Fatalf("step 1 does not offer %q:\n%s", c.Label, d.view())
+		}
+	}
+	d.keys(keyDown, keyDown, keyDown, keyDown, keyEnter)
+	if d.completed() || !strings.Contains(d.view(), "Provider id") {
+		t.Fatalf("other provider should ask for its id:\n%s", d.view())
+	}
+	d.keys(keyEnter) // empty: refused inline
+	if d.completed() {
+		t.Fatal("an empty provider id was accepted")
+	}
+	d.typ("Groq").keys(keyEnter)
+	if !d.completed() {
+		t.Fatalf("not completed:\n%s", d.view())
+	}
+	if v.Method != AddOtherToken || v.Provider() != "groq" || v.ProfileID() != "groq:default" {
+		t.Fatalf("values %+v, provider %q", v, v.Provider())
+	}
+}
+
+func TestAddMethodFormKnownProviderSkipsID(t *testing.T) {
+	v := NewAddValues()
+	d := newAddFormDriver(t, AddMethodForm(v)).keys(keyDown, keyDown, keyEnter)
+	if !d.completed() || v.Method != AddOpenAIAPIKey || v.Provider() != "openai" {
+		t.Fatalf("completed=%v values %+v", d.completed(), v)
+	}
+}
+
+func TestAddNameFormValidates(t *testing.T) {
+	v := NewAddValues()
+	d := newAddFormDriver(t, AddNameForm(v))
+	if !strings.Contains(d.view(), "Saved as anthropic:default") {
+		t.Fatalf("the id should show as typed:\n%s", d.view())
+	}
+	d.keys(keyClearLine).typ("Work Laptop").keys(keyEnter)
+	if d.completed() || !strings.Contains(d.view(), "lower-case letters") {
+		t.Fatalf("a bad name was accepted:\n%s", d.view())
+	}
+	d.keys(keyClearLine).typ("work.laptop-2").keys(keyEnter)
+	if !d.completed() || v.ProfileID() != "anthropic:work.laptop-2" {
+		t.Fatalf("completed=%v id %q", d.completed(), v.ProfileID())
+	}
+}
+
+func TestAddReplaceForm(t *testing.T) {
+	v := NewAddValues()
+	d := newAddFormDriver(t, AddReplaceForm(v, "token sk-ant-oat01…AAAA, expires in 3d"))
+	if !strings.Contains(d.view(), "anthropic:default already exists") || !strings.Contains(d.view(), "expires in 3d") {
+		t.Fatalf("view:\n%s", d.view())
+	}
+	d.keys(keyEnter) // the default is not to replace
+	if !d.completed() || v.Replace {
+		t.Fatalf("completed=%v replace=%v", d.completed(), v.Replace)
+	}
+	v2 := NewAddValues()
+	d2 := newAddFormDriver(t, AddReplaceForm(v2, "")).typ("y")
+	if !d2.completed() || !v2.Replace {
+		t.Fatal("y should replace")
+	}
+}
+
+func TestAddSecretFormAPIKeyWarnsButAccepts(t *testing.T) {
+	v := NewAddValues()
+	v.Method = AddOpenAIAPIKey
+	secret := "pk-FAKE-unusual-0000000000"
+	d := newAddFormDriver(t, AddSecretForm(v)).typ(secret)
+	view := d.view()
+	if !strings.Contains(view, "OpenAI API keys usually start with sk-") {
+		t.Fatalf("no prefix warning:\n%s", view)
+	}
+	if strings.Contains(view, secret) || strings.Contains(view, "unusual") {
+		t.Fatalf("the secret is shown:\n%s", view)
+	}
+	d.keys(keyEnter)
+	if d.completed() || !strings.Contains(d.view(), "OPENAI_API_KEY") {
+		t.Fatalf("an API key should ask where it goes:\n%s", d.view())
+	}
+	d.keys(keyDown, keyEnter)
+	if !d.completed() || v.Destination != DestEnv || !v.ToEnv() {
+		t.Fatalf("completed=%v destination %q", d.completed(), v.Destination)
+	}
+	if got, err := v.CleanSecret(); err != nil || got != secret {
+		t.Fatalf("secret %q, %v", got, err)
+	}
+}
+
+func TestAddSecretFormSetupToken(t *testing.T) {
+	v := NewAddValues()
+	d := newAddFormDriver(t, AddSecretForm(v)).typ(addFakeToken[:70]).keys(keyEnter)
+	if d.completed() || !strings.Contains(d.view(), "cut off") {
+		t.Fatalf("a truncated token was accepted:\n%s", d.view())
+	}
+	// Pasted wrapped: the input turns the line break into a space, which
+	// the setup token's cleaning removes.
+	d.keys(keyClearLine, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(addFakeToken[:79] + "\n" + addFakeToken[79:]), Paste: true}, keyEnter)
+	if !d.completed() {
+		t.Fatalf("not completed (a token needs no destination):\n%s", d.view())
+	}
+	cred, err := v.Credential(time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC))
+	if err != nil || cred.Secret != addFakeToken || cred.Type != authstore.TypeToken {
+		t.Fatalf("credential %+v, %v", cred.ID, err)
+	}
+	if want := time.Date(2027, 1, 2, 15, 4, 5, 0, time.UTC).UnixMilli(); cred.Expires != want {
+		t.Fatalf("expires %d, want a year after capture (%d)", cred.Expires, want)
+	}
+}
+
+func TestAddSecretFormOtherTokenExpiry(t *testing.T) {
+	v := NewAddValues()
+	v.Method, v.OtherProvider = AddOtherToken, "mistral"
+	d := newAddFormDriver(t, AddSecretForm(v))
+	if !strings.Contains(d.view(), "Paste the mistral token") {
+		t.Fatalf("view:\n%s", d.view())
+	}
+	d.typ("mistral-FAKE-token-0000").keys(keyEnter)
+	if d.completed() || !strings.Contains(d.view(), "Expires in") {
+		t.Fatalf("should ask for the expiry:\n%s", d.view())
+	}
+	d.typ("soon").keys(keyEnter)
+	if d.completed() {
+		t.Fatal("a bad duration was accepted")
+	}
+	d.keys(keyClearLine).typ("30d").keys(keyEnter)
+	if !d.completed() {
+		t.Fatalf("not completed:\n%s", d.view())
+	}
+	now := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
+	cred, err := v.Credential(now)
+	if err != nil || cred.Expires != now.AddDate(0, 0, 30).UnixMilli() || cred.ID != "mistral:default" {
+		t.Fatalf("credential %s expires %d: %v", cred.ID, cred.Expires, err)
+	}
+}
+
+func TestAddPlacementForm(t *testing.T) {
+	v := NewAddValues()
+	d := newAddFormDriver(t, AddPlacementForm(v, []string{"anthropic:work"}))
+	if !strings.Contains(d.view(), "anthropic already has anthropic:work") {
+		t.Fatalf("view:\n%s", d.view())
+	}
+	d.keys(keyDown, keyEnter)
+	if !d.completed() || v.Placement != authstore.PlaceLast {
+		t.Fatalf("placement %v", v.Placement)
+	}
+}
+
+func TestValidateProfileName(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"default": true, "work.2": true, "a_b-c": true,
+		"": false, "Work": false, "a b": false, "a:b": false, "é": false, "a/b": false,
+	} {
+		if err := ValidateProfileName(name); (err == nil) != ok {
+			t.Errorf("ValidateProfileName(%q) = %v", name, err)
+		}
+	}
+}
+
+func TestValidateProviderID(t *testing.T) {
+	for id, ok := range map[string]bool{
+		"groq": true, "Z.AI": true, "my_prov-1": true,
+		"": false, " ": false, "a:b": false, "a/b": false, "a b": false,
+	} {
+		if err := ValidateProviderID(id); (err == nil) != ok {
+			t.Errorf("ValidateProviderID(%q) = %v", id, err)
+		}
+	}
+}
+
+func TestKeyWarning(t *testing.T) {
+	for _, tc := range []struct {
+		m      AddMethod
+		secret string
+		want   string // "" = no warning
+	}{
+		{AddAnthropicAPIKey, "sk-ant-api03-FAKE", ""},
+		{AddAnthropicAPIKey, "sk-FAKE", "usually start with sk-ant-api03-"},
+		{AddAnthropicAPIKey, addFakeToken, "Claude setup token, not an API key"},
+		{AddOpenAIAPIKey, "sk-proj-FAKE", ""},
+		{AddOpenAIAPIKey, "sk-ant-api03-FAKE", "not an OpenAI one"},
+		{AddOpenRouterAPIKey, "sk-or-v1-FAKE", ""},
+		{AddOpenRouterAPIKey, "sk-proj-FAKE", "usually start with sk-or-"},
+		{AddOtherToken, "anything", ""},
+		{AddSetupToken, "anything", ""}, // refused by validation instead
+		{AddOpenAIAPIKey, "", ""},
+	} {
+		got := KeyWarning(tc.m, tc.secret)
+		if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+			t.Errorf("KeyWarning(%s, %q) = %q, want %q", tc.m, tc.secret, got, tc.want)
+		}
+		if tc.secret != "" && strings.Contains(got, tc.secret) {
+			t.Errorf("the warning quotes the secret: %q", got)
+		}
+	}
+}
+
+func TestAddValuesCredential(t *testing.T) {
+	now := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
+	v := NewAddValues()
+	v.Method, v.Name, v.Secret = AddOpenRouterAPIKey, "team", "  sk-or-v1-FAKE-000  \n"
+	cred, err := v.Credential(now)
+	if err != nil || cred != (authstore.Credential{ID: "openrouter:team", Provider: "openrouter", Type: authstore.TypeAPIKey, Secret: "sk-or-v1-FAKE-000"}) {
+		t.Fatalf("%+v %v", cred.ID, err)
+	}
+	if v.EnvVar() != "OPENROUTER_API_KEY" || !v.AsksDestination() || v.ToEnv() {
+		t.Fatalf("env var %q", v.EnvVar())
+	}
+	v.Secret = "sk-or FAKE"
+	_, err = v.Credential(now)
+	var te *authstore.TokenError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "the key has a space") {
+		t.Fatalf("err %v", err)
+	}
+	v.Secret = "   "
+	if _, err := v.Credential(now); !errors.Is(err, authstore.ErrEmptyToken) {
+		t.Fatalf("empty: %v", err)
+	}
+	// Tokens never go to .env.
+	v.Method = AddOtherToken
+	if v.AsksDestination() || v.ToEnv() {
+		t.Fatal("a token offered .env")
+	}
+}
