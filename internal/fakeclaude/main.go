@@ -20,7 +20,7 @@
 //	FAKECLAUDE_CODE_FILE   if set, each submitted code is appended to it
 //
 // Modes: ok waits for a code and succeeds; slow is ok with every write
-// dribbled in 1–7 byte pieces (split inside escape sequences and the token);
+// dribbled in 1–13 byte pieces (split inside escape sequences and the token);
 // browser succeeds after "Opening browser to sign in…" with nothing typed;
 // badcode answers every code with an OAuth error and "Press Enter to retry"
 // and never exits by itself; exit1 fails the exchange and exits 1; crash
@@ -241,17 +241,17 @@ func (a *app) main() int {
 			case keyCtrlC: // never exits: clears the input
 				if a.st == stPrompt {
 					a.code = a.code[:0]
-					a.drawBody(a.promptBody())
+					a.drawInput()
 				}
 			case keyText:
 				if a.st == stPrompt {
 					a.code = append(a.code, []rune(k.text)...)
-					a.drawBody(a.promptBody())
+					a.drawInput()
 				}
 			case keyBackspace:
 				if a.st == stPrompt && len(a.code) > 0 {
 					a.code = a.code[:len(a.code)-1]
-					a.drawBody(a.promptBody())
+					a.drawInput()
 				}
 			case keyEnter:
 				switch {
@@ -371,20 +371,20 @@ func (a *app) readSize() {
 	a.cols = max(a.cols, 20)
 }
 
-// write sends s to the terminal: at once, or in slow mode in pieces of 1–7
+// write sends s to the terminal: at once, or in slow mode in pieces of 1–13
 // bytes with pauses, so that reads split escape sequences and the token.
 func (a *app) write(s string) {
 	if !a.slow {
 		_, _ = os.Stdout.WriteString(s)
 		return
 	}
-	sizes := [...]int{1, 2, 3, 1, 5, 2, 7, 4}
+	sizes := [...]int{1, 3, 7, 2, 11, 5, 13, 4}
 	for len(s) > 0 {
 		n := min(sizes[a.chunk%len(sizes)], len(s))
 		a.chunk++
 		_, _ = os.Stdout.WriteString(s[:n])
 		s = s[n:]
-		time.Sleep(150 * time.Microsecond)
+		time.Sleep(100 * time.Microsecond)
 	}
 }
 
@@ -567,13 +567,25 @@ func (a *app) promptBody() []string {
 	lines = append(lines, "")
 	lines = append(lines, a.para("Paste code here if prompted", "", "", 1, 1)...)
 	inner := a.cols - 3
-	masked := a.masked()
 	lines = append(lines,
 		jump(2)+fgBlue+"╭"+strings.Repeat("─", inner)+"╮"+fgReset,
-		jump(2)+fgBlue+"│"+jump(4)+fgReset+masked+"\x1b[7m \x1b[27m"+jump(a.cols)+fgBlue+"│"+fgReset,
+		a.inputRow(),
 		jump(2)+fgBlue+"╰"+strings.Repeat("─", inner)+"╯"+fgReset,
 	)
 	return lines
+}
+
+// inputRow is the middle row of the input box.
+func (a *app) inputRow() string {
+	masked := a.masked()
+	pad := max(a.cols-5-utf8.RuneCountInString(masked), 0)
+	return jump(2) + fgBlue + "│" + jump(4) + fgReset + masked + "\x1b[7m \x1b[27m" + strings.Repeat(" ", pad) + jump(a.cols) + fgBlue + "│" + fgReset
+}
+
+// drawInput rewrites only the input row (two rows above the cursor), as
+// Ink writes only what changed.
+func (a *app) drawInput() {
+	a.write("\x1b[2A\r" + a.inputRow() + "\x1b[2B\r")
 }
 
 // masked shows all but the last 6 characters of the code as '*'.

@@ -36,7 +36,7 @@ const (
 	// ModeOK waits for a code (any non-empty one, submitted with \r),
 	// prints the token wrapped at the pty width, and exits 0.
 	ModeOK = "ok"
-	// ModeSlow is ModeOK with every write dribbled in 1–7 byte pieces.
+	// ModeSlow is ModeOK with every write dribbled in 1–13 byte pieces.
 	ModeSlow = "slow"
 	// ModeBrowser succeeds with nothing typed, as after a browser login.
 	ModeBrowser = "browser"
