@@ -165,7 +165,7 @@ func TestSetEnvLineRefuses(t *testing.T) {
 }
 
 func TestSetEnvVar(t *testing.T) {
-	old := setUmask(0o022)
+	old := setUmask(0) // the most permissive: modes must not depend on the umask
 	defer setUmask(old)
 	p := newTestPaths(t)
 	if err := SetEnvVar(p, "ANTHROPIC_API_KEY", fakeAPI); err != nil {

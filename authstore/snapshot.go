@@ -192,23 +192,31 @@ func resolveReal(path string) (string, error) {
 // system allows it: no data is copied and the old inode stays intact when
 // the new file is renamed over the store), replaced atomically.
 func backup(path, bak string) error {
-	if fp, err := os.Stat(path); err == nil {
-		if fb, err := os.Lstat(bak); err == nil && os.SameFile(fp, fb) {
-			// Already the backup (a writer stopped after linking it): and
-			// renaming a link over another link of the same file would do
-			// nothing and leave the temp name behind.
-			return nil
-		}
+	fp, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("keep backup %s: %w", bak, err)
 	}
-	tmp := fmt.Sprintf("%s.tmp-%d", bak, os.Getpid())
-	_ = os.Remove(tmp)
-	if err := os.Link(path, tmp); err == nil {
-		err := os.Rename(tmp, bak)
-		_ = os.Remove(tmp) // normally gone already
-		if err != nil {
-			return fmt.Errorf("keep backup %s: %w", bak, err)
+	if fb, err := os.Lstat(bak); err == nil && os.SameFile(fp, fb) {
+		// Already the backup (a writer stopped after linking it): and
+		// renaming a link over another link of the same file would do
+		// nothing and leave the temp name behind.
+		return nil
+	}
+	// A hard link copies nothing and keeps the old inode intact when the
+	// new file is renamed over the store. But a store that others can read
+	// (made by hand, say) is copied into a private file instead: the backup
+	// must not stay readable once the store is private again.
+	if fp.Mode().Perm()&0o077 == 0 {
+		tmp := fmt.Sprintf("%s.tmp-%d", bak, os.Getpid())
+		_ = os.Remove(tmp)
+		if err := os.Link(path, tmp); err == nil {
+			err := os.Rename(tmp, bak)
+			_ = os.Remove(tmp) // normally gone already
+			if err != nil {
+				return fmt.Errorf("keep backup %s: %w", bak, err)
+			}
+			return syncDir(filepath.Dir(bak))
 		}
-		return syncDir(filepath.Dir(bak))
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

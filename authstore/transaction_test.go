@@ -13,7 +13,7 @@ import (
 // Directories are 0700 and secret files 0600 from creation, even with a
 // permissive umask.
 func TestUpdateCreatesPrivateFiles(t *testing.T) {
-	old := setUmask(0o022)
+	old := setUmask(0) // the most permissive: modes must not depend on the umask
 	defer setUmask(old)
 	p := newTestPaths(t)
 	snap := mustUpdate(t, p, addProfile("anthropic:default"))
@@ -308,5 +308,27 @@ func TestBackupAlreadyLinkedToStore(t *testing.T) {
 	s, _ := ParseStore(readFile(t, p.Store))
 	if _, ok := s.Profile("a:2"); !ok {
 		t.Error("the update was not written")
+	}
+}
+
+// A store others can read (made by hand) becomes private on the next write,
+// and its backup is a private copy, not a readable link.
+func TestWideStoreGetsPrivateBackup(t *testing.T) {
+	old := setUmask(0)
+	defer setUmask(old)
+	p := newTestPaths(t)
+	orig := storeWithOneProfile(t, p)
+	if err := os.Chmod(p.Store, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustUpdate(t, p, addProfile("a:1"))
+	if m := fileMode(t, p.Store); m != 0o600 {
+		t.Errorf("store mode %o, want 600", m)
+	}
+	if m := fileMode(t, p.Backup); m != 0o600 {
+		t.Errorf(".bak mode %o, want 600", m)
+	}
+	if got := readFile(t, p.Backup); string(got) != string(orig) {
+		t.Errorf(".bak = %s", got)
 	}
 }
