@@ -58,7 +58,13 @@ func TestTmuxEndToEnd(t *testing.T) {
 		err := cmd.Run()
 		return out.String(), err
 	}
-	t.Cleanup(func() { _, _ = run("kill-server") })
+	var socketPath string
+	t.Cleanup(func() {
+		_, _ = run("kill-server")
+		if socketPath != "" {
+			_ = os.Remove(socketPath) // tmux leaves its socket file behind
+		}
+	})
 
 	home := filepath.Join(dir, "home")
 	if err := os.MkdirAll(home, 0o700); err != nil {
@@ -69,6 +75,9 @@ func TestTmuxEndToEnd(t *testing.T) {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
 	_, _ = run("set-option", "-t", "e2e", "remain-on-exit", "on")
+	if out, err := run("display-message", "-p", "#{socket_path}"); err == nil {
+		socketPath = strings.TrimSpace(out)
+	}
 
 	screen := func() string {
 		out, _ := run("capture-pane", "-p", "-t", "e2e")

@@ -127,6 +127,18 @@ type saveReq struct {
 	rev      int
 }
 
+// colsMemo remembers the table's columns for one set of rows, one second
+// and one width: measuring every row is not needed on every frame.
+type colsMemo struct {
+	version int
+	second  int64
+	moving  bool
+	width   int
+	cols    []column
+	gap     int
+	key     string
+}
+
 // mouseDrag is a left-button press on a profile row, until release.
 type mouseDrag struct {
 	row   int
@@ -169,6 +181,10 @@ type Dashboard struct {
 	saving  *saveReq
 	queued  []saveReq
 	pending map[string][]string // provider → intended order until saved
+
+	rowsVersion int      // bumped when the rows are rebuilt
+	colsCache   colsMemo // the table's columns for the current rows
+	rowCache    rowCache // rendered rows
 
 	confirm string // profile id awaiting "remove?" confirmation
 	busy    string // a write in progress ("removing …")
@@ -477,6 +493,7 @@ func (d *Dashboard) loadRows(keep string) {
 			health: authstore.Health{Status: authstore.StatusStatic}, env: true, envSource: e.Source,
 		})
 	}
+	d.rowsVersion++
 	grabbed := d.list.grab
 	if !d.list.setRows(ids, len(d.envRows), keep) && grabbed != nil {
 		d.drag = nil
@@ -1290,7 +1307,12 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 		all = append(all, r)
 	}
 	all = append(all, d.envRows...)
-	cols, gap := fitColumns(tableColumns(all, d.now), inner)
+	m := &d.colsCache
+	if m.cols == nil || m.version != d.rowsVersion || m.second != d.now.Unix() || m.moving != (d.list.grab != nil) || m.width != inner {
+		cols, gap := fitColumns(tableColumns(all, d.now), inner)
+		*m = colsMemo{version: d.rowsVersion, second: d.now.Unix(), moving: d.list.grab != nil, width: inner, cols: cols, gap: gap, key: columnsKey(cols)}
+	}
+	cols, gap := m.cols, m.gap
 	content := make([]string, 0, g.paneH)
 	content = append(content, renderColumnHeader(st, cols, gap, inner))
 	d.list.scrollTo(g.listRows)
@@ -1307,7 +1329,7 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 				state = rowCursorBlurred
 			}
 		}
-		content = append(content, renderRow(st, all[i], cols, gap, d.now, state, inner))
+		content = append(content, d.rowCache.render(st, d.loadErr != nil, all[i], cols, m.key, gap, d.now, state, inner))
 	}
 	if g.detail {
 		for len(content) < g.listRows+1 {

@@ -363,11 +363,12 @@ func fitWithGap(cols []column, width, gap int) ([]column, int) {
 // tableColumns are the columns the rows call for at now: a column nobody
 // has anything for (no expiry, no cooldown, never used) is left out.
 func tableColumns(rows []profileRow, now time.Time) []column {
-	rankW, profW, statusW, noteW, secretW := 1, len("PROFILE"), len("STATUS"), 0, 0
+	rankW, profW, idW, statusW, noteW, secretW := 1, len("PROFILE"), len("PROFILE"), len("STATUS"), 0, 0
 	anyExpiry, anyExpired, anyUsed := false, false, false
 	for _, r := range rows {
 		rankW = max(rankW, lipgloss.Width(rankText(r)))
 		profW = max(profW, lipgloss.Width(profileText(r)))
+		idW = max(idW, lipgloss.Width(r.id))
 		statusW = max(statusW, lipgloss.Width(statusText(r)))
 		secretW = max(secretW, lipgloss.Width(r.mask))
 		if n := noteWidth(r); n > noteW {
@@ -386,7 +387,8 @@ func tableColumns(rows []profileRow, now time.Time) []column {
 	cols := []column{
 		{id: colMark, width: 1},
 		{id: colRank, title: "#", width: rankW},
-		{id: colProfile, title: "PROFILE", width: profW, min: min(profW, 20)},
+		// Whole ids matter more than optional columns; emails give way first.
+		{id: colProfile, title: "PROFILE", width: profW, min: min(idW, 28)},
 		{id: colType, title: "TYPE", width: len("api_key"), keep: 3},
 	}
 	if secretW > 0 {
@@ -548,7 +550,11 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 	}
 	for i, c := range cols {
 		if i > 0 {
-			b.WriteString(paint(base, pad))
+			if hasBG {
+				b.WriteString(paint(base, pad))
+			} else {
+				b.WriteString(pad)
+			}
 		}
 		var cell string
 		style := base
@@ -619,6 +625,60 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 		line += paint(base, strings.Repeat(" ", width-w))
 	}
 	return line
+}
+
+// rowCache keeps rendered rows between frames: from one second to the next
+// only countdown cells change, and styling text is most of a frame's cost.
+type rowCache struct {
+	m map[string]string
+}
+
+// render returns the row drawn as renderRow would, from the cache when the
+// same row was drawn the same way before.
+func (c *rowCache) render(st DashboardStyles, greyed bool, r profileRow, cols []column, colsKey string, gap int, now time.Time, state rowState, width int) string {
+	var k strings.Builder
+	k.Grow(160)
+	for _, s := range []string{
+		r.id, r.email, r.typ, r.mask, string(r.health.Status), r.health.Label(), itoa(r.rank), r.excluded, r.envSource,
+		expiresText(r, now), noteText(r, now), lastUsedText(r, now), colsKey,
+	} {
+		k.WriteString(s)
+		k.WriteByte(0)
+	}
+	flags := []byte{byte(state), byte(gap), 0, 0}
+	if r.env {
+		flags[2] = 1
+	}
+	if greyed {
+		flags[3] = 1
+	}
+	if r.health.Unusable != "" && r.health.Until.After(now) {
+		flags[3] |= 2
+	}
+	k.Write(flags)
+	k.WriteString(itoa(width))
+	key := k.String()
+	if out, ok := c.m[key]; ok {
+		return out
+	}
+	out := renderRow(st, r, cols, gap, now, state, width)
+	if c.m == nil || len(c.m) > 4096 {
+		c.m = make(map[string]string, 64)
+	}
+	c.m[key] = out
+	return out
+}
+
+// columnsKey identifies a column layout for the row cache.
+func columnsKey(cols []column) string {
+	var b strings.Builder
+	for _, c := range cols {
+		b.WriteString(itoa(int(c.id)))
+		b.WriteByte(':')
+		b.WriteString(itoa(c.width))
+		b.WriteByte(',')
+	}
+	return b.String()
 }
 
 // renderColumnHeader draws the table's title row.

@@ -1,0 +1,94 @@
+package views_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/moltbot/moltbot/views"
+)
+
+// bigStore is a store of n profiles over five providers: keys, tokens
+// (some expiring), an order override, usage stats and cooldowns.
+func bigStore(n int) string {
+	providers := []string{"anthropic", "openai", "openrouter", "google", "mistral"}
+	var b strings.Builder
+	b.WriteString("{\n  \"version\": 1,\n  \"profiles\": {\n")
+	var order []string
+	for i := 0; i < n; i++ {
+		p := providers[i%len(providers)]
+		id := fmt.Sprintf("%s:profile-%04d", p, i)
+		if p == "anthropic" {
+			order = append(order, fmt.Sprintf("%q", id))
+		}
+		sep := ","
+		if i == n-1 {
+			sep = ""
+		}
+		if i%3 == 0 {
+			fmt.Fprintf(&b, "    %q: {\"type\": \"token\", \"provider\": %q, \"token\": \"sk-ant-oat01-FAKE%s\", \"expires\": %d}%s\n",
+				id, p, strings.Repeat("T", 91), ms(time.Duration(i)*time.Hour), sep)
+		} else {
+			fmt.Fprintf(&b, "    %q: {\"type\": \"api_key\", \"provider\": %q, \"key\": \"sk-FAKE%s\", \"email\": \"user%d@example.com\"}%s\n",
+				id, p, strings.Repeat("K", 40), i, sep)
+		}
+	}
+	b.WriteString("  },\n  \"order\": {\"anthropic\": [" + strings.Join(order, ", ") + "]},\n  \"usageStats\": {\n")
+	for i := 0; i < n; i += 7 {
+		p := providers[i%len(providers)]
+		sep := ","
+		if i+7 >= n {
+			sep = ""
+		}
+		fmt.Fprintf(&b, "    \"%s:profile-%04d\": {\"lastUsed\": %d, \"cooldownUntil\": %d}%s\n", p, i, ms(-time.Duration(i)*time.Minute), ms(time.Duration(i%3)*time.Minute), sep)
+	}
+	b.WriteString("  }\n}\n")
+	return b.String()
+}
+
+func benchView(b *testing.B, n int) {
+	f := newFixture(b, bigStore(n)).start(100, 28)
+	if !strings.Contains(f.d.View(), "anthropic:profile-0005") {
+		b.Fatalf("not loaded:\n%s", f.d.View())
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = f.d.View()
+	}
+}
+
+func BenchmarkDashboardView100(b *testing.B)  { benchView(b, 100) }
+func BenchmarkDashboardView1000(b *testing.B) { benchView(b, 1000) }
+
+// BenchmarkDashboardTick is the once-a-second cost while idle: the tick and
+// the redraw it causes.
+func BenchmarkDashboardTick(b *testing.B) {
+	fx := newFixture(b, bigStore(100)).start(100, 28)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		next, _ := fx.d.Update(views.TickMsg{Time: testNow.Add(time.Duration(i%30) * time.Second)})
+		fx.d = next.(*views.Dashboard)
+		_ = fx.d.View()
+	}
+}
+
+// BenchmarkFirstFrame1000 is start to first full frame on a 1,000-profile
+// store: read and parse the files, build the report, draw.
+func BenchmarkFirstFrame1000(b *testing.B) {
+	fx := newFixture(b, bigStore(1000))
+	env := fx.env()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d := views.NewDashboard(env)
+		d.SetSize(100, 28)
+		msg := d.Init()()
+		next, _ := d.Update(msg)
+		if v := next.(*views.Dashboard).View(); len(v) == 0 {
+			b.Fatal("empty frame")
+		}
+	}
+}
