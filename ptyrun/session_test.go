@@ -62,7 +62,10 @@ func helperCmd(mode string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	// A -race child sleeps a second before exiting unless told not to.
 	gorace := strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0")
-	cmd.Env = append(os.Environ(), helperEnv+"="+mode, "GORACE="+gorace)
+	// The test binary links bubbletea (tea_test.go), whose init asks the
+	// terminal for its background colour and waits 5 s for an answer that
+	// nobody gives here; termenv skips the query for TERM=dumb.
+	cmd.Env = append(os.Environ(), helperEnv+"="+mode, "GORACE="+gorace, "TERM=dumb")
 	return cmd
 }
 
