@@ -70,9 +70,15 @@ func (a *app) runAdd(ctx context.Context) error {
 		return err
 	}
 
+	// A huh form clears itself when done: each answer is echoed as a line
+	// so the user keeps seeing what was chosen.
+	done := func(format string, args ...any) {
+		fmt.Fprintf(a.env.Stderr, "✓ "+format+"\n", args...)
+	}
 	if err := run(addStepMethod, views.AddMethodForm(v)); err != nil {
 		return err
 	}
+	done("%s", v.Choice().Label)
 	for {
 		if err := run(addStepName, views.AddNameForm(v)); err != nil {
 			return err
@@ -89,6 +95,7 @@ func (a *app) runAdd(ctx context.Context) error {
 			break
 		}
 	}
+	done("Profile %s", v.ProfileID())
 
 	if v.Method == views.AddSetupToken && captureSetupToken != nil {
 		tok, err := captureSetupToken(ctx)
@@ -109,13 +116,22 @@ func (a *app) runAdd(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	what := strings.ToUpper(v.Choice().KeyName[:1]) + v.Choice().KeyName[1:]
+	switch {
+	case v.ToEnv():
+		done("%s %s, for .env", what, authstore.Mask(cred.Secret))
+	case cred.Expires > 0:
+		done("%s %s, %s", what, authstore.Mask(cred.Secret), describeExpiry(cred.Expires, a.env.Now()))
+	default:
+		done("%s %s", what, authstore.Mask(cred.Secret))
+	}
 
 	if v.ToEnv() {
 		if err := authstore.SetEnvVar(paths, v.EnvVar(), cred.Secret); err != nil {
 			return fmt.Errorf("save %s in %s: %w", v.EnvVar(), paths.Env, err)
 		}
 		fmt.Fprintf(a.env.Stdout, "Saved %s (%s) in %s\n", v.EnvVar(), authstore.Mask(cred.Secret), paths.Env)
-		fmt.Fprintln(a.env.Stdout, "Restart the gateway daemon so that it reads it; check with `moltbot models status`.")
+		fmt.Fprintln(a.env.Stdout, "Restart the gateway daemon so that it reads it. Check it with `moltbot models status`.")
 		return nil
 	}
 
@@ -129,6 +145,11 @@ func (a *app) runAdd(ctx context.Context) error {
 		if err := run(addStepPlacement, views.AddPlacementForm(v, others)); err != nil {
 			return err
 		}
+		where := "first"
+		if v.Placement == authstore.PlaceLast {
+			where = "last"
+		}
+		done("Tried %s among the %s profiles", where, cred.Provider)
 	}
 
 	replaced, placed := false, false
@@ -161,10 +182,12 @@ func (a *app) runAdd(ctx context.Context) error {
 		return err
 	}
 	if final, err := a.loadSnapshot(paths); err == nil {
+		eo := final.EffectiveOrder(cred.Provider, now)
+		fmt.Fprintf(a.env.Stdout, "The gateway tries %s profiles in this order (%s): %s\n", cred.Provider, eo.Source, strings.Join(eo.IDs, ", "))
 		for _, note := range orderNotes(final, cred.Provider, cred.ID, now) {
 			fmt.Fprintln(a.env.Stderr, note)
 		}
 	}
-	fmt.Fprintln(a.env.Stdout, "Next: `moltbot models status` shows it, `moltbot models auth order get --provider "+cred.Provider+"` its place.")
+	fmt.Fprintln(a.env.Stdout, "Check it with `moltbot models status`.")
 	return nil
 }

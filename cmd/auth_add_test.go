@@ -191,7 +191,7 @@ func TestAddCancelledWritesNothing(t *testing.T) {
 	if code != ExitFailure {
 		t.Fatalf("exit %d", code)
 	}
-	assertOneLine(t, errOut, "cancelled; nothing was saved")
+	assertOneLine(t, lastLine(errOut), "cancelled; nothing was saved")
 	assertSameTree(t, before, c.tree())
 }
 
@@ -211,7 +211,7 @@ func TestAddLockHeldWritesNothing(t *testing.T) {
 	if code != ExitFailure {
 		t.Fatalf("exit %d", code)
 	}
-	assertOneLine(t, errOut, "is locked by")
+	assertOneLine(t, lastLine(errOut), "is locked by")
 	assertSameTree(t, before, c.tree())
 	if _, err := os.Stat(filepath.Join(c.state, "clawdbot.json")); err == nil {
 		t.Fatal("config written although the store was not")
@@ -219,4 +219,10 @@ func TestAddLockHeldWritesNothing(t *testing.T) {
 	if strings.Contains(errOut, "second-0000") {
 		t.Fatal("secret in the error")
 	}
+}
+
+// lastLine is the last line of s (the error, after the step echoes).
+func lastLine(s string) string {
+	s = strings.TrimSuffix(s, "\n")
+	return s[strings.LastIndex(s, "\n")+1:] + "\n"
 }

@@ -185,7 +185,8 @@ func ValidateProviderID(p string) error {
 
 // KeyWarning is a warning (never a refusal: providers change their formats)
 // when secret does not look like what the method expects; "" when it does.
-// It never quotes the secret.
+// It never quotes the secret, and is short enough to stay on one line of a
+// 60-column terminal (a form keeps the height it had when first drawn).
 func KeyWarning(m AddMethod, secret string) string {
 	s := strings.TrimSpace(secret)
 	c := ChoiceFor(m)
@@ -193,13 +194,13 @@ func KeyWarning(m AddMethod, secret string) string {
 		return ""
 	}
 	if strings.HasPrefix(s, authstore.AnthropicSetupTokenPrefix) {
-		return "⚠ This is a Claude setup token, not an API key: go back and choose “" + AddChoices[0].Label + "”."
+		return "⚠ That is a setup token: choose “Claude subscription”"
 	}
 	if !strings.HasPrefix(s, c.KeyPrefix) {
-		return fmt.Sprintf("⚠ %ss usually start with %s; check that you copied the right thing (it can still be saved).", c.KeyName, c.KeyPrefix)
+		return fmt.Sprintf("⚠ Unusual: %ss start with %s", c.KeyName, c.KeyPrefix)
 	}
 	if m == AddOpenAIAPIKey && (strings.HasPrefix(s, "sk-ant-") || strings.HasPrefix(s, "sk-or-")) {
-		return "⚠ This looks like an Anthropic or OpenRouter key, not an OpenAI one (it can still be saved)."
+		return "⚠ Unusual: looks like an Anthropic or OpenRouter key"
 	}
 	return ""
 }
@@ -266,7 +267,7 @@ func AddSecretForm(v *AddValues) *huh.Form {
 	if v.Method == AddOtherToken {
 		title = "Paste the " + v.Provider() + " token"
 	}
-	hint := "Input is hidden. A token split over two lines by the terminal is fine."
+	hint := "Input is hidden; line breaks from the terminal are fine."
 	if c.Type == authstore.TypeAPIKey {
 		hint = "Input is hidden."
 	}

@@ -25,10 +25,14 @@ type addFormDriver struct {
 }
 
 func newAddFormDriver(t *testing.T, f *huh.Form) *addFormDriver {
+	return newSizedAddFormDriver(t, f, 100, 30)
+}
+
+func newSizedAddFormDriver(t *testing.T, f *huh.Form, w, h int) *addFormDriver {
 	t.Helper()
 	d := &addFormDriver{t: t, form: f}
 	d.run(f.Init())
-	d.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	return d
 }
 
@@ -166,9 +170,14 @@ func TestAddSecretFormAPIKeyWarnsButAccepts(t *testing.T) {
 	v := NewAddValues()
 	v.Method = AddOpenAIAPIKey
 	secret := "pk-FAKE-unusual-0000000000"
-	d := newAddFormDriver(t, AddSecretForm(v)).typ(secret)
+	// At the smallest supported width the warning must not push the input
+	// out of the form (it keeps the height it had before the warning).
+	d := newSizedAddFormDriver(t, AddSecretForm(v), 60, 15).typ(secret)
 	view := d.view()
-	if !strings.Contains(view, "OpenAI API keys usually start with sk-") {
+	if !strings.Contains(view, "> ***") {
+		t.Fatalf("the input is not visible any more:\n%s", view)
+	}
+	if !strings.Contains(view, "Unusual: OpenAI API keys start with sk-") {
 		t.Fatalf("no prefix warning:\n%s", view)
 	}
 	if strings.Contains(view, secret) || strings.Contains(view, "unusual") {
@@ -275,12 +284,12 @@ func TestKeyWarning(t *testing.T) {
 		want   string // "" = no warning
 	}{
 		{AddAnthropicAPIKey, "sk-ant-api03-FAKE", ""},
-		{AddAnthropicAPIKey, "sk-FAKE", "usually start with sk-ant-api03-"},
-		{AddAnthropicAPIKey, addFakeToken, "Claude setup token, not an API key"},
+		{AddAnthropicAPIKey, "sk-FAKE", "start with sk-ant-api03-"},
+		{AddAnthropicAPIKey, addFakeToken, "That is a setup token"},
 		{AddOpenAIAPIKey, "sk-proj-FAKE", ""},
-		{AddOpenAIAPIKey, "sk-ant-api03-FAKE", "not an OpenAI one"},
+		{AddOpenAIAPIKey, "sk-ant-api03-FAKE", "looks like an Anthropic or OpenRouter key"},
 		{AddOpenRouterAPIKey, "sk-or-v1-FAKE", ""},
-		{AddOpenRouterAPIKey, "sk-proj-FAKE", "usually start with sk-or-"},
+		{AddOpenRouterAPIKey, "sk-proj-FAKE", "start with sk-or-"},
 		{AddOtherToken, "anything", ""},
 		{AddSetupToken, "anything", ""}, // refused by validation instead
 		{AddOpenAIAPIKey, "", ""},
@@ -291,6 +300,9 @@ func TestKeyWarning(t *testing.T) {
 		}
 		if tc.secret != "" && strings.Contains(got, tc.secret) {
 			t.Errorf("the warning quotes the secret: %q", got)
+		}
+		if w := ansi.StringWidth(got); w > 58 { // "┃ " plus this in 60 columns
+			t.Errorf("warning %q is %d columns wide: it would wrap in a 60-column terminal", got, w)
 		}
 	}
 }
