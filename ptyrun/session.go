@@ -36,12 +36,24 @@ const EscapeKey = 0x1d
 // EscapeKeyName is how to tell users about EscapeKey, e.g. in a Banner.
 const EscapeKeyName = "ctrl+]"
 
+// CancelHint is a Banner for running name: it tells the user the one key
+// the session keeps for itself.
+func CancelHint(name string) string {
+	return "Running " + name + " — press " + EscapeKeyName + " to cancel"
+}
+
 // Defaults used when Options leave a field zero.
 const (
 	DefaultKillGrace = 2 * time.Second
 	DefaultCols      = 80
 	DefaultRows      = 24
 )
+
+// resetModes undoes what a killed child may have left on: colours, hidden
+// cursor, bracketed paste, focus and mouse reports, modifyOtherKeys and a
+// pushed kitty keyboard mode (the same resets the real claude sends when it
+// exits), then starts a fresh line.
+const resetModes = "\x1b[0m\x1b[?25h\x1b[?2004l\x1b[?1004l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[>4m\x1b[<u\r\n"
 
 // drainWait bounds how long Run waits for the last output after the child
 // has exited (a grandchild may hold the pty open) and for the relays to
@@ -340,7 +352,7 @@ func (s *Session) Run() error {
 
 	panics := make(chan any, 3)
 	out := &sink{w: stdout, scan: NewScanner()}
-	defer out.scan.Wipe()
+	defer out.wipe()
 
 	// child → screen and scanner
 	outDone := make(chan struct{})
@@ -474,9 +486,8 @@ wait:
 	}
 	out.close()
 	if killed && outTTY {
-		// The child had no chance to undo its modes: show the cursor,
-		// reset colours, turn off bracketed paste, focus and mouse reports.
-		_, _ = io.WriteString(stdout, "\x1b[0m\x1b[?25h\x1b[?2004l\x1b[?1004l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\r\n")
+		// The child may not have undone its terminal modes.
+		_, _ = io.WriteString(stdout, resetModes)
 	}
 	if p := recoverLate(panics); panicked == nil {
 		panicked = p
@@ -611,29 +622,37 @@ func escapeIndex(b []byte) int {
 var escapeEncodings = []string{"\x1d", "\x1b[93;5u", "\x1b[93;5:1u", "\x1b[27;5;93~"}
 
 // sink copies the child's output to the screen and the scanner. After
-// close, writes are dropped, so a straggling relay cannot draw over the TUI
-// that takes the terminal back.
+// close, writes are dropped, so a straggling relay can neither draw over the
+// TUI that takes the terminal back nor touch the finished scan.
 type sink struct {
 	w      io.Writer
-	mu     sync.Mutex // guards scan
+	mu     sync.Mutex // guards scan and closed
 	scan   *Scanner
-	closed atomic.Bool
+	closed bool
 }
 
 func (k *sink) Write(p []byte) {
-	if k.closed.Load() {
-		return
-	}
 	k.mu.Lock()
-	_, _ = k.scan.Write(p)
+	closed := k.closed
+	if !closed {
+		_, _ = k.scan.Write(p)
+	}
 	k.mu.Unlock()
-	_, _ = k.w.Write(p) // a broken screen must not stop the capture
+	if !closed {
+		_, _ = k.w.Write(p) // a broken screen must not stop the capture
+	}
 }
 
 func (k *sink) close() {
-	k.closed.Store(true)
 	k.mu.Lock()
+	k.closed = true
 	_ = k.scan.Close()
+	k.mu.Unlock()
+}
+
+func (k *sink) wipe() {
+	k.mu.Lock()
+	k.scan.Wipe()
 	k.mu.Unlock()
 }
 

@@ -329,7 +329,7 @@ func TestSessionCapturesToken(t *testing.T) {
 }
 
 func TestSessionBanner(t *testing.T) {
-	s, _, out := newPipeSession(t, nil, helperCmd("exit:0"), Options{Banner: "Running helper — press ctrl+] to cancel"})
+	s, _, out := newPipeSession(t, nil, helperCmd("exit:0"), Options{Banner: CancelHint("helper")})
 	_ = s.Run()
 	if got := out.String(); !strings.HasPrefix(got, "Running helper — press ctrl+] to cancel\r\n") || !strings.Contains(got, "hello from helper") {
 		t.Fatalf("output = %q, want the banner first", got)
@@ -447,6 +447,7 @@ func TestSessionRestoresTerminalOnEveryExit(t *testing.T) {
 		ctx   func() (context.Context, context.CancelFunc)
 		keys  string
 		panic bool
+		kill  bool // the session ends the child, so it resets terminal modes
 		check func(t *testing.T, res Result, err error)
 	}{
 		{name: "normal exit", mode: "exit:0", check: func(t *testing.T, res Result, _ error) {
@@ -459,17 +460,17 @@ func TestSessionRestoresTerminalOnEveryExit(t *testing.T) {
 				t.Fatalf("%+v", res)
 			}
 		}},
-		{name: "escape key", mode: "sleep", keys: "\x1d", check: func(t *testing.T, res Result, _ error) {
+		{name: "escape key", mode: "sleep", keys: "\x1d", kill: true, check: func(t *testing.T, res Result, _ error) {
 			if !res.Cancelled {
 				t.Fatalf("%+v", res)
 			}
 		}},
-		{name: "timeout", mode: "stubborn", opts: Options{Timeout: 200 * time.Millisecond, KillGrace: 50 * time.Millisecond}, check: func(t *testing.T, res Result, _ error) {
+		{name: "timeout", mode: "stubborn", kill: true, opts: Options{Timeout: 200 * time.Millisecond, KillGrace: 50 * time.Millisecond}, check: func(t *testing.T, res Result, _ error) {
 			if !res.TimedOut || res.Signal == "" {
 				t.Fatalf("%+v", res)
 			}
 		}},
-		{name: "context", mode: "sleep", ctx: func() (context.Context, context.CancelFunc) {
+		{name: "context", mode: "sleep", kill: true, ctx: func() (context.Context, context.CancelFunc) {
 			return context.WithTimeout(context.Background(), 200*time.Millisecond)
 		}, check: func(t *testing.T, res Result, err error) {
 			if !res.Cancelled || !errors.Is(err, context.DeadlineExceeded) {
@@ -512,6 +513,11 @@ func TestSessionRestoresTerminalOnEveryExit(t *testing.T) {
 			}
 			tt.check(t, s.Result(), err)
 			assertReaped(t, s.Result())
+			if tt.kill {
+				o.screen.waitFor(t, resetModes)
+			} else if !tt.panic && strings.Contains(o.screen.String(), resetModes) {
+				t.Fatal("reset terminal modes after a child that exited by itself")
+			}
 		})
 	}
 }
