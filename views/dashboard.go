@@ -112,6 +112,9 @@ type (
 		snap     authstore.Snapshot
 		err      error
 	}
+	// saveSlowMsg fires a moment after a save starts; if that save is still
+	// running (a busy lock), the status line says what it is waiting for.
+	saveSlowMsg       struct{ rev int }
 	profileRemovedMsg struct {
 		id        string
 		snap      authstore.Snapshot
@@ -375,6 +378,11 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return d, d.onOrderCleared(msg)
 	case profileRemovedMsg:
 		return d, d.onRemoved(msg)
+	case saveSlowMsg:
+		if d.saving != nil && d.saving.rev == msg.rev {
+			return d, status(StatusInfo, "saving the %s order — waiting for the store's lock (the gateway may be writing)…", d.saving.provider)
+		}
+		return d, nil
 	case tea.KeyMsg:
 		return d, d.onKey(msg)
 	case tea.MouseMsg:
@@ -546,7 +554,7 @@ func (d *Dashboard) onOrderSaved(msg orderSavedMsg) tea.Cmd {
 		next := d.queued[0]
 		d.queued = d.queued[1:]
 		d.saving = &next
-		return saveOrder(d.env.Paths, d.env.Getenv, next)
+		return tea.Batch(saveOrder(d.env.Paths, d.env.Getenv, next), slowSaveNotice(next.rev))
 	}
 	d.pending = map[string][]string{}
 	if msg.rev != d.rev {
@@ -633,7 +641,14 @@ func (d *Dashboard) requestSave(provider string, ids []string) tea.Cmd {
 		return nil
 	}
 	d.saving = &req
-	return saveOrder(d.env.Paths, d.env.Getenv, req)
+	return tea.Batch(saveOrder(d.env.Paths, d.env.Getenv, req), slowSaveNotice(req.rev))
+}
+
+// slowSaveDelay is how long a save may take before the status line says so.
+var slowSaveDelay = 400 * time.Millisecond
+
+func slowSaveNotice(rev int) tea.Cmd {
+	return tea.Tick(slowSaveDelay, func(time.Time) tea.Msg { return saveSlowMsg{rev: rev} })
 }
 
 // canWrite says why a write cannot start now, or "".

@@ -24,6 +24,7 @@ import (
 func TestMain(m *testing.M) {
 	lipgloss.SetColorProfile(termenv.Ascii)
 	lipgloss.SetHasDarkBackground(true)
+	*views.SlowSaveDelay = time.Millisecond
 	os.Exit(m.Run())
 }
 

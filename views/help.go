@@ -78,13 +78,35 @@ func HelpView(km help.KeyMap, global []key.Binding, st HelpStyles, w, h int) str
 	flush()
 	body := strings.Join(bands, "\n\n")
 	lines := strings.Split(body, "\n")
-	lines = append([]string{st.Title.Render("Keys"), ""}, lines...)
-	lines = append(lines, "", st.Hint.Render("press any key to close"))
+	compact := len(lines)+4 > h-2
+	if compact {
+		// Too short for columns: let each group flow as one wrapped line.
+		lines = lines[:0]
+		for _, g := range groups {
+			var items []string
+			for _, b := range g {
+				if b.Enabled() && b.Help().Key != "" {
+					items = append(items, st.Key.Render(b.Help().Key)+" "+st.Desc.Render(b.Help().Desc))
+				}
+			}
+			if len(items) > 0 {
+				lines = append(lines, strings.Split(ansi.Wrap(strings.Join(items, st.Desc.Render(" · ")), inner, ""), "\n")...)
+			}
+		}
+	} else {
+		lines = append([]string{st.Title.Render("Keys"), ""}, lines...)
+		lines = append(lines, "", st.Hint.Render("press any key to close"))
+	}
 	if len(lines) > h-2 {
 		lines = append(lines[:max(h-3, 1)], st.Hint.Render("… (make the window taller to see all)"))
 	}
+	contentW := 0
+	for _, l := range lines {
+		contentW = max(contentW, lipgloss.Width(l))
+	}
+	contentW = min(contentW, inner)
 	for i, l := range lines {
-		lines[i] = fitLine(ansi.Truncate(l, inner, "…"), inner)
+		lines[i] = fitLine(ansi.Truncate(l, contentW, "…"), contentW)
 	}
 	return st.Box.Render(strings.Join(lines, "\n"))
 }

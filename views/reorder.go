@@ -369,7 +369,7 @@ func tableColumns(rows []profileRow, now time.Time) []column {
 		rankW = max(rankW, lipgloss.Width(rankText(r)))
 		profW = max(profW, lipgloss.Width(profileText(r)))
 		idW = max(idW, lipgloss.Width(r.id))
-		statusW = max(statusW, lipgloss.Width(statusText(r)))
+		statusW = max(statusW, lipgloss.Width(statusText(r)), len(r.health.Unusable))
 		secretW = max(secretW, lipgloss.Width(r.mask))
 		if n := noteWidth(r); n > noteW {
 			noteW = n
@@ -544,9 +544,10 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 		return s.Render(text)
 	}
 	pad := strings.Repeat(" ", gap)
-	hasType := false
+	hasType, hasNote := false, false
 	for _, c := range cols {
 		hasType = hasType || c.id == colType
+		hasNote = hasNote || c.id == colNote
 	}
 	for i, c := range cols {
 		if i > 0 {
@@ -595,6 +596,10 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 			cell, style = r.mask, st.Dim
 		case colStatus:
 			cell, style = statusText(r), st.badge(r.health.Status)
+			if !hasNote && r.health.Unusable != "" && r.health.Until.After(now) {
+				// No note column to say it: being skipped matters more than "static".
+				cell, style = r.health.Unusable, st.Warn
+			}
 		case colExpires:
 			cell = expiresText(r, now)
 			if r.health.Status == authstore.StatusExpiring || r.health.Status == authstore.StatusExpired {
