@@ -25,8 +25,9 @@ import (
 func init() {
 	extraCommands = append(extraCommands, func(a *app, _, models *cobra.Command) {
 		auth := &cobra.Command{
-			Use:   "auth",
-			Short: "Add, order and remove credentials (auth profiles)",
+			Use:                   "auth",
+			DisableFlagsInUseLine: true,
+			Short:                 "Add, order and remove credentials (auth profiles)",
 			Long: "Add, order and remove the credentials (auth profiles) the gateway uses.\n\n" +
 				"Secrets are read from stdin or a hidden prompt, never from arguments.",
 			Args: cobra.ArbitraryArgs,
@@ -407,4 +408,48 @@ func storeError(err error) error {
 		return fmt.Errorf("%w; nothing was changed", err)
 	}
 	return err
+}
+
+// completeProfileIDs offers the store's profile ids (of provider, when it
+// is given) for shell completion.
+func (a *app) completeProfileIDs(provider string) ([]string, cobra.ShellCompDirective) {
+	paths, err := a.paths()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	snap, err := authstore.Load(paths)
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var ids []string
+	for _, p := range snap.Store.Profiles {
+		if provider == "" || authstore.NormalizeProvider(p.Provider) == authstore.NormalizeProvider(provider) {
+			ids = append(ids, p.ID+"\t"+p.Type)
+		}
+	}
+	return ids, cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeProviders offers the providers of the store's profiles and the
+// ones moltbot knows keys for.
+func (a *app) completeProviders(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	seen := map[string]bool{}
+	var out []string
+	add := func(p string) {
+		if p = authstore.NormalizeProvider(p); p != "" && !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	if paths, err := a.paths(); err == nil {
+		if snap, err := authstore.Load(paths); err == nil {
+			for _, p := range snap.Store.Profiles {
+				add(p.Provider)
+			}
+		}
+	}
+	for _, ev := range authstore.EnvVars {
+		add(ev.Provider)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,8 +17,9 @@ func (a *app) newAuthOrderCommand() *cobra.Command {
 	var provider string
 	var asJSON bool
 	order := &cobra.Command{
-		Use:   "order",
-		Short: "Show, set or clear a provider's profile order override",
+		Use:                   "order",
+		DisableFlagsInUseLine: true,
+		Short:                 "Show, set or clear a provider's profile order override",
 		Long: "The order override (the store's \"order\") says which of a provider's profiles the gateway\n" +
 			"tries first. Without one the config's auth.order applies, else an automatic rule (OAuth, then\n" +
 			"tokens, then API keys, least recently used first).",
@@ -30,33 +32,47 @@ func (a *app) newAuthOrderCommand() *cobra.Command {
 		},
 	}
 	get := &cobra.Command{
-		Use:   "get --provider P [--json]",
-		Short: "Show the order override and the order the gateway will use",
-		Args:  cobra.NoArgs,
+		Use:                   "get --provider P [--json]",
+		DisableFlagsInUseLine: true,
+		Short:                 "Show the order override and the order the gateway will use",
+		Args:                  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return a.runOrderGet(provider, asJSON)
 		},
 	}
 	get.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	set := &cobra.Command{
-		Use:     "set --provider P ID [ID…]",
-		Short:   "Set the order override: the gateway tries these profiles, in this order, and no others",
-		Example: "  moltbot models auth order set --provider anthropic anthropic:work anthropic:default",
-		Args:    cobra.ArbitraryArgs,
+		Use:                   "set --provider P ID [ID…]",
+		DisableFlagsInUseLine: true,
+		Short:                 "Set the order override: the gateway tries these profiles, in this order, and no others",
+		Example:               "  moltbot models auth order set --provider anthropic anthropic:work anthropic:default",
+		Args:                  cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			return a.runOrderSet(c.Context(), provider, args)
 		},
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			ids, dir := a.completeProfileIDs(provider)
+			var left []string
+			for _, id := range ids {
+				if !slices.Contains(args, strings.SplitN(id, "\t", 2)[0]) {
+					left = append(left, id)
+				}
+			}
+			return left, dir
+		},
 	}
 	clear := &cobra.Command{
-		Use:   "clear --provider P",
-		Short: "Remove the order override (the config order or the automatic rule applies again)",
-		Args:  cobra.NoArgs,
+		Use:                   "clear --provider P",
+		DisableFlagsInUseLine: true,
+		Short:                 "Remove the order override (the config order or the automatic rule applies again)",
+		Args:                  cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return a.runOrderClear(c.Context(), provider)
 		},
 	}
 	for _, c := range []*cobra.Command{get, set, clear} {
 		c.Flags().StringVar(&provider, "provider", "", "provider id, e.g. anthropic (required)")
+		_ = c.RegisterFlagCompletionFunc("provider", a.completeProviders)
 		order.AddCommand(c)
 	}
 	return order

@@ -19,8 +19,9 @@ type pasteTokenOptions struct {
 func (a *app) newPasteTokenCommand() *cobra.Command {
 	var o pasteTokenOptions
 	c := &cobra.Command{
-		Use:   "paste-token --provider P [--profile-id ID] [--expires-in DURATION]",
-		Short: "Save a token read from stdin or a hidden prompt",
+		Use:                   "paste-token --provider P [--profile-id ID] [--expires-in DURATION]",
+		DisableFlagsInUseLine: true,
+		Short:                 "Save a token read from stdin or a hidden prompt",
 		Long: "Save a provider token as a \"token\" auth profile (default id <provider>:manual) and record it in\n" +
 			"the config's auth.profiles.\n\n" +
 			"The token is read from stdin when it is piped in, otherwise from a hidden prompt; it is never\n" +
@@ -37,6 +38,7 @@ func (a *app) newPasteTokenCommand() *cobra.Command {
 	f.StringVar(&o.provider, "provider", "", "provider id, e.g. anthropic, openrouter (required)")
 	f.StringVar(&o.profileID, "profile-id", "", "profile id to write (default <provider>:manual)")
 	f.StringVar(&o.expiresIn, "expires-in", "", "how long the token is valid: 365d, 12h, 90m, or a number of days")
+	_ = c.RegisterFlagCompletionFunc("provider", a.completeProviders)
 	return c
 }
 

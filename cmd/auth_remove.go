@@ -16,8 +16,9 @@ import (
 func (a *app) newAuthRemoveCommand() *cobra.Command {
 	var yes bool
 	c := &cobra.Command{
-		Use:   "remove ID [--yes]",
-		Short: "Remove a profile, with its usage stats and its place in every order",
+		Use:                   "remove ID [--yes]",
+		DisableFlagsInUseLine: true,
+		Short:                 "Remove a profile, with its usage stats and its place in every order",
 		Long: "Remove an auth profile from the store in one transaction, together with its usageStats,\n" +
 			"the lastGood entries and order entries that name it, and its config auth.profiles entry.\n" +
 			"Asks to confirm on a terminal; without one, --yes is required.",
@@ -30,6 +31,12 @@ func (a *app) newAuthRemoveCommand() *cobra.Command {
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			return a.runRemove(c.Context(), strings.TrimSpace(args[0]), yes)
+		},
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return a.completeProfileIDs("")
 		},
 	}
 	c.Flags().BoolVarP(&yes, "yes", "y", false, "remove without asking")

@@ -25,8 +25,9 @@ type setupTokenOptions struct {
 func (a *app) newSetupTokenCommand() *cobra.Command {
 	var o setupTokenOptions
 	c := &cobra.Command{
-		Use:   "setup-token [--provider anthropic] [--profile-id ID] [--paste] [--yes]",
-		Short: "Create a Claude subscription token with `claude setup-token` and save it",
+		Use:                   "setup-token [--provider anthropic] [--profile-id ID] [--paste] [--yes]",
+		DisableFlagsInUseLine: true,
+		Short:                 "Create a Claude subscription token with `claude setup-token` and save it",
 		Long: "Run `claude setup-token`, capture the long-lived token it prints and save it as a \"token\"\n" +
 			"profile (default anthropic:default) valid for 365 days, recorded in the config's auth.profiles.\n\n" +
 			"--paste skips `claude` and asks for the token at a hidden prompt instead; a token piped to\n" +

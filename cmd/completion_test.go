@@ -42,3 +42,21 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("exit %d: %q", code, out)
 	}
 }
+
+func TestCompletionOffersProfileIDs(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	out, _, _ := c.run("__complete", "models", "auth", "order", "set", "--provider", "anthropic", "anthropic:work", "")
+	if !strings.Contains(out, "anthropic:manual\ttoken") || strings.Contains(out, "openai:default") || strings.Contains(out, "anthropic:work\t") {
+		t.Fatalf("order set completions:\n%s", out)
+	}
+	out, _, _ = c.run("__complete", "models", "auth", "remove", "")
+	if !strings.Contains(out, "openai:default\tapi_key") {
+		t.Fatalf("remove completions:\n%s", out)
+	}
+	out, _, _ = c.run("__complete", "models", "auth", "paste-token", "--provider", "")
+	if !strings.Contains(out, "anthropic\n") || !strings.Contains(out, "openrouter\n") {
+		t.Fatalf("provider completions:\n%s", out)
+	}
+	assertNoSecret(t, out)
+}

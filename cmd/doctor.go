@@ -64,8 +64,9 @@ type doctorOptions struct {
 func (a *app) newDoctorCommand() *cobra.Command {
 	var o doctorOptions
 	c := &cobra.Command{
-		Use:   "doctor [--fix] [--json]",
-		Short: "Check the credential files and repair what is safe to repair",
+		Use:                   "doctor [--fix] [--json]",
+		DisableFlagsInUseLine: true,
+		Short:                 "Check the credential files and repair what is safe to repair",
 		Long: "Check that the auth store parses and is private (0600, directory 0700), that order entries\n" +
 			"point at existing profiles, which credentials are expired or expiring, that `claude` is on\n" +
 			"PATH (for setup-token), that .env is private, that no stale lock is left, and that the\n" +
