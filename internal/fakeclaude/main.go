@@ -491,39 +491,62 @@ func escLen(b []byte) int {
 
 // ---- drawing (Ink style: words placed with cursor jumps, not spaces)
 
+// seg is a run of words in one style (on, undone by off).
+type seg struct {
+	text, on, off string
+}
+
 // para word-wraps text into the columns indent+1..cols and renders each
-// line with a column jump before every word; later lines start at
-// hang+1.
-func (a *app) para(text, style, styleOff string, indent, hang int) []string {
+// line with a column jump before every word (Ink writes gaps as cursor
+// moves, not spaces); later lines start at hang+1.
+func (a *app) para(text, on, off string, indent, hang int) []string {
+	return a.paraSegs([]seg{{text, on, off}}, indent, hang)
+}
+
+// paraSegs is para for text in several styles. A style starts after the
+// jump to its first word on each line and is undone at the line's end.
+func (a *app) paraSegs(segs []seg, indent, hang int) []string {
 	var lines []string
 	var b strings.Builder
 	col := 0 // next free column (1-based); 0 = nothing on this line yet
 	start := indent
+	var cur *seg // style in force on this line
 	flush := func() {
 		if col > 0 {
-			b.WriteString(styleOff)
+			if cur != nil && cur.on != "" {
+				b.WriteString(cur.off)
+			}
 			lines = append(lines, b.String())
 			b.Reset()
-			col = 0
+			col, cur = 0, nil
 		}
 	}
-	for _, w := range strings.Fields(text) {
-		wl := utf8.RuneCountInString(w)
-		if col > 0 && col+wl-1 > a.cols {
-			flush()
-			start = hang
-		}
-		if col == 0 {
-			if start > 0 {
-				b.WriteString(jump(start + 1))
+	for i := range segs {
+		sg := &segs[i]
+		for _, w := range strings.Fields(sg.text) {
+			wl := utf8.RuneCountInString(w)
+			if col > 0 && col+wl-1 > a.cols {
+				flush()
+				start = hang
 			}
-			b.WriteString(style)
-			col = start + 1
-		} else {
-			b.WriteString(jump(col))
+			if col == 0 {
+				if start > 0 {
+					b.WriteString(jump(start + 1))
+				}
+				col = start + 1
+			} else {
+				b.WriteString(jump(col))
+			}
+			if cur != sg {
+				if sg.on == "" && cur != nil && cur.on != "" {
+					b.WriteString(cur.off)
+				}
+				b.WriteString(sg.on)
+				cur = sg
+			}
+			b.WriteString(w)
+			col += wl + 1
 		}
-		b.WriteString(w)
-		col += wl + 1
 	}
 	flush()
 	return lines
@@ -532,11 +555,8 @@ func (a *app) para(text, style, styleOff string, indent, hang int) []string {
 func jump(col int) string { return "\x1b[" + strconv.Itoa(col) + "G" }
 
 func (a *app) header() []string {
-	title := a.para("Welcome to Claude Code", fgOrange, "", 0, 0)
-	if n := len(title); n > 0 {
-		title[n-1] += jump(24) + fgGrey + "v" + version + fgReset
-	}
-	lines := append(title, "")
+	lines := a.paraSegs([]seg{{"Welcome to Claude Code", fgOrange, fgReset}, {"v" + version, fgGrey, fgReset}}, 0, 0)
+	lines = append(lines, "")
 	lines = append(lines, a.para("This will guide you through long-lived (1-year) auth token setup for your Claude account. Claude subscription required.", bold, boldOff, 1, 1)...)
 	return append(lines, "")
 }
@@ -557,7 +577,7 @@ func (a *app) newURL() {
 }
 
 func (a *app) promptBody() []string {
-	lines := a.para("Browser didn't open? Use the URL below to sign in (c to copy)", "", "", 1, 1)
+	lines := a.paraSegs([]seg{{"Browser didn't open? Use the URL below to sign in", "", ""}, {"(c to copy)", fgGrey, fgReset}}, 1, 1)
 	lines = append(lines, "")
 	for u := a.url; len(u) > 0; {
 		n := min(a.cols, len(u))
@@ -575,17 +595,17 @@ func (a *app) promptBody() []string {
 	return lines
 }
 
-// inputRow is the middle row of the input box.
+// inputRow is the middle row of the input box, drawn in full.
 func (a *app) inputRow() string {
-	masked := a.masked()
-	pad := max(a.cols-5-utf8.RuneCountInString(masked), 0)
-	return jump(2) + fgBlue + "│" + jump(4) + fgReset + masked + "\x1b[7m \x1b[27m" + strings.Repeat(" ", pad) + jump(a.cols) + fgBlue + "│" + fgReset
+	return jump(2) + fgBlue + "│" + jump(4) + fgReset + a.masked() + "\x1b[7m " + jump(a.cols) + "\x1b[27m" + fgBlue + "│" + fgReset
 }
 
 // drawInput rewrites only the input row (two rows above the cursor), as
-// Ink writes only what changed.
+// Ink writes only what changed; spaces wipe what a shorter input left.
 func (a *app) drawInput() {
-	a.write("\x1b[2A\r" + a.inputRow() + "\x1b[2B\r")
+	masked := a.masked()
+	pad := max(a.cols-5-utf8.RuneCountInString(masked), 0)
+	a.write("\x1b[2A\r" + jump(4) + masked + "\x1b[7m \x1b[27m" + strings.Repeat(" ", pad) + "\x1b[2B\r")
 }
 
 // masked shows all but the last 6 characters of the code as '*'.
