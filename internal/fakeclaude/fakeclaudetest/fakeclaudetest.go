@@ -100,6 +100,13 @@ func Build(tb testing.TB) string {
 	return binPath
 }
 
+// PathEnv returns a PATH=… entry with the fake's directory first, so that
+// `claude` resolves to the fake: append it to a command's Env.
+func PathEnv(tb testing.TB) string {
+	tb.Helper()
+	return "PATH=" + filepath.Dir(Build(tb)) + string(os.PathListSeparator) + os.Getenv("PATH")
+}
+
 // Cleanup removes what Build made. Call it from TestMain after m.Run.
 func Cleanup() {
 	if buildDir != "" {
