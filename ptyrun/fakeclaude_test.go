@@ -152,6 +152,26 @@ func TestFakeClaudeResizeDuringSuccess(t *testing.T) {
 	}
 }
 
+// A whole token already printed still counts when the user presses ctrl+]
+// before the program exits by itself.
+func TestFakeClaudeCancelAfterToken(t *testing.T) {
+	tok := fakeToken(108, 66)
+	s, in, out := newPipeSession(t, nil, fakeClaude(t, fc.ModeOK, tok, fc.EnvExitDelay+"=30s"), Options{})
+	st := start(s)
+	out.waitFor(t, fc.PromptMarker)
+	in.typeKeys(t, "code\r")
+	out.waitFor(t, "revoke")
+	in.typeKeys(t, "\x1d")
+	if err := st.wait(t); err != nil {
+		t.Fatalf("Run() = %v", err)
+	}
+	res := s.Result()
+	if got, ok := res.Token(); !ok || got != tok || !res.Cancelled {
+		t.Fatalf("Token() = %q, %v; Result %+v", got, ok, res)
+	}
+	assertReaped(t, res)
+}
+
 func TestFakeClaudeFailures(t *testing.T) {
 	tok := fakeToken(108, 55)
 	tests := []struct {

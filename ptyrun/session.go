@@ -44,9 +44,12 @@ func CancelHint(name string) string {
 
 // Defaults used when Options leave a field zero.
 const (
+	// DefaultKillGrace is the wait between the signals that end a child.
 	DefaultKillGrace = 2 * time.Second
-	DefaultCols      = 80
-	DefaultRows      = 24
+	// DefaultCols is the pty width when no terminal tells the real one.
+	DefaultCols = 80
+	// DefaultRows is the pty height when no terminal tells the real one.
+	DefaultRows = 24
 )
 
 // resetModes undoes what a killed child may have left on: colours, hidden
@@ -105,10 +108,19 @@ type Options struct {
 // While it runs, the real terminal (stdin, when it is one) is in raw mode;
 // every key but EscapeKey goes to the child (ctrl+c included: the child
 // decides what it means), the child's output is copied to stdout and to a
-// Scanner, and window-size changes are forwarded. The terminal is restored
-// and the child reaped on every way out: normal exit, non-zero exit,
-// EscapeKey, timeout, context cancellation, a signal to this process, or a
-// panic.
+// Scanner, and window-size changes (SIGWINCH) are forwarded. SIGINT,
+// SIGTERM and SIGHUP sent to this process end the child as EscapeKey does
+// instead of killing this process with the terminal still raw. The terminal
+// is restored and the child reaped on every way out: normal exit, non-zero
+// exit, EscapeKey, timeout, context cancellation, a signal, or a panic.
+//
+// Ending the child means SIGHUP (what a closed terminal sends), then
+// SIGTERM, then SIGKILL, each to its process group, Options.KillGrace
+// apart.
+//
+// Success is decided only by the token: a child that exits 0 without
+// printing a whole token has failed, and a whole token captured before the
+// user cancelled still counts.
 type Session struct {
 	ctx    context.Context
 	cmd    *exec.Cmd
