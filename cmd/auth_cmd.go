@@ -9,9 +9,11 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 
 	"github.com/moltbot/moltbot/authstore"
@@ -115,8 +117,35 @@ func (p *prompter) ttyFile() (*os.File, bool) {
 	return f, ok && term.IsTerminal(int(f.Fd()))
 }
 
-// readLine shows prompt on stderr and reads one line; hidden turns echo off
-// on a real terminal. The line comes back without its line ending.
+// hideInput turns the terminal's echo off (line editing and ctrl+c keep
+// working) until the returned function is called. It stays off across
+// several lines, so a token the terminal delivers as two lines is never
+// shown, not even between them. Not a real terminal: nothing to do.
+func (p *prompter) hideInput() (restore func()) {
+	f, ok := p.ttyFile()
+	if !ok {
+		return func() {}
+	}
+	fd := int(f.Fd())
+	old, err := unix.IoctlGetTermios(fd, ioctlGetTermios)
+	if err != nil {
+		return func() {}
+	}
+	hidden := *old
+	hidden.Lflag &^= unix.ECHO
+	hidden.Lflag |= unix.ICANON | unix.ISIG
+	hidden.Iflag |= unix.ICRNL
+	if err := unix.IoctlSetTermios(fd, ioctlSetTermios, &hidden); err != nil {
+		return func() {}
+	}
+	var once sync.Once
+	return func() { once.Do(func() { _ = unix.IoctlSetTermios(fd, ioctlSetTermios, old) }) }
+}
+
+// readLine shows prompt on stderr and reads one line, without its line
+// ending. hidden says that echo is off: the user's Enter was not shown, so
+// a line break is written after the answer. An interrupt (the context is
+// cancelled by SIGINT) returns errCancelled at once.
 func (p *prompter) readLine(ctx context.Context, prompt string, hidden bool) (string, error) {
 	fmt.Fprint(p.env.Stderr, prompt)
 	type result struct {
@@ -124,30 +153,17 @@ func (p *prompter) readLine(ctx context.Context, prompt string, hidden bool) (st
 		err error
 	}
 	ch := make(chan result, 1)
-	var restore func()
-	f, tty := p.ttyFile()
-	if hidden && tty {
-		fd := int(f.Fd())
-		if st, err := term.GetState(fd); err == nil {
-			restore = func() { _ = term.Restore(fd, st) }
+	go func() {
+		s, err := p.in.ReadString('\n')
+		if err == io.EOF && s != "" {
+			err = nil
 		}
-		go func() {
-			b, err := term.ReadPassword(fd)
-			ch <- result{string(b), err}
-		}()
-	} else {
-		go func() {
-			s, err := p.in.ReadString('\n')
-			if err == io.EOF && s != "" {
-				err = nil
-			}
-			ch <- result{s, err}
-		}()
-	}
+		ch <- result{s, err}
+	}()
 	select {
 	case r := <-ch:
 		if hidden {
-			fmt.Fprintln(p.env.Stderr) // the user's Enter was not echoed
+			fmt.Fprintln(p.env.Stderr)
 		}
 		if errors.Is(r.err, io.EOF) {
 			return "", io.EOF
@@ -157,9 +173,6 @@ func (p *prompter) readLine(ctx context.Context, prompt string, hidden bool) (st
 		}
 		return strings.TrimRight(r.s, "\r\n"), nil
 	case <-ctx.Done():
-		if restore != nil {
-			restore() // ReadPassword would have left echo off
-		}
 		fmt.Fprintln(p.env.Stderr)
 		return "", errCancelled
 	}
@@ -196,6 +209,8 @@ func (p *prompter) readToken(ctx context.Context, provider, what string) (string
 		}
 		return authstore.NormalizeToken(provider, raw)
 	}
+	restore := p.hideInput()
+	defer restore()
 	raw, err := p.readLine(ctx, fmt.Sprintf("Paste the %s (input is hidden), then press Enter: ", what), true)
 	if errors.Is(err, io.EOF) {
 		raw, err = "", nil
@@ -401,7 +416,7 @@ func validProfileID(id, provider string) error {
 	return nil
 }
 
-// lockOrStoreError turns transaction errors into one clear line.
+// storeError adds to a lock timeout that nothing was changed.
 func storeError(err error) error {
 	var le *authstore.LockedError
 	if errors.As(err, &le) {

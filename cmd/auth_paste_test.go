@@ -1,11 +1,18 @@
 package cmd
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 )
 
 func TestPasteTokenPipedLineEndings(t *testing.T) {
@@ -273,4 +280,137 @@ func TestPasteTokenProviderAlias(t *testing.T) {
 	if p := c.profile("zai:manual"); p["provider"] != "zai" {
 		t.Fatalf("alias not normalised: %v\n%s", p, out)
 	}
+}
+
+// ptyTerminal is a real pseudo-terminal for stdin/stderr; what the
+// "screen" showed is collected from its master side.
+type ptyTerminal struct {
+	master, tty *os.File
+	mu          sync.Mutex
+	screen      bytes.Buffer
+}
+
+func openPTY(t *testing.T) *ptyTerminal {
+	t.Helper()
+	master, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pty: %v", err)
+	}
+	p := &ptyTerminal{master: master, tty: tty}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := master.Read(buf)
+			p.mu.Lock()
+			p.screen.Write(buf[:n])
+			p.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() { tty.Close(); master.Close() })
+	return p
+}
+
+func (p *ptyTerminal) shown() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.screen.String()
+}
+
+// waitFor waits (bounded) until the terminal has shown s.
+func (p *ptyTerminal) waitFor(t *testing.T, s string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if strings.Contains(p.shown(), s) {
+			return
+		}
+	}
+	t.Fatalf("the terminal never showed %q; it shows:\n%s", s, p.shown())
+}
+
+// waitEchoOff waits (bounded) until the hidden prompt has turned echo off,
+// so that what is typed next is not echoed by the terminal itself.
+func (p *ptyTerminal) waitEchoOff(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if !p.echoOn(t) {
+			return
+		}
+	}
+	t.Fatal("the prompt never turned echo off")
+}
+
+func (p *ptyTerminal) echoOn(t *testing.T) bool {
+	t.Helper()
+	tio, err := unix.IoctlGetTermios(int(p.tty.Fd()), ioctlGetTermios)
+	if err != nil {
+		t.Skipf("termios: %v", err)
+	}
+	return tio.Lflag&unix.ECHO != 0
+}
+
+// runOnPTY runs moltbot with the pty as stdin and stderr.
+func runOnPTY(ctx context.Context, c *cli, p *ptyTerminal, stdout *bytes.Buffer, args ...string) <-chan int {
+	env := Env{
+		Stdin: p.tty, Stdout: stdout, Stderr: p.tty,
+		Getenv: func(k string) string { return c.env[k] }, Home: c.home,
+		Now: func() time.Time { return c.now }, IsTerminal: isTerminal,
+	}
+	done := make(chan int, 1)
+	go func() { done <- Run(ctx, env, args) }()
+	return done
+}
+
+func TestPasteTokenHiddenOnARealTerminal(t *testing.T) {
+	p := openPTY(t)
+	c := newCLI(t)
+	var out bytes.Buffer
+	done := runOnPTY(context.Background(), c, p, &out, "models", "auth", "paste-token", "--provider", "anthropic")
+	p.waitFor(t, "input is hidden")
+	p.waitEchoOff(t)
+	// Pasted as the terminal wrapped it: two lines, the second arriving
+	// after the first was read. Echo must stay off in between.
+	if _, err := p.master.Write([]byte(fakeSetupToken[:80] + "\r")); err != nil {
+		t.Fatal(err)
+	}
+	p.waitFor(t, "too short for a whole setup token")
+	if p.echoOn(t) {
+		t.Fatal("echo came back on between the two lines of the token")
+	}
+	if _, err := p.master.Write([]byte(fakeSetupToken[80:] + "\r")); err != nil {
+		t.Fatal(err)
+	}
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d; terminal:\n%s", code, p.shown())
+	}
+	if got := c.profile("anthropic:manual")["token"]; got != fakeSetupToken {
+		t.Fatalf("saved %q", got)
+	}
+	if strings.Contains(p.shown(), "FAKEZZZZ") || strings.Contains(out.String(), "FAKEZZZZ") {
+		t.Fatalf("the token was echoed:\n%s", p.shown())
+	}
+	if !p.echoOn(t) {
+		t.Fatal("echo left off")
+	}
+}
+
+func TestPasteTokenInterruptedRestoresEcho(t *testing.T) {
+	p := openPTY(t)
+	c := newCLI(t)
+	before := c.tree()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out bytes.Buffer
+	done := runOnPTY(ctx, c, p, &out, "models", "auth", "paste-token", "--provider", "openrouter")
+	p.waitFor(t, "input is hidden")
+	cancel() // what SIGINT does through signal.NotifyContext
+	if code := <-done; code != ExitFailure {
+		t.Fatalf("exit %d", code)
+	}
+	p.waitFor(t, "cancelled; nothing was saved")
+	if !p.echoOn(t) {
+		t.Fatal("echo left off after an interrupted hidden prompt")
+	}
+	assertSameTree(t, before, c.tree())
 }
