@@ -134,3 +134,21 @@ func TestRemoveLockHeld(t *testing.T) {
 	assertOneLine(t, errOut, "is locked by")
 	assertSameTree(t, before, c.tree())
 }
+
+func TestRemoveNotesConfigOrder(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	cfg := `{ "auth": { "order": { "anthropic": ["anthropic:work", "anthropic:default"] } } }` + "\n"
+	cfgPath := c.write("clawdbot.json", cfg)
+	_, errOut, code := c.run("models", "auth", "remove", "anthropic:work", "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if readFile(t, cfgPath) != cfg {
+		t.Fatal("the config's auth.order was edited")
+	}
+	want := "note: the config's auth.order for anthropic still lists anthropic:work; edit " + cfgPath + " to drop it\n"
+	if errOut != want {
+		t.Fatalf("stderr %q, want %q", errOut, want)
+	}
+}
