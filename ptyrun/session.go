@@ -52,7 +52,7 @@ const (
 	DefaultRows = 24
 )
 
-// resetModes undoes what a killed child may have left on: colours, hidden
+// resetModes undoes what a killed or failed child may have left on: colours, hidden
 // cursor, bracketed paste, focus and mouse reports, modifyOtherKeys and a
 // pushed kitty keyboard mode (the same resets the real claude sends when it
 // exits), then starts a fresh line.
@@ -497,15 +497,16 @@ wait:
 		}
 	}
 	out.close()
-	if killed && outTTY {
-		// The child may not have undone its terminal modes.
-		_, _ = io.WriteString(stdout, resetModes)
-	}
 	if p := recoverLate(panics); panicked == nil {
 		panicked = p
 	}
-
-	if st := s.cmd.ProcessState; st != nil {
+	st := s.cmd.ProcessState
+	if outTTY && (killed || st == nil || !st.Success()) {
+		// A child that was killed, crashed or failed may not have undone
+		// its terminal modes.
+		_, _ = io.WriteString(stdout, resetModes)
+	}
+	if st != nil {
 		res.ExitCode = st.ExitCode()
 		if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			res.Signal = unix.SignalName(ws.Signal())

@@ -447,7 +447,7 @@ func TestSessionRestoresTerminalOnEveryExit(t *testing.T) {
 		ctx   func() (context.Context, context.CancelFunc)
 		keys  string
 		panic bool
-		kill  bool // the session ends the child, so it resets terminal modes
+		reset bool // the child was killed or failed, so modes are reset
 		check func(t *testing.T, res Result, err error)
 	}{
 		{name: "normal exit", mode: "exit:0", check: func(t *testing.T, res Result, _ error) {
@@ -455,22 +455,22 @@ func TestSessionRestoresTerminalOnEveryExit(t *testing.T) {
 				t.Fatalf("%+v", res)
 			}
 		}},
-		{name: "non-zero exit", mode: "exit:3", check: func(t *testing.T, res Result, _ error) {
+		{name: "non-zero exit", mode: "exit:3", reset: true, check: func(t *testing.T, res Result, _ error) {
 			if res.ExitCode != 3 {
 				t.Fatalf("%+v", res)
 			}
 		}},
-		{name: "escape key", mode: "sleep", keys: "\x1d", kill: true, check: func(t *testing.T, res Result, _ error) {
+		{name: "escape key", mode: "sleep", keys: "\x1d", reset: true, check: func(t *testing.T, res Result, _ error) {
 			if !res.Cancelled {
 				t.Fatalf("%+v", res)
 			}
 		}},
-		{name: "timeout", mode: "stubborn", kill: true, opts: Options{Timeout: 200 * time.Millisecond, KillGrace: 50 * time.Millisecond}, check: func(t *testing.T, res Result, _ error) {
+		{name: "timeout", mode: "stubborn", reset: true, opts: Options{Timeout: 200 * time.Millisecond, KillGrace: 50 * time.Millisecond}, check: func(t *testing.T, res Result, _ error) {
 			if !res.TimedOut || res.Signal == "" {
 				t.Fatalf("%+v", res)
 			}
 		}},
-		{name: "context", mode: "sleep", kill: true, ctx: func() (context.Context, context.CancelFunc) {
+		{name: "context", mode: "sleep", reset: true, ctx: func() (context.Context, context.CancelFunc) {
 			return context.WithTimeout(context.Background(), 200*time.Millisecond)
 		}, check: func(t *testing.T, res Result, err error) {
 			if !res.Cancelled || !errors.Is(err, context.DeadlineExceeded) {
@@ -513,7 +513,7 @@ func TestSessionRestoresTerminalOnEveryExit(t *testing.T) {
 			}
 			tt.check(t, s.Result(), err)
 			assertReaped(t, s.Result())
-			if tt.kill {
+			if tt.reset {
 				o.screen.waitFor(t, resetModes)
 			} else if !tt.panic && strings.Contains(o.screen.String(), resetModes) {
 				t.Fatal("reset terminal modes after a child that exited by itself")
