@@ -3,7 +3,6 @@ package cmd
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -378,14 +377,6 @@ func pronoun(n int) string {
 		return "it"
 	}
 	return "them"
-}
-
-// writeJSONDoc prints v as indented JSON on stdout.
-func (a *app) writeJSONDoc(v any) {
-	enc := json.NewEncoder(a.env.Stdout)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
 }
 
 // loadSnapshot reads the agent's files; the environment credentials come from

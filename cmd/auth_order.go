@@ -6,7 +6,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -90,10 +89,10 @@ func orderProvider(raw string) (string, error) {
 // orderFallback says what applies without an override, as the gateway
 // puts it.
 func orderFallback(snap authstore.Snapshot, provider string) string {
-	snap.Store = authstore.NewStore() // the same files, minus the override
-	eo := snap.EffectiveOrder(provider, time.Time{})
-	if eo.Source == authstore.SourceConfig {
-		return "using order from config: " + strings.Join(configOrder(snap, provider), ", ")
+	if ids := configOrder(snap, provider); len(ids) > 0 {
+		return "using order from config: " + strings.Join(ids, ", ")
+	} else if ids != nil {
+		return "config selects no profiles"
 	}
 	return "selecting automatically"
 }
@@ -171,7 +170,7 @@ func (a *app) runOrderGet(rawProvider string, asJSON bool) error {
 		for _, p := range providerProfiles(snap.Store, provider) {
 			doc.Profiles = append(doc.Profiles, orderGetProfile{p.ID, p.Type, authstore.Mask(p.Secret())})
 		}
-		a.writeJSONDoc(doc)
+		a.writeJSON(doc)
 		return nil
 	}
 	w := a.env.Stdout

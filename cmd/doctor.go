@@ -109,7 +109,7 @@ func (a *app) runDoctor(ctx context.Context, o doctorOptions) error {
 		doc.OK = false
 	}
 	if o.json {
-		a.writeJSONDoc(doc)
+		a.writeJSON(doc)
 	} else {
 		a.writeDoctorText(paths, doc, o.fix)
 	}
