@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,7 +100,7 @@ func watchPaths(paths authstore.Paths, poll bool) *watcher {
 		if fsw != nil {
 			_ = fsw.Close()
 		}
-		go w.poll()
+		go w.poll(w.stamps()) // the first look is taken before returning
 		return w
 	}
 	w.fsw = fsw
@@ -219,26 +217,28 @@ func (w *watcher) notify() {
 	}
 }
 
-// poll is the fallback: compare the files' size, time and identity.
-func (w *watcher) poll() {
-	type stamp struct {
-		size  int64
-		mod   time.Time
-		exist bool
-	}
-	read := func() map[string]stamp {
-		m := map[string]stamp{}
-		for n := range w.names {
-			fi, err := os.Stat(n)
-			if errors.Is(err, fs.ErrNotExist) || err != nil {
-				m[n] = stamp{}
-				continue
-			}
-			m[n] = stamp{size: fi.Size(), mod: fi.ModTime(), exist: true}
+// stamp is what polling compares: a file's size, time and existence.
+type stamp struct {
+	size  int64
+	mod   time.Time
+	exist bool
+}
+
+func (w *watcher) stamps() map[string]stamp {
+	m := make(map[string]stamp, len(w.names))
+	for n := range w.names {
+		fi, err := os.Stat(n)
+		if err != nil {
+			m[n] = stamp{}
+			continue
 		}
-		return m
+		m[n] = stamp{size: fi.Size(), mod: fi.ModTime(), exist: true}
 	}
-	last := read()
+	return m
+}
+
+// poll is the fallback: compare the files' stamps every pollEvery.
+func (w *watcher) poll(last map[string]stamp) {
 	t := time.NewTicker(pollEvery)
 	defer t.Stop()
 	for {
@@ -246,7 +246,7 @@ func (w *watcher) poll() {
 		case <-w.done:
 			return
 		case <-t.C:
-			cur := read()
+			cur := w.stamps()
 			for n, s := range cur {
 				if last[n] != s {
 					w.notify()
