@@ -226,3 +226,17 @@ func lastLine(s string) string {
 	s = strings.TrimSuffix(s, "\n")
 	return s[strings.LastIndex(s, "\n")+1:] + "\n"
 }
+
+func TestAddCorruptStoreAsksNothing(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("store-corrupt.json")
+	c.terminal = true
+	answerAdd(t) // no step may run
+	before := c.tree()
+	_, errOut, code := c.run("models", "auth", "add")
+	if code != ExitFailure {
+		t.Fatalf("exit %d", code)
+	}
+	assertOneLine(t, errOut, "is corrupt")
+	assertSameTree(t, before, c.tree())
+}

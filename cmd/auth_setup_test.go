@@ -137,20 +137,25 @@ func TestSetupTokenCaptureHook(t *testing.T) {
 
 func TestSetupTokenRefusals(t *testing.T) {
 	for _, tc := range []struct {
-		name  string
-		args  []string
-		stdin string
-		code  int
-		want  string
+		name    string
+		args    []string
+		stdin   string
+		code    int
+		want    string
+		fixture string
 	}{
-		{"other-provider", []string{"--provider", "openai"}, fakeSetupToken, ExitUsage, "paste-token --provider openai"},
-		{"no-terminal-nothing-piped", nil, "", ExitFailure, "no token on stdin"},
-		{"token-as-argument", []string{fakeSetupToken}, "", ExitUsage, "takes no arguments"},
-		{"truncated", nil, fakeSetupToken[:80], ExitFailure, "cut off"},
-		{"id-of-other-provider", []string{"--profile-id", "openai:x"}, fakeSetupToken, ExitUsage, "names provider openai"},
+		{"corrupt-store", nil, fakeSetupToken, ExitFailure, "is corrupt", "store-corrupt.json"},
+		{"other-provider", []string{"--provider", "openai"}, fakeSetupToken, ExitUsage, "paste-token --provider openai", ""},
+		{"no-terminal-nothing-piped", nil, "", ExitFailure, "no token on stdin", ""},
+		{"token-as-argument", []string{fakeSetupToken}, "", ExitUsage, "takes no arguments", ""},
+		{"truncated", nil, fakeSetupToken[:80], ExitFailure, "cut off", ""},
+		{"id-of-other-provider", []string{"--profile-id", "openai:x"}, fakeSetupToken, ExitUsage, "names provider openai", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCLI(t)
+			if tc.fixture != "" {
+				c.copyFixture(tc.fixture)
+			}
 			c.stdin = tc.stdin
 			before := c.tree()
 			out, errOut, code := c.run(append([]string{"models", "auth", "setup-token"}, tc.args...)...)
