@@ -61,6 +61,8 @@ func (a *app) runRoot(c *cobra.Command) error {
 // environ adapts Env.Getenv for termenv.
 type environ struct{ getenv func(string) string }
 
+// Environ is not used by termenv's colour detection.
 func (e environ) Environ() []string { return nil }
 
+// Getenv reads the injected environment.
 func (e environ) Getenv(k string) string { return e.getenv(k) }

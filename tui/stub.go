@@ -22,12 +22,16 @@ func newStub(_ views.Env, keys StubKeys, theme Theme) *stub {
 	return &stub{keys: keys, theme: theme}
 }
 
+// Init starts nothing.
 func (s *stub) Init() tea.Cmd { return nil }
 
+// SetSize keeps the area to centre the text in.
 func (s *stub) SetSize(w, h int) { s.w, s.h = w, h }
 
+// CapturesInput is false: the stub takes no text.
 func (s *stub) CapturesInput() bool { return false }
 
+// Update goes back on esc or enter.
 func (s *stub) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, s.keys.Back) {
 		return s, func() tea.Msg { return views.WizardClosedMsg{} }
@@ -35,6 +39,7 @@ func (s *stub) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return s, nil
 }
 
+// View says how to add a credential meanwhile.
 func (s *stub) View() string {
 	text := s.theme.Message.Bold(true).Render("Add a credential") + "\n\n" +
 		s.theme.Message.Render("The wizard is coming — use `moltbot models auth paste-token` meanwhile:") + "\n\n" +
@@ -43,6 +48,8 @@ func (s *stub) View() string {
 	return lipgloss.Place(s.w, s.h, lipgloss.Center, lipgloss.Center, text)
 }
 
+// ShortHelp is the way back.
 func (s *stub) ShortHelp() []key.Binding { return []key.Binding{s.keys.Back} }
 
+// FullHelp is the way back.
 func (s *stub) FullHelp() [][]key.Binding { return [][]key.Binding{{s.keys.Back}} }
