@@ -502,6 +502,11 @@ func (d *Dashboard) loadRows(keep string) {
 		})
 	}
 	d.rowsVersion++
+	if d.confirm != "" {
+		if _, ok := d.rows[d.confirm]; !ok {
+			d.confirm = "" // it went away on disk; nothing left to ask
+		}
+	}
 	grabbed := d.list.grab
 	if !d.list.setRows(ids, len(d.envRows), keep) && grabbed != nil {
 		d.drag = nil

@@ -695,6 +695,16 @@ func TestRemoveAsksFirst(t *testing.T) {
 	}
 }
 
+func TestRemoveDialogClosesWhenTheProfileGoesAway(t *testing.T) {
+	f := newFixture(t, populatedStore()).start(120, 28)
+	f.keys("down", "d")
+	f.writeStore(strings.Replace(populatedStore(), `"anthropic:default": {"type": "api_key", "provider": "anthropic", "key": "`+fakeAPI+`"},`, "", 1))
+	f.send(views.FilesChangedMsg{})
+	if strings.Contains(f.view(), "Remove anthropic:default?") {
+		t.Error("the dialog still asks about a profile that is gone")
+	}
+}
+
 func TestClearOrderReturnsToAutomatic(t *testing.T) {
 	f := newFixture(t, populatedStore()).start(120, 28)
 	f.keys("c")
