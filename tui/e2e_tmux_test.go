@@ -70,11 +70,13 @@ func TestTmuxEndToEnd(t *testing.T) {
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	command := fmt.Sprintf("env -i PATH=/usr/bin:/bin HOME=%s TERM=xterm-256color MOLTBOT_STATE_DIR=%s %s", home, state, bin)
+	// The shell prints the exit code on the normal screen afterwards and
+	// stays a while so that the screen can be read (the server is killed at
+	// the end).
+	command := fmt.Sprintf("env -i PATH=/usr/bin:/bin HOME=%s TERM=xterm-256color MOLTBOT_STATE_DIR=%s sh -c '%s; echo moltbot-exit=$?; sleep 30'", home, state, bin)
 	if out, err := run("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", command); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
-	_, _ = run("set-option", "-t", "e2e", "remain-on-exit", "on")
 	if out, err := run("display-message", "-p", "#{socket_path}"); err == nil {
 		socketPath = strings.TrimSpace(out)
 	}
@@ -143,16 +145,14 @@ func TestTmuxEndToEnd(t *testing.T) {
 		t.Errorf("screen does not show two above one:\n%s", s)
 	}
 
-	// q quits and gives the terminal back (the alternate screen is gone).
+	// q quits and gives the terminal back: the alternate screen is gone and
+	// the shell's line shows the exit code.
 	_, _ = run("send-keys", "-t", "e2e", "q")
-	s = waitScreen("the exit", func(s string) bool {
-		out, _ := run("display-message", "-p", "-t", "e2e", "#{pane_dead}")
-		return strings.TrimSpace(out) == "1"
-	})
+	s = waitScreen("the exit", contains("moltbot-exit="))
+	if !strings.Contains(s, "moltbot-exit=0") {
+		t.Errorf("moltbot did not exit 0:\n%s", s)
+	}
 	if strings.Contains(s, "Providers") {
 		t.Errorf("the dashboard is still on screen after quitting:\n%s", s)
-	}
-	if out, _ := run("display-message", "-p", "-t", "e2e", "#{pane_dead_status}"); strings.TrimSpace(out) != "0" {
-		t.Errorf("exit status %q", strings.TrimSpace(out))
 	}
 }
