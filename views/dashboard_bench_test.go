@@ -2,10 +2,15 @@ package views_test
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/moltbot/moltbot/tui"
 	"github.com/moltbot/moltbot/views"
 )
 
@@ -90,5 +95,27 @@ func BenchmarkFirstFrame1000(b *testing.B) {
 		if v := next.(*views.Dashboard).View(); len(v) == 0 {
 			b.Fatal("empty frame")
 		}
+	}
+}
+
+// BenchmarkDashboardView100TrueColor is View with every colour on (the
+// other benchmarks run with colour off, as the tests do).
+func BenchmarkDashboardView100TrueColor(b *testing.B) {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.TrueColor)
+	r.SetHasDarkBackground(true)
+	f := newFixture(b, bigStore(100))
+	env := f.env()
+	env.Styles = tui.NewTheme(r).Views
+	f.d = views.NewDashboard(env)
+	f.d.SetSize(100, 28)
+	f.run(f.d.Init())
+	if !strings.Contains(f.d.View(), "\x1b[") {
+		b.Fatal("no colour in the view")
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = f.d.View()
 	}
 }
