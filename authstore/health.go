@@ -193,7 +193,7 @@ func (snap *Snapshot) EffectiveOrder(provider string, now time.Time) EffectiveOr
 	}
 
 	seen := make(map[string]bool, len(list))
-	usable := make([]Profile, 0, len(list))
+	usable := make([]*Profile, 0, len(list)) // pointers: sorting moves 8 bytes, not a Profile
 	for _, id := range list {
 		if seen[id] {
 			continue
@@ -204,7 +204,7 @@ func (snap *Snapshot) EffectiveOrder(provider string, now time.Time) EffectiveOr
 			eo.Excluded = append(eo.Excluded, Exclusion{id, "no such profile in the store"})
 			continue
 		}
-		p := s.Profiles[i]
+		p := &s.Profiles[i]
 		switch {
 		case NormalizeProvider(p.Provider) != provider:
 			eo.Excluded = append(eo.Excluded, Exclusion{id, "belongs to provider " + quote(p.Provider)})
@@ -236,11 +236,11 @@ func (snap *Snapshot) EffectiveOrder(provider string, now time.Time) EffectiveOr
 		})
 	}
 	// Profiles in cooldown or disabled go last, soonest available first.
-	ready := make([]Profile, 0, len(usable))
-	var waiting []Profile
+	ready := make([]*Profile, 0, len(usable))
+	var waiting []*Profile
 	until := map[string]time.Time{}
 	for _, p := range usable {
-		if h := s.Health(p, now, 0); h.Unusable != "" {
+		if h := s.Health(*p, now, 0); h.Unusable != "" {
 			waiting = append(waiting, p)
 			until[p.ID] = h.Until
 		} else {

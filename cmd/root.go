@@ -129,7 +129,17 @@ func NewRootCommand(env Env) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
-	models := &cobra.Command{Use: "models", Short: "Inspect and change model credentials", Args: cobra.NoArgs}
+	models := &cobra.Command{
+		Use:   "models",
+		Short: "Inspect and change model credentials",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return c.Help()
+			}
+			return unknownSubcommand(c, args[0])
+		},
+	}
 	root.AddCommand(models)
 	models.AddCommand(a.newStatusCommand())
 	for _, add := range extraCommands {

@@ -327,32 +327,50 @@ func (a *app) writeJSON(v any) {
 // statusStyles colour the text output; they collapse to plain text when the
 // output is not a colour terminal or NO_COLOR is set.
 type statusStyles struct {
-	heading, dim, faint, id lipgloss.Style
-	badge                   map[string]lipgloss.Style
+	heading, dim, faint, id paint
+	badge                   map[string]paint
+}
+
+// paint is a style that costs nothing when colour is off: rendering 1,000
+// rows through lipgloss only to strip the codes again is most of the time
+// `models status` would take.
+type paint struct {
+	style lipgloss.Style
+	on    bool
+}
+
+// Render applies the style when colour is on.
+func (p paint) Render(s string) string {
+	if !p.on {
+		return s
+	}
+	return p.style.Render(s)
 }
 
 func (a *app) styles() statusStyles {
 	r := lipgloss.NewRenderer(a.env.Stdout)
-	if a.env.Getenv("NO_COLOR") != "" || !a.env.IsTerminal(a.env.Stdout) {
+	on := a.env.Getenv("NO_COLOR") == "" && a.env.IsTerminal(a.env.Stdout)
+	if !on {
 		r.SetColorProfile(termenv.Ascii)
 	}
+	ps := func(s lipgloss.Style) paint { return paint{s, on} }
 	c := func(light, dark string) lipgloss.AdaptiveColor {
 		return lipgloss.AdaptiveColor{Light: light, Dark: dark}
 	}
 	green, yellow, red, blue, grey := c("#137a3a", "#5fd787"), c("#8a6100", "#ffd75f"), c("#b3261e", "#ff6b6b"), c("#1f5fbf", "#87afff"), c("#6c6c6c", "#8a8a8a")
 	return statusStyles{
-		heading: r.NewStyle().Bold(true),
-		dim:     r.NewStyle().Foreground(grey),
-		faint:   r.NewStyle().Faint(true),
-		id:      r.NewStyle(),
-		badge: map[string]lipgloss.Style{
-			"ok":       r.NewStyle().Foreground(green),
-			"static":   r.NewStyle().Foreground(blue),
-			"expiring": r.NewStyle().Foreground(yellow).Bold(true),
-			"expired":  r.NewStyle().Foreground(red).Bold(true),
-			"missing":  r.NewStyle().Foreground(red).Bold(true),
-			"cooldown": r.NewStyle().Foreground(yellow),
-			"disabled": r.NewStyle().Foreground(red),
+		heading: ps(r.NewStyle().Bold(true)),
+		dim:     ps(r.NewStyle().Foreground(grey)),
+		faint:   ps(r.NewStyle().Faint(true)),
+		id:      ps(r.NewStyle()),
+		badge: map[string]paint{
+			"ok":       ps(r.NewStyle().Foreground(green)),
+			"static":   ps(r.NewStyle().Foreground(blue)),
+			"expiring": ps(r.NewStyle().Foreground(yellow).Bold(true)),
+			"expired":  ps(r.NewStyle().Foreground(red).Bold(true)),
+			"missing":  ps(r.NewStyle().Foreground(red).Bold(true)),
+			"cooldown": ps(r.NewStyle().Foreground(yellow)),
+			"disabled": ps(r.NewStyle().Foreground(red)),
 		},
 	}
 }
