@@ -41,6 +41,12 @@ func Load(paths Paths) (Snapshot, error) {
 	return load(paths, os.Getenv)
 }
 
+// LoadWithEnv is Load with the environment read through getenv, for callers
+// (and tests) whose environment is not the process's.
+func LoadWithEnv(paths Paths, getenv Getenv) (Snapshot, error) {
+	return load(paths, getenv)
+}
+
 func load(paths Paths, getenv Getenv) (Snapshot, error) {
 	snap := Snapshot{Paths: paths}
 	store, fi, legacy, err := readStore(paths, paths.Store)

@@ -382,13 +382,7 @@ func pronoun(n int) string {
 // loadSnapshot reads the agent's files; the environment credentials come from
 // the command's Env (tests inject it).
 func (a *app) loadSnapshot(paths authstore.Paths) (authstore.Snapshot, error) {
-	snap, err := authstore.Load(paths)
-	if err != nil {
-		return snap, err
-	}
-	lines, _ := authstore.LoadEnvFile(paths.Env)
-	snap.Env = authstore.FindEnvCredentials(a.env.Getenv, lines)
-	return snap, nil
+	return authstore.LoadWithEnv(paths, a.env.Getenv)
 }
 
 // validProfileID checks an id given with --profile-id (or built from one).

@@ -225,13 +225,10 @@ func (a *app) writeProbes(rs []probe.Result, timeout time.Duration) {
 
 // statusReport loads one agent's files and evaluates them now.
 func (a *app) statusReport(paths authstore.Paths, warn time.Duration) (authstore.Snapshot, authstore.Report, error) {
-	snap, err := authstore.Load(paths)
+	snap, err := a.loadSnapshot(paths)
 	if err != nil {
 		return snap, authstore.Report{}, err
 	}
-	// Load reads the process environment; the command's Env may differ (tests).
-	lines, _ := authstore.LoadEnvFile(paths.Env)
-	snap.Env = authstore.FindEnvCredentials(a.env.Getenv, lines)
 	return snap, authstore.BuildReport(snap, a.env.Now(), warn), nil
 }
 
