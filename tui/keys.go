@@ -52,6 +52,8 @@ func DefaultKeys() Keys {
 			Remove:     key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "remove")),
 			ClearOrder: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clear order")),
 			Reload:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+			Probe:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "probe profile")),
+			ProbeAll:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "probe provider")),
 			Confirm:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "remove")),
 			Deny:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep")),
 		}},
@@ -69,7 +71,8 @@ func (k Keys) scopes() map[string][]key.Binding {
 	with := func(bs ...key.Binding) []key.Binding { return append(append([]key.Binding(nil), g...), bs...) }
 	return map[string][]key.Binding{
 		"dashboard": with(d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.NextPane, d.PrevPane,
-			d.Left, d.Right, d.Grab, d.MoveUp, d.MoveDown, d.Add, d.Remove, d.ClearOrder, d.Reload),
+			d.Left, d.Right, d.Grab, d.MoveUp, d.MoveDown, d.Add, d.Remove, d.ClearOrder, d.Reload,
+			d.Probe, d.ProbeAll),
 		"moving":  with(d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.MoveUp, d.MoveDown, d.Drop, d.Cancel),
 		"confirm": with(d.Confirm, d.Deny),
 		"stub":    with(k.Stub.Back),

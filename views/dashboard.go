@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -34,6 +35,9 @@ type DashboardKeys struct {
 	Add, Remove      key.Binding
 	ClearOrder       key.Binding
 	Reload           key.Binding
+	// Probe checks the selected credential live; ProbeAll every credential
+	// of the selected provider.
+	Probe, ProbeAll key.Binding
 	// Confirm and Deny answer the remove dialog.
 	Confirm, Deny key.Binding
 }
@@ -192,6 +196,12 @@ type Dashboard struct {
 	confirm string // profile id awaiting "remove?" confirmation
 	busy    string // a write in progress ("removing …")
 	drag    *mouseDrag
+
+	probes   map[string]probeState // by row key (profile id, "env:VAR")
+	probeSeq int
+	probeSem chan struct{} // bounds the probes in flight
+	spin     spinner.Model
+	spinning bool // a spinner tick is on its way
 }
 
 var _ Component = (*Dashboard)(nil)
@@ -203,14 +213,17 @@ func NewDashboard(env Env) *Dashboard {
 		now = env.Clock()
 	}
 	return &Dashboard{
-		env:     env,
-		keys:    env.Keys.Dashboard,
-		st:      env.Styles.Dashboard,
-		now:     now,
-		warn:    authstore.DefaultWarn,
-		focus:   paneProfiles,
-		rows:    map[string]profileRow{},
-		pending: map[string][]string{},
+		env:      env,
+		keys:     env.Keys.Dashboard,
+		st:       env.Styles.Dashboard,
+		now:      now,
+		warn:     authstore.DefaultWarn,
+		focus:    paneProfiles,
+		rows:     map[string]profileRow{},
+		pending:  map[string][]string{},
+		probes:   map[string]probeState{},
+		probeSem: make(chan struct{}, probeParallel),
+		spin:     newSpinner(),
 	}
 }
 
@@ -369,7 +382,17 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.Saved != "" {
 			d.selectNext = msg.Saved
 		}
+		// The wizard may have taken the spinner's tick; restarting it is
+		// safe (the spinner drops a duplicate chain by its tag).
+		if d.probesRunning() > 0 {
+			d.spinning = true
+			return d, tea.Batch(d.reload(), d.spin.Tick)
+		}
 		return d, d.reload()
+	case probeDoneMsg:
+		return d, d.onProbeDone(msg)
+	case spinner.TickMsg:
+		return d, d.onSpinnerTick(msg)
 	case storeLoadedMsg:
 		return d, d.onLoaded(msg)
 	case orderSavedMsg:
@@ -434,6 +457,7 @@ func (d *Dashboard) reportSideErrors() tea.Cmd {
 // applySnapshot makes snap the shown data and keeps the selection.
 func (d *Dashboard) applySnapshot(snap authstore.Snapshot) {
 	d.snap, d.hasSnap = snap, true
+	d.keepProbes()
 	d.rebuild()
 }
 
@@ -485,7 +509,7 @@ func (d *Dashboard) loadRows(keep string) {
 	ids := make([]string, 0, len(pr.Profiles))
 	for _, p := range pr.Profiles {
 		d.rows[p.Profile.ID] = profileRow{
-			id: p.Profile.ID, email: p.Profile.Email, typ: p.Profile.Type,
+			key: p.Profile.ID, id: p.Profile.ID, email: p.Profile.Email, typ: p.Profile.Type,
 			mask: authstore.Mask(p.Profile.Secret()), health: p.Health,
 			rank: p.Rank, excluded: p.Excluded, lastUsed: p.LastUsed,
 		}
@@ -497,7 +521,7 @@ func (d *Dashboard) loadRows(keep string) {
 	d.envRows = d.envRows[:0]
 	for _, e := range pr.Env {
 		d.envRows = append(d.envRows, profileRow{
-			id: e.Var, typ: "env", mask: authstore.Mask(e.Value),
+			key: e.Source + ":" + e.Var, id: e.Var, typ: "env", mask: authstore.Mask(e.Value),
 			health: authstore.Health{Status: authstore.StatusStatic}, env: true, envSource: e.Source,
 		})
 	}
@@ -689,7 +713,15 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Add):
 		return emit(OpenWizardMsg{})
 	case key.Matches(msg, k.Reload):
-		return tea.Batch(d.reload(), status(StatusInfo, "reloaded"))
+		text := "reloaded"
+		if len(d.probes) > 0 && d.probesRunning() == 0 {
+			d.probes = map[string]probeState{} // a fresh look: old probe results go
+			d.rowsVersion++
+			text = "reloaded; probe results cleared"
+		}
+		return tea.Batch(d.reload(), status(StatusInfo, "%s", text))
+	case key.Matches(msg, k.ProbeAll):
+		return d.probeProvider()
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		d.focus = 1 - d.focus
 		return nil
@@ -718,6 +750,8 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 			d.focus = paneProfiles
 		case key.Matches(msg, k.ClearOrder):
 			return d.clearOverride()
+		case key.Matches(msg, k.Probe):
+			return d.probeProvider() // the provider is what is selected here
 		}
 		return nil
 	}
@@ -768,6 +802,8 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.ClearOrder):
 		return d.clearOverride()
+	case key.Matches(msg, k.Probe):
+		return d.probeSelected()
 	}
 	d.list.scrollTo(d.geom().listRows)
 	return nil
@@ -1324,9 +1360,13 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 		if d.list.grab != nil {
 			r.rank = i + 1 // where it will be tried once dropped
 		}
+		r.probe, r.probeLevel = d.probeCell(r.key)
 		all = append(all, r)
 	}
-	all = append(all, d.envRows...)
+	for _, r := range d.envRows {
+		r.probe, r.probeLevel = d.probeCell(r.key)
+		all = append(all, r)
+	}
 	m := &d.colsCache
 	if m.cols == nil || m.version != d.rowsVersion || m.second != d.now.Unix() || m.moving != (d.list.grab != nil) || m.width != inner {
 		cols, gap := fitColumns(tableColumns(all, d.now), inner)
@@ -1399,6 +1439,9 @@ func (d *Dashboard) detailLine(st DashboardStyles, all []profileRow, pr authstor
 		if r.rank > 0 {
 			parts = append(parts, fmt.Sprintf("tried %s of %d", ordinal(r.rank), len(pr.Order.IDs)))
 		}
+	}
+	if p := d.probeDetail(r.key); p != "" {
+		parts = append(parts, p)
 	}
 	return st.Dim.Render(fitCell(" "+strings.Join(parts, " · "), w))
 }
@@ -1491,13 +1534,14 @@ func (d *Dashboard) ShortHelp() []key.Binding {
 	case d.list.grab != nil:
 		return []key.Binding{relabel(k.Up, "↑/↓", "move"), k.Drop, k.Cancel}
 	case d.focus == paneProviders:
-		return []key.Binding{relabel(k.Up, "↑/↓", "provider"), relabel(k.Right, "→", "profiles"), k.Add, d.enable(k.ClearOrder, d.canClear()), k.Reload}
+		return []key.Binding{relabel(k.Up, "↑/↓", "provider"), relabel(k.Right, "→", "profiles"), k.Add, d.enable(k.ClearOrder, d.canClear()), d.enable(relabel(k.Probe, "p", "probe all"), d.canProbe()), k.Reload}
 	}
 	movable := d.cannotMove() == ""
 	return []key.Binding{
 		d.enable(relabel(k.Up, "↑/↓", "select"), d.list.rows() > 1), d.enable(relabel(k.Grab, "space", "move"), movable),
 		d.enable(relabel(k.MoveUp, "K/J", "move+save"), movable),
 		k.Add, d.enable(k.Remove, d.canRemove()), d.enable(k.ClearOrder, d.canClear()),
+		d.enable(relabel(k.Probe, "p/P", "probe"), d.canProbe()),
 	}
 }
 
@@ -1510,7 +1554,13 @@ func (d *Dashboard) FullHelp() [][]key.Binding {
 		{k.NextPane, k.Left, k.Right, k.Reload},
 		{d.enable(k.Grab, movable), k.Drop, k.Cancel, d.enable(k.MoveUp, movable), d.enable(k.MoveDown, movable), d.enable(k.ClearOrder, d.canClear())},
 		{k.Add, d.enable(k.Remove, d.canRemove())},
+		{d.enable(k.Probe, d.canProbe()), d.enable(k.ProbeAll, d.canProbe())},
 	}
+}
+
+// canProbe says whether there is a credential to probe.
+func (d *Dashboard) canProbe() bool {
+	return d.loadErr == nil && d.list.rows() > 0
 }
 
 func (d *Dashboard) canRemove() bool {

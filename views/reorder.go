@@ -18,6 +18,7 @@ import (
 // profileRow is what one row of the profile table shows. Env rows are
 // read-only credentials found in the environment or .env.
 type profileRow struct {
+	key      string // identifies the credential across reloads (probe results)
 	id       string
 	email    string
 	typ      string
@@ -29,6 +30,11 @@ type profileRow struct {
 
 	env       bool
 	envSource string // authstore.SourceProcessEnv or SourceDotEnv
+
+	// probe is the PROBE cell ("✓ ok 212ms", a spinner while running); the
+	// dashboard fills it in for each frame.
+	probe      string
+	probeLevel probeLevel
 }
 
 // grabState is a move in progress: the order before it began (esc puts it
@@ -274,6 +280,7 @@ const (
 	colType
 	colSecret
 	colStatus
+	colProbe
 	colExpires
 	colNote
 	colLastUsed
@@ -365,7 +372,9 @@ func fitWithGap(cols []column, width, gap int) ([]column, int) {
 func tableColumns(rows []profileRow, now time.Time) []column {
 	rankW, profW, idW, statusW, noteW, secretW := 1, len("PROFILE"), len("PROFILE"), len("STATUS"), 0, 0
 	anyExpiry, anyExpired, anyUsed := false, false, false
+	probeW := 0
 	for _, r := range rows {
+		probeW = max(probeW, lipgloss.Width(r.probe))
 		rankW = max(rankW, lipgloss.Width(rankText(r)))
 		profW = max(profW, lipgloss.Width(profileText(r)))
 		idW = max(idW, lipgloss.Width(r.id))
@@ -395,6 +404,10 @@ func tableColumns(rows []profileRow, now time.Time) []column {
 		cols = append(cols, column{id: colSecret, title: "SECRET", width: max(secretW, len("SECRET")), keep: 2})
 	}
 	cols = append(cols, column{id: colStatus, title: "STATUS", width: statusW})
+	if probeW > 0 {
+		// Asked for a moment ago: the last optional column to go.
+		cols = append(cols, column{id: colProbe, title: "PROBE", width: max(probeW, len("PROBE")), keep: 6})
+	}
 	if anyExpiry {
 		w := len("in 23h 59m") // countdowns keep one width as they tick
 		if anyExpired {
@@ -600,6 +613,18 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 				// No note column to say it: being skipped matters more than "static".
 				cell, style = r.health.Unusable, st.Warn
 			}
+		case colProbe:
+			cell = r.probe
+			switch r.probeLevel {
+			case probeGood:
+				style = st.OK
+			case probeSoft:
+				style = st.Warn
+			case probeBad:
+				style = st.Bad
+			default:
+				style = st.Dim
+			}
 		case colExpires:
 			cell = expiresText(r, now)
 			if r.health.Status == authstore.StatusExpiring || r.health.Status == authstore.StatusExpired {
@@ -645,12 +670,12 @@ func (c *rowCache) render(st DashboardStyles, greyed bool, r profileRow, cols []
 	k.Grow(160)
 	for _, s := range []string{
 		r.id, r.email, r.typ, r.mask, string(r.health.Status), r.health.Label(), itoa(r.rank), r.excluded, r.envSource,
-		expiresText(r, now), noteText(r, now), lastUsedText(r, now), colsKey,
+		expiresText(r, now), noteText(r, now), lastUsedText(r, now), r.probe, colsKey,
 	} {
 		k.WriteString(s)
 		k.WriteByte(0)
 	}
-	flags := []byte{byte(state), byte(gap), 0, 0}
+	flags := []byte{byte(state), byte(gap), 0, 0, byte(r.probeLevel)}
 	if r.env {
 		flags[2] = 1
 	}
