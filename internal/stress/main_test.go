@@ -245,7 +245,7 @@ func oneLine(t testing.TB, what, stderr string, secrets ...string) {
 		t.Errorf("%s: stderr is not one line:\n%s", what, stderr)
 	}
 	for _, sec := range secrets {
-		if strings.Contains(stderr, sec) {
+		if sec != "" && strings.Contains(stderr, sec) {
 			t.Errorf("%s: stderr shows a secret", what)
 		}
 	}

@@ -1,0 +1,156 @@
+//go:build linux
+
+package stress
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// mountTmpfs mounts a tmpfs of size on a fresh temp dir and unmounts it
+// when the test ends. It skips the test unless it runs as root in a place
+// that allows mounts (a container may not).
+func mountTmpfs(t *testing.T, size string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to mount a tmpfs (run the suite as root, e.g. in CI's container, to cover this)")
+	}
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size="+size+",mode=0700"); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v): skipped", err)
+	}
+	t.Cleanup(func() {
+		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
+			t.Errorf("unmount %s: %v", dir, err)
+		}
+	})
+	return dir
+}
+
+func remount(t *testing.T, dir string, flags uintptr, data string) {
+	t.Helper()
+	if err := syscall.Mount("", dir, "", syscall.MS_REMOUNT|flags, data); err != nil {
+		t.Fatalf("remount %s: %v", dir, err)
+	}
+}
+
+// bigToken is an obviously fake 2 KB token: a store of a few of these
+// fills a 64 KB disk.
+func bigToken(tag string) string {
+	return "sk-FAKE-" + tag + "-" + strings.Repeat("FAKE", 500)
+}
+
+// TestFullDisk: paste-token on a disk that fills up fails with one clear
+// line and exit 1, and the store is still the last acknowledged version
+// (no partial file, no temp file, no lock); once there is room again the
+// next command works.
+func TestFullDisk(t *testing.T) {
+	mnt := mountTmpfs(t, "64k")
+	in := newInstall(t, filepath.Join(mnt, "state"))
+	in.mustRun(fakeToken("disk-first")+"\n", "models", "auth", "paste-token", "--provider", "disk", "--profile-id", "disk:first")
+	last := readFile(t, in.storePath())
+	acked, configFailures := 1, 0
+	var storeFailure string
+	for i := 0; i < 100 && storeFailure == ""; i++ {
+		id, tok := fmt.Sprintf("disk:p%03d", i), bigToken(fmt.Sprintf("disk-%03d", i))
+		r := in.paste("disk", id, tok)
+		if r.code == 0 {
+			acked++
+			last = readFile(t, in.storePath())
+			continue
+		}
+		what := fmt.Sprintf("paste-token #%d on a full disk", i)
+		if r.code != 1 {
+			t.Errorf("%s: exit %d, want 1", what, r.code)
+		}
+		oneLine(t, what, r.stderr, tok)
+		if !strings.Contains(r.stderr, "no space left on device") {
+			t.Errorf("%s: the error does not say the disk is full: %s", what, r.stderr)
+		}
+		data := readFile(t, in.storePath())
+		if strings.Contains(r.stderr, "was saved in the store") {
+			// The store had room, the config did not: the error says the
+			// profile was saved, and it was, exactly.
+			configFailures++
+			if got, want := marshal(mustParseDoc(t, data)), withProfile(t, last, "disk", id, tok); got != want {
+				t.Fatalf("%s: the error says the profile was saved, but the store is not the old one plus it", what)
+			}
+			t.Logf("config full: %s", strings.TrimSpace(r.stderr))
+			last = data
+			continue
+		}
+		storeFailure = strings.TrimSpace(r.stderr)
+		if string(data) != string(last) {
+			t.Fatalf("%s: the store is not the last acknowledged version", what)
+		}
+		mustParseDoc(t, data)
+	}
+	if storeFailure == "" {
+		t.Fatal("the disk never filled up")
+	}
+	t.Logf("after %d saved profiles (%d config failures first): %s", acked, configFailures, storeFailure)
+	if extra := leftovers(t, in.agentDir(), "auth-profiles.json", "auth-profiles.json.bak"); len(extra) > 0 {
+		t.Errorf("left in the agent dir on a full disk: %v", extra)
+	}
+	if extra := leftovers(t, in.state, "agents", "clawdbot.json"); len(extra) > 0 {
+		t.Errorf("left in the state dir on a full disk: %v", extra)
+	}
+
+	remount(t, mnt, 0, "size=1m")
+	tok := bigToken("disk-after")
+	in.mustRun(tok+"\n", "models", "auth", "paste-token", "--provider", "disk", "--profile-id", "disk:after")
+	if got, want := marshal(mustParseDoc(t, readFile(t, in.storePath()))), withProfile(t, last, "disk", "disk:after", tok); got != want {
+		t.Error("with room again, paste-token did not save exactly its profile")
+	}
+	if extra := leftovers(t, in.agentDir(), "auth-profiles.json", "auth-profiles.json.bak"); len(extra) > 0 {
+		t.Errorf("left in the agent dir: %v", extra)
+	}
+}
+
+// TestReadOnlyFileSystem: on a read-only mount (which stops root too) every
+// writing command fails with one clear line and exit 1 and changes
+// nothing; reading commands still work.
+func TestReadOnlyFileSystem(t *testing.T) {
+	mnt := mountTmpfs(t, "1m")
+	in := newInstall(t, filepath.Join(mnt, "state"))
+	in.mustRun(fakeToken("ro-a")+"\n", "models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:a")
+	in.mustRun(fakeToken("ro-b")+"\n", "models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:b")
+	store, config := readFile(t, in.storePath()), readFile(t, in.configPath())
+	remount(t, mnt, syscall.MS_RDONLY, "")
+	t.Cleanup(func() { remount(t, mnt, 0, "") })
+
+	for _, c := range []struct {
+		stdin string
+		args  []string
+	}{
+		{fakeToken("ro-c") + "\n", []string{"models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:c"}},
+		{fakeToken("ro-a2") + "\n", []string{"models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:a"}},
+		{"", []string{"models", "auth", "order", "set", "--provider", "ro", "ro:b", "ro:a"}},
+		{"", []string{"models", "auth", "remove", "ro:a", "--yes"}},
+	} {
+		what := c.args[2]
+		if what == "order" {
+			what += " " + c.args[3]
+		}
+		r := in.run(c.stdin, c.args...)
+		if r.code != 1 {
+			t.Errorf("%s: exit %d, want 1\n%s%s", what, r.code, r.stdout, r.stderr)
+		}
+		oneLine(t, what, r.stderr, strings.TrimSpace(c.stdin))
+		if !strings.Contains(r.stderr, "read-only file system") {
+			t.Errorf("%s: the error does not say the file system is read-only: %s", what, r.stderr)
+		}
+		t.Logf("%s: %s", what, strings.TrimSpace(r.stderr))
+	}
+	if string(readFile(t, in.storePath())) != string(store) || string(readFile(t, in.configPath())) != string(config) {
+		t.Error("a file changed on a read-only file system")
+	}
+	r := in.run("", "models", "auth", "order", "get", "--provider", "ro")
+	if r.code != 0 || !strings.Contains(r.stdout, "ro:a") {
+		t.Errorf("order get on a read-only file system: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
