@@ -28,7 +28,8 @@ type Options struct {
 	Home string
 	// Renderer decides colour (nil: lipgloss's default renderer).
 	Renderer *lipgloss.Renderer
-	// NewWizard makes the add-a-credential screen; nil shows a placeholder.
+	// NewWizard makes the add-a-credential screen; nil is views.NewWizard
+	// with the real PATH and environment.
 	NewWizard func(views.Env) views.Component
 	// StartInWizard opens the wizard first and quits when it closes
 	// (`moltbot onboard`).
@@ -112,7 +113,7 @@ func (a *App) newWizard() views.Component {
 	if a.opts.NewWizard != nil {
 		return a.opts.NewWizard(a.env)
 	}
-	return newStub(a.env, a.keys.Stub, a.theme)
+	return views.NewWizard(a.env, views.WizardOptions{})
 }
 
 // current is the screen that gets keys.

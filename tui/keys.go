@@ -11,18 +11,12 @@ import (
 type Keys struct {
 	Global GlobalKeys
 	Views  views.KeyMap
-	Stub   StubKeys
 }
 
 // GlobalKeys work on every screen that is not taking text.
 type GlobalKeys struct {
 	Help key.Binding
 	Quit key.Binding
-}
-
-// StubKeys are the placeholder wizard screen's.
-type StubKeys struct {
-	Back key.Binding
 }
 
 // DefaultKeys are moltbot's bindings.
@@ -56,10 +50,7 @@ func DefaultKeys() Keys {
 			ProbeAll:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "probe provider")),
 			Confirm:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "remove")),
 			Deny:       key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep")),
-		}},
-		Stub: StubKeys{
-			Back: key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc", "back")),
-		},
+		}, Wizard: wizardKeys()},
 	}
 }
 
@@ -75,6 +66,6 @@ func (k Keys) scopes() map[string][]key.Binding {
 			d.Probe, d.ProbeAll),
 		"moving":  with(d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.MoveUp, d.MoveDown, d.Drop, d.Cancel),
 		"confirm": with(d.Confirm, d.Deny),
-		"stub":    with(k.Stub.Back),
+		"wizard":  {k.Views.Wizard.Back, k.Views.Wizard.Quit, k.Views.Wizard.Done},
 	}
 }

@@ -97,5 +97,6 @@ func NewTheme(r *lipgloss.Renderer) Theme {
 	t.StatusError = s().Foreground(palette.Bad).Bold(true)
 	t.Message = s()
 	t.Dim = dim
+	t.Views.Wizard = wizardStyles(s)
 	return t
 }

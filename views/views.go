@@ -45,12 +45,14 @@ type Env struct {
 // (DashboardKeys, …) and tui/keys.go fills it in.
 type KeyMap struct {
 	Dashboard DashboardKeys
+	Wizard    WizardKeys
 }
 
 // Styles is every screen's styles, made by tui/theme.go from one renderer.
 type Styles struct {
 	Dashboard DashboardStyles
 	Help      HelpStyles
+	Wizard    WizardStyles
 }
 
 // FilesChangedMsg is broadcast by the root when the store, its lock, the
