@@ -234,6 +234,19 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, tea.Batch(cmds...)
 
+	case views.AgentSwitchedMsg:
+		// The dashboard shows another agent: watch its files, and let a
+		// wizard opened from now on write there.
+		a.opts.Paths, a.env.Paths = msg.Paths, msg.Paths
+		if !a.opts.Watch {
+			return a, nil
+		}
+		if a.watch != nil {
+			_ = a.watch.Close()
+			a.watch = nil
+		}
+		return a, startWatch(msg.Paths)
+
 	case views.OpenWizardMsg:
 		if a.wizard == nil {
 			a.wizard = a.newWizard()

@@ -73,6 +73,7 @@ func NewTheme(r *lipgloss.Renderer) Theme {
 		ErrorText:    s().Foreground(palette.Bad).Bold(true),
 		Dialog:       s().Border(lipgloss.RoundedBorder()).BorderForeground(palette.DialogBorder).Padding(0, 1),
 		DialogTitle:  s().Bold(true),
+		Picker:       s().Border(lipgloss.RoundedBorder()).BorderForeground(palette.Accent).Padding(0, 1),
 		Key:          key,
 	}
 	t.Views.Help = views.HelpStyles{

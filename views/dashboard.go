@@ -38,6 +38,11 @@ type DashboardKeys struct {
 	// Probe checks the selected credential live; ProbeAll every credential
 	// of the selected provider.
 	Probe, ProbeAll key.Binding
+	// Agents opens the agent picker; PickAgent and ClosePicker answer it.
+	Agents, PickAgent, ClosePicker key.Binding
+	// Renew runs `claude setup-token` again for the selected token profile
+	// and replaces its token in place.
+	Renew key.Binding
 	// Confirm and Deny answer the remove dialog.
 	Confirm, Deny key.Binding
 }
@@ -57,6 +62,7 @@ type DashboardStyles struct {
 	Static              lipgloss.Style
 	ErrorBar, ErrorText lipgloss.Style
 	Dialog, DialogTitle lipgloss.Style
+	Picker              lipgloss.Style // the agent picker's frame
 	Key                 lipgloss.Style // keys named in running text
 }
 
@@ -99,9 +105,10 @@ const (
 // values whose stores are never changed after loading).
 type (
 	storeLoadedMsg struct {
-		seq  int
-		snap authstore.Snapshot
-		err  error
+		seq    int
+		snap   authstore.Snapshot
+		err    error
+		agents []string // agents of the state directory that have a store
 	}
 	orderSavedMsg struct {
 		provider string
@@ -202,6 +209,11 @@ type Dashboard struct {
 	probeSem chan struct{} // bounds the probes in flight
 	spin     spinner.Model
 	spinning bool // a spinner tick is on its way
+
+	agentIDs []string     // agents with a store, from the last load
+	agents   []agentInfo  // the same, summarised for the picker
+	picker   *agentPicker // the open agent picker
+	renewing string       // profile whose token is being renewed
 }
 
 var _ Component = (*Dashboard)(nil)
@@ -268,7 +280,8 @@ func loadStore(paths authstore.Paths, getenv func(string) string, seq int) tea.C
 		if err == nil {
 			snap = withEnv(snap, getenv)
 		}
-		return storeLoadedMsg{seq: seq, snap: snap, err: err}
+		agents, _ := authstore.DiscoverAgents(paths.StateDir)
+		return storeLoadedMsg{seq: seq, snap: snap, err: err, agents: agents}
 	}
 }
 
@@ -391,6 +404,8 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return d, d.reload()
 	case probeDoneMsg:
 		return d, d.onProbeDone(msg)
+	case agentsListedMsg:
+		return d, d.onAgentsListed(msg)
 	case spinner.TickMsg:
 		return d, d.onSpinnerTick(msg)
 	case storeLoadedMsg:
@@ -420,6 +435,7 @@ func (d *Dashboard) onLoaded(msg storeLoadedMsg) tea.Cmd {
 	}
 	d.appliedSeq = msg.seq
 	d.loaded = true
+	d.agentIDs = msg.agents
 	if msg.err != nil {
 		d.loadErr = msg.err
 		if d.list.grab != nil {
@@ -693,6 +709,9 @@ func (d *Dashboard) cannotWrite() string {
 
 func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 	k := d.keys
+	if d.picker != nil {
+		return d.onPickerKey(msg)
+	}
 	if d.confirm != "" {
 		switch {
 		case key.Matches(msg, k.Confirm):
@@ -722,6 +741,8 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		return tea.Batch(d.reload(), status(StatusInfo, "%s", text))
 	case key.Matches(msg, k.ProbeAll):
 		return d.probeProvider()
+	case key.Matches(msg, k.Agents):
+		return d.openAgents()
 	case key.Matches(msg, k.NextPane), key.Matches(msg, k.PrevPane):
 		d.focus = 1 - d.focus
 		return nil
@@ -908,7 +929,7 @@ func (d *Dashboard) selectProvider(i int) {
 }
 
 func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
-	if d.confirm != "" || d.width == 0 {
+	if d.confirm != "" || d.picker != nil || d.width == 0 {
 		return nil
 	}
 	g := d.geom()
@@ -1106,6 +1127,9 @@ func (d *Dashboard) View() string {
 	if d.confirm != "" {
 		out = Overlay(out, d.confirmDialog(), d.width, d.height)
 	}
+	if d.picker != nil {
+		out = Overlay(out, d.agentPickerView(), d.width, d.height)
+	}
 	return out
 }
 
@@ -1145,7 +1169,11 @@ func (d *Dashboard) headerLine() string {
 		agent = "(from $CLAWDBOT_AGENT_DIR)"
 	}
 	path := d.displayPath(d.env.Paths.Store)
-	agentPart := st.HeaderDim.Render(" agent ") + st.Header.Render(agent) + st.HeaderDim.Render(" · ")
+	agentPart := st.HeaderDim.Render(" agent ") + st.Header.Render(agent)
+	if n := len(d.agentIDs); n > 1 {
+		agentPart += st.HeaderDim.Render(fmt.Sprintf(" (%d agents: g)", n))
+	}
+	agentPart += st.HeaderDim.Render(" · ")
 	left := st.Header.Render(" moltbot") + st.HeaderDim.Render(" ·") + agentPart
 	right := ""
 	if pr, ok := d.report.Provider(d.provider); ok && d.hasSnap {
@@ -1469,6 +1497,10 @@ func plural(n int, one, many string) string {
 
 // emptyLines is what the profile pane says when there is nothing to list.
 func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, ok bool, w int) []string {
+	if d.snap.Store == nil {
+		// The first read failed (a corrupt store): nothing good to show yet.
+		return []string{"", "  " + st.Dim.Render("Nothing to show until the store can be read (see above).")}
+	}
 	var text []string
 	key := st.Key.Render("a")
 	switch {
@@ -1529,6 +1561,8 @@ func (d *Dashboard) confirmDialog() string {
 func (d *Dashboard) ShortHelp() []key.Binding {
 	k := d.keys
 	switch {
+	case d.picker != nil:
+		return []key.Binding{relabel(k.Up, "↑/↓", "select"), k.PickAgent, k.ClosePicker}
 	case d.confirm != "":
 		return []key.Binding{k.Confirm, k.Deny}
 	case d.list.grab != nil:
@@ -1554,7 +1588,7 @@ func (d *Dashboard) FullHelp() [][]key.Binding {
 		{k.NextPane, k.Left, k.Right, k.Reload},
 		{d.enable(k.Grab, movable), k.Drop, k.Cancel, d.enable(k.MoveUp, movable), d.enable(k.MoveDown, movable), d.enable(k.ClearOrder, d.canClear())},
 		{k.Add, d.enable(k.Remove, d.canRemove())},
-		{d.enable(k.Probe, d.canProbe()), d.enable(k.ProbeAll, d.canProbe())},
+		{d.enable(k.Probe, d.canProbe()), d.enable(k.ProbeAll, d.canProbe()), k.Agents},
 	}
 }
 
