@@ -5,6 +5,7 @@ package stress
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -152,5 +153,99 @@ func TestReadOnlyFileSystem(t *testing.T) {
 	r := in.run("", "models", "auth", "order", "get", "--provider", "ro")
 	if r.code != 0 || !strings.Contains(r.stdout, "ro:a") {
 		t.Errorf("order get on a read-only file system: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestReadOnlyDirectories: the state and agent directories are not
+// writable by the user running moltbot (root ignores modes, so as root the
+// commands run as nobody, who owns the files but may not write the
+// directories). Every writing command fails with one clear line and exit 1
+// and changes nothing; reading commands still work.
+func TestReadOnlyDirectories(t *testing.T) {
+	root := t.TempDir()
+	// Let nobody reach the state dir (t.TempDir makes its dirs private).
+	for _, d := range []string{filepath.Dir(root), root} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := newInstall(t, filepath.Join(root, "state"))
+	in.home = filepath.Join(root, "home")
+	if err := os.Mkdir(in.home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for i, kv := range in.env {
+		if strings.HasPrefix(kv, "HOME=") {
+			in.env[i] = "HOME=" + in.home
+		}
+	}
+	in.mustRun(fakeToken("rod-a")+"\n", "models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:a")
+	in.mustRun(fakeToken("rod-b")+"\n", "models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:b")
+	store, config := readFile(t, in.storePath()), readFile(t, in.configPath())
+
+	var cred *syscall.Credential
+	if os.Geteuid() == 0 {
+		cred = &syscall.Credential{Uid: 65534, Gid: 65534}
+		for _, p := range []string{in.home, in.state, in.configPath(), filepath.Join(in.state, "agents"), filepath.Join(in.state, "agents", "main"), in.agentDir(), in.storePath(), in.storePath() + ".bak"} {
+			if err := os.Lchown(p, 65534, 65534); err != nil {
+				t.Skipf("cannot hand the state dir to nobody: %v", err)
+			}
+		}
+	}
+	dirs := []string{in.state, filepath.Join(in.state, "agents"), filepath.Join(in.state, "agents", "main"), in.agentDir()}
+	for _, d := range dirs {
+		if err := os.Chmod(d, 0o555); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		for _, d := range dirs {
+			_ = os.Chmod(d, 0o700)
+		}
+	})
+	run := func(stdin string, args ...string) result {
+		cmd := in.command(stdin, args...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		var out, errb strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		err := cmd.Run()
+		r := result{stdout: out.String(), stderr: errb.String()}
+		if err != nil {
+			ee, ok := err.(*exec.ExitError)
+			if !ok {
+				t.Skipf("cannot run moltbot as nobody: %v", err)
+			}
+			r.code = ee.ExitCode()
+		}
+		return r
+	}
+
+	for _, c := range []struct {
+		name, stdin string
+		args        []string
+	}{
+		{"paste-token (new)", fakeToken("rod-c") + "\n", []string{"models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:c"}},
+		{"paste-token (replace)", fakeToken("rod-a2") + "\n", []string{"models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:a"}},
+		{"order set", "", []string{"models", "auth", "order", "set", "--provider", "ro", "ro:b", "ro:a"}},
+		{"remove", "", []string{"models", "auth", "remove", "ro:a", "--yes"}},
+	} {
+		r := run(c.stdin, c.args...)
+		if r.code != 1 {
+			t.Errorf("%s: exit %d, want 1\n%s%s", c.name, r.code, r.stdout, r.stderr)
+		}
+		oneLine(t, c.name, r.stderr, strings.TrimSpace(c.stdin))
+		if !strings.Contains(r.stderr, "permission denied") || !strings.Contains(r.stderr, "writable") {
+			t.Errorf("%s: the error does not say what is not writable: %s", c.name, r.stderr)
+		}
+		t.Logf("%s: %s", c.name, strings.TrimSpace(r.stderr))
+	}
+	if string(readFile(t, in.storePath())) != string(store) || string(readFile(t, in.configPath())) != string(config) {
+		t.Error("a file changed in a read-only directory")
+	}
+	if extra := leftovers(t, in.agentDir(), "auth-profiles.json", "auth-profiles.json.bak"); len(extra) > 0 {
+		t.Errorf("left in the agent dir: %v", extra)
+	}
+	if r := run("", "models", "auth", "order", "get", "--provider", "ro"); r.code != 0 || !strings.Contains(r.stdout, "ro:a") {
+		t.Errorf("order get in a read-only directory: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
