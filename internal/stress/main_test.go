@@ -250,3 +250,21 @@ func oneLine(t testing.TB, what, stderr string, secrets ...string) {
 		}
 	}
 }
+
+// writeSummary logs a one-line summary of what a test measured, and
+// appends it to the file named by MOLTBOT_STRESS_SUMMARY when that is set
+// (for the README's numbers).
+func writeSummary(t testing.TB, line string) {
+	t.Helper()
+	t.Log("SUMMARY " + line)
+	path := os.Getenv("MOLTBOT_STRESS_SUMMARY")
+	if path == "" {
+		return
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fmt.Fprintln(f, line)
+}
