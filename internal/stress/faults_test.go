@@ -125,8 +125,14 @@ func TestKilledWritersLeaveOldOrNew(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if extra := leftovers(t, in.agentDir(), append(agentFiles, "auth-profiles.json.lock")...); len(extra) > 0 {
+		extra := leftovers(t, in.agentDir(), append(agentFiles, "auth-profiles.json.lock")...)
+		if len(extra) > 0 {
 			tempLeft++
+		}
+		if err == nil && len(extra)+len(leftovers(t, in.agentDir(), agentFiles...)) > 0 {
+			// It ran to completion: it took over the killed writers' lock
+			// and must have removed the temp files they left.
+			t.Fatalf("iteration %d: a successful paste-token left %v", i, leftovers(t, in.agentDir(), agentFiles...))
 		}
 		data := readFile(t, in.storePath())
 		switch {
