@@ -202,7 +202,7 @@ func (d *Dashboard) switchAgent(id string) tea.Cmd {
 	d.confirm = ""
 	d.drag = nil
 	d.probes = map[string]probeState{}
-	d.renewing = ""
+	d.endRenew()
 	d.rowsVersion++
 	return tea.Batch(d.reload(), emit(AgentSwitchedMsg{Paths: paths}), status(StatusInfo, "showing agent %s", id))
 }

@@ -406,6 +406,12 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return d, d.onProbeDone(msg)
 	case agentsListedMsg:
 		return d, d.onAgentsListed(msg)
+	case renewClaudeMsg:
+		return d, d.onRenewClaude(msg)
+	case LoginFinishedMsg:
+		return d, d.onLogin(msg)
+	case tokenRenewedMsg:
+		return d, d.onRenewed(msg)
 	case spinner.TickMsg:
 		return d, d.onSpinnerTick(msg)
 	case storeLoadedMsg:
@@ -825,6 +831,8 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		return d.clearOverride()
 	case key.Matches(msg, k.Probe):
 		return d.probeSelected()
+	case key.Matches(msg, k.Renew):
+		return d.renewSelected()
 	}
 	d.list.scrollTo(d.geom().listRows)
 	return nil
@@ -1468,6 +1476,9 @@ func (d *Dashboard) detailLine(st DashboardStyles, all []profileRow, pr authstor
 			parts = append(parts, fmt.Sprintf("tried %s of %d", ordinal(r.rank), len(pr.Order.IDs)))
 		}
 	}
+	if !r.env && d.renewDue() {
+		parts = append(parts, "R renews it")
+	}
 	if p := d.probeDetail(r.key); p != "" {
 		parts = append(parts, p)
 	}
@@ -1571,12 +1582,27 @@ func (d *Dashboard) ShortHelp() []key.Binding {
 		return []key.Binding{relabel(k.Up, "↑/↓", "provider"), relabel(k.Right, "→", "profiles"), k.Add, d.enable(k.ClearOrder, d.canClear()), d.enable(relabel(k.Probe, "p", "probe all"), d.canProbe()), k.Reload}
 	}
 	movable := d.cannotMove() == ""
+	// The arrows need no introduction (the full help lists them); the bar
+	// keeps room for "? help" at 100 columns. R shows when the selected
+	// token is expiring or expired.
 	return []key.Binding{
-		d.enable(relabel(k.Up, "↑/↓", "select"), d.list.rows() > 1), d.enable(relabel(k.Grab, "space", "move"), movable),
+		d.enable(relabel(k.Grab, "space", "move"), movable),
 		d.enable(relabel(k.MoveUp, "K/J", "move+save"), movable),
 		k.Add, d.enable(k.Remove, d.canRemove()), d.enable(k.ClearOrder, d.canClear()),
 		d.enable(relabel(k.Probe, "p/P", "probe"), d.canProbe()),
+		d.enable(relabel(k.Renew, "R", "renew"), d.renewDue()),
 	}
+}
+
+// renewDue reports whether the selected profile is a token R can renew
+// that is expiring or has expired.
+func (d *Dashboard) renewDue() bool {
+	id, ok := d.list.selectedID()
+	if !ok {
+		return false
+	}
+	st := d.rows[id].health.Status
+	return (st == authstore.StatusExpiring || st == authstore.StatusExpired) && d.cannotRenew() == ""
 }
 
 // FullHelp is every binding, grouped, with the impossible ones disabled.
@@ -1588,7 +1614,7 @@ func (d *Dashboard) FullHelp() [][]key.Binding {
 		{k.NextPane, k.Left, k.Right, k.Reload},
 		{d.enable(k.Grab, movable), k.Drop, k.Cancel, d.enable(k.MoveUp, movable), d.enable(k.MoveDown, movable), d.enable(k.ClearOrder, d.canClear())},
 		{k.Add, d.enable(k.Remove, d.canRemove())},
-		{d.enable(k.Probe, d.canProbe()), d.enable(k.ProbeAll, d.canProbe()), k.Agents},
+		{d.enable(k.Probe, d.canProbe()), d.enable(k.ProbeAll, d.canProbe()), d.enable(k.Renew, d.cannotRenew() == ""), k.Agents},
 	}
 }
 
