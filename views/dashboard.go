@@ -1462,6 +1462,9 @@ func (d *Dashboard) detailLine(st DashboardStyles, all []profileRow, pr authstor
 				verb = "expired "
 			}
 			parts = append(parts, verb+r.health.ExpiresAt.In(d.now.Location()).Format("2006-01-02 15:04"))
+			if d.renewDue() {
+				parts = append(parts, "R renews it")
+			}
 		}
 		switch {
 		case r.health.Unusable != "" && r.health.Until.After(d.now):
@@ -1475,9 +1478,6 @@ func (d *Dashboard) detailLine(st DashboardStyles, all []profileRow, pr authstor
 		if r.rank > 0 {
 			parts = append(parts, fmt.Sprintf("tried %s of %d", ordinal(r.rank), len(pr.Order.IDs)))
 		}
-	}
-	if !r.env && d.renewDue() {
-		parts = append(parts, "R renews it")
 	}
 	if p := d.probeDetail(r.key); p != "" {
 		parts = append(parts, p)
