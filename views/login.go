@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"os/exec"
 	"time"
 
@@ -72,7 +74,8 @@ func (m LoginFinishedMsg) Cancelled() bool { return errors.Is(m.Err, ptyrun.ErrC
 
 // SetupTokenLogin returns a command that hands the terminal to
 // `<claudePath> setup-token` in a pty (tea.Exec with a ptyrun.Session),
-// announcing ctrl+] as the way out, and yields a LoginFinishedMsg when the
+// announcing ctrl+] as the way out, clears the screen claude printed the
+// token on once it is captured, and yields a LoginFinishedMsg when the
 // TUI has the terminal back. The program's exit status does not decide
 // success: only a whole captured token does. ctx cancels the run.
 func SetupTokenLogin(ctx context.Context, claudePath string, opts LoginOptions) tea.Cmd {
@@ -92,7 +95,7 @@ func SetupTokenLogin(ctx context.Context, claudePath string, opts LoginOptions) 
 		KillGrace: opts.KillGrace,
 	})
 	id := opts.ID
-	return tea.Exec(s, func(err error) tea.Msg {
+	return tea.Exec(&loginExec{s: s}, func(err error) tea.Msg {
 		res := s.Result()
 		tok, ok := res.Token()
 		if ok {
@@ -103,6 +106,35 @@ func SetupTokenLogin(ctx context.Context, claudePath string, opts LoginOptions) 
 		return LoginFinishedMsg{ID: id, Token: tok, Err: err, Result: res}
 	})
 }
+
+// clearScreen wipes the main screen and its scrollback (where supported).
+const clearScreen = "\x1b[H\x1b[2J\x1b[3J"
+
+// loginExec runs a Session for tea.Exec and, when a token was captured,
+// clears the screen it was printed on: claude shows the token in full, and
+// moltbot has it now, so it need not stay in the terminal's scrollback.
+type loginExec struct {
+	s   *ptyrun.Session
+	out io.Writer
+}
+
+func (l *loginExec) Run() error {
+	err := l.s.Run()
+	if _, ok := l.s.Result().Token(); ok {
+		out := l.out
+		if out == nil {
+			out = os.Stdout
+		}
+		_, _ = io.WriteString(out, clearScreen)
+	}
+	return err
+}
+
+func (l *loginExec) SetStdin(r io.Reader)  { l.s.SetStdin(r) }
+func (l *loginExec) SetStdout(w io.Writer) { l.out = w; l.s.SetStdout(w) }
+func (l *loginExec) SetStderr(w io.Writer) { l.s.SetStderr(w) }
+
+var _ tea.ExecCommand = (*loginExec)(nil)
 
 // FindClaude looks `claude` up on the PATH that lookPath sees
 // (exec.LookPath when nil). The error, when there is one, says how to

@@ -60,6 +60,9 @@ type WizardOptions struct {
 	LoginEnv []string
 	// LoginTimeout bounds one run (0: DefaultLoginTimeout).
 	LoginTimeout time.Duration
+	// Login starts a run and yields its LoginFinishedMsg (nil:
+	// SetupTokenLogin). Tests replace it to skip the terminal handover.
+	Login func(ctx context.Context, claudePath string, opts LoginOptions) tea.Cmd
 }
 
 // wizardStep is one screen of the wizard.
@@ -115,8 +118,11 @@ type Wizard struct {
 	step     wizardStep
 	form     *huh.Form
 	stepDone bool
-	w, h     int
-	now      time.Time
+	// firstField is the form's first question: esc there leaves the step,
+	// esc on a later one goes back within the form.
+	firstField huh.Field
+	w, h       int
+	now        time.Time
 
 	// what the last look at the store said
 	existing    string   // secret-free description of the profile being replaced
@@ -130,6 +136,7 @@ type Wizard struct {
 	pasted      bool      // the secret was typed/pasted, not captured
 	secretBack  wizardStep
 	saved       *wizardSavedMsg
+	pending     tea.Cmd // the form's answer to a SetSize
 	closing     bool
 	brokenError error
 }
@@ -204,10 +211,22 @@ type wizardSavedMsg struct {
 	err     error
 }
 
-// SetSize tells the wizard its area and resizes the current form.
+// SetSize tells the wizard its area and resizes the current form. (What
+// the form asks for then goes out with the next Update's command.)
 func (w *Wizard) SetSize(width, height int) {
 	w.w, w.h = width, height
-	w.resizeForm()
+	w.pending = tea.Batch(w.pending, w.resizeForm())
+}
+
+// Busy reports whether the wizard waits for a command of its own (reading
+// or writing the store, looking for claude); `claude setup-token` running
+// does not count.
+func (w *Wizard) Busy() bool {
+	switch w.step {
+	case stepLoading, stepChecking, stepSaving:
+		return true
+	}
+	return false
 }
 
 // CapturesInput is true while a form takes keys, so q and ? reach it.
@@ -250,6 +269,14 @@ func (w *Wizard) formStep() bool {
 // Update: esc (back) before the form, ctrl+c closes; results of commands
 // move between steps; everything else goes to the form.
 func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := w.update(msg)
+	if w.pending != nil {
+		cmd, w.pending = tea.Batch(w.pending, cmd), nil
+	}
+	return m, cmd
+}
+
+func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		w.SetSize(msg.Width, msg.Height)
@@ -307,6 +334,9 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return w, nil // the terminal is elsewhere, or a command is on its way
 		}
 		if key.Matches(msg, w.keys.Back) {
+			if w.form != nil && w.form.GetFocusedField() != w.firstField {
+				return w, w.form.PrevGroup() // an earlier question of this step
+			}
 			return w, w.back()
 		}
 	}
@@ -351,8 +381,8 @@ func (w *Wizard) show(s wizardStep) tea.Cmd {
 	}
 	w.form.WithTheme(w.st.Form).WithKeyMap(wizardFormKeys()).WithShowHelp(false)
 	cmd := w.form.Init()
-	w.resizeForm()
-	return cmd
+	w.firstField = w.form.GetFocusedField()
+	return tea.Sequence(cmd, w.resizeForm())
 }
 
 // wizardFormKeys are huh's keys without the select filter (its "/" and esc
@@ -540,7 +570,11 @@ func (w *Wizard) login() tea.Cmd {
 	w.attempt++
 	w.setStep(stepRunning)
 	w.v.Secret = ""
-	return SetupTokenLogin(w.opts.Context, w.claudePath, LoginOptions{
+	login := w.opts.Login
+	if login == nil {
+		login = SetupTokenLogin
+	}
+	return login(w.opts.Context, w.claudePath, LoginOptions{
 		ID:      "wizard-" + strconv.Itoa(w.attempt),
 		Env:     w.opts.LoginEnv,
 		Timeout: w.opts.LoginTimeout,
@@ -714,16 +748,18 @@ func describeExisting(p authstore.Profile, now time.Time) string {
 	return s
 }
 
-// resizeForm gives the form the room under the wizard's own text.
-func (w *Wizard) resizeForm() {
+// resizeForm gives the form the room under the wizard's own text, and
+// returns what the form asks for (dynamic titles and descriptions).
+func (w *Wizard) resizeForm() tea.Cmd {
 	if w.form == nil || w.w <= 0 || w.h <= 0 {
-		return
+		return nil
 	}
 	fw, fh := w.formSize()
-	next, _ := w.form.Update(tea.WindowSizeMsg{Width: fw, Height: fh})
+	next, cmd := w.form.Update(tea.WindowSizeMsg{Width: fw, Height: fh})
 	if f, ok := next.(*huh.Form); ok {
 		w.form = f
 	}
+	return cmd
 }
 
 // formSize is the form's width and height: what is left under the header
@@ -778,6 +814,9 @@ func (w *Wizard) textLines(width int) []string {
 	wrap := func(style lipgloss.Style, s string) []string {
 		return strings.Split(style.Width(width).Render(s), "\n")
 	}
+	indent := func(style lipgloss.Style, s string) []string { // wrapped lines stay indented
+		return strings.Split(style.PaddingLeft(2).Width(width).Render(s), "\n")
+	}
 	var lines []string
 	add := func(ls ...[]string) {
 		for _, l := range ls {
@@ -818,7 +857,7 @@ func (w *Wizard) textLines(width int) []string {
 		}
 		add(wrap(st.OK, "✓ "+s.title))
 		for _, d := range s.details {
-			add(wrap(st.Text, "  "+d))
+			add(indent(st.Text, d))
 		}
 		for _, n := range s.notes {
 			add(wrap(st.Warn, "⚠ "+n))

@@ -1,0 +1,115 @@
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/spf13/cobra"
+
+	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/tui"
+	"github.com/moltbot/moltbot/views"
+)
+
+func init() {
+	extraCommands = append(extraCommands, func(a *app, root, _ *cobra.Command) {
+		root.AddCommand(&cobra.Command{
+			Use:   "onboard",
+			Short: "Add a credential step by step (the onboarding wizard)",
+			Long: "The onboarding wizard: choose a provider and method, name the profile, then either sign in\n" +
+				"with your Claude subscription (moltbot runs `claude setup-token` in this terminal and captures\n" +
+				"the token it prints) or paste an API key; choose where it goes in the order, and save.\n\n" +
+				"esc goes back a step; ctrl+c leaves with nothing written. Needs a terminal; from a script use\n" +
+				"`moltbot models auth paste-token`.",
+			Args: cobra.NoArgs,
+			RunE: func(c *cobra.Command, _ []string) error {
+				return a.runOnboard(c.Context())
+			},
+		})
+	})
+}
+
+func (a *app) runOnboard(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if !a.env.IsTerminal(a.env.Stdout) {
+		return errors.New("`moltbot onboard` is interactive and needs a terminal; from a script, pipe the token in: `… | moltbot models auth paste-token --provider P`")
+	}
+	paths, err := a.paths()
+	if err != nil {
+		return err
+	}
+	if _, err := authstore.LoadWithEnv(paths, a.env.Getenv); err != nil {
+		return err // a corrupt store: say so before taking the screen
+	}
+	r := lipgloss.NewRenderer(a.env.Stdout, termenv.WithEnvironment(environ{a.env.Getenv}), termenv.WithColorCache(true))
+	r.HasDarkBackground() // ask the terminal now, before the program owns its input
+	var wiz *views.Wizard
+	app := tui.New(tui.Options{
+		Paths:    paths,
+		Clock:    a.env.Now,
+		Getenv:   a.env.Getenv,
+		Home:     a.env.Home,
+		Renderer: r,
+		NewWizard: func(env views.Env) views.Component {
+			wiz = views.NewWizard(env, views.WizardOptions{Context: ctx, LookPath: a.lookPath})
+			return wiz
+		},
+		StartInWizard: true,
+	})
+	defer app.Close() //nolint:errcheck // nothing is watched
+	opts := []tea.ProgramOption{
+		tea.WithContext(ctx),
+		tea.WithOutput(a.env.Stdout),
+		tea.WithAltScreen(),
+	}
+	if a.env.IsTerminal(a.env.Stdin) {
+		opts = append(opts, tea.WithInput(a.env.Stdin))
+	} else {
+		opts = append(opts, tea.WithInputTTY())
+	}
+	_, err = tea.NewProgram(app, opts...).Run()
+	if err != nil && !(errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil) {
+		return err
+	}
+	// The alternate screen is gone: repeat what happened on the main one.
+	if wiz != nil {
+		if saved := wiz.Saved(); saved != "" {
+			fmt.Fprintf(a.env.Stdout, "Saved %s. Check it with `moltbot models status`.\n", saved)
+			return nil
+		}
+	}
+	return errCancelled
+}
+
+// lookPath finds an executable on the injected environment's PATH (the
+// real one in production), as exec.LookPath does on the process's.
+func (a *app) lookPath(name string) (string, error) {
+	pathEnv := a.env.Getenv("PATH")
+	if pathEnv == "" {
+		return exec.LookPath(name)
+	}
+	for _, dir := range filepath.SplitList(pathEnv) {
+		if dir == "" {
+			dir = "."
+		}
+		p := filepath.Join(dir, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			if !filepath.IsAbs(p) {
+				if abs, err := filepath.Abs(p); err == nil {
+					p = abs
+				}
+			}
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s: %w", name, exec.ErrNotFound)
+}
