@@ -97,16 +97,14 @@ func (a *app) runAdd(ctx context.Context) error {
 	}
 	done("Profile %s", v.ProfileID())
 
-	if v.Method == views.AddSetupToken && captureSetupToken != nil {
-		tok, err := captureSetupToken(ctx)
-		if err != nil {
-			return err
+	var capErr error
+	if v.Method == views.AddSetupToken {
+		v.Secret, capErr = a.captureToken(ctx, pr)
+		if capErr != nil && !errors.Is(capErr, errPasteInstead) {
+			return capErr
 		}
-		v.Secret = tok
-	} else {
-		if v.Method == views.AddSetupToken {
-			fmt.Fprintln(a.env.Stderr, "Capturing the token from `claude setup-token` is not available in this build yet: run `claude setup-token` in another terminal and paste the token here.")
-		}
+	}
+	if v.Method != views.AddSetupToken || capErr != nil {
 		if err := run(addStepSecret, views.AddSecretForm(v)); err != nil {
 			return err
 		}

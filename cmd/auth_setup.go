@@ -11,10 +11,9 @@ import (
 	"github.com/moltbot/moltbot/authstore"
 )
 
-// captureSetupToken runs `claude setup-token` in a pty on the user's terminal
-// and returns the token it printed. It is nil until the ptyrun capture is
-// wired in; setup-token then falls back to a hidden prompt. An error means
-// nothing usable was captured and should say exactly why.
+// captureSetupToken, when set (by tests), replaces running `claude
+// setup-token` in a pty (app.captureToken): it returns the token, or an
+// error saying exactly why there is none.
 var captureSetupToken func(ctx context.Context) (string, error)
 
 type setupTokenOptions struct {
@@ -88,18 +87,18 @@ func (a *app) runSetupToken(ctx context.Context, o setupTokenOptions) error {
 	case !interactive:
 		// A piped token: the only way in without a terminal.
 		token, err = pr.readToken(ctx, provider, "setup token")
-	case !o.paste && captureSetupToken != nil:
-		token, err = captureSetupToken(ctx)
+	case !o.paste:
+		token, err = a.captureToken(ctx, pr)
 		if err == nil {
 			token, err = authstore.NormalizeToken(provider, token)
 		}
 		if err == nil {
 			fmt.Fprintf(a.env.Stderr, "Captured token %s\n", authstore.Mask(token))
 		}
-	default:
-		if !o.paste {
-			fmt.Fprintln(a.env.Stderr, "Capturing the token from `claude setup-token` is not available in this build yet: run `claude setup-token` in another terminal and paste the token here.")
+		if errors.Is(err, errPasteInstead) {
+			token, err = pr.readToken(ctx, provider, "setup token")
 		}
+	default:
 		token, err = pr.readToken(ctx, provider, "setup token")
 	}
 	if err != nil {

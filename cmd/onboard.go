@@ -91,12 +91,10 @@ func (a *app) runOnboard(ctx context.Context) error {
 }
 
 // lookPath finds an executable on the injected environment's PATH (the
-// real one in production), as exec.LookPath does on the process's.
+// real one in production) as exec.LookPath does on the process's; an
+// environment without PATH has none.
 func (a *app) lookPath(name string) (string, error) {
 	pathEnv := a.env.Getenv("PATH")
-	if pathEnv == "" {
-		return exec.LookPath(name)
-	}
 	for _, dir := range filepath.SplitList(pathEnv) {
 		if dir == "" {
 			dir = "."
