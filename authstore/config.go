@@ -2,6 +2,7 @@ package authstore
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -214,6 +215,15 @@ func editConfig(paths Paths, edit func(profiles *object) bool, manual string) er
 	if real, err := resolveReal(path); err == nil {
 		path = real
 	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
+	}
+	// Two moltbots adding profiles at once must not lose each other's entry:
+	// read-modify-write under the same lock protocol as the store.
+	return withFileLock(path, func() error { return editConfigLocked(path, edit, manual) })
+}
+
+func editConfigLocked(path string, edit func(profiles *object) bool, manual string) error {
 	data, err := os.ReadFile(path)
 	var doc *object
 	switch {
@@ -242,10 +252,21 @@ func editConfig(paths Paths, edit func(profiles *object) bool, manual string) er
 	}
 	auth.setChild("profiles", profiles)
 	doc.setChild("auth", auth)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
-	}
 	return writeAtomic(path, doc.marshalFile(), keepMode(path, 0o600))
+}
+
+// withFileLock runs fn holding the pid lock file "<path>.lock".
+func withFileLock(path string, fn func() error) error {
+	lock, err := acquirePIDLock(context.Background(), path+".lock")
+	if err != nil {
+		return err
+	}
+	removeAbandonedTemps(path)
+	defer lock.release() //nolint:errcheck // released below; a failed rmdir goes stale
+	if err := fn(); err != nil {
+		return err
+	}
+	return lock.release()
 }
 
 // keepMode is the mode of the existing file, or def for a new one.

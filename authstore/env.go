@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -289,16 +290,18 @@ func SetEnvVar(paths Paths, key, value string) error {
 	if real, err := resolveReal(path); err == nil {
 		path = real
 	}
-	data, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("read %s: %w", path, err)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
-	out, err := SetEnvLine(data, key, value)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(paths.StateDir, 0o700); err != nil {
-		return fmt.Errorf("create %s: %w", paths.StateDir, err)
-	}
-	return writeAtomic(path, out, 0o600)
+	return withFileLock(path, func() error {
+		data, err := os.ReadFile(path)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+		out, err := SetEnvLine(data, key, value)
+		if err != nil {
+			return err
+		}
+		return writeAtomic(path, out, 0o600)
+	})
 }

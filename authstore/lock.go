@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -33,12 +34,35 @@ type lockHandle struct {
 	err  error
 }
 
-// acquireLock takes the lock at path, waiting with backoff up to lockWait.
+// acquireLock takes the gateway-compatible lock directory at path, waiting
+// with backoff up to lockWait.
 func acquireLock(ctx context.Context, path string) (*lockHandle, error) {
+	return acquire(ctx, path, func() error { return os.Mkdir(path, 0o700) })
+}
+
+// acquirePIDLock takes a lock *file* holding {"pid","createdAt"} at path.
+// It is for files the gateway never locks (config, .env): a holder that
+// died is recognised at once by its pid instead of after the 30 s stale
+// limit, so a killed moltbot never blocks the next one.
+func acquirePIDLock(ctx context.Context, path string) (*lockHandle, error) {
+	return acquire(ctx, path, func() error {
+		// Write the content first, then link it into place: the lock never
+		// exists without its pid, even if we are killed half way.
+		tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
+		content := fmt.Sprintf(`{"pid":%d,"createdAt":%d}`, os.Getpid(), time.Now().UnixMilli())
+		defer os.Remove(tmp)
+		if err := os.WriteFile(tmp, []byte(content), 0o600); err != nil {
+			return err
+		}
+		return os.Link(tmp, path)
+	})
+}
+
+func acquire(ctx context.Context, path string, take func() error) (*lockHandle, error) {
 	deadline := time.Now().Add(lockWait)
 	delay := 5 * time.Millisecond
 	for {
-		err := os.Mkdir(path, 0o700)
+		err := take()
 		if err == nil {
 			h := &lockHandle{path: path, stop: make(chan struct{}), done: make(chan struct{})}
 			go h.keepFresh()
@@ -49,8 +73,12 @@ func acquireLock(ctx context.Context, path string) (*lockHandle, error) {
 			if errors.As(err, &pe) {
 				err = pe.Err // the path is in our own message
 			}
-			return nil, fmt.Errorf("cannot lock the auth store: creating %s failed: %w (check that %s is writable by you)",
-				path, err, filepath.Dir(path))
+			what := filepath.Base(strings.TrimSuffix(path, ".lock"))
+			if what == "auth-profiles.json" {
+				what = "the auth store"
+			}
+			return nil, fmt.Errorf("cannot lock %s: creating %s failed: %w (check that %s is writable by you)",
+				what, path, err, filepath.Dir(path))
 		}
 		info, ok := inspectLock(path, time.Now())
 		if !ok { // vanished between mkdir and stat: try again at once
@@ -77,7 +105,9 @@ func acquireLock(ctx context.Context, path string) (*lockHandle, error) {
 			return nil, ctx.Err()
 		case <-t.C:
 		}
-		if delay < 200*time.Millisecond {
+		// Transactions take milliseconds: a short cap keeps a waiter from
+		// sleeping long after the lock is free (the stress test's tail).
+		if delay < 40*time.Millisecond {
 			delay *= 2
 		}
 	}

@@ -356,7 +356,7 @@ func TestReadOnlyDirectories(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("output:\n%s", out)
 	}
-	for i, want := range []string{"update: cannot lock the auth store", "env: cannot create a file in " + state, "config: cannot create a file in " + state} {
+	for i, want := range []string{"update: cannot lock the auth store", "env: cannot lock .env: creating " + state, "config: cannot lock clawdbot.json: creating " + state} {
 		if !strings.HasPrefix(lines[i], want) || !strings.Contains(lines[i], "permission denied") || !strings.Contains(lines[i], "writable") {
 			t.Errorf("error %q, want %q… permission denied … writable", lines[i], want)
 		}

@@ -139,7 +139,7 @@ func Update(ctx context.Context, paths Paths, fn func(*Store) error) (Snapshot, 
 			}
 		}
 		if err := writeAtomic(real, after, 0o600); err != nil {
-			return Snapshot{}, fmt.Errorf("write auth store: %w", err)
+			return Snapshot{}, err
 		}
 	}
 	if err := lock.release(); err != nil {
@@ -245,11 +245,18 @@ func writeAtomic(path string, data []byte, perm fs.FileMode) error {
 		return fmt.Errorf("cannot create a file in %s: %w (check that it is writable by you)", dir, err)
 	}
 	defer pf.Cleanup() //nolint:errcheck // no-op after a successful replace
+	failed := func(err error) error {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("could not write %s: %w; it was left as it was (free some space or fix the directory, then try again)", path, err)
+	}
 	if _, err := pf.Write(data); err != nil {
-		return err
+		return failed(err)
 	}
 	if err := pf.CloseAtomicallyReplace(); err != nil {
-		return err
+		return failed(err)
 	}
 	return syncDir(dir)
 }
