@@ -206,9 +206,11 @@ type Dashboard struct {
 
 	probes   map[string]probeState // by row key (profile id, "env:VAR")
 	probeSeq int
-	probeSem chan struct{} // bounds the probes in flight
-	spin     spinner.Model
-	spinning bool // a spinner tick is on its way
+	// probeBatch are the probes started since the last summary.
+	probeBatch []string
+	probeSem   chan struct{} // bounds the probes in flight
+	spin       spinner.Model
+	spinning   bool // a spinner tick is on its way
 
 	agentIDs []string     // agents with a store, from the last load
 	agents   []agentInfo  // the same, summarised for the picker

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/spinner"
@@ -117,7 +118,7 @@ func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
 		return status(StatusInfo, "nothing to probe")
 	}
 	var cmds []tea.Cmd
-	var started []string
+	var started, keys []string
 	busy := 0
 	for _, r := range rows {
 		t, ok := d.probeTarget(r)
@@ -132,6 +133,7 @@ func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
 		d.probes[r.key] = probeState{running: true, seq: d.probeSeq, sum: secretSum(t.Secret)}
 		cmds = append(cmds, runProbe(t, r.key, d.probeSeq, d.env.Paths, d.env.Getenv, d.probeSem))
 		started = append(started, r.id)
+		keys = append(keys, r.key)
 	}
 	if len(cmds) == 0 {
 		if busy > 0 {
@@ -140,8 +142,10 @@ func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
 		return status(StatusInfo, "nothing to probe")
 	}
 	d.rowsVersion++
-	// The probes first: a test runner that runs a batch in order then sees
-	// the spinner's first tick with nothing left running.
+	d.probeBatch = append(d.probeBatch, keys...)
+	// The status, then the probes, then the spinner: a test runner that runs
+	// a batch in order then sees the spinner's first tick with nothing left
+	// running.
 	if !d.spinning {
 		d.spinning = true
 		cmds = append(cmds, d.spin.Tick)
@@ -150,8 +154,7 @@ func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
 	if len(started) > 1 {
 		what = fmt.Sprintf("%d credentials of %s", len(started), d.provider)
 	}
-	cmds = append(cmds, status(StatusInfo, "probing %s (one free request each; nothing is written)…", what))
-	return tea.Batch(cmds...)
+	return tea.Batch(append([]tea.Cmd{status(StatusInfo, "probing %s…", what)}, cmds...)...)
 }
 
 // probeSelected probes the row under the cursor.
@@ -196,7 +199,63 @@ func (d *Dashboard) onProbeDone(msg probeDoneMsg) tea.Cmd {
 	ps.res = msg.res
 	d.probes[msg.key] = ps
 	d.rowsVersion++
-	return nil
+	if d.probesRunning() > 0 {
+		return nil
+	}
+	return d.probeSummary()
+}
+
+// probeSummary says how the probes started since the last summary went:
+// the one result, or a count per outcome.
+func (d *Dashboard) probeSummary() tea.Cmd {
+	batch := d.probeBatch
+	d.probeBatch = nil
+	var order []string
+	counts := map[string]int{}
+	worst := probeGood
+	last := ""
+	for _, k := range batch {
+		ps, ok := d.probes[k]
+		if !ok || ps.running {
+			continue
+		}
+		text, level := probeText(ps.res)
+		if ps.res.Outcome == probe.OK {
+			text = "✓ ok"
+		}
+		if counts[text] == 0 {
+			order = append(order, text)
+		}
+		counts[text]++
+		worst = max(worst, level)
+		last = ps.res.ProfileID + ": " + probeDetailText(ps.res)
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	// A bad result is a warning, not an error: nothing failed here, and
+	// the row keeps saying it.
+	level := StatusSuccess
+	if worst >= probeSoft {
+		level = StatusWarn
+	}
+	if len(batch) == 1 {
+		return status(level, "probe %s", last)
+	}
+	parts := make([]string, len(order))
+	for i, t := range order {
+		parts[i] = fmt.Sprintf("%d %s", counts[t], t)
+	}
+	return status(level, "probed %d: %s", len(batch), strings.Join(parts, ", "))
+}
+
+// probeDetailText is a result with its detail, for the status line.
+func probeDetailText(r probe.Result) string {
+	text, _ := probeText(r)
+	if r.Detail != "" {
+		text += " — " + r.Detail
+	}
+	return text
 }
 
 func (d *Dashboard) onSpinnerTick(msg spinner.TickMsg) tea.Cmd {

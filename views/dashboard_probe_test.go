@@ -124,6 +124,9 @@ func TestProbeShowsASpinnerThenTheResultInTheRow(t *testing.T) {
 	if strings.Contains(v, "probing") {
 		t.Errorf("still probing after the result\n%s", v)
 	}
+	if s := f.lastStatus(); !regexp.MustCompile(`^probe anthropic:default: ✓ ok \d+ms$`).MatchString(s) {
+		t.Errorf("status %q", s)
+	}
 	if !regexp.MustCompile(`probe ✓ ok \d+ms`).MatchString(v) {
 		t.Errorf("detail line lacks the probe\n%s", v)
 	}
@@ -157,6 +160,9 @@ func TestProbeAllCoversTheProviderAndEnvRows(t *testing.T) {
 		if row := rowOf(v, id); !regexp.MustCompile(want).MatchString(row) {
 			t.Errorf("%s: row %q lacks %s", id, row, want)
 		}
+	}
+	if s := f.lastStatus(); !strings.Contains(s, "probed 5: ") || !strings.Contains(s, "2 ✓ ok") || !strings.Contains(s, "2 ! rate limited") || !strings.Contains(s, "1 ✗ auth") {
+		t.Errorf("summary status %q", s)
 	}
 	for _, secret := range []string{fakeOAT, fakeAPI, fakeWork, fakeSoon, fakeEnv} {
 		if strings.Contains(v, secret) || strings.Contains(f.lastStatus(), secret) {
