@@ -106,7 +106,9 @@ func HelpView(km help.KeyMap, global []key.Binding, st HelpStyles, w, h int) str
 	}
 	contentW = min(contentW, inner)
 	for i, l := range lines {
-		lines[i] = fitLine(ansi.Truncate(l, contentW, "…"), contentW)
+		// A band's last column brings padding that may not fit: spaces
+		// are dropped before cutting, so only real text earns a "…".
+		lines[i] = fitLine(ansi.Truncate(strings.TrimRight(l, " "), contentW, "…"), contentW)
 	}
 	return st.Box.Render(strings.Join(lines, "\n"))
 }
