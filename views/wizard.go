@@ -118,6 +118,9 @@ type Wizard struct {
 	step     wizardStep
 	form     *huh.Form
 	stepDone bool
+	// live is the input whose description follows its value (describe).
+	live     *huh.Input
+	describe func() string
 	// firstField is the form's first question: esc there leaves the step,
 	// esc on a later one goes back within the form.
 	firstField huh.Field
@@ -346,6 +349,9 @@ func (w *Wizard) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := w.form.Update(msg)
 	if f, ok := next.(*huh.Form); ok {
 		w.form = f
+	}
+	if _, ok := msg.(tea.KeyMsg); ok && w.form.State == huh.StateNormal {
+		w.refreshDescription()
 	}
 	switch {
 	case w.form.State == huh.StateAborted:
@@ -895,8 +901,112 @@ func loginHint(err error) string {
 	return "Try again, or paste a token made with `claude setup-token` elsewhere."
 }
 
+// The name and secret steps are AddNameForm and AddSecretForm (same titles,
+// checks and warnings) except that their descriptions are set by the wizard
+// after each key, not by huh's DescriptionFunc: that one reads the bound
+// value from a command's goroutine while the form writes it, a data race
+// inside a long-running program.
+
+func (w *Wizard) nameForm() *huh.Form {
+	v := w.v
+	w.live = huh.NewInput().
+		Title("Profile name").
+		Description(nameDescription(v)).
+		Value(&v.Name).
+		Validate(ValidateProfileName)
+	w.describe = func() string { return nameDescription(v) }
+	return huh.NewForm(huh.NewGroup(w.live))
+}
+
+func nameDescription(v *AddValues) string {
+	if ValidateProfileName(v.Name) != nil {
+		return "Lower-case letters, digits, '.', '_' or '-'."
+	}
+	return "Saved as " + v.ProfileID()
+}
+
+func (w *Wizard) secretForm() *huh.Form {
+	v := w.v
+	c := v.Choice()
+	title := "Paste the " + c.KeyName
+	if v.Method == AddOtherToken {
+		title = "Paste the " + v.Provider() + " token"
+	}
+	hint := "Input is hidden; line breaks from the terminal are fine."
+	if c.Type == authstore.TypeAPIKey {
+		hint = "Input is hidden."
+	}
+	w.describe = func() string {
+		if warn := KeyWarning(v.Method, v.Secret); warn != "" {
+			return warn
+		}
+		return hint
+	}
+	w.live = huh.NewInput().
+		Title(title).
+		Description(w.describe()).
+		EchoMode(huh.EchoModePassword).
+		Value(&v.Secret).
+		Validate(func(string) error {
+			_, err := v.CleanSecret()
+			if errors.Is(err, authstore.ErrEmptyToken) {
+				return errors.New("paste the " + c.KeyName + " (ctrl+c leaves without saving)")
+			}
+			return err
+		})
+	// The rest is AddSecretForm's: expiry (another provider's token) and
+	// where an API key goes.
+	return huh.NewForm(
+		huh.NewGroup(w.live),
+		huh.NewGroup(
+			huh.NewInput().
+				Title("Expires in").
+				Description("Leave empty if it does not expire; else e.g. 30d, 12h, 90m.").
+				Value(&v.ExpiresIn).
+				Validate(validateExpiresIn),
+		).WithHideFunc(func() bool { return v.Method != AddOtherToken }),
+		huh.NewGroup(
+			huh.NewSelect[string]().
+				Title("Where should the key go?").
+				Options(
+					huh.NewOption("The auth store (recommended)", DestStore),
+					huh.NewOption(".env, as "+v.EnvVar()+" (for a daemon that reads environment variables)", DestEnv),
+				).
+				Value(&v.Destination),
+		).WithHideFunc(func() bool { return !v.AsksDestination() }),
+	)
+}
+
+// validateExpiresIn accepts nothing (no expiry) or a duration above zero.
+func validateExpiresIn(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	d, err := timefmt.Parse(s)
+	if err == nil && d <= 0 {
+		err = errors.New("enter a duration above zero, or leave it empty")
+	}
+	return err
+}
+
+// refreshMsg makes a form redraw after the wizard changed a description.
+type refreshMsg struct{}
+
+// refreshDescription sets the live input's description from its value.
+func (w *Wizard) refreshDescription() {
+	if w.live == nil || w.describe == nil {
+		return
+	}
+	w.live.Description(w.describe())
+	next, _ := w.form.Update(refreshMsg{})
+	if f, ok := next.(*huh.Form); ok {
+		w.form = f
+	}
+}
+
 // buildForm makes step s's form, bound to the wizard's heap values.
 func (w *Wizard) buildForm(s wizardStep) *huh.Form {
+	w.live, w.describe = nil, nil
 	sel := func(title string, opts ...huh.Option[string]) *huh.Form {
 		return huh.NewForm(huh.NewGroup(
 			huh.NewSelect[string]().Title(title).Options(opts...).Value(&w.ans.choice),
@@ -907,7 +1017,7 @@ func (w *Wizard) buildForm(s wizardStep) *huh.Form {
 	case stepMethod:
 		return AddMethodForm(w.v)
 	case stepName:
-		return AddNameForm(w.v)
+		return w.nameForm()
 	case stepReplace:
 		return huh.NewForm(huh.NewGroup(
 			huh.NewSelect[string]().
@@ -927,7 +1037,7 @@ func (w *Wizard) buildForm(s wizardStep) *huh.Form {
 	case stepNoToken:
 		return sel("What now?", o("Try again", choiceAgain), o("Paste the token", choicePaste), o("Back", choiceBack))
 	case stepSecret:
-		return AddSecretForm(w.v)
+		return w.secretForm()
 	case stepPlacement:
 		return AddPlacementForm(w.v, w.others)
 	}
