@@ -338,7 +338,10 @@ func (a *App) statusView(w int) string {
 
 func (a *App) helpView(w int) string {
 	screen := a.current()
-	bindings := append(append([]key.Binding(nil), screen.ShortHelp()...), a.keys.Global.Help, a.keys.Global.Quit)
+	bindings := append([]key.Binding(nil), screen.ShortHelp()...)
+	if !screen.CapturesInput() { // while it takes text, q and ? are text
+		bindings = append(bindings, a.keys.Global.Help, a.keys.Global.Quit)
+	}
 	return fitLine(" "+a.help.ShortHelpView(bindings), w)
 }
 

@@ -13,7 +13,7 @@ import (
 func wizardKeys() views.WizardKeys {
 	return views.WizardKeys{
 		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit, save nothing")),
+		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel")),
 		Done: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
 	}
 }

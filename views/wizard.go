@@ -186,6 +186,9 @@ func (w *Wizard) Saved() string {
 // anything) and then shows step 1.
 func (w *Wizard) Init() tea.Cmd {
 	paths, getenv := w.env.Paths, w.env.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" } // Env: nil is an empty environment
+	}
 	return func() tea.Msg {
 		_, err := authstore.LoadWithEnv(paths, getenv)
 		return wizardLoadedMsg{err: err}
@@ -817,71 +820,125 @@ func (w *Wizard) summary() []string {
 // textLines is the step's own text above its form, wrapped to width.
 func (w *Wizard) textLines(width int) []string {
 	st := w.st
-	wrap := func(style lipgloss.Style, s string) []string {
-		return strings.Split(style.Width(width).Render(s), "\n")
-	}
-	indent := func(style lipgloss.Style, s string) []string { // wrapped lines stay indented
-		return strings.Split(style.PaddingLeft(2).Width(width).Render(s), "\n")
-	}
 	var lines []string
-	add := func(ls ...[]string) {
-		for _, l := range ls {
-			lines = append(lines, l...)
+	// para adds s wrapped to width in style; indent is the room kept on
+	// the left of every line but the first (whose own start, e.g. "✗ ",
+	// takes that room).
+	para := func(style lipgloss.Style, indent int, s string) {
+		text := strings.TrimLeft(s, " ")
+		lead := len(s) - len(text)
+		for i, l := range wrapWords(text, width-lead, indent-lead) {
+			pad := strings.Repeat(" ", lead)
+			if i > 0 {
+				pad = strings.Repeat(" ", indent)
+			}
+			lines = append(lines, pad+style.Render(l))
 		}
 	}
+	code := func(c string) { lines = append(lines, "    "+st.Code.Render(c)) }
 	switch w.step {
 	case stepName:
 		if w.checkErr != nil {
-			add(wrap(st.Bad, "✗ "+w.checkErr.Error()))
+			para(st.Bad, 2, "✗ "+w.checkErr.Error())
 		}
 	case stepClaudeMissing:
-		add(wrap(st.Bad, "✗ Claude Code is not installed: `claude` is not on your PATH."),
-			wrap(st.Text, "Install it, then choose “Look again”:"),
-			[]string{"  " + st.Code.Render(ClaudeInstallHint)},
-			wrap(st.Dim, "Or paste a token made with `claude setup-token` on another machine."))
+		para(st.Bad, 2, "✗ Claude Code is not installed (`claude` is not on your PATH)")
+		para(st.Text, 2, "  Install it, then choose “Look again”:")
+		code(ClaudeInstallHint)
+		para(st.Dim, 2, "  Or paste a token made with `claude setup-token` on another machine.")
 	case stepLoginIntro:
-		add(wrap(st.Text, "moltbot runs `"+SetupTokenCommand+"` in this terminal. Sign in in the browser it opens (or open the link it shows), paste the code it gives you into claude and press enter. moltbot picks up the token by itself."),
-			wrap(st.Dim, "Press "+ptyrun.EscapeKeyName+" to cancel and come back here."))
+		para(st.Text, 0, "moltbot hands this terminal to `"+SetupTokenCommand+"`:")
+		para(st.Text, 5, "  1. Sign in in the browser it opens (or open the link it shows).")
+		para(st.Text, 5, "  2. Paste the code you get into claude and press enter.")
+		para(st.Text, 5, "  3. moltbot picks up the token by itself: nothing to copy.")
+		para(st.Dim, 0, "Press "+ptyrun.EscapeKeyName+" at any time to cancel and come back here.")
 	case stepRunning:
-		add(wrap(st.Text, "Running `"+SetupTokenCommand+"`… press "+ptyrun.EscapeKeyName+" to cancel."))
+		para(st.Text, 0, "Running `"+SetupTokenCommand+"`… press "+ptyrun.EscapeKeyName+" to cancel.")
 	case stepCaptured:
-		add(wrap(st.OK, "✓ Captured a setup token from `"+SetupTokenCommand+"`"),
-			[]string{"  " + st.Code.Render(authstore.Mask(w.v.Secret)) + st.Dim.Render(fmt.Sprintf("  %d characters, valid for 1 year", len(w.v.Secret)))})
+		para(st.OK, 2, "✓ Captured a setup token from `"+SetupTokenCommand+"`")
+		lines = append(lines, "    "+st.Code.Render(authstore.Mask(w.v.Secret))+
+			st.Dim.Render(fmt.Sprintf("  %d characters, valid for 1 year", len(w.v.Secret))))
 	case stepNoToken:
-		add(wrap(st.Bad, "✗ No token was captured: "+w.loginErr.Error()))
-		if hint := loginHint(w.loginErr); hint != "" {
-			add(wrap(st.Dim, hint))
-		}
+		para(st.Bad, 2, "✗ No token was captured")
+		para(st.Text, 2, "  "+loginWhy(w.loginErr))
+		para(st.Dim, 2, "  "+loginHint(w.loginErr))
 	case stepSaving:
-		add(wrap(st.Text, "Saving…"))
+		para(st.Text, 0, "Saving…")
 	case stepResult:
 		s := w.saved
 		if s.err != nil {
-			add(wrap(st.Bad, "✗ Nothing was saved: "+s.err.Error()),
-				wrap(st.Dim, "Press enter to try again, esc to go back."))
+			para(st.Bad, 2, "✗ Nothing was saved: "+s.err.Error())
+			para(st.Dim, 2, "  Press enter to try again, esc to go back.")
 			break
 		}
-		add(wrap(st.OK, "✓ "+s.title))
+		para(st.OK, 2, "✓ "+s.title)
 		for _, d := range s.details {
-			add(indent(st.Text, d))
+			para(st.Text, 4, "  "+d)
 		}
 		for _, n := range s.notes {
-			add(wrap(st.Warn, "⚠ "+n))
+			para(st.Warn, 2, "⚠ "+n)
 		}
 		if len(s.next) > 0 {
-			add([]string{""}, wrap(st.Text, "Next, try:"))
+			lines = append(lines, "")
+			para(st.Text, 0, "Next, try:")
 			for _, c := range s.next {
-				lines = append(lines, "  "+st.Code.Render(c))
+				code(c)
 			}
 		}
-		add([]string{""}, wrap(st.Dim, "Press enter to finish."))
+		lines = append(lines, "")
+		para(st.Dim, 0, "Press enter to finish.")
 	case stepBroken:
-		add(wrap(st.Bad, "✗ "+w.brokenError.Error()),
-			wrap(st.Text, "Nothing can be added until the store can be read: run `moltbot doctor` to see what is wrong."),
-			wrap(st.Dim, "Press enter to leave."))
+		para(st.Bad, 2, "✗ "+w.brokenError.Error())
+		para(st.Text, 2, "  Nothing can be added until the store can be read: `moltbot doctor` says what is wrong.")
+		para(st.Dim, 2, "  Press enter to leave.")
 	case stepLoading, stepChecking:
 	}
 	return lines
+}
+
+// wrapWords wraps s at spaces into lines of at most width cells; lines
+// after the first get indent cells less (the caller indents them). A word
+// longer than a line is cut. Unlike lipgloss it never breaks at a hyphen,
+// so commands like `claude setup-token` stay whole.
+func wrapWords(s string, width, indent int) []string {
+	var lines []string
+	line := ""
+	limit := func() int {
+		if len(lines) == 0 {
+			return max(width, 8)
+		}
+		return max(width-indent, 8)
+	}
+	for _, word := range strings.Split(s, " ") {
+		switch {
+		case line == "":
+			line = word
+		case lipgloss.Width(line)+1+lipgloss.Width(word) <= limit():
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+		for lipgloss.Width(line) > limit() {
+			head := ansi.Truncate(line, limit(), "")
+			lines = append(lines, head)
+			line = strings.TrimPrefix(line, head)
+		}
+	}
+	return append(lines, line)
+}
+
+// loginWhy is why a run captured no token, without repeating that it did
+// not ("… exited with status 1.").
+func loginWhy(err error) string {
+	why := err.Error()
+	for _, tail := range []string{": no token was captured", "; no token was captured", " and no token was captured"} {
+		why = strings.TrimSuffix(why, tail)
+	}
+	if !strings.HasSuffix(why, ".") {
+		why += "."
+	}
+	return why
 }
 
 // loginHint says what to do about a failed capture.
@@ -898,7 +955,7 @@ func loginHint(err error) string {
 	case errors.As(err, &te):
 		return "Paste the token instead: copy all of it (line breaks are fine)."
 	}
-	return "Try again, or paste a token made with `claude setup-token` elsewhere."
+	return "Try again, or paste a token you made elsewhere."
 }
 
 // The name and secret steps are AddNameForm and AddSecretForm (same titles,

@@ -327,7 +327,7 @@ func TestWizardSetupTokenCapturedAndSaved(t *testing.T) {
 	d.keys("enter") // Claude subscription (the default)
 	d.expect("step 2 of 5", "Profile name", "default")
 	d.keys("enter")
-	d.expect("step 3 of 5", "claude setup-token", "ctrl+] to cancel", "Start claude setup-token")
+	d.expect("step 3 of 5", "claude setup-token", "ctrl+] at any time to cancel", "Start claude setup-token")
 	if len(d.logins) != 0 {
 		t.Fatal("the login started before the user chose to start it")
 	}
