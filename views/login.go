@@ -38,6 +38,8 @@ type LoginOptions struct {
 	Timeout time.Duration
 	// KillGrace is passed to ptyrun (zero: ptyrun's default).
 	KillGrace time.Duration
+	// Clock stamps LoginFinishedMsg.At (nil: time.Now).
+	Clock func() time.Time
 }
 
 // LoginFinishedMsg is what SetupTokenLogin's command yields when
@@ -54,6 +56,8 @@ type LoginFinishedMsg struct {
 	Token  string
 	Err    error
 	Result ptyrun.Result
+	// At is when the run ended: a captured token's year starts then.
+	At time.Time
 }
 
 // String describes the message without the token, so that logging it by
@@ -94,8 +98,12 @@ func SetupTokenLogin(ctx context.Context, claudePath string, opts LoginOptions) 
 		Timeout:   timeout,
 		KillGrace: opts.KillGrace,
 	})
-	id := opts.ID
+	id, clock := opts.ID, opts.Clock
+	if clock == nil {
+		clock = time.Now
+	}
 	return tea.Exec(&loginExec{s: s}, func(err error) tea.Msg {
+		at := clock()
 		res := s.Result()
 		tok, ok := res.Token()
 		if ok {
@@ -103,7 +111,7 @@ func SetupTokenLogin(ctx context.Context, claudePath string, opts LoginOptions) 
 		} else if err == nil {
 			err = res.Err()
 		}
-		return LoginFinishedMsg{ID: id, Token: tok, Err: err, Result: res}
+		return LoginFinishedMsg{ID: id, Token: tok, Err: err, Result: res, At: at}
 	})
 }
 

@@ -587,6 +587,7 @@ func (w *Wizard) login() tea.Cmd {
 		ID:      "wizard-" + strconv.Itoa(w.attempt),
 		Env:     w.opts.LoginEnv,
 		Timeout: w.opts.LoginTimeout,
+		Clock:   w.env.Clock,
 	})
 }
 
@@ -600,7 +601,10 @@ func (w *Wizard) loginFinished(msg LoginFinishedMsg) tea.Cmd {
 		if err == nil {
 			w.v.Secret = tok
 			w.loginErr = nil
-			w.capturedAt = w.now
+			w.capturedAt = msg.At
+			if w.capturedAt.IsZero() {
+				w.capturedAt = w.now
+			}
 			w.ans.choice = choiceUse
 			return w.show(stepCaptured)
 		}

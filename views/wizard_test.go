@@ -676,3 +676,18 @@ func TestWizardFitsSmallTerminals(t *testing.T) {
 		t.Errorf("0×0 view %q", v)
 	}
 }
+
+func TestWizardTokenYearStartsAtCapture(t *testing.T) {
+	t.Parallel()
+	f := newWizFixture(t, "")
+	d := newWizDriver(t, f)
+	d.keys("enter", "enter", "enter")
+	at := testNow.Add(-3 * time.Minute) // the run ended a while before the user confirmed
+	d.send(views.LoginFinishedMsg{ID: d.lastLoginID(), Token: wizToken, At: at})
+	d.send(views.TickMsg{Time: testNow})
+	d.keys("enter")
+	p, _ := f.snapshot().Store.Profile("anthropic:default")
+	if want := at.Add(authstore.SetupTokenLife).UnixMilli(); p.Expires != want {
+		t.Errorf("expires %d, want capture time + 365 days %d", p.Expires, want)
+	}
+}
