@@ -248,7 +248,11 @@ func (w *Wizard) CapturesInput() bool {
 func (w *Wizard) ShortHelp() []key.Binding {
 	var b []key.Binding
 	if w.form != nil && w.formStep() {
-		b = append(b, w.form.KeyBinds()...)
+		for _, k := range w.form.KeyBinds() {
+			if k.Help().Desc != "back" { // huh's shift+tab: esc does that and more
+				b = append(b, k)
+			}
+		}
 	}
 	switch w.step {
 	case stepResult, stepBroken:
@@ -1029,9 +1033,10 @@ func (w *Wizard) secretForm() *huh.Form {
 		huh.NewGroup(
 			huh.NewSelect[string]().
 				Title("Where should the key go?").
+				Description(".env suits a daemon that reads environment variables.").
 				Options(
 					huh.NewOption("The auth store (recommended)", DestStore),
-					huh.NewOption(".env, as "+v.EnvVar()+" (for a daemon that reads environment variables)", DestEnv),
+					huh.NewOption(".env, as "+v.EnvVar(), DestEnv),
 				).
 				Value(&v.Destination),
 		).WithHideFunc(func() bool { return !v.AsksDestination() }),
