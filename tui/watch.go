@@ -122,25 +122,35 @@ func (w *watcher) Close() error {
 }
 
 // resync watches, for every directory of interest, the directory itself or
-// its nearest existing parent.
+// its nearest existing parent. Directories made in quick succession
+// (MkdirAll) can appear before the watch on their parent is in place, with
+// no event for them: so it looks again after adding watches, until nothing
+// new is found.
 func (w *watcher) resync() {
-	want := map[string]bool{}
-	for _, d := range w.dirs {
-		want[nearestExisting(d)] = true
-	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	for d := range want {
-		if !w.watched[d] {
-			if err := w.fsw.Add(d); err == nil {
-				w.watched[d] = true
+	for range 16 { // a path is never deeper than this below its watch
+		want := map[string]bool{}
+		for _, d := range w.dirs {
+			want[nearestExisting(d)] = true
+		}
+		added := false
+		for d := range want {
+			if !w.watched[d] {
+				if err := w.fsw.Add(d); err == nil {
+					w.watched[d] = true
+					added = true
+				}
 			}
 		}
-	}
-	for d := range w.watched {
-		if !want[d] {
-			_ = w.fsw.Remove(d)
-			delete(w.watched, d)
+		for d := range w.watched {
+			if !want[d] {
+				_ = w.fsw.Remove(d)
+				delete(w.watched, d)
+			}
+		}
+		if !added {
+			return
 		}
 	}
 }
