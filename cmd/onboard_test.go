@@ -80,3 +80,38 @@ func TestOnboardNeedsATerminal(t *testing.T) {
 	assertOneLine(t, errOut, "needs a terminal")
 	assertSameTree(t, before, c.tree())
 }
+
+// A run that yields no token, through the real handover: the wizard says
+// why, the next key reaches it, and nothing is written.
+func TestOnboardNoTokenThroughTeaExec(t *testing.T) {
+	for _, tc := range []struct {
+		mode, code, why string
+	}{
+		{fakeclaudetest.ModeExit1, "FAKE-code\r", "exited with status 1"},
+		{fakeclaudetest.ModeNoToken, "FAKE-code\r", "exited without a usable token"},
+		{fakeclaudetest.ModeCrash, "FAKE-code\r", "exited with status 2"},
+		{fakeclaudetest.ModeHang, "FAKE-code\r\x1d", "cancelled with ctrl+]"},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			c := newCLI(t)
+			c.env["TERM"] = "screen"
+			before := c.tree()
+			r := c.runInPTY(tc.mode, "onboard")
+			r.screen.waitFor(t, "What do you want to add?")
+			r.typeKeys(t, "\r")
+			r.screen.waitFor(t, "Saved as anthropic:default")
+			r.typeKeys(t, "\r")
+			r.screen.waitFor(t, "Start claude setup-token")
+			r.typeKeys(t, "\r")
+			r.screen.waitFor(t, fakeclaudetest.PromptMarker)
+			r.typeKeys(t, tc.code)
+			r.screen.waitFor(t, "No token was captured")
+			r.screen.waitFor(t, tc.why)
+			r.typeKeys(t, "\x03") // the first key after the handover reaches the wizard
+			if code := r.wait(t); code != ExitFailure {
+				t.Fatalf("exit %d", code)
+			}
+			assertSameTree(t, before, c.tree())
+		})
+	}
+}
