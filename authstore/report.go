@@ -80,7 +80,7 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 		for _, ex := range pr.Order.Excluded {
 			excluded[ex.ID] = ex.Reason
 		}
-		ranked := make([]ProfileReport, 0, len(pr.Order.IDs))
+		ranked := make([]ProfileReport, len(pr.Order.IDs))
 		var rest []ProfileReport
 		for _, p := range snap.Store.Profiles {
 			prov := NormalizeProvider(p.Provider)
@@ -104,13 +104,12 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 					pr.Status = rep.Health.Status
 				}
 			}
-			if rep.Rank > 0 {
-				ranked = append(ranked, rep)
+			if rep.Rank > 0 && rep.Rank <= len(ranked) {
+				ranked[rep.Rank-1] = rep // ranks are 1..n, each once: no sort needed
 			} else {
 				rest = append(rest, rep)
 			}
 		}
-		sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].Rank < ranked[j].Rank })
 		pr.Profiles = append(ranked, rest...)
 		for _, e := range snap.Env {
 			if e.Provider == name {
