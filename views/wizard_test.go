@@ -691,3 +691,34 @@ func TestWizardTokenYearStartsAtCapture(t *testing.T) {
 		t.Errorf("expires %d, want capture time + 365 days %d", p.Expires, want)
 	}
 }
+
+func TestWizardFailedSaveSaysWhyAndRetries(t *testing.T) {
+	t.Parallel()
+	f := newWizFixture(t, storeWith(keyProfile("openai:default", "openai", wizOpenAI)))
+	d := newWizDriver(t, f)
+	d.keys("enter", "enter", "enter")
+	d.captured(wizToken)
+	// Someone breaks the store while the user looks at the token.
+	good, err := os.ReadFile(f.paths.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(f.paths.Store, []byte(`{"version": 1, "profiles": {`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d.keys("enter")
+	d.expect("Nothing was saved", "Press enter to try again, esc to go back")
+	noSecretOnScreen(t, d.view(), wizToken)
+	if err := os.WriteFile(f.paths.Store, good, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d.keys("enter")
+	d.expect("Saved anthropic:default")
+	snap := f.snapshot()
+	if p, _ := snap.Store.Profile("anthropic:default"); p.Token != wizToken {
+		t.Fatal("not saved on retry")
+	}
+	if _, ok := snap.Store.Profile("openai:default"); !ok {
+		t.Fatal("the retry lost another profile")
+	}
+}
