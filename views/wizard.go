@@ -864,7 +864,7 @@ func (w *Wizard) textLines(width int) []string {
 		para(st.Text, 0, "Running `"+SetupTokenCommand+"`… press "+ptyrun.EscapeKeyName+" to cancel.")
 	case stepCaptured:
 		para(st.OK, 2, "✓ Captured a setup token from `"+SetupTokenCommand+"`")
-		lines = append(lines, "    "+st.Code.Render(authstore.Mask(w.v.Secret))+
+		lines = append(lines, "  "+st.Code.Render(authstore.Mask(w.v.Secret))+
 			st.Dim.Render(fmt.Sprintf("  %d characters, valid for 1 year", len(w.v.Secret))))
 	case stepNoToken:
 		para(st.Bad, 2, "✗ No token was captured")
