@@ -108,6 +108,9 @@ func (a *app) runAdd(ctx context.Context) error {
 		if err := run(addStepSecret, views.AddSecretForm(v)); err != nil {
 			return err
 		}
+		if warn := views.KeyWarning(v.Method, v.Secret); warn != "" {
+			fmt.Fprintln(a.env.Stderr, "warning: "+warn)
+		}
 	}
 	// The form checked the secret already; this also covers a captured one.
 	cred, err := v.Credential(a.env.Now())

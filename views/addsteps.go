@@ -233,12 +233,9 @@ func AddNameForm(v *AddValues) *huh.Form {
 	return huh.NewForm(huh.NewGroup(
 		huh.NewInput().
 			Title("Profile name").
-			DescriptionFunc(func() string {
-				if ValidateProfileName(v.Name) != nil {
-					return "Lower-case letters, digits, '.', '_' or '-'."
-				}
-				return "Saved as " + v.ProfileID()
-			}, &v.Name).
+			// Static: huh's DescriptionFunc reads the bound value from a
+			// command goroutine while the field writes it (a data race).
+			Description("Lower-case letters, digits, '.', '_' or '-'; saved as " + v.Provider() + ":<name>.").
 			Value(&v.Name).
 			Validate(ValidateProfileName),
 	))
@@ -275,12 +272,8 @@ func AddSecretForm(v *AddValues) *huh.Form {
 		huh.NewGroup(
 			huh.NewInput().
 				Title(title).
-				DescriptionFunc(func() string {
-					if w := KeyWarning(v.Method, v.Secret); w != "" {
-						return w
-					}
-					return hint
-				}, &v.Secret).
+				Description(hint). // an unusual key's warning is shown after it is entered
+
 				EchoMode(huh.EchoModePassword).
 				Value(&v.Secret).
 				Validate(func(string) error {
