@@ -26,8 +26,8 @@ func Short(d time.Duration) string {
 	m := int64(d/time.Minute) % 60
 	s := int64(d/time.Second) % 60
 	switch {
-	case days >= 100:
-		return fmt.Sprintf("%dd", days)
+	case days >= 100: // whole days, rounded: a year's token shows "365d", not "364d"
+		return fmt.Sprintf("%dd", int64((d+12*time.Hour)/(24*time.Hour)))
 	case days > 0 && h == 0:
 		return fmt.Sprintf("%dd", days)
 	case days > 0:
