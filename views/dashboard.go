@@ -1061,7 +1061,7 @@ func providerWidths(provs []authstore.ProviderReport) (nameW, countW, badgeW int
 	countW = 1
 	for _, p := range provs {
 		nameW = max(nameW, lipgloss.Width(p.Provider))
-		countW = max(countW, len(itoa(providerCount(p))))
+		countW = max(countW, len(countLabel(p)))
 		badgeW = max(badgeW, lipgloss.Width(providerBadge(p)))
 	}
 	return min(nameW, 24), countW, badgeW
@@ -1103,6 +1103,10 @@ func statusSign(s string) string {
 }
 
 func providerCount(p authstore.ProviderReport) int { return len(p.Profiles) + len(p.Env) }
+
+// countLabel is the number of rows in parentheses, so that without colour
+// "(3) expiring" cannot be read as "three expiring".
+func countLabel(p authstore.ProviderReport) string { return "(" + itoa(providerCount(p)) + ")" }
 
 func providerBadge(p authstore.ProviderReport) string {
 	if p.Missing {
@@ -1363,7 +1367,7 @@ func (d *Dashboard) providerPane(st DashboardStyles, g geometry) []string {
 		var right string
 		switch format {
 		case provFull:
-			right = st.Dim.Render(padLeft(itoa(providerCount(p)), countW)) + " " + bs.Render(fitCell(badge, badgeW))
+			right = st.Dim.Render(padLeft(countLabel(p), countW)) + " " + bs.Render(fitCell(badge, badgeW))
 		case provNoCount:
 			right = bs.Render(fitCell(badge, badgeW))
 		default:
