@@ -60,7 +60,7 @@ func TestSetupTokenTerminalConfirm(t *testing.T) {
 	if code != ExitFailure || out != "" {
 		t.Fatalf("exit %d, stdout %q", code, out)
 	}
-	if !strings.Contains(errOut, "anthropic:manual already exists (token sk-ant-oat01…TTTT, expires in 356d). Replace it? [y/N] ") {
+	if !strings.Contains(errOut, "anthropic:manual already exists (token sk-ant-oat01…TTTT, expires in 357d). Replace it? [y/N] ") {
 		t.Fatalf("no confirmation question:\n%s", errOut)
 	}
 	assertSameTree(t, before, c.tree())
