@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -166,6 +167,14 @@ func removeAbandonedTemps(real string) {
 			rest = name[len(base)+1:]
 		case strings.HasPrefix(name, base+".bak.tmp-"): // backup(): bak + ".tmp-" + pid
 			rest = name[len(base)+len(".bak.tmp-"):]
+		case strings.HasPrefix(name, base+".lock.") && strings.HasSuffix(name, ".tmp"):
+			// acquirePIDLock's content file: lock + "." + pid + ".tmp"; only
+			// a dead process's (a live one is about to link or remove it).
+			pid, err := strconv.Atoi(name[len(base)+len(".lock.") : len(name)-len(".tmp")])
+			if err != nil || pidAlive(pid) {
+				continue
+			}
+			rest = "0"
 		default:
 			continue
 		}

@@ -93,7 +93,7 @@ func TestKilledWritersLeaveOldOrNew(t *testing.T) {
 		}
 		if extra := leftovers(t, in.state, "agents", "clawdbot.json"); len(extra) > 0 {
 			configTemps = len(extra)
-			t.Logf("left in the state dir after a successful command: %v", extra)
+			t.Errorf("left in the state dir after a successful command: %v", extra)
 		}
 	}
 	for i := range iters {
