@@ -1,17 +1,16 @@
 package cmd
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/moltbot/moltbot/internal/fakeclaude/fakeclaudetest"
+	"github.com/moltbot/moltbot/internal/tmuxtest"
 )
 
 // TestTmuxOnboardSubscription drives the built binary in a real terminal:
@@ -19,19 +18,8 @@ import (
 // `claude` first on PATH. The user picks the subscription, types a code
 // into claude, confirms the masked token, and the profile is in the store.
 func TestTmuxOnboardSubscription(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Skip("tmux is not installed (CI installs it)")
-	}
+	bin := tmuxtest.BuildMoltbot(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "moltbot")
-	build := exec.Command("go", "build", "-o", bin, "github.com/moltbot/moltbot/cmd/moltbot")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	// A directory holding only `claude`: a link to the fake.
 	claudeDir := filepath.Join(dir, "claude-bin")
 	if err := os.MkdirAll(claudeDir, 0o700); err != nil {
@@ -46,53 +34,10 @@ func TestTmuxOnboardSubscription(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	socket := fmt.Sprintf("moltbot-onboard-%d-%d", os.Getpid(), time.Now().UnixNano())
-	run := func(args ...string) (string, error) {
-		cmd := exec.Command(tmux, append([]string{"-L", socket, "-f", "/dev/null"}, args...)...)
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		err := cmd.Run()
-		return out.String(), err
-	}
-	var socketPath string
-	t.Cleanup(func() {
-		_, _ = run("kill-server") // our own server only (-L)
-		if socketPath != "" {
-			_ = os.Remove(socketPath)
-		}
-	})
 	command := fmt.Sprintf("env -i PATH=%s:/usr/bin:/bin HOME=%s TERM=xterm-256color MOLTBOT_STATE_DIR=%s %s=%s %s=1 sh -c '%s onboard; echo moltbot-exit=$?; sleep 30'",
 		claudeDir, home, state, fakeclaudetest.EnvMode, fakeclaudetest.ModeOK, fakeclaudetest.EnvFast, bin)
-	if out, err := run("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", command); err != nil {
-		t.Fatalf("tmux new-session: %v\n%s", err, out)
-	}
-	if out, err := run("display-message", "-p", "#{socket_path}"); err == nil {
-		socketPath = strings.TrimSpace(out)
-	}
-	screen := func() string {
-		out, _ := run("capture-pane", "-p", "-t", "e2e")
-		return out
-	}
-	waitFor := func(want string) string {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			if strings.Contains(s, want) {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %q; screen:\n%s", want, s)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}
-	keys := func(k ...string) {
-		t.Helper()
-		if out, err := run(append([]string{"send-keys", "-t", "e2e"}, k...)...); err != nil {
-			t.Fatalf("send-keys: %v %s", err, out)
-		}
-	}
+	term := tmuxtest.Start(t, 100, 30, command)
+	waitFor, keys := term.WaitFor, term.Keys
 
 	waitFor("What do you want to add?")
 	keys("Enter") // Anthropic — Claude subscription (setup-token)
