@@ -2,7 +2,9 @@ package cmd
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -166,5 +168,55 @@ func TestSetupTokenRefusals(t *testing.T) {
 			assertNoSecret(t, errOut, fakeSetupToken)
 			assertSameTree(t, before, c.tree())
 		})
+	}
+}
+
+// TestSetupTokenRenewKeepsPlace: renewing a subscription token from the
+// command line (setup-token --profile-id of an existing token profile)
+// replaces only its token and expiry: same id, same place in every order
+// list and in the file, unknown fields kept, its usage stats reset.
+func TestSetupTokenRenewKeepsPlace(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("store-expiring.json") // anthropic:sub expires in 2 h; order [work, sub]
+	c.writeStore(strings.Replace(readFile(t, c.storePath()), `"usageStats": {`,
+		`"usageStats": {"anthropic:sub": {"lastUsed": 1767366000000, "errorCount": 3, "cooldownUntil": 1767366300000},`, 1))
+	before := readFile(t, c.storePath())
+	c.stdin = fakeSetupToken + "\n"
+	_, errOut, code := c.run("models", "auth", "setup-token", "--profile-id", "anthropic:sub", "--yes")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	after := readFile(t, c.storePath())
+	var b, a map[string]any
+	if err := json.Unmarshal([]byte(before), &b); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(after), &a); err != nil {
+		t.Fatal(err)
+	}
+	p := a["profiles"].(map[string]any)["anthropic:sub"].(map[string]any)
+	if p["token"] != fakeSetupToken || p["expires"] != float64(testNow.AddDate(0, 0, 365).UnixMilli()) {
+		t.Errorf("renewed profile: token replaced %v, expires %v", p["token"] == fakeSetupToken, p["expires"])
+	}
+	if !reflect.DeepEqual(a["order"], b["order"]) || !reflect.DeepEqual(a["lastGood"], b["lastGood"]) || !reflect.DeepEqual(a["gatewayFutureKey"], b["gatewayFutureKey"]) {
+		t.Errorf("order, lastGood or an unknown key changed:\nbefore %v %v\nafter  %v %v", b["order"], b["lastGood"], a["order"], a["lastGood"])
+	}
+	// The profile keeps its place in the file.
+	if i, j := strings.Index(after, `"anthropic:sub"`), strings.Index(after, `"anthropic:work"`); i < 0 || j < i {
+		t.Error("anthropic:sub moved in the file")
+	}
+	// Other profiles and their usage are untouched.
+	bp, ap := b["profiles"].(map[string]any), a["profiles"].(map[string]any)
+	for id := range bp {
+		if id != "anthropic:sub" && !reflect.DeepEqual(bp[id], ap[id]) {
+			t.Errorf("%s changed", id)
+		}
+	}
+	us := a["usageStats"].(map[string]any)
+	if us["anthropic:sub"] != nil {
+		t.Errorf("the renewed profile's usage stats (errors, cooldown) were kept: %v", us["anthropic:sub"])
+	}
+	if us["anthropic:work"] == nil || us["openai:default"] == nil {
+		t.Errorf("other profiles' usage stats were lost: %v", us)
 	}
 }
