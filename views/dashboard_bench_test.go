@@ -119,3 +119,34 @@ func BenchmarkDashboardView100TrueColor(b *testing.B) {
 		_ = f.d.View()
 	}
 }
+
+// BenchmarkDashboardReload1000 is the reload path on a 1,000-profile store:
+// the file changes on disk (outside the timer), the watcher's
+// FilesChangedMsg arrives, the dashboard reads and parses the files,
+// rebuilds the report and its rows, and draws the next frame. The two
+// versions swap two usable profiles of the anthropic order, so every reload
+// changes what is shown.
+func BenchmarkDashboardReload1000(b *testing.B) {
+	store := bigStore(1000)
+	const first = `"anthropic:profile-0005", "anthropic:profile-0010"`
+	swapped := strings.Replace(store, first, `"anthropic:profile-0010", "anthropic:profile-0005"`, 1)
+	if swapped == store {
+		b.Fatal("the order to swap is not in the store")
+	}
+	versions := []string{swapped, store}
+	fx := newFixture(b, store).start(100, 28)
+	frames := [2]string{}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		fx.writeStore(versions[i%2])
+		b.StartTimer()
+		fx.send(views.FilesChangedMsg{})
+		frames[i%2] = fx.d.View()
+	}
+	b.StopTimer()
+	if b.N >= 2 && frames[0] == frames[1] {
+		b.Fatalf("the reload did not change the frame:\n%s", frames[0])
+	}
+}
