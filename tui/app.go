@@ -147,7 +147,6 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.layout = computeLayout(msg.Width, msg.Height)
-		a.help.Width = max(a.layout.Help.W-1, 0)
 		body := a.layout.Body
 		a.dash.SetSize(body.W, body.H)
 		if a.wizard != nil {
@@ -174,7 +173,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.status.level == views.StatusError && a.status.text != "" {
 			a.status = statusLine{} // an error stays until the next key
 		}
-		if msg.Type == tea.KeyCtrlC {
+		// ctrl+c quits, except in a wizard opened from the dashboard: there
+		// it cancels the wizard (which writes nothing) and the dashboard
+		// comes back, as esc on its first step does.
+		if msg.Type == tea.KeyCtrlC && (a.wizard == nil || a.opts.StartInWizard) {
 			return a, tea.Quit
 		}
 		if a.showHelp {
@@ -338,11 +340,24 @@ func (a *App) statusView(w int) string {
 
 func (a *App) helpView(w int) string {
 	screen := a.current()
-	bindings := append([]key.Binding(nil), screen.ShortHelp()...)
-	if !screen.CapturesInput() { // while it takes text, q and ? are text
-		bindings = append(bindings, a.keys.Global.Help, a.keys.Global.Quit)
+	var bindings []key.Binding
+	for _, b := range screen.ShortHelp() {
+		if b.Enabled() {
+			bindings = append(bindings, b)
+		}
 	}
-	return fitLine(" "+a.help.ShortHelpView(bindings), w)
+	var global []key.Binding
+	if !screen.CapturesInput() { // while it takes text, q and ? are text
+		global = []key.Binding{a.keys.Global.Help, a.keys.Global.Quit}
+	}
+	// When the bar is too wide, the screen's last bindings give way (the
+	// full help still has them); "? help" and "q quit" always stay.
+	for n := len(bindings); ; n-- {
+		bar := " " + a.help.ShortHelpView(append(bindings[:n:n], global...))
+		if n == 0 || lipgloss.Width(bar) <= w {
+			return fitLine(bar, w)
+		}
+	}
 }
 
 func itoa(n int) string {

@@ -162,6 +162,58 @@ func TestAppOpensTheWizard(t *testing.T) {
 	}
 }
 
+// ctrl+c in a wizard opened from the dashboard cancels the wizard, not the
+// whole program: nothing is written and the dashboard comes back.
+func TestAppCtrlCInTheWizardReturnsToTheDashboard(t *testing.T) {
+	s := newScratch(t, "populated.json")
+	before := s.readStore()
+	a := loaded(t, s, 100, 30)
+	_, cmd := a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("a")})
+	_, cmd = a.Update(cmd())
+	a.Update(cmd())
+	a.Update(tea.KeyMsg{Type: tea.KeyEnter}) // into the next step: ctrl+c is not "back"
+	_, cmd = a.Update(tea.KeyMsg{Type: tea.KeyCtrlC})
+	if isQuit(cmd) {
+		t.Fatal("ctrl+c in the wizard quit the program")
+	}
+	for i := 0; cmd != nil && i < 5; i++ { // WizardClosedMsg, then the reload
+		_, cmd = a.Update(cmd())
+	}
+	if v := ansi.Strip(a.View()); !strings.Contains(v, "anthropic:manual") || strings.Contains(v, "Add a credential") {
+		t.Fatalf("not back on the dashboard:\n%s", v)
+	}
+	if after := s.readStore(); after != before {
+		t.Error("cancelling the wizard changed the store")
+	}
+	if _, cmd := a.Update(tea.KeyMsg{Type: tea.KeyCtrlC}); !isQuit(cmd) {
+		t.Error("ctrl+c on the dashboard did not quit")
+	}
+}
+
+// The help bar never loses "? help" and "q quit": at 100 columns with every
+// dashboard binding on (R shows for an expiring token), the last screen
+// bindings give way instead.
+func TestAppHelpBarKeepsHelpAndQuit(t *testing.T) {
+	s := newScratch(t, "populated.json")
+	for _, w := range []int{100, 80, 60} {
+		a := loaded(t, s, w, 30)
+		for i := 0; i < 5 && a.Dashboard().SelectedProfile() != "anthropic:soon"; i++ {
+			a.Update(tea.KeyMsg{Type: tea.KeyDown}) // to the expiring token
+		}
+		if got := a.Dashboard().SelectedProfile(); got != "anthropic:soon" {
+			t.Fatalf("selected %q", got)
+		}
+		lines := strings.Split(ansi.Strip(a.View()), "\n")
+		bar := lines[len(lines)-1]
+		if !strings.HasSuffix(strings.TrimRight(bar, " "), "? help · q quit") || strings.Contains(bar, "…") {
+			t.Errorf("%d columns: help bar %q", w, bar)
+		}
+		if w == 100 && !strings.Contains(bar, "R renew") {
+			t.Errorf("100 columns: the renew key gave way: %q", bar)
+		}
+	}
+}
+
 // injectedWizard stands in for the wizard in TestAppUsesTheInjectedWizard.
 type injectedWizard struct{}
 

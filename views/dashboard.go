@@ -1588,15 +1588,15 @@ func (d *Dashboard) ShortHelp() []key.Binding {
 		return []key.Binding{relabel(k.Up, "↑/↓", "provider"), relabel(k.Right, "→", "profiles"), k.Add, d.enable(k.ClearOrder, d.canClear()), d.enable(relabel(k.Probe, "p", "probe all"), d.canProbe()), k.Reload}
 	}
 	movable := d.cannotMove() == ""
-	// The arrows need no introduction (the full help lists them); the bar
-	// keeps room for "? help" at 100 columns. R shows when the selected
-	// token is expiring or expired.
+	// The arrows need no introduction (the full help lists them). R shows
+	// when the selected token is expiring or expired, early, because the
+	// bar drops its last bindings when the window is narrow.
 	return []key.Binding{
 		d.enable(relabel(k.Grab, "space", "move"), movable),
 		d.enable(relabel(k.MoveUp, "K/J", "move+save"), movable),
+		d.enable(relabel(k.Renew, "R", "renew"), d.renewDue()),
 		k.Add, d.enable(k.Remove, d.canRemove()), d.enable(k.ClearOrder, d.canClear()),
 		d.enable(relabel(k.Probe, "p/P", "probe"), d.canProbe()),
-		d.enable(relabel(k.Renew, "R", "renew"), d.renewDue()),
 	}
 }
 
