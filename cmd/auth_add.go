@@ -52,14 +52,11 @@ func (a *app) runAdd(ctx context.Context) error {
 	if !pr.interactive() || !a.env.IsTerminal(a.env.Stdout) {
 		return errors.New("`models auth add` is interactive and needs a terminal; from a script, pipe the token in: `… | moltbot models auth paste-token --provider P`")
 	}
-	paths, err := a.paths()
+	snap, err := a.load()
 	if err != nil {
 		return err
 	}
-	snap, err := authstore.Load(paths)
-	if err != nil {
-		return err
-	}
+	paths := snap.Paths
 	now := a.env.Now()
 	v := views.NewAddValues()
 	run := func(step addStep, f *huh.Form) error {

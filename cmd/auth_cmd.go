@@ -385,6 +385,16 @@ func (a *app) loadSnapshot(paths authstore.Paths) (authstore.Snapshot, error) {
 	return authstore.LoadWithEnv(paths, a.env.Getenv)
 }
 
+// load resolves this invocation's paths and reads the agent's files (see
+// loadSnapshot).
+func (a *app) load() (authstore.Snapshot, error) {
+	paths, err := a.paths()
+	if err != nil {
+		return authstore.Snapshot{}, err
+	}
+	return a.loadSnapshot(paths)
+}
+
 // validProfileID checks an id given with --profile-id (or built from one).
 func validProfileID(id, provider string) error {
 	if id == "" {
@@ -413,11 +423,7 @@ func storeError(err error) error {
 // completeProfileIDs offers the store's profile ids (of provider, when it
 // is given) for shell completion.
 func (a *app) completeProfileIDs(provider string) ([]string, cobra.ShellCompDirective) {
-	paths, err := a.paths()
-	if err != nil {
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
-	snap, err := authstore.Load(paths)
+	snap, err := a.load()
 	if err != nil {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
@@ -441,11 +447,9 @@ func (a *app) completeProviders(*cobra.Command, []string, string) ([]string, cob
 			out = append(out, p)
 		}
 	}
-	if paths, err := a.paths(); err == nil {
-		if snap, err := authstore.Load(paths); err == nil {
-			for _, p := range snap.Store.Profiles {
-				add(p.Provider)
-			}
+	if snap, err := a.load(); err == nil {
+		for _, p := range snap.Store.Profiles {
+			add(p.Provider)
 		}
 	}
 	for _, ev := range authstore.EnvVars {

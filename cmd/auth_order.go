@@ -143,14 +143,11 @@ func (a *app) runOrderGet(rawProvider string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	paths, err := a.paths()
+	snap, err := a.load()
 	if err != nil {
 		return err
 	}
-	snap, err := a.loadSnapshot(paths)
-	if err != nil {
-		return err
-	}
+	paths := snap.Paths
 	now := a.env.Now()
 	override, hasOverride := snap.Store.OrderOverride(provider)
 	eo := snap.EffectiveOrder(provider, now)
@@ -293,14 +290,11 @@ func (a *app) runOrderClear(ctx context.Context, rawProvider string) error {
 	if err != nil {
 		return err
 	}
-	paths, err := a.paths()
+	snap, err := a.load()
 	if err != nil {
 		return err
 	}
-	snap, err := authstore.Load(paths)
-	if err != nil {
-		return err
-	}
+	paths := snap.Paths
 	cleared := false
 	if _, ok := snap.Store.OrderOverride(provider); ok {
 		snap, err = authstore.Update(ctx, paths, func(s *authstore.Store) error {

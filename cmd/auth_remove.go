@@ -44,14 +44,11 @@ func (a *app) newAuthRemoveCommand() *cobra.Command {
 }
 
 func (a *app) runRemove(ctx context.Context, id string, yes bool) error {
-	paths, err := a.paths()
+	snap, err := a.load()
 	if err != nil {
 		return err
 	}
-	snap, err := authstore.Load(paths)
-	if err != nil {
-		return err
-	}
+	paths := snap.Paths
 	now := a.env.Now()
 	p, inStore := snap.Store.Profile(id)
 	_, inConfig := snap.Config.Profiles[id]

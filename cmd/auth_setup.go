@@ -59,14 +59,11 @@ func (a *app) runSetupToken(ctx context.Context, o setupTokenOptions) error {
 	if err := validProfileID(id, provider); err != nil {
 		return err
 	}
-	paths, err := a.paths()
+	snap, err := a.load()
 	if err != nil {
 		return err
 	}
-	snap, err := authstore.Load(paths)
-	if err != nil {
-		return err
-	}
+	paths := snap.Paths
 	pr := a.prompter()
 	interactive := pr.interactive()
 	if old, ok := snap.Store.Profile(id); ok && !o.yes {
