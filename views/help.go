@@ -18,14 +18,15 @@ type HelpStyles struct {
 	Hint  lipgloss.Style // "press any key to close"
 }
 
-// HelpView draws a screen's full help (every group of km.FullHelp, then the
-// global bindings) as a framed box no larger than w × h. Disabled bindings
-// are left out so the help only offers what works now.
+// HelpView draws a screen's full help (every group of km.FullHelp in
+// columns, then the global bindings on one line with the hint) as a framed
+// box no larger than w × h. Disabled bindings are left out so the help only
+// offers what works now.
 func HelpView(km help.KeyMap, global []key.Binding, st HelpStyles, w, h int) string {
 	if w < 10 || h < 4 {
 		return ""
 	}
-	groups := append(km.FullHelp(), global)
+	groups := km.FullHelp()
 	var cols [][]string
 	for _, g := range groups {
 		var keys, descs []string
@@ -78,24 +79,29 @@ func HelpView(km help.KeyMap, global []key.Binding, st HelpStyles, w, h int) str
 	flush()
 	body := strings.Join(bands, "\n\n")
 	lines := strings.Split(body, "\n")
-	compact := len(lines)+4 > h-2
+	flow := func(g []key.Binding) []string {
+		var items []string
+		for _, b := range g {
+			if b.Enabled() && b.Help().Key != "" {
+				items = append(items, st.Key.Render(b.Help().Key)+" "+st.Desc.Render(b.Help().Desc))
+			}
+		}
+		if len(items) == 0 {
+			return nil
+		}
+		return strings.Split(ansi.Wrap(strings.Join(items, st.Desc.Render(" · ")), inner, ""), "\n")
+	}
+	compact := len(lines)+6 > h-2
 	if compact {
 		// Too short for columns: let each group flow as one wrapped line.
 		lines = lines[:0]
-		for _, g := range groups {
-			var items []string
-			for _, b := range g {
-				if b.Enabled() && b.Help().Key != "" {
-					items = append(items, st.Key.Render(b.Help().Key)+" "+st.Desc.Render(b.Help().Desc))
-				}
-			}
-			if len(items) > 0 {
-				lines = append(lines, strings.Split(ansi.Wrap(strings.Join(items, st.Desc.Render(" · ")), inner, ""), "\n")...)
-			}
+		for _, g := range append(groups, global) {
+			lines = append(lines, flow(g)...)
 		}
 	} else {
 		lines = append([]string{st.Title.Render("Keys"), ""}, lines...)
-		lines = append(lines, "", st.Hint.Render("press any key to close"))
+		lines = append(append(lines, ""), flow(global)...)
+		lines = append(lines, st.Hint.Render("press any key to close"))
 	}
 	if len(lines) > h-2 {
 		lines = append(lines[:max(h-3, 1)], st.Hint.Render("… (make the window taller to see all)"))
