@@ -592,7 +592,9 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 			if r.env && !hasType {
 				extra = "env" // the type column would have said so
 			}
-			if extra != "" && c.width > lipgloss.Width(r.id)+3 {
+			// The email shows when enough of it fits to be read (the
+			// detail line has it whole); "me…" would only be noise.
+			if extra != "" && c.width >= lipgloss.Width(r.id)+3+min(lipgloss.Width(extra), 8) {
 				id := r.id
 				rest := fitCell(" · "+extra, c.width-lipgloss.Width(id))
 				b.WriteString(paint(base, id))
