@@ -25,6 +25,7 @@ type cli struct {
 	now      time.Time
 	stdin    string
 	terminal bool // pretend stdin/stdout are terminals
+	width    int  // the pretend terminal's columns (0: not known)
 }
 
 // newCLI makes an empty state dir and an environment that points at it and
@@ -88,6 +89,7 @@ func (c *cli) run(args ...string) (string, string, int) {
 		Home:       c.home,
 		Now:        func() time.Time { return c.now },
 		IsTerminal: func(any) bool { return c.terminal },
+		TermWidth:  func(any) int { return c.width },
 	}
 	code := Run(context.Background(), env, args)
 	return out.String(), errb.String(), code

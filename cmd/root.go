@@ -73,6 +73,9 @@ type Env struct {
 	Now    func() time.Time
 	// IsTerminal reports whether f (Stdin/Stdout) is an interactive terminal.
 	IsTerminal func(f any) bool
+	// TermWidth is the width in columns of the terminal f is, or 0 when f
+	// is not a terminal (or nil: no width known, nothing is fitted).
+	TermWidth func(f any) int
 }
 
 // DefaultEnv is the real process environment.
@@ -86,6 +89,7 @@ func DefaultEnv() Env {
 		Home:       home,
 		Now:        time.Now,
 		IsTerminal: isTerminal,
+		TermWidth:  termWidth,
 	}
 }
 

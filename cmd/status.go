@@ -220,7 +220,11 @@ func (a *app) writeProbes(rs []probe.Result, timeout time.Duration) {
 		}
 		tbl.row([]string{r.ProfileID, style.Render(string(r.Outcome)), lat, st.dim.Render(r.Detail)})
 	}
-	tbl.write(w)
+	width := 0
+	if a.env.TermWidth != nil {
+		width = a.env.TermWidth(w)
+	}
+	tbl.write(w, width)
 }
 
 // statusReport loads one agent's files and evaluates them now.
@@ -442,7 +446,11 @@ func (a *app) writeText(snap authstore.Snapshot, rep authstore.Report) {
 			tbl.row([]string{"", e.Var + st.dim.Render(" ("+e.Source+")"), "env", authstore.Mask(e.Value), st.status(authstore.StatusStatic, "static")})
 		}
 	}
-	tbl.write(w)
+	width := 0
+	if a.env.TermWidth != nil {
+		width = a.env.TermWidth(w)
+	}
+	tbl.write(w, width)
 
 	var expired, expiring, unusable int
 	for _, p := range rep.Providers {
@@ -486,7 +494,7 @@ func profileCells(st statusStyles, pr authstore.ProfileReport, now time.Time) []
 		rank = fmt.Sprintf("%d.", pr.Rank)
 	}
 	id := p.ID
-	if p.Email != "" {
+	if p.Email != "" && !strings.Contains(p.ID, p.Email) {
 		id += st.dim.Render(" (" + p.Email + ")")
 	}
 	typ := p.Type
@@ -536,43 +544,98 @@ type tableLine struct {
 func (t *table) heading(s string)   { t.lines = append(t.lines, tableLine{heading: s}) }
 func (t *table) row(cells []string) { t.lines = append(t.lines, tableLine{cells: cells}) }
 
-func (t *table) write(w io.Writer) {
-	var widths []int
-	for _, l := range t.lines {
-		for i, c := range l.cells {
-			if i >= len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], ansi.StringWidth(c))
+// write prints the table. When a row would be wider than width (a
+// terminal's; 0 means no limit), each profile takes two lines instead: the
+// identifying cells aligned, then its expiry and notes below, indented.
+func (t *table) write(w io.Writer, width int) {
+	cut := 1 << 30
+	if width > 0 && t.width(cut) > width {
+		// Stack: the first line keeps what fits of rank, id, type,
+		// secret and status; the rest goes below.
+		for cut = 5; cut > 2 && t.width(cut) > width; cut-- {
 		}
+	}
+	widths := t.columnWidths(cut)
+	indent := 0
+	if len(widths) > 1 {
+		indent = 2 + widths[0] + 2 + 2 // under the id, a step in
 	}
 	for _, l := range t.lines {
 		if l.cells == nil {
 			fmt.Fprintln(w, l.heading)
 			continue
 		}
-		var b strings.Builder
-		b.WriteString("  ")
-		last := len(l.cells) - 1
-		for last > 0 && l.cells[last] == "" {
-			last--
+		head, tail := l.cells, []string(nil)
+		if len(head) > cut {
+			head, tail = head[:cut], head[cut:]
 		}
-		for i := 0; i <= last; i++ {
-			c := l.cells[i]
-			if i == 0 { // rank, right-aligned
-				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)) + c)
-			} else {
-				b.WriteString(c)
-				if i < last {
-					b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)))
-				}
-			}
-			if i < last {
-				b.WriteString("  ")
+		fmt.Fprintln(w, alignRow(head, widths))
+		var rest []string
+		for _, c := range tail {
+			if c != "" {
+				rest = append(rest, c)
 			}
 		}
-		fmt.Fprintln(w, b.String())
+		if len(rest) > 0 {
+			fmt.Fprintln(w, strings.Repeat(" ", indent)+strings.Join(rest, " · "))
+		}
 	}
+}
+
+// columnWidths is the widest cell of each of the first n columns.
+func (t *table) columnWidths(n int) []int {
+	var widths []int
+	for _, l := range t.lines {
+		for i, c := range l.cells {
+			if i >= n {
+				break
+			}
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], ansi.StringWidth(c))
+		}
+	}
+	return widths
+}
+
+// width is the widest first line of a row when only its first n cells are
+// on it, aligned.
+func (t *table) width(n int) int {
+	widths := t.columnWidths(n)
+	widest := 0
+	for _, l := range t.lines {
+		if l.cells != nil {
+			widest = max(widest, ansi.StringWidth(alignRow(l.cells[:min(n, len(l.cells))], widths)))
+		}
+	}
+	return widest
+}
+
+// alignRow lays cells out in columns of widths: the rank right-aligned, the
+// others left-aligned, trailing empty cells and padding dropped.
+func alignRow(cells []string, widths []int) string {
+	var b strings.Builder
+	b.WriteString("  ")
+	last := len(cells) - 1
+	for last > 0 && cells[last] == "" {
+		last--
+	}
+	for i := 0; i <= last; i++ {
+		c := cells[i]
+		if i == 0 { // rank, right-aligned
+			b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)) + c)
+		} else {
+			b.WriteString(c)
+			if i < last {
+				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)))
+			}
+		}
+		if i < last {
+			b.WriteString("  ")
+		}
+	}
+	return b.String()
 }
 
 // writePlain prints one tab-separated line per credential for scripts:

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestStatusText(t *testing.T) {
@@ -31,6 +33,37 @@ func TestStatusText(t *testing.T) {
 			assertNoSecrets(t, out, c)
 		})
 	}
+}
+
+// On a terminal too narrow for one line per profile, each profile takes
+// two: what it is, then its expiry and notes. Nothing is cut and no line is
+// wider than the terminal; without a known width the lines stay whole.
+func TestStatusTextFitsTheTerminal(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("store-expired.json")
+	c.env["ANTHROPIC_API_KEY"] = "sk-ant-api03-FAKEENV000000000000000000000000000000000000000000000000000000000000000000000"
+	wide, _, _ := c.run("models", "status")
+	c.terminal, c.width = true, 80
+	out, errOut, code := c.run("models", "status")
+	if code != 0 || errOut != "" {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	c.golden("TestStatusTextFitsTheTerminal", out)
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "Store ") {
+			continue // a path is what it is
+		}
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("%d columns: %q", w, l)
+		}
+	}
+	if !strings.Contains(wide, "expired 3h 00m ago") || !strings.Contains(out, "expired 3h 00m ago") {
+		t.Errorf("the expiry is missing:\n%s", out)
+	}
+	if strings.Count(out, "\n") <= strings.Count(wide, "\n") {
+		t.Error("the narrow output did not stack")
+	}
+	assertNoSecrets(t, out, c)
 }
 
 func TestStatusJSON(t *testing.T) {
