@@ -1,15 +1,11 @@
 package authstore
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Credential types the gateway knows.
@@ -103,7 +99,7 @@ func ParseStore(data []byte) (*Store, error) {
 		return nil, corruptFromJSON(data, err)
 	}
 	if raw, ok := doc.get("profiles"); ok {
-		if _, err := parseObject(raw); err != nil {
+		if !isObject(raw) {
 			ce := &CorruptError{Reason: `"profiles" is not an object`}
 			if off := valueOffset(data, "profiles"); off >= 0 {
 				ce.Line, ce.Column = lineCol(data, off)
@@ -338,7 +334,10 @@ func (s *Store) ResetUsage(id string) bool {
 	return true
 }
 
-// refresh re-derives the typed view from the document.
+// refresh re-derives the typed view from the document. It reads the
+// document's text directly (no object per profile): a duplicated id keeps
+// its first place and its last value, and a duplicated field its last
+// value, as JSON.parse reads them.
 func (s *Store) refresh() {
 	s.Version = 0
 	if raw, ok := s.doc.get("version"); ok {
@@ -346,95 +345,100 @@ func (s *Store) refresh() {
 	}
 	// A new slice every time: a caller ranging over the old one while it
 	// removes profiles must not see it rewritten underneath.
-	profiles, _ := s.doc.child("profiles")
-	s.Profiles = make([]Profile, 0, len(profiles.keys))
-	s.index = make(map[string]int, len(profiles.keys))
-	for _, id := range profiles.keys {
+	profiles, _ := s.doc.get("profiles")
+	n := countMembers(profiles)
+	s.Profiles = make([]Profile, 0, n)
+	s.index = make(map[string]int, n)
+	members(profiles, func(id string, raw json.RawMessage) {
 		p := Profile{ID: id}
-		if o, err := parseObject(profiles.vals[id]); err == nil {
-			p.Type = rawString(o, "type")
-			p.Provider = rawString(o, "provider")
-			p.Key = rawString(o, "key")
-			p.Token = rawString(o, "token")
-			p.Access = rawString(o, "access")
-			p.Refresh = rawString(o, "refresh")
-			p.Email = rawString(o, "email")
-			p.AccountID = rawString(o, "accountId")
-			p.Expires = rawInt(o, "expires")
+		members(raw, func(k string, v json.RawMessage) {
+			switch k {
+			case "type":
+				p.Type = stringValue(v)
+			case "provider":
+				p.Provider = stringValue(v)
+			case "key":
+				p.Key = stringValue(v)
+			case "token":
+				p.Token = stringValue(v)
+			case "access":
+				p.Access = stringValue(v)
+			case "refresh":
+				p.Refresh = stringValue(v)
+			case "email":
+				p.Email = stringValue(v)
+			case "accountId":
+				p.AccountID = stringValue(v)
+			case "expires":
+				p.Expires = intValue(v)
+			}
+		})
+		if i, dup := s.index[id]; dup {
+			s.Profiles[i] = p
+			return
 		}
 		s.index[id] = len(s.Profiles)
 		s.Profiles = append(s.Profiles, p)
-	}
+	})
 	s.Order = map[string][]string{}
-	if order, ok := s.doc.child("order"); ok {
-		for _, k := range order.keys {
+	if raw, ok := s.doc.get("order"); ok {
+		members(raw, func(k string, v json.RawMessage) {
 			var ids []string
-			if json.Unmarshal(order.vals[k], &ids) == nil {
+			if json.Unmarshal(v, &ids) == nil {
 				s.Order[k] = ids
+			} else {
+				delete(s.Order, k) // the last value is the one that counts
 			}
-		}
+		})
 	}
 	s.LastGood = map[string]string{}
-	if lg, ok := s.doc.child("lastGood"); ok {
-		for _, k := range lg.keys {
-			var v string
-			if json.Unmarshal(lg.vals[k], &v) == nil {
-				s.LastGood[k] = v
+	if raw, ok := s.doc.get("lastGood"); ok {
+		members(raw, func(k string, v json.RawMessage) {
+			var id string
+			if json.Unmarshal(v, &id) == nil {
+				s.LastGood[k] = id
+			} else {
+				delete(s.LastGood, k)
 			}
-		}
+		})
 	}
 	s.Usage = map[string]Usage{}
-	if us, ok := s.doc.child("usageStats"); ok {
-		for _, k := range us.keys {
-			o, err := parseObject(us.vals[k])
-			if err != nil {
-				continue
+	if raw, ok := s.doc.get("usageStats"); ok {
+		s.Usage = make(map[string]Usage, countMembers(raw))
+		members(raw, func(id string, v json.RawMessage) {
+			var u Usage
+			if !members(v, func(k string, f json.RawMessage) {
+				switch k {
+				case "lastUsed":
+					u.LastUsed = intValue(f)
+				case "cooldownUntil":
+					u.CooldownUntil = intValue(f)
+				case "disabledUntil":
+					u.DisabledUntil = intValue(f)
+				case "disabledReason":
+					u.DisabledReason = stringValue(f)
+				case "errorCount":
+					u.ErrorCount = int(intValue(f))
+				}
+			}) {
+				delete(s.Usage, id) // not an object: no entry, as before
+				return
 			}
-			s.Usage[k] = Usage{
-				LastUsed:       rawInt(o, "lastUsed"),
-				CooldownUntil:  rawInt(o, "cooldownUntil"),
-				DisabledUntil:  rawInt(o, "disabledUntil"),
-				DisabledReason: rawString(o, "disabledReason"),
-				ErrorCount:     int(rawInt(o, "errorCount")),
-			}
-		}
+			s.Usage[id] = u
+		})
 	}
 }
 
 func rawString(o *object, k string) string {
-	raw, ok := o.get(k)
-	if !ok || len(raw) < 2 || raw[0] != '"' {
-		return ""
-	}
-	// Fast path: no escapes and valid UTF-8 read as they are.
-	if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-		return string(inner)
-	}
-	var v string
-	if json.Unmarshal(raw, &v) != nil {
-		return ""
-	}
-	return v
+	raw, _ := o.get(k)
+	return stringValue(raw)
 }
 
 // rawInt reads a number that may be written as an integer or a float (the
 // gateway writes Date.now(), but hand edits may not).
 func rawInt(o *object, k string) int64 {
-	raw, ok := o.get(k)
-	if !ok {
-		return 0
-	}
-	if i, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
-		return i
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) != nil {
-		return 0
-	}
-	if f, err := n.Float64(); err == nil && f >= math.MinInt64 && f < math.MaxInt64 {
-		return int64(f)
-	}
-	return 0
+	raw, _ := o.get(k)
+	return intValue(raw)
 }
 
 func without(ids []string, id string) []string {
