@@ -1019,7 +1019,7 @@ type geometry struct {
 	provY, provRows     int
 	listX, listY, listW int
 	listRows            int
-	detail              bool
+	detailRows          int // the selected row described in full below the list
 }
 
 const headerLines = 1
@@ -1038,12 +1038,14 @@ func (d *Dashboard) geom() geometry {
 	g.listX = g.provW + 1
 	g.listW = max(d.width-g.provW-2, 0)
 	inner := max(g.paneH-2, 0)
-	g.detail = inner >= 6
-	g.listY = g.paneY + 2 // border, column header
-	g.listRows = max(inner-1, 0)
-	if g.detail {
-		g.listRows--
+	switch {
+	case inner >= 12:
+		g.detailRows = 2 // room for a long id, an email and every note
+	case inner >= 6:
+		g.detailRows = 1
 	}
+	g.listY = g.paneY + 2 // border, column header
+	g.listRows = max(inner-1-g.detailRows, 0)
 	return g
 }
 
@@ -1433,11 +1435,12 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 		}
 		content = append(content, d.rowCache.render(st, d.loadErr != nil, all[i], cols, m.key, gap, d.now, state, inner))
 	}
-	if g.detail {
-		for len(content) < g.listRows+1 {
+	if g.detailRows > 0 {
+		detail := d.detailLines(st, all, pr, inner, g.detailRows)
+		for len(content) < g.listRows+1+g.detailRows-len(detail) {
 			content = append(content, "")
 		}
-		content = append(content, d.detailLine(st, all, pr, inner))
+		content = append(content, detail...)
 	}
 	if len(all) > g.listRows && g.listRows > 0 {
 		title += fmt.Sprintf(" · %d–%d of %d", d.list.offset+1, end, len(all))
@@ -1445,11 +1448,12 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 	return box(st, title, content, w, g.paneH, focused)
 }
 
-// detailLine describes the selected row in full (ids and emails the table
-// had to cut, the exact expiry, why the gateway skips it).
-func (d *Dashboard) detailLine(st DashboardStyles, all []profileRow, pr authstore.ProviderReport, w int) string {
+// detailLines describe the selected row in full (ids and emails the table
+// had to cut, the exact expiry, why the gateway skips it) in at most n
+// lines of w, broken between parts.
+func (d *Dashboard) detailLines(st DashboardStyles, all []profileRow, pr authstore.ProviderReport, w, n int) []string {
 	if d.list.cursor < 0 || d.list.cursor >= len(all) {
-		return ""
+		return nil
 	}
 	r := all[d.list.cursor]
 	parts := []string{r.id}
@@ -1488,7 +1492,31 @@ func (d *Dashboard) detailLine(st DashboardStyles, all []profileRow, pr authstor
 	if p := d.probeDetail(r.key); p != "" {
 		parts = append(parts, p)
 	}
-	return st.Dim.Render(fitCell(" "+strings.Join(parts, " · "), w))
+	lines := wrapParts(parts, " · ", w-1, n)
+	for i, l := range lines {
+		lines[i] = st.Dim.Render(fitCell(" "+l, w))
+	}
+	return lines
+}
+
+// wrapParts joins parts with sep into lines of at most w columns, breaking
+// only between parts, in at most n lines; what is left over goes on the
+// last line, which fitCell then cuts with "…".
+func wrapParts(parts []string, sep string, w, n int) []string {
+	var lines []string
+	cur := ""
+	for _, p := range parts {
+		switch {
+		case cur == "":
+			cur = p
+		case len(lines) < n-1 && lipgloss.Width(cur+sep+p) > w:
+			lines = append(lines, cur)
+			cur = p
+		default:
+			cur += sep + p
+		}
+	}
+	return append(lines, cur)
 }
 
 func ordinal(n int) string {
