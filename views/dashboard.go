@@ -619,7 +619,7 @@ func (d *Dashboard) onOrderSaved(msg orderSavedMsg) tea.Cmd {
 	text := fmt.Sprintf("saved the %s order", msg.provider)
 	if pr, ok := d.report.Provider(msg.provider); ok {
 		if note := orderNote(pr, msg.order); note != "" {
-			return status(StatusWarn, "%s — %s", text, note)
+			return status(StatusWarn, "%s; %s", text, note)
 		}
 	}
 	return status(StatusSuccess, "%s", text)
@@ -639,7 +639,7 @@ func orderNote(pr authstore.ProviderReport, written []string) string {
 	}
 	for _, p := range pr.Profiles {
 		if p.Health.Unusable != "" && p.Rank > 0 {
-			return fmt.Sprintf("%s is in %s, so the gateway tries it last until %s", p.Profile.ID, p.Health.Unusable, p.Health.Until.Format("15:04"))
+			return fmt.Sprintf("%s goes last while in %s (until %s)", p.Profile.ID, p.Health.Unusable, p.Health.Until.Format("15:04"))
 		}
 	}
 	return "the gateway skips profiles it cannot use"

@@ -401,6 +401,26 @@ func TestKeyboardGrabMoveDropSavesTheShownOrder(t *testing.T) {
 	}
 }
 
+// Moving a profile that is cooling down saves the order asked for, and the
+// status says in one short line why the gateway still tries it last.
+func TestMovingACoolingDownProfileSaysWhyItStaysLast(t *testing.T) {
+	f := newFixture(t, populatedStore()).start(100, 28)
+	for i := 0; i < 5 && f.d.SelectedProfile() != "anthropic:work"; i++ {
+		f.keys("down")
+	}
+	f.keys("K")
+	if got := f.fileOrder("anthropic"); len(got) != 4 || got[2] != "anthropic:work" {
+		t.Fatalf("file order %v: work should be third", got)
+	}
+	st := f.lastStatus()
+	if !strings.Contains(st, "saved the anthropic order; anthropic:work goes last while in cooldown (until ") {
+		t.Errorf("status %q", st)
+	}
+	if w := lipgloss.Width(st); w > 96 {
+		t.Errorf("status is %d columns: cut on a 100-column terminal", w)
+	}
+}
+
 func TestMoveKeysSaveAtOnce(t *testing.T) {
 	for _, tc := range []struct {
 		keys []string
