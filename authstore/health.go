@@ -1,7 +1,8 @@
 package authstore
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -167,8 +168,33 @@ type EffectiveOrder struct {
 
 // EffectiveOrder applies the gateway's rule (SPEC §2) for provider.
 func (snap *Snapshot) EffectiveOrder(provider string, now time.Time) EffectiveOrder {
-	s := snap.Store
 	provider = NormalizeProvider(provider)
+	var own []int
+	for i, p := range snap.Store.Profiles {
+		if NormalizeProvider(p.Provider) == provider {
+			own = append(own, i)
+		}
+	}
+	return snap.effectiveOrder(provider, now, own, func(i int) string {
+		return NormalizeProvider(snap.Store.Profiles[i].Provider)
+	})
+}
+
+// candidate is a usable profile with what the order is sorted by.
+type candidate struct {
+	p        *Profile // pointers: sorting moves a few words, not a Profile
+	typeRank int
+	lastUsed int64
+	until    time.Time // when a profile in cooldown or disabled is tried again
+}
+
+// effectiveOrder is EffectiveOrder for a provider (normalised) whose
+// profiles are already known: own are the positions in Store.Profiles, in
+// file order, of those whose "provider" normalises to it, and providerOf
+// is the normalised "provider" of the profile at a position. BuildReport
+// finds them once for every provider instead of once per provider.
+func (snap *Snapshot) effectiveOrder(provider string, now time.Time, own []int, providerOf func(int) string) EffectiveOrder {
+	s := snap.Store
 	eo := EffectiveOrder{Provider: provider, Source: SourceAutomatic}
 	var list []string
 	explicit := false
@@ -185,15 +211,15 @@ func (snap *Snapshot) EffectiveOrder(provider string, now time.Time) EffectiveOr
 		list = ids
 		notListed = "not in the config's auth.profiles"
 	} else {
-		for _, p := range s.Profiles {
-			if NormalizeProvider(p.Provider) == provider {
-				list = append(list, p.ID)
-			}
+		list = make([]string, len(own))
+		for k, i := range own {
+			list[k] = s.Profiles[i].ID
 		}
 	}
 
+	nowMs := now.UnixMilli()
 	seen := make(map[string]bool, len(list))
-	usable := make([]*Profile, 0, len(list)) // pointers: sorting moves 8 bytes, not a Profile
+	usable := make([]candidate, 0, len(list))
 	for _, id := range list {
 		if seen[id] {
 			continue
@@ -206,50 +232,51 @@ func (snap *Snapshot) EffectiveOrder(provider string, now time.Time) EffectiveOr
 		}
 		p := &s.Profiles[i]
 		switch {
-		case NormalizeProvider(p.Provider) != provider:
+		case providerOf(i) != provider:
 			eo.Excluded = append(eo.Excluded, Exclusion{id, "belongs to provider " + quote(p.Provider)})
 		case p.Type != TypeAPIKey && p.Type != TypeToken && p.Type != TypeOAuth:
 			eo.Excluded = append(eo.Excluded, Exclusion{id, "unknown type " + quote(p.Type)})
 		case strings.TrimSpace(p.Secret()) == "":
 			eo.Excluded = append(eo.Excluded, Exclusion{id, "no secret"})
-		case p.Type == TypeToken && p.Expires > 0 && p.Expires <= now.UnixMilli():
+		case p.Type == TypeToken && p.Expires > 0 && p.Expires <= nowMs:
 			eo.Excluded = append(eo.Excluded, Exclusion{id, "token expired"})
 		default:
-			usable = append(usable, p)
+			usable = append(usable, candidate{p: p, typeRank: typeRank(p.Type), lastUsed: s.Usage[p.ID].LastUsed})
 		}
 	}
 	if notListed != "" {
 		// Profiles of the provider that the list does not name are never tried.
-		for _, p := range s.Profiles {
-			if NormalizeProvider(p.Provider) == provider && !seen[p.ID] {
-				eo.Excluded = append(eo.Excluded, Exclusion{p.ID, notListed})
+		for _, i := range own {
+			if id := s.Profiles[i].ID; !seen[id] {
+				eo.Excluded = append(eo.Excluded, Exclusion{id, notListed})
 			}
 		}
 	}
 	if !explicit {
-		sort.SliceStable(usable, func(i, j int) bool {
-			a, b := usable[i], usable[j]
-			if ta, tb := typeRank(a.Type), typeRank(b.Type); ta != tb {
-				return ta < tb
+		slices.SortStableFunc(usable, func(a, b candidate) int {
+			if a.typeRank != b.typeRank {
+				return cmp.Compare(a.typeRank, b.typeRank)
 			}
-			return s.Usage[a.ID].LastUsed < s.Usage[b.ID].LastUsed
+			return cmp.Compare(a.lastUsed, b.lastUsed)
 		})
 	}
 	// Profiles in cooldown or disabled go last, soonest available first.
-	ready := make([]*Profile, 0, len(usable))
-	var waiting []*Profile
-	until := map[string]time.Time{}
-	for _, p := range usable {
-		if h := s.Health(*p, now, 0); h.Unusable != "" {
-			waiting = append(waiting, p)
-			until[p.ID] = h.Until
+	ready := make([]candidate, 0, len(usable))
+	var waiting []candidate
+	for _, c := range usable {
+		if h := s.Health(*c.p, now, 0); h.Unusable != "" {
+			c.until = h.Until
+			waiting = append(waiting, c)
 		} else {
-			ready = append(ready, p)
+			ready = append(ready, c)
 		}
 	}
-	sort.SliceStable(waiting, func(i, j int) bool { return until[waiting[i].ID].Before(until[waiting[j].ID]) })
-	for _, p := range append(ready, waiting...) {
-		eo.IDs = append(eo.IDs, p.ID)
+	slices.SortStableFunc(waiting, func(a, b candidate) int { return a.until.Compare(b.until) })
+	if n := len(ready) + len(waiting); n > 0 {
+		eo.IDs = make([]string, 0, n)
+	}
+	for _, c := range append(ready, waiting...) {
+		eo.IDs = append(eo.IDs, c.p.ID)
 	}
 	return eo
 }

@@ -42,12 +42,22 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 		warn = DefaultWarn
 	}
 	r := Report{Now: now, Warn: warn}
+	profiles := snap.Store.Profiles
+	// Each profile's provider is found once. The gateway's rule
+	// (EffectiveOrder) goes by the normalised "provider" field (norm); the
+	// report also lists a profile without one under its id's provider.
+	norm := make([]string, len(profiles))
+	listed := map[string][]int{} // provider → positions of its profiles, in file order
 	set := map[string]bool{}
-	for _, p := range snap.Store.Profiles {
-		if np := NormalizeProvider(p.Provider); np != "" {
-			set[np] = true
-		} else if np := ProviderOfID(p.ID); np != "" {
-			set[np] = true
+	for i, p := range profiles {
+		norm[i] = NormalizeProvider(p.Provider)
+		prov := norm[i]
+		if prov == "" {
+			prov = ProviderOfID(p.ID)
+		}
+		if prov != "" {
+			set[prov] = true
+			listed[prov] = append(listed[prov], i)
 		}
 	}
 	for k := range snap.Store.Order {
@@ -68,28 +78,33 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 		}
 	}
 	sort.Strings(names)
+	if len(names) > 0 {
+		r.Providers = make([]ProviderReport, 0, len(names))
+	}
 
+	providerOf := func(i int) string { return norm[i] }
 	for _, name := range names {
 		pr := ProviderReport{Provider: name, Status: StatusStatic, InUse: inUse[name]}
-		pr.Order = snap.EffectiveOrder(name, now)
-		rank := map[string]int{}
+		var own []int // the profiles EffectiveOrder considers: "provider" is name
+		for _, i := range listed[name] {
+			if norm[i] == name {
+				own = append(own, i)
+			}
+		}
+		pr.Order = snap.effectiveOrder(name, now, own, providerOf)
+		rank := make(map[string]int, len(pr.Order.IDs))
 		for i, id := range pr.Order.IDs {
 			rank[id] = i + 1
 		}
-		excluded := map[string]string{}
+		excluded := make(map[string]string, len(pr.Order.Excluded))
 		for _, ex := range pr.Order.Excluded {
 			excluded[ex.ID] = ex.Reason
 		}
-		ranked := make([]ProfileReport, len(pr.Order.IDs))
-		var rest []ProfileReport
-		for _, p := range snap.Store.Profiles {
-			prov := NormalizeProvider(p.Provider)
-			if prov == "" {
-				prov = ProviderOfID(p.ID)
-			}
-			if prov != name {
-				continue
-			}
+		// The ranked profiles first, each in its place (ranks are 1..n, each
+		// once: no sort needed), then the rest in file order.
+		pr.Profiles = make([]ProfileReport, len(pr.Order.IDs), max(len(listed[name]), len(pr.Order.IDs)))
+		for _, i := range listed[name] {
+			p := profiles[i]
 			rep := ProfileReport{Profile: p, Health: snap.Store.Health(p, now, warn), Rank: rank[p.ID], Excluded: excluded[p.ID]}
 			if u := snap.Store.Usage[p.ID]; u.LastUsed > 0 {
 				rep.LastUsed = msTime(u.LastUsed)
@@ -104,13 +119,12 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 					pr.Status = rep.Health.Status
 				}
 			}
-			if rep.Rank > 0 && rep.Rank <= len(ranked) {
-				ranked[rep.Rank-1] = rep // ranks are 1..n, each once: no sort needed
+			if rep.Rank > 0 && rep.Rank <= len(pr.Order.IDs) {
+				pr.Profiles[rep.Rank-1] = rep
 			} else {
-				rest = append(rest, rep)
+				pr.Profiles = append(pr.Profiles, rep)
 			}
 		}
-		pr.Profiles = append(ranked, rest...)
 		for _, e := range snap.Env {
 			if e.Provider == name {
 				pr.Env = append(pr.Env, e)
