@@ -18,6 +18,7 @@ import (
 	"github.com/moltbot/moltbot/authstore"
 	"github.com/moltbot/moltbot/internal/timefmt"
 	"github.com/moltbot/moltbot/probe"
+	"github.com/moltbot/moltbot/views"
 )
 
 type statusOptions struct {
@@ -397,9 +398,15 @@ func (a *app) writeText(snap authstore.Snapshot, rep authstore.Report) {
 		storeNote = st.dim.Render(" (not created yet)")
 	}
 	fmt.Fprintf(w, "%s %s\n", st.heading.Render("Agent"), agent)
-	fmt.Fprintf(w, "%s %s%s\n", st.heading.Render("Store"), snap.Paths.Store, storeNote)
+	// On a terminal, paths under home read as ~/… (as on the dashboard);
+	// piped, they stay whole for whatever reads them.
+	path := func(p string) string { return p }
+	if a.env.IsTerminal != nil && a.env.IsTerminal(w) {
+		path = func(p string) string { return views.DisplayPath(p, a.env.Home) }
+	}
+	fmt.Fprintf(w, "%s %s%s\n", st.heading.Render("Store"), path(snap.Paths.Store), storeNote)
 	if snap.Paths.ConfigExists {
-		fmt.Fprintf(w, "%s %s\n", st.heading.Render("Config"), snap.Paths.Config)
+		fmt.Fprintf(w, "%s %s\n", st.heading.Render("Config"), path(snap.Paths.Config))
 	}
 	if len(snap.LegacyImported) > 0 {
 		fmt.Fprintf(w, "%s\n", st.dim.Render("Legacy credentials found ("+strings.Join(snap.LegacyImported, ", ")+"): the first change imports them into the store."))

@@ -66,6 +66,23 @@ func TestStatusTextFitsTheTerminal(t *testing.T) {
 	assertNoSecrets(t, out, c)
 }
 
+// On a terminal the store's path reads ~/… when it is under home, as on
+// the dashboard; piped, it stays whole.
+func TestStatusTextPathUnderHome(t *testing.T) {
+	c := newCLI(t)
+	c.home = filepath.Dir(c.state) // the state dir is ~/state
+	c.copyFixture("store-good.json")
+	piped, _, _ := c.run("models", "status")
+	c.terminal = true
+	term, _, _ := c.run("models", "status")
+	if want := "Store ~/state/agents/main/agent/auth-profiles.json\n"; !strings.Contains(term, want) {
+		t.Errorf("on a terminal: no %q in\n%s", want, term)
+	}
+	if want := "Store " + c.storePath() + "\n"; !strings.Contains(piped, want) {
+		t.Errorf("piped: no %q in\n%s", want, piped)
+	}
+}
+
 func TestStatusJSON(t *testing.T) {
 	c := newCLI(t)
 	c.copyFixture("store-expired.json")
