@@ -192,6 +192,7 @@ func (d *Dashboard) switchAgent(id string) tea.Cmd {
 	d.loaded, d.hasSnap, d.loadErr = false, false, nil
 	d.snap = authstore.Snapshot{}
 	d.report = authstore.Report{}
+	d.reportGen++
 	d.nextChange = time.Time{}
 	d.configErr = ""
 	d.list = reorderList{}

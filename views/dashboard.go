@@ -141,16 +141,44 @@ type saveReq struct {
 	rev      int
 }
 
-// colsMemo remembers the table's columns for one set of rows, one second
-// and one width: measuring every row is not needed on every frame.
+// colsMemo remembers the table's columns for one set of rows and one
+// width: measuring every row is not needed on every frame. The columns
+// depend on the time only through whether some expiry has passed (see
+// anyExpired), so a tick does not measure the rows again.
 type colsMemo struct {
 	version int
-	second  int64
+	expired bool
 	moving  bool
 	width   int
 	cols    []column
 	gap     int
 	key     string
+}
+
+// anyExpired reports whether some row's expiry is not after now: the one
+// way in which tableColumns depends on now (an expired countdown is wider).
+func anyExpired(rows []profileRow, now time.Time) bool {
+	for _, r := range rows {
+		if !r.health.ExpiresAt.IsZero() && !r.health.ExpiresAt.After(now) {
+			return true
+		}
+	}
+	return false
+}
+
+// provMemo is the provider pane as last drawn, and everything it was drawn
+// from: the pane changes only with the report, the cursor, the focus, a
+// load error or the size, so a tick does not draw it again.
+type provMemo struct {
+	key   provKey
+	lines []string
+}
+
+type provKey struct {
+	reportGen, cursor, offset int
+	focus                     pane
+	greyed                    bool
+	w, h, rows                int
 }
 
 // mouseDrag is a left-button press on a profile row, until release.
@@ -197,8 +225,10 @@ type Dashboard struct {
 	pending map[string][]string // provider → intended order until saved
 
 	rowsVersion int      // bumped when the rows are rebuilt
+	reportGen   int      // bumped whenever d.report is replaced
 	colsCache   colsMemo // the table's columns for the current rows
 	rowCache    rowCache // rendered rows
+	provCache   provMemo // the drawn provider pane
 
 	confirm string // profile id awaiting "remove?" confirmation
 	busy    string // a write in progress ("removing …")
@@ -277,11 +307,13 @@ func (d *Dashboard) reload() tea.Cmd {
 
 // loadStore reads everything for paths; getenv supplies process keys.
 func loadStore(paths authstore.Paths, getenv func(string) string, seq int) tea.Cmd {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
 	return func() tea.Msg {
-		snap, err := authstore.Load(paths)
-		if err == nil {
-			snap = withEnv(snap, getenv)
-		}
+		// One read of .env, through the injected environment (Load and then
+		// withEnv read it twice).
+		snap, err := authstore.LoadWithEnv(paths, getenv)
 		agents, _ := authstore.DiscoverAgents(paths.StateDir)
 		return storeLoadedMsg{seq: seq, snap: snap, err: err, agents: agents}
 	}
@@ -489,6 +521,7 @@ func (d *Dashboard) applySnapshot(snap authstore.Snapshot) {
 // provider, keeping the selection on the same provider and profile.
 func (d *Dashboard) rebuild() {
 	d.report = authstore.BuildReport(d.snap, d.now, d.warn)
+	d.reportGen++
 	d.nextChange = nextChange(d.snap, d.now, d.warn)
 	if d.selectNext != "" {
 		if p := authstore.ProviderOfID(d.selectNext); p != "" {
@@ -1348,6 +1381,11 @@ func (d *Dashboard) providerPane(st DashboardStyles, g geometry) []string {
 	if rows > 0 && d.provCursor >= d.provOffset+rows {
 		d.provOffset = d.provCursor - rows + 1
 	}
+	key := provKey{reportGen: d.reportGen, cursor: d.provCursor, offset: d.provOffset, focus: d.focus,
+		greyed: d.loadErr != nil, w: g.provW, h: g.paneH, rows: rows}
+	if d.provCache.lines != nil && d.provCache.key == key {
+		return d.provCache.lines
+	}
 	inner := g.provW - 2
 	nameW, countW, badgeW := providerWidths(provs)
 	format := chooseProviderFormat(inner, nameW, countW, badgeW)
@@ -1378,8 +1416,9 @@ func (d *Dashboard) providerPane(st DashboardStyles, g geometry) []string {
 		nw := max(inner-2-lipgloss.Width(right)-1, 1)
 		content = append(content, mark+" "+name.Render(fitCell(p.Provider, nw))+" "+right)
 	}
-	title := "Providers"
-	return box(st, title, content, g.provW, g.paneH, d.focus == paneProviders && d.loadErr == nil)
+	lines := box(st, "Providers", content, g.provW, g.paneH, d.focus == paneProviders && d.loadErr == nil)
+	d.provCache = provMemo{key: key, lines: lines}
+	return lines
 }
 
 func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
@@ -1412,9 +1451,10 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 		all = append(all, r)
 	}
 	m := &d.colsCache
-	if m.cols == nil || m.version != d.rowsVersion || m.second != d.now.Unix() || m.moving != (d.list.grab != nil) || m.width != inner {
+	expired := anyExpired(all, d.now)
+	if m.cols == nil || m.version != d.rowsVersion || m.expired != expired || m.moving != (d.list.grab != nil) || m.width != inner {
 		cols, gap := fitColumns(tableColumns(all, d.now), inner)
-		*m = colsMemo{version: d.rowsVersion, second: d.now.Unix(), moving: d.list.grab != nil, width: inner, cols: cols, gap: gap, key: columnsKey(cols)}
+		*m = colsMemo{version: d.rowsVersion, expired: expired, moving: d.list.grab != nil, width: inner, cols: cols, gap: gap, key: columnsKey(cols)}
 	}
 	cols, gap := m.cols, m.gap
 	content := make([]string, 0, g.paneH)

@@ -3,6 +3,7 @@ package views_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -902,4 +903,85 @@ func TestHelpIsHonest(t *testing.T) {
 	if got := enabled(); got != "move,drop & save,cancel move" {
 		t.Errorf("help while moving: %s", got)
 	}
+}
+
+// providerLine is the provider pane's line for provider p.
+func providerLine(view, p string) string {
+	for _, l := range strings.Split(view, "\n") {
+		if i := strings.Index(l, "││"); i > 0 && strings.Contains(l[:i], " "+p+" ") {
+			return l[:i]
+		}
+	}
+	return ""
+}
+
+// The provider pane is drawn once and kept while nothing it shows changes;
+// every change it shows must still reach the screen: a status crossing on a
+// tick, the cursor, the focus, a reload, a corrupt store.
+func TestProviderPaneFollowsEveryChange(t *testing.T) {
+	store := func(expires time.Duration) string {
+		return fmt.Sprintf(`{"version": 1, "profiles": {
+  "anthropic:sub": {"type": "token", "provider": "anthropic", "token": "sk-ant-oat01-FAKE-provider-pane", "expires": %d},
+  "openai:default": {"type": "api_key", "provider": "openai", "key": "sk-FAKE-provider-pane"}}}`, ms(expires))
+	}
+	// At 60 columns the pane keeps its width whatever the statuses (and
+	// shows them as signs), so only the memo's key can notice a change.
+	f := newFixture(t, store(25*time.Hour)).start(60, 20)
+	check := func(when, p, want string) {
+		t.Helper()
+		if l := providerLine(f.view(), p); !strings.Contains(l, want) {
+			t.Errorf("%s: %s line %q lacks %q\n%s", when, p, l, want, f.view())
+		}
+	}
+	check("at start", "anthropic", "✓")
+	f.send(views.TickMsg{Time: testNow.Add(2 * time.Hour)})
+	check("a tick into the warn window", "anthropic", "!")
+	f.send(views.TickMsg{Time: testNow.Add(25*time.Hour + time.Second)})
+	check("a tick past the expiry", "anthropic", "✗")
+
+	check("cursor", "anthropic", "›")
+	f.keys("tab")
+	check("focus on providers", "anthropic", "▸")
+	f.keys("down")
+	check("cursor moved", "openai", "▸")
+	if l := providerLine(f.view(), "anthropic"); strings.ContainsAny(l, "▸›") {
+		t.Errorf("the cursor stayed on anthropic: %q", l)
+	}
+
+	f.writeStore(store(400 * 24 * time.Hour))
+	f.send(views.FilesChangedMsg{})
+	check("reload", "anthropic", "✓")
+
+	// Greyed when the store turns corrupt: only colour shows it.
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.TrueColor)
+	r.SetHasDarkBackground(true)
+	env := f.env()
+	env.Styles = tui.NewTheme(r).Views
+	f.d = views.NewDashboard(env)
+	f.d.SetSize(100, 20)
+	f.run(f.d.Init())
+	f.keys("tab")
+	left := func() string { return strings.Join(leftPane(f.d.View()), "\n") }
+	before := left()
+	f.writeStore(`{"version": 1, "profiles": {`)
+	f.send(views.FilesChangedMsg{})
+	if !strings.Contains(f.view(), "auth-profiles.json:1:") {
+		t.Fatalf("the corrupt store is not reported:\n%s", f.view())
+	}
+	if after := left(); after == before {
+		t.Errorf("the provider pane was not greyed when the store turned corrupt:\n%s", after)
+	}
+}
+
+// leftPane is each screen line's part up to the end of the provider pane.
+func leftPane(view string) []string {
+	var out []string
+	for _, l := range strings.Split(view, "\n") {
+		plain := ansi.Strip(l)
+		if i := strings.Index(plain, "││"); i > 0 {
+			out = append(out, ansi.Cut(l, 0, lipgloss.Width(plain[:i])+1))
+		}
+	}
+	return out
 }
