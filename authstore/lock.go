@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -24,6 +25,28 @@ var (
 	lockRefresh = 10 * time.Second // how often a held lock's mtime is touched
 	lockWait    = 10 * time.Second // how long to wait for a busy lock
 )
+
+// LockWait is what taking one lock cost: how long the caller waited and
+// how many times it tried. Err is nil when the lock was taken.
+type LockWait struct {
+	Path   string
+	Waited time.Duration
+	Tries  int
+	Err    error
+}
+
+var lockObserver atomic.Pointer[func(LockWait)]
+
+// ObserveLocks calls f after every attempt to take a lock (the store's,
+// the config's or .env's) has ended, taken or not; nil stops it. It is for
+// diagnostics (`MOLTBOT_DEBUG=lock`) and for the stress test's figures.
+func ObserveLocks(f func(LockWait)) {
+	if f == nil {
+		lockObserver.Store(nil)
+		return
+	}
+	lockObserver.Store(&f)
+}
 
 // lockHandle is a held lock; release it exactly once.
 type lockHandle struct {
@@ -59,9 +82,20 @@ func acquirePIDLock(ctx context.Context, path string) (*lockHandle, error) {
 }
 
 func acquire(ctx context.Context, path string, take func() error) (*lockHandle, error) {
+	start := time.Now()
+	tries := 0
+	h, err := acquireLoop(ctx, path, take, &tries)
+	if f := lockObserver.Load(); f != nil {
+		(*f)(LockWait{Path: path, Waited: time.Since(start), Tries: tries, Err: err})
+	}
+	return h, err
+}
+
+func acquireLoop(ctx context.Context, path string, take func() error, tries *int) (*lockHandle, error) {
 	deadline := time.Now().Add(lockWait)
 	delay := 5 * time.Millisecond
 	for {
+		*tries++
 		err := take()
 		if err == nil {
 			h := &lockHandle{path: path, stop: make(chan struct{}), done: make(chan struct{})}

@@ -417,3 +417,52 @@ func TestDanglingSymlinkedStore(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// ObserveLocks hears of every lock attempt: how long it waited, how many
+// tries, and whether it was taken.
+func TestObserveLocksReportsWaits(t *testing.T) {
+	withLockTimings(t, 600*time.Millisecond, 30*time.Second, 10*time.Second)
+	p := newTestPaths(t)
+	storeWithOneProfile(t, p)
+	var seen []LockWait
+	ObserveLocks(func(w LockWait) { seen = append(seen, w) })
+	t.Cleanup(func() { ObserveLocks(nil) })
+
+	if _, err := Update(context.Background(), p, addProfile("openai:a")); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 1 || seen[0].Path != p.Lock() || seen[0].Tries != 1 || seen[0].Err != nil || seen[0].Waited > 100*time.Millisecond {
+		t.Fatalf("a free lock: %+v", seen)
+	}
+
+	// Held by someone else for 200 ms: waited at least that, several tries.
+	if err := os.Mkdir(p.Lock(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	go func() { time.Sleep(200 * time.Millisecond); os.Remove(p.Lock()) }()
+	if _, err := Update(context.Background(), p, addProfile("openai:b")); err != nil {
+		t.Fatal(err)
+	}
+	if w := seen[len(seen)-1]; len(seen) != 2 || w.Err != nil || w.Waited < 200*time.Millisecond || w.Tries < 2 {
+		t.Fatalf("a lock held for 200 ms: %+v", seen)
+	}
+
+	// Never free: the attempt that gave up is reported with its error.
+	if err := os.Mkdir(p.Lock(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Update(context.Background(), p, addProfile("openai:c")); !errors.Is(err, ErrLocked) {
+		t.Fatalf("err = %v, want ErrLocked", err)
+	}
+	if w := seen[len(seen)-1]; len(seen) != 3 || !errors.Is(w.Err, ErrLocked) || w.Waited < 600*time.Millisecond {
+		t.Fatalf("a lock never freed: %+v", seen)
+	}
+	ObserveLocks(nil)
+	os.Remove(p.Lock())
+	if _, err := Update(context.Background(), p, addProfile("openai:d")); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 3 {
+		t.Errorf("ObserveLocks(nil) did not stop the reports: %+v", seen)
+	}
+}

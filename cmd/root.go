@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -160,7 +161,34 @@ var extraCommands []func(a *app, root, models *cobra.Command)
 func Execute() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return Run(ctx, DefaultEnv(), os.Args[1:])
+	env := DefaultEnv()
+	if debugs(env.Getenv("MOLTBOT_DEBUG"), "lock") {
+		authstore.ObserveLocks(func(w authstore.LockWait) { fmt.Fprintln(env.Stderr, lockWaitLine(w)) })
+	}
+	return Run(ctx, env, os.Args[1:])
+}
+
+// debugs reports whether MOLTBOT_DEBUG's comma-separated list names what.
+func debugs(list, what string) bool {
+	for _, w := range strings.Split(list, ",") {
+		if strings.TrimSpace(w) == what {
+			return true
+		}
+	}
+	return false
+}
+
+// lockWaitLine is what MOLTBOT_DEBUG=lock prints for one lock taken (or
+// not): the lock's path, the wait in milliseconds and the tries, e.g.
+//
+//	moltbot: debug: lock /…/auth-profiles.json.lock taken after 12.3 ms, 4 attempts
+func lockWaitLine(w authstore.LockWait) string {
+	outcome := "taken"
+	if w.Err != nil {
+		outcome = "not taken"
+	}
+	return fmt.Sprintf("moltbot: debug: lock %s %s after %.1f ms, %s", w.Path, outcome,
+		float64(w.Waited.Microseconds())/1000, plural(w.Tries, "attempt"))
 }
 
 // Run executes args against env and returns the exit code; errors are

@@ -8,8 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +95,30 @@ type result struct {
 	code           int
 	stdout, stderr string
 	took           time.Duration
+	// lockWaits are the store-lock waits it reported under
+	// MOLTBOT_DEBUG=lock (their lines are not in stderr).
+	lockWaits []time.Duration
+}
+
+// lockLine is a MOLTBOT_DEBUG=lock line: the lock, its outcome, the wait.
+var lockLine = regexp.MustCompile(`^moltbot: debug: lock (\S+) (taken|not taken) after ([0-9.]+) ms, \d+ attempts?$`)
+
+// splitLockLines takes the MOLTBOT_DEBUG=lock lines out of stderr and
+// returns the rest and the waits for the store's lock.
+func splitLockLines(stderr string) (rest string, waits []time.Duration) {
+	var keep []string
+	for _, l := range strings.SplitAfter(stderr, "\n") {
+		m := lockLine.FindStringSubmatch(strings.TrimSuffix(l, "\n"))
+		if m == nil {
+			keep = append(keep, l)
+			continue
+		}
+		if strings.HasSuffix(m[1], "auth-profiles.json.lock") {
+			ms, _ := strconv.ParseFloat(m[3], 64)
+			waits = append(waits, time.Duration(ms*float64(time.Millisecond)))
+		}
+	}
+	return strings.Join(keep, ""), waits
 }
 
 // run runs moltbot args to completion with stdin piped in.
@@ -103,7 +129,8 @@ func (in *install) run(stdin string, args ...string) result {
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
 	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start)}
+	r := result{stdout: out.String(), took: time.Since(start)}
+	r.stderr, r.lockWaits = splitLockLines(errb.String())
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
