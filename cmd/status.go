@@ -127,6 +127,26 @@ func (a *app) runStatus(ctx context.Context, o statusOptions) error {
 	return nil
 }
 
+// allAgentsVerdict is the closing line of `models status --all-agents`:
+// how many agents, and which are the worst and why.
+func allAgentsVerdict(ids []string, codes []int, worst int, warn time.Duration) string {
+	n := fmt.Sprintf("%d agents", len(ids))
+	if worst == ExitOK {
+		return n + " · all credentials are usable"
+	}
+	var at []string
+	for i, c := range codes {
+		if c == worst {
+			at = append(at, ids[i])
+		}
+	}
+	why := "a credential expires within " + warnText(warn)
+	if worst == ExitFailure {
+		why = "a credential is expired or missing, or the store cannot be read"
+	}
+	return fmt.Sprintf("%s · worst: %s (%s)", n, strings.Join(at, ", "), why)
+}
+
 // probeExit: with --check, a credential the provider rejects or that has no
 // credit is as bad as an expired one.
 func probeExit(rs []probe.Result) int {
@@ -254,6 +274,7 @@ func (a *app) runStatusAllAgents(o statusOptions, warn time.Duration) error {
 	}
 	worst := ExitOK
 	var docs []statusDoc
+	codes := make([]int, len(ids))
 	for i, id := range ids {
 		paths, err := authstore.ResolvePaths(id, a.env.Getenv, a.env.Home)
 		if err != nil {
@@ -265,6 +286,7 @@ func (a *app) runStatusAllAgents(o statusOptions, warn time.Duration) error {
 			code = rep.Check()
 		}
 		worst = worseExit(worst, code)
+		codes[i] = code
 		switch {
 		case o.json && err != nil:
 			docs = append(docs, statusErrorJSON(paths, err))
@@ -288,6 +310,12 @@ func (a *app) runStatusAllAgents(o statusOptions, warn time.Duration) error {
 			}
 			a.writeText(snap, rep)
 		}
+	}
+	if !o.json && !o.plain && len(ids) > 1 {
+		// Each section ends with its own verdict; this one is for them all,
+		// so the last agent's "All credentials are usable." is not read as it.
+		fmt.Fprintln(a.env.Stdout)
+		fmt.Fprintln(a.env.Stdout, allAgentsVerdict(ids, codes, worst, warn))
 	}
 	if o.json {
 		a.writeJSON(struct {

@@ -290,8 +290,21 @@ func TestStatusAllAgents(t *testing.T) {
 	if !strings.Contains(out, "is corrupt") {
 		t.Errorf("the corrupt agent's section should say so:\n%s", out)
 	}
+	if last := strings.TrimSuffix(lastLine(out), "\n"); last != "3 agents · worst: broken (a credential is expired or missing, or the store cannot be read)" {
+		t.Errorf("closing line %q should name the worst agent", last)
+	}
 
 	os.Remove(filepath.Join(c.state, "agents/broken/agent/auth-profiles.json"))
+	out, _, _ = c.run("models", "status", "--all-agents")
+	if last := strings.TrimSuffix(lastLine(out), "\n"); last != "2 agents · worst: ops (a credential expires within 24h)" {
+		t.Errorf("closing line %q should name the worst agent", last)
+	}
+	os.Remove(filepath.Join(c.state, "agents/ops/agent/auth-profiles.json"))
+	c.write("agents/ops/agent/auth-profiles.json", readFile(t, "testdata/store-good.json"))
+	if out, _, _ = c.run("models", "status", "--all-agents"); strings.TrimSuffix(lastLine(out), "\n") != "2 agents · all credentials are usable" {
+		t.Errorf("closing line %q, want all usable", strings.TrimSuffix(lastLine(out), "\n"))
+	}
+	c.write("agents/ops/agent/auth-profiles.json", readFile(t, "testdata/store-expiring.json"))
 	out, _, code = c.run("models", "status", "--all-agents", "--json", "--check")
 	if code != 2 {
 		t.Errorf("worst of good/expiring should be 2, got %d", code)
