@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,41 +11,17 @@ import (
 	"time"
 
 	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/internal/fixtures"
 )
 
-// writeBigStore writes a store with n profiles spread over 10 providers,
-// mixing types, expiries, cooldowns and an order override.
+// writeBigStore writes fixtures.MixedStore(n) as the main agent's store.
 func writeBigStore(tb testing.TB, dir string, n int) {
 	tb.Helper()
-	profiles := map[string]any{}
-	usage := map[string]any{}
-	order := map[string][]string{}
-	now := testNow.UnixMilli()
-	for i := 0; i < n; i++ {
-		prov := fmt.Sprintf("provider%d", i%10)
-		id := fmt.Sprintf("%s:p%04d", prov, i)
-		switch i % 3 {
-		case 0:
-			profiles[id] = map[string]any{"type": "api_key", "provider": prov, "key": fmt.Sprintf("sk-FAKE%060d", i)}
-		case 1:
-			profiles[id] = map[string]any{"type": "token", "provider": prov, "token": fmt.Sprintf("sk-ant-oat01-FAKE%080d", i), "expires": now + int64(i)*3_600_000}
-		default:
-			profiles[id] = map[string]any{"type": "oauth", "provider": prov, "access": fmt.Sprintf("FAKEACCESS%040d", i), "refresh": "FAKEREFRESH", "expires": now - 1000 + int64(i)*60_000}
-		}
-		usage[id] = map[string]any{"lastUsed": now - int64(i)*1000, "cooldownUntil": now + int64(i%7)*1000}
-		if i%20 == 0 {
-			order[prov] = append(order[prov], id)
-		}
-	}
-	data, err := json.MarshalIndent(map[string]any{"version": 1, "profiles": profiles, "order": order, "usageStats": usage}, "", "  ")
-	if err != nil {
-		tb.Fatal(err)
-	}
 	agent := filepath.Join(dir, "agents", "main", "agent")
 	if err := os.MkdirAll(agent, 0o700); err != nil {
 		tb.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(agent, "auth-profiles.json"), data, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(agent, "auth-profiles.json"), fixtures.MixedStore(n, testNow), 0o600); err != nil {
 		tb.Fatal(err)
 	}
 }

@@ -112,41 +112,34 @@ func write(w io.Writer, benches []*bench) {
 				other = append(other, number(median(b.samples[u]))+" "+u)
 			}
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d |\n", b.name, duration(b.samples["ns/op"]),
-			strings.Join(other, ", "), byteSize(b.samples["B/op"]), count(b.samples["allocs/op"]), len(b.samples["ns/op"]))
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %d |\n", b.name, times.in(b.samples["ns/op"]),
+			strings.Join(other, ", "), sizes.in(b.samples["B/op"]), count(b.samples["allocs/op"]), len(b.samples["ns/op"]))
 	}
 }
 
-// duration is the median time per op in the largest unit that keeps it ≥ 1.
-func duration(ns []float64) string {
-	if len(ns) == 0 {
-		return ""
-	}
-	v := median(ns)
-	switch {
-	case v >= 1e9:
-		return sig3(v/1e9) + " s"
-	case v >= 1e6:
-		return sig3(v/1e6) + " ms"
-	case v >= 1e3:
-		return sig3(v/1e3) + " µs"
-	}
-	return number(v) + " ns"
+// A scale is a unit and how many base units it holds, largest first.
+type scale []struct {
+	factor float64
+	unit   string
 }
 
-// byteSize is the median in B, KB or MB (powers of 1000, as go test's MB/s).
-func byteSize(v []float64) string {
+var (
+	times = scale{{1e9, "s"}, {1e6, "ms"}, {1e3, "µs"}, {1, "ns"}}
+	sizes = scale{{1e6, "MB"}, {1e3, "KB"}, {1, "B"}} // powers of 1000, as go test's MB/s
+)
+
+// in is the median of v in the largest unit of sc that keeps it ≥ 1.
+func (sc scale) in(v []float64) string {
 	if len(v) == 0 {
 		return ""
 	}
 	m := median(v)
-	switch {
-	case m >= 1e6:
-		return sig3(m/1e6) + " MB"
-	case m >= 1e3:
-		return sig3(m/1e3) + " KB"
+	for _, s := range sc[:len(sc)-1] {
+		if m >= s.factor {
+			return sig3(m/s.factor) + " " + s.unit
+		}
 	}
-	return number(m) + " B"
+	return number(m) + " " + sc[len(sc)-1].unit
 }
 
 func count(v []float64) string {
