@@ -91,6 +91,16 @@ wait_for() {
 	screen >&2
 	exit 1
 }
+# wait_gone waits up to 10 s for text to leave the screen.
+wait_gone() {
+	for _ in $(seq 100); do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.1
+	done
+	echo "screenshots: \"$1\" never went away; the screen was:" >&2
+	screen >&2
+	exit 1
+}
 # shot saves the screen as docs/screenshots/<name>.png (and .ansi).
 shot() {
 	local name=$1 svg=$work/$1.svg
@@ -133,7 +143,18 @@ keys '?'
 wait_for "press any key to close"
 shot help
 
-# 4. The wizard: a Claude subscription, through the fake claude.
+# 4. A corrupt store (a stray edit drops a comma): shown in place, greyed,
+# with where and what to do; nothing is written.
+keys Escape
+wait_gone "saved the anthropic order" # the save's note fades after 5 s
+cp "$store" "$work/good.json"
+sed -i '0,/"type": "token",/s//"type": "token"/' "$store"
+wait_for "cannot be read"
+shot corrupt
+cp "$work/good.json" "$store"
+wait_for "space move"
+
+# 5. The wizard: a Claude subscription, through the fake claude.
 start moltbot onboard
 wait_for "What do you want to add?"
 shot wizard-start
@@ -151,7 +172,7 @@ keys Enter
 wait_for "Captured a setup token"
 shot wizard-captured
 
-# 5. models status on a terminal (colour).
+# 6. models status on a terminal (colour).
 start "moltbot models status"
 wait_for "cooling down or disabled"
 shot status
