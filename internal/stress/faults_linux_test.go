@@ -3,6 +3,7 @@
 package stress
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -247,5 +248,61 @@ func TestReadOnlyDirectories(t *testing.T) {
 	}
 	if r := run("", "models", "auth", "order", "get", "--provider", "ro"); r.code != 0 || !strings.Contains(r.stdout, "ro:a") {
 		t.Errorf("order get in a read-only directory: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestWriteFailsMidFile is the full disk without root or a mount: the
+// writer runs under a file-size limit (RLIMIT_FSIZE, `ulimit -f`), so
+// writing the new store fails part way through the temp file (EFBIG; Go
+// ignores SIGXFSZ). It must fail with one clear line and exit 1, and leave
+// the store and the directory as they were. The .bak is kept before the
+// write starts, so it is then the store itself (still a good copy) or, had
+// that failed too, the old backup.
+func TestWriteFailsMidFile(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("needs bash for ulimit -f")
+	}
+	in := newInstall(t, filepath.Join(t.TempDir(), "state"))
+	writeFile(t, in.storePath(), bigStore(60)) // ~13 KB
+	writeFile(t, in.storePath()+".bak", []byte(stressStore))
+	before, beforeBak := readFile(t, in.storePath()), readFile(t, in.storePath()+".bak")
+	if len(before) < 12*1024 {
+		t.Fatalf("the store is only %d bytes: it must not fit under the limit", len(before))
+	}
+
+	tok := fakeToken("limit")
+	// 8 blocks of 1 KiB: a store write stops after 8 KiB.
+	cmd := exec.Command(bash, "-c", `ulimit -f 8 && exec "$0" "$@"`, moltbot,
+		"models", "auth", "paste-token", "--provider", "limit", "--profile-id", "limit:p1")
+	cmd.Env, cmd.Dir, cmd.Stdin = in.env, in.home, strings.NewReader(tok+"\n")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("paste-token under a file-size limit: %v, want exit 1\n%s", err, stderr.String())
+	}
+	oneLine(t, "paste-token under a file-size limit", stderr.String(), tok)
+	for _, want := range []string{"could not write " + in.storePath(), "file too large", "it was left as it was"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("the error %q does not say %q", strings.TrimSpace(stderr.String()), want)
+		}
+	}
+	if got := readFile(t, in.storePath()); string(got) != string(before) {
+		t.Error("the store changed")
+	}
+	if got := readFile(t, in.storePath()+".bak"); string(got) != string(before) && string(got) != string(beforeBak) {
+		t.Error("the .bak is neither the store nor the old backup")
+	}
+	if extra := leftovers(t, in.agentDir(), "auth-profiles.json", "auth-profiles.json.bak"); len(extra) > 0 {
+		t.Errorf("left in the agent dir: %v", extra)
+	}
+	t.Logf("under ulimit -f 8: %s", strings.TrimSpace(stderr.String()))
+
+	// Without the limit the same command works.
+	in.mustRun(tok+"\n", "models", "auth", "paste-token", "--provider", "limit", "--profile-id", "limit:p1")
+	if got, want := marshal(mustParseDoc(t, readFile(t, in.storePath()))), withProfile(t, before, "limit", "limit:p1", tok); got != want {
+		t.Error("without the limit, paste-token did not save exactly its profile")
 	}
 }
