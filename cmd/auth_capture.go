@@ -39,6 +39,11 @@ func (a *app) captureToken(ctx context.Context, pr *prompter) (string, error) {
 	s.SetStdout(a.env.Stdout)
 	runErr := s.Run()
 	if tok, ok := s.Result().Token(); ok {
+		// claude printed the token in full; moltbot has it now, so it need
+		// not stay on the screen or in the scrollback (as in the wizard).
+		if a.env.IsTerminal(a.env.Stdout) {
+			fmt.Fprint(a.env.Stdout, ptyrun.ClearScreen)
+		}
 		return tok, nil
 	}
 	if ctx.Err() != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/moltbot/moltbot/internal/fakeclaude/fakeclaudetest"
+	"github.com/moltbot/moltbot/ptyrun"
 )
 
 func TestMain(m *testing.M) {
@@ -146,6 +147,11 @@ func TestSetupTokenCapturesFromClaudeInAPTY(t *testing.T) {
 		t.Errorf("stderr:\n%s", errOut)
 	}
 	assertNoSecret(t, errOut, fakeclaudetest.DefaultToken)
+	// claude's copy of the token is wiped from the screen once captured.
+	screen := r.screen.String()
+	if shown, cleared := strings.LastIndex(screen, ptyrun.TokenPrefix), strings.LastIndex(screen, ptyrun.ClearScreen); shown < 0 || cleared < shown {
+		t.Errorf("the screen claude showed the token on was not cleared after it (token at %d, clear at %d)", shown, cleared)
+	}
 }
 
 func TestSetupTokenCaptureFailuresWriteNothing(t *testing.T) {

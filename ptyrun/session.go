@@ -36,6 +36,11 @@ const EscapeKey = 0x1d
 // EscapeKeyName is how to tell users about EscapeKey, e.g. in a Banner.
 const EscapeKeyName = "ctrl+]"
 
+// ClearScreen wipes the terminal's main screen and its scrollback (where
+// the terminal supports it). Write it once a token is captured: the child
+// printed the token in full, and it need not stay on the screen.
+const ClearScreen = "\x1b[H\x1b[2J\x1b[3J"
+
 // CancelHint is a Banner for running name: it tells the user the one key
 // the session keeps for itself.
 func CancelHint(name string) string {

@@ -115,9 +115,6 @@ func SetupTokenLogin(ctx context.Context, claudePath string, opts LoginOptions) 
 	})
 }
 
-// clearScreen wipes the main screen and its scrollback (where supported).
-const clearScreen = "\x1b[H\x1b[2J\x1b[3J"
-
 // loginExec runs a Session for tea.Exec and, when a token was captured,
 // clears the screen it was printed on: claude shows the token in full, and
 // moltbot has it now, so it need not stay in the terminal's scrollback.
@@ -133,7 +130,7 @@ func (l *loginExec) Run() error {
 		if out == nil {
 			out = os.Stdout
 		}
-		_, _ = io.WriteString(out, clearScreen)
+		_, _ = io.WriteString(out, ptyrun.ClearScreen)
 	}
 	return err
 }
