@@ -128,7 +128,7 @@ func (a *app) runAdd(ctx context.Context) error {
 		if err := authstore.SetEnvVar(paths, v.EnvVar(), cred.Secret); err != nil {
 			return fmt.Errorf("save %s in %s: %w", v.EnvVar(), paths.Env, err)
 		}
-		fmt.Fprintf(a.env.Stdout, "Saved %s (%s) in %s\n", v.EnvVar(), authstore.Mask(cred.Secret), paths.Env)
+		fmt.Fprintf(a.env.Stdout, "Saved %s (%s) in %s\n", v.EnvVar(), authstore.Mask(cred.Secret), a.shown(a.env.Stdout, paths.Env))
 		fmt.Fprintln(a.env.Stdout, "Restart the gateway daemon so that it reads it. Check it with `moltbot models status`.")
 		return nil
 	}
@@ -171,7 +171,7 @@ func (a *app) runAdd(ctx context.Context) error {
 		verb = "Replaced"
 	}
 	p, _ := after.Store.Profile(cred.ID)
-	fmt.Fprintf(a.env.Stdout, "%s %s (%s) in %s\n", verb, cred.ID, describeProfile(p, now), paths.Store)
+	fmt.Fprintf(a.env.Stdout, "%s %s (%s) in %s\n", verb, cred.ID, describeProfile(p, now), a.shown(a.env.Stdout, paths.Store))
 	if placed {
 		ids, _ := after.Store.OrderOverride(cred.Provider)
 		fmt.Fprintf(a.env.Stdout, "Order override for %s: %s\n", cred.Provider, strings.Join(ids, ", "))

@@ -316,7 +316,7 @@ func (a *app) saveConfigProfile(paths authstore.Paths, id, provider, mode string
 		if p, perr := a.paths(); perr == nil {
 			path = p.Config // it may have been created just now
 		}
-		fmt.Fprintf(a.env.Stdout, "Config %s: auth.profiles lists %s (mode %s)\n", path, id, mode)
+		fmt.Fprintf(a.env.Stdout, "Config %s: auth.profiles lists %s (mode %s)\n", a.shown(a.env.Stdout, path), id, mode)
 		return nil
 	case errors.As(err, &nw):
 		fmt.Fprintf(a.env.Stderr, "warning: %v\n", err)

@@ -171,7 +171,7 @@ func (a *app) runOrderGet(rawProvider string, asJSON bool) error {
 		return nil
 	}
 	w := a.env.Stdout
-	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nAuth file: %s\n", agentLabel(paths), provider, paths.Store)
+	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nAuth file: %s\n", agentLabel(paths), provider, a.shown(w, paths.Store))
 	if hasOverride && len(override) > 0 {
 		fmt.Fprintf(w, "Order override: %s\n", strings.Join(override, ", "))
 	} else {

@@ -115,7 +115,7 @@ func (a *app) saveToken(ctx context.Context, paths authstore.Paths, t savedToken
 		verb = "Replaced"
 	}
 	p, _ := snap.Store.Profile(t.id)
-	fmt.Fprintf(a.env.Stdout, "%s %s (%s) in %s\n", verb, t.id, describeProfile(p, now), paths.Store)
+	fmt.Fprintf(a.env.Stdout, "%s %s (%s) in %s\n", verb, t.id, describeProfile(p, now), a.shown(a.env.Stdout, paths.Store))
 	if err := a.saveConfigProfile(paths, t.id, t.provider, authstore.TypeToken); err != nil {
 		return err
 	}

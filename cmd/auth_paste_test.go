@@ -414,3 +414,32 @@ func TestPasteTokenInterruptedRestoresEcho(t *testing.T) {
 	}
 	assertSameTree(t, before, c.tree())
 }
+
+// On a terminal the paths in what a command says read ~/… (as in models
+// status and on the dashboard); piped, they stay whole for scripts.
+func TestPathsReadTildeOnATerminalOnly(t *testing.T) {
+	c := newCLI(t)
+	c.home = filepath.Dir(c.state) // the state dir is under home
+	c.stdin = fakeOtherToken + "\n"
+	out, errOut, code := c.run("models", "auth", "paste-token", "--provider", "openrouter")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, " in "+c.storePath()+"\n") || strings.Contains(out, "~/") {
+		t.Errorf("piped: want whole paths\n%s", out)
+	}
+
+	c.terminal = true
+	for _, args := range [][]string{
+		{"models", "auth", "order", "get", "--provider", "openrouter"},
+		{"models", "auth", "remove", "openrouter:manual", "--yes"},
+	} {
+		out, errOut, code := c.run(args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		if !strings.Contains(out, "~/state/agents/main/agent/auth-profiles.json") || strings.Contains(out, c.state) {
+			t.Errorf("%v on a terminal: want ~/… paths\n%s", args, out)
+		}
+	}
+}

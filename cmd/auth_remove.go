@@ -90,18 +90,18 @@ func (a *app) runRemove(ctx context.Context, id string, yes bool) error {
 	w := a.env.Stdout
 	switch {
 	case removed:
-		fmt.Fprintf(w, "Removed %s from %s\n", what, paths.Store)
+		fmt.Fprintf(w, "Removed %s from %s\n", what, a.shown(w, paths.Store))
 	case inStore:
-		fmt.Fprintf(w, "%s was already gone from %s\n", id, paths.Store)
+		fmt.Fprintf(w, "%s was already gone from %s\n", id, a.shown(w, paths.Store))
 	}
 	if inConfig {
 		err := authstore.RemoveConfigProfile(paths, id)
 		var nw *authstore.ConfigNotWritableError
 		switch {
 		case err == nil && !inStore:
-			fmt.Fprintf(w, "Removed %s from auth.profiles in %s (it was not in the store)\n", id, paths.Config)
+			fmt.Fprintf(w, "Removed %s from auth.profiles in %s (it was not in the store)\n", id, a.shown(w, paths.Config))
 		case err == nil:
-			fmt.Fprintf(w, "Removed %s from auth.profiles in %s\n", id, paths.Config)
+			fmt.Fprintf(w, "Removed %s from auth.profiles in %s\n", id, a.shown(w, paths.Config))
 		case errors.As(err, &nw):
 			fmt.Fprintf(a.env.Stderr, "warning: config %s was left unchanged (%v); remove %q from auth.profiles yourself\n", nw.Path, nw.Err, id)
 		default:

@@ -121,7 +121,7 @@ func (a *app) runDoctor(ctx context.Context, o doctorOptions) error {
 
 func (a *app) writeDoctorText(paths authstore.Paths, doc doctorDoc, fixing bool) {
 	w := a.env.Stdout
-	fmt.Fprintf(w, "Agent %s: %s\n", agentLabel(paths), paths.AgentDir)
+	fmt.Fprintf(w, "Agent %s: %s\n", agentLabel(paths), a.shown(w, paths.AgentDir))
 	for _, f := range doc.Fixed {
 		fmt.Fprintf(w, "fixed  %s\n", f)
 	}

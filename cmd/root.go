@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/views"
 )
 
 // Exit codes shared by every command.
@@ -107,6 +108,16 @@ func (a *app) paths() (authstore.Paths, error) {
 		return p, usageError("%v", err)
 	}
 	return p, nil
+}
+
+// shown is how a path reads in what is written to w: under home as ~/… on
+// a terminal (as on the dashboard and in models status), whole when piped,
+// for whatever reads it.
+func (a *app) shown(w io.Writer, path string) string {
+	if a.env.IsTerminal != nil && a.env.IsTerminal(w) {
+		return views.DisplayPath(path, a.env.Home)
+	}
+	return path
 }
 
 // NewRootCommand builds the command tree around env.

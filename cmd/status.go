@@ -18,7 +18,6 @@ import (
 	"github.com/moltbot/moltbot/authstore"
 	"github.com/moltbot/moltbot/internal/timefmt"
 	"github.com/moltbot/moltbot/probe"
-	"github.com/moltbot/moltbot/views"
 )
 
 type statusOptions struct {
@@ -428,10 +427,7 @@ func (a *app) writeText(snap authstore.Snapshot, rep authstore.Report) {
 	fmt.Fprintf(w, "%s %s\n", st.heading.Render("Agent"), agent)
 	// On a terminal, paths under home read as ~/… (as on the dashboard);
 	// piped, they stay whole for whatever reads them.
-	path := func(p string) string { return p }
-	if a.env.IsTerminal != nil && a.env.IsTerminal(w) {
-		path = func(p string) string { return views.DisplayPath(p, a.env.Home) }
-	}
+	path := func(p string) string { return a.shown(w, p) }
 	fmt.Fprintf(w, "%s %s%s\n", st.heading.Render("Store"), path(snap.Paths.Store), storeNote)
 	if snap.Paths.ConfigExists {
 		fmt.Fprintf(w, "%s %s\n", st.heading.Render("Config"), path(snap.Paths.Config))
