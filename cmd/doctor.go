@@ -123,6 +123,12 @@ func (a *app) writeDoctorText(paths authstore.Paths, doc doctorDoc, fixing bool)
 	w := a.env.Stdout
 	fmt.Fprintf(w, "Agent %s: %s\n", agentLabel(paths), a.shown(w, paths.AgentDir))
 	for _, f := range doc.Fixed {
+		// The repairs name files in the agent and state dirs: they read like
+		// the line above. (Fix commands stay whole: a quoted ~ would not
+		// expand when pasted.)
+		for _, dir := range []string{paths.AgentDir, paths.StateDir} {
+			f = strings.ReplaceAll(f, dir+string(filepath.Separator), a.shown(w, dir)+string(filepath.Separator))
+		}
 		fmt.Fprintf(w, "fixed  %s\n", f)
 	}
 	for _, f := range doc.FixErrors {

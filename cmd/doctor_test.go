@@ -330,3 +330,27 @@ func TestDoctorReadOnlyAgentDir(t *testing.T) {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }
+
+// On a terminal doctor's heading and repairs read ~/… paths (the fix
+// commands stay whole, to be pasted).
+func TestDoctorFixOnATerminalReadsTilde(t *testing.T) {
+	c := newCLI(t)
+	c.home = filepath.Dir(c.state)
+	c.setUpProblems()
+	c.terminal = true
+	out, _, _ := c.run("doctor", "--fix")
+	for _, want := range []string{
+		"Agent main: ~/state/agents/main/agent\n",
+		"fixed  chmod 600 ~/state/agents/main/agent/auth-profiles.json (was 644)\n",
+		"fixed  chmod 600 ~/state/.env (was 640)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor --fix on a terminal lacks %q:\n%s", want, out)
+		}
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "fixed") && strings.Contains(l, c.state) {
+			t.Errorf("a repair shows a whole path on a terminal: %q", l)
+		}
+	}
+}
