@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"os"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -28,8 +29,7 @@ func (a *app) runRoot(c *cobra.Command) error {
 	}
 	// One renderer decides colour for the whole program, from the real
 	// output and the injected environment (NO_COLOR, COLORTERM, …).
-	r := lipgloss.NewRenderer(a.env.Stdout, termenv.WithEnvironment(environ{a.env.Getenv}), termenv.WithColorCache(true))
-	r.HasDarkBackground() // ask the terminal now, before the program owns its input
+	r := a.renderer()
 	app := tui.New(tui.Options{
 		Paths:    paths,
 		Clock:    a.env.Now,
@@ -56,6 +56,28 @@ func (a *app) runRoot(c *cobra.Command) error {
 		return nil // interrupted by a signal: the terminal is restored, nothing to add
 	}
 	return err
+}
+
+// renderer is the one lipgloss renderer of a program on a.env.Stdout:
+// colour decided from the real output and the injected environment
+// (NO_COLOR, COLORTERM, …), and whether the background is dark known before
+// the program owns the terminal's input.
+func (a *app) renderer() *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(a.env.Stdout, termenv.WithEnvironment(environ{a.env.Getenv}), termenv.WithColorCache(true))
+	r.SetHasDarkBackground(a.darkBackground(r))
+	return r
+}
+
+// darkBackground reports whether the terminal behind r is dark. When r
+// writes to the process's stdout, bubbletea's init has already asked the
+// terminal (lipgloss's default renderer keeps the answer): asking again
+// would cost another round trip — over ssh, a network one — or, on a
+// terminal that answers neither query, another 5 s wait.
+func (a *app) darkBackground(r *lipgloss.Renderer) bool {
+	if f, ok := a.env.Stdout.(*os.File); ok && f == os.Stdout {
+		return lipgloss.HasDarkBackground()
+	}
+	return r.HasDarkBackground()
 }
 
 // environ adapts Env.Getenv for termenv.

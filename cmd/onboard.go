@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
 	"github.com/moltbot/moltbot/authstore"
@@ -50,8 +48,7 @@ func (a *app) runOnboard(ctx context.Context) error {
 	if _, err := authstore.LoadWithEnv(paths, a.env.Getenv); err != nil {
 		return err // a corrupt store: say so before taking the screen
 	}
-	r := lipgloss.NewRenderer(a.env.Stdout, termenv.WithEnvironment(environ{a.env.Getenv}), termenv.WithColorCache(true))
-	r.HasDarkBackground() // ask the terminal now, before the program owns its input
+	r := a.renderer()
 	var wiz *views.Wizard
 	app := tui.New(tui.Options{
 		Paths:    paths,

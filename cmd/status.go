@@ -379,7 +379,9 @@ func (p paint) Render(s string) string {
 func (a *app) styles() statusStyles {
 	r := lipgloss.NewRenderer(a.env.Stdout)
 	on := a.env.Getenv("NO_COLOR") == "" && a.env.IsTerminal(a.env.Stdout)
-	if !on {
+	if on {
+		r.SetHasDarkBackground(a.darkBackground(r))
+	} else {
 		r.SetColorProfile(termenv.Ascii)
 	}
 	ps := func(s lipgloss.Style) paint { return paint{s, on} }
