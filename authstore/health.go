@@ -154,8 +154,28 @@ const (
 // Exclusion is a profile that the effective order leaves out, and why.
 type Exclusion struct {
 	ID     string
-	Reason string
+	Reason string // as a user reads it
+	Kind   ExclusionKind
 }
+
+// ExclusionKind says why the effective order leaves a profile out.
+type ExclusionKind string
+
+// Why a profile is left out of the effective order.
+const (
+	// ExcludedNotListed: the order's list (the override, the config's
+	// auth.order or auth.profiles) does not name it.
+	ExcludedNotListed ExclusionKind = "not-listed"
+	// ExcludedMissing: the list names a profile the store does not have.
+	ExcludedMissing ExclusionKind = "missing"
+	// ExcludedOtherProvider: the list names another provider's profile.
+	ExcludedOtherProvider ExclusionKind = "other-provider"
+	// ExcludedUnknownType, ExcludedNoSecret, ExcludedExpired: the profile
+	// itself cannot be used (an expired token is skipped until renewed).
+	ExcludedUnknownType ExclusionKind = "unknown-type"
+	ExcludedNoSecret    ExclusionKind = "no-secret"
+	ExcludedExpired     ExclusionKind = "expired"
+)
 
 // EffectiveOrder is the order in which the gateway tries a provider's
 // profiles.
@@ -169,15 +189,24 @@ type EffectiveOrder struct {
 // EffectiveOrder applies the gateway's rule (SPEC §2) for provider.
 func (snap *Snapshot) EffectiveOrder(provider string, now time.Time) EffectiveOrder {
 	provider = NormalizeProvider(provider)
+	return snap.effectiveOrder(provider, now, snap.ownProfiles(provider), snap.normProvider)
+}
+
+// ownProfiles are the positions in Store.Profiles of provider's profiles
+// (normalised "provider" field), in file order.
+func (snap *Snapshot) ownProfiles(provider string) []int {
 	var own []int
 	for i, p := range snap.Store.Profiles {
 		if NormalizeProvider(p.Provider) == provider {
 			own = append(own, i)
 		}
 	}
-	return snap.effectiveOrder(provider, now, own, func(i int) string {
-		return NormalizeProvider(snap.Store.Profiles[i].Provider)
-	})
+	return own
+}
+
+// normProvider is the normalised "provider" of the profile at position i.
+func (snap *Snapshot) normProvider(i int) string {
+	return NormalizeProvider(snap.Store.Profiles[i].Provider)
 }
 
 // candidate is a usable profile with what the order is sorted by.
@@ -201,8 +230,8 @@ func (snap *Snapshot) effectiveOrder(provider string, now time.Time, own []int, 
 	// notListed explains a profile of the provider that list leaves out;
 	// empty when list is every profile of the provider.
 	notListed := ""
-	if ids, ok := s.OrderOverride(provider); ok {
-		list, eo.Source, explicit = ids, SourceOverride, true
+	if stored := snap.Override(provider); stored.Set {
+		list, eo.Source, explicit = stored.IDs, SourceOverride, true
 		notListed = "not in the override order"
 	} else if ids, ok := snap.Config.orderFor(provider); ok {
 		list, eo.Source, explicit = ids, SourceConfig, true
@@ -227,19 +256,19 @@ func (snap *Snapshot) effectiveOrder(provider string, now time.Time, own []int, 
 		seen[id] = true
 		i, ok := s.position(id)
 		if !ok {
-			eo.Excluded = append(eo.Excluded, Exclusion{id, "no such profile in the store"})
+			eo.Excluded = append(eo.Excluded, Exclusion{id, "no such profile in the store", ExcludedMissing})
 			continue
 		}
 		p := &s.Profiles[i]
 		switch {
 		case providerOf(i) != provider:
-			eo.Excluded = append(eo.Excluded, Exclusion{id, "belongs to provider " + quote(p.Provider)})
+			eo.Excluded = append(eo.Excluded, Exclusion{id, "belongs to provider " + quote(p.Provider), ExcludedOtherProvider})
 		case p.Type != TypeAPIKey && p.Type != TypeToken && p.Type != TypeOAuth:
-			eo.Excluded = append(eo.Excluded, Exclusion{id, "unknown type " + quote(p.Type)})
+			eo.Excluded = append(eo.Excluded, Exclusion{id, "unknown type " + quote(p.Type), ExcludedUnknownType})
 		case strings.TrimSpace(p.Secret()) == "":
-			eo.Excluded = append(eo.Excluded, Exclusion{id, "no secret"})
+			eo.Excluded = append(eo.Excluded, Exclusion{id, "no secret", ExcludedNoSecret})
 		case p.Type == TypeToken && p.Expires > 0 && p.Expires <= nowMs:
-			eo.Excluded = append(eo.Excluded, Exclusion{id, "token expired"})
+			eo.Excluded = append(eo.Excluded, Exclusion{id, "token expired", ExcludedExpired})
 		default:
 			usable = append(usable, candidate{p: p, typeRank: typeRank(p.Type), lastUsed: s.Usage[p.ID].LastUsed})
 		}
@@ -248,7 +277,7 @@ func (snap *Snapshot) effectiveOrder(provider string, now time.Time, own []int, 
 		// Profiles of the provider that the list does not name are never tried.
 		for _, i := range own {
 			if id := s.Profiles[i].ID; !seen[id] {
-				eo.Excluded = append(eo.Excluded, Exclusion{id, notListed})
+				eo.Excluded = append(eo.Excluded, Exclusion{id, notListed, ExcludedNotListed})
 			}
 		}
 	}

@@ -244,7 +244,7 @@ func TestEffectiveOrder(t *testing.T) {
 				{id: "a:ok", typ: TypeAPIKey, provider: "a", secret: "k"},
 			},
 			provider: "a", want: []string{"a:oauth-expired", "a:ok"}, source: SourceAutomatic,
-			excluded: []Exclusion{{"a:empty", "no secret"}, {"a:expired", "token expired"}, {"a:weird", `unknown type "aws_sdk"`}},
+			excluded: []Exclusion{{"a:empty", "no secret", ExcludedNoSecret}, {"a:expired", "token expired", ExcludedExpired}, {"a:weird", `unknown type "aws_sdk"`, ExcludedUnknownType}},
 		},
 		{
 			name: "store override keeps its order, drops bad ids, de-duplicates, excludes the unlisted",
@@ -257,7 +257,7 @@ func TestEffectiveOrder(t *testing.T) {
 			order:    map[string][]string{"a": {"a:2", "a:gone", "a:2", "b:1", "a:1"}},
 			config:   `{auth: {order: {a: ["a:3"]}}}`,
 			provider: "a", want: []string{"a:2", "a:1"}, source: SourceOverride,
-			excluded: []Exclusion{{"a:gone", "no such profile in the store"}, {"b:1", `belongs to provider "b"`}, {"a:3", "not in the override order"}},
+			excluded: []Exclusion{{"a:gone", "no such profile in the store", ExcludedMissing}, {"b:1", `belongs to provider "b"`, ExcludedOtherProvider}, {"a:3", "not in the override order", ExcludedNotListed}},
 		},
 		{
 			name: "config auth.order when the store has none",
@@ -277,7 +277,7 @@ func TestEffectiveOrder(t *testing.T) {
 			},
 			config:   `{auth: {order: {A: ["a:2"]}}}`,
 			provider: "a", want: []string{"a:2"}, source: SourceConfig,
-			excluded: []Exclusion{{"a:1", "not in the config's auth.order"}},
+			excluded: []Exclusion{{"a:1", "not in the config's auth.order", ExcludedNotListed}},
 		},
 		{
 			name: "config auth.profiles: only those, sorted like automatic",
@@ -288,7 +288,7 @@ func TestEffectiveOrder(t *testing.T) {
 			},
 			config:   `{auth: {profiles: {"a:key": {provider: "a", mode: "api_key"}, "a:tok": {provider: "A", mode: "token"}, "a:missing": {provider: "a", mode: "token"}, "b:x": {provider: "b", mode: "token"}}}}`,
 			provider: "a", want: []string{"a:tok", "a:key"}, source: SourceAutomatic,
-			excluded: []Exclusion{{"a:missing", "no such profile in the store"}, {"a:unlisted", "not in the config's auth.profiles"}},
+			excluded: []Exclusion{{"a:missing", "no such profile in the store", ExcludedMissing}, {"a:unlisted", "not in the config's auth.profiles", ExcludedNotListed}},
 		},
 		{
 			name: "cooldown and disabled go to the end, soonest available first",

@@ -1,7 +1,8 @@
 package authstore
 
 import (
-	"sort"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -43,25 +44,21 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 	}
 	r := Report{Now: now, Warn: warn}
 	profiles := snap.Store.Profiles
-	// Each profile's provider is found once. The gateway's rule
-	// (EffectiveOrder) goes by the normalised "provider" field (norm); the
-	// report also lists a profile without one under its id's provider.
+	// Each profile's provider is found once: its normalised "provider"
+	// field, the gateway's rule (EffectiveOrder's too). A profile without
+	// one is listed under NoProvider, never hidden nor guessed from its id.
 	norm := make([]string, len(profiles))
 	listed := map[string][]int{} // provider → positions of its profiles, in file order
 	set := map[string]bool{}
 	for i, p := range profiles {
 		norm[i] = NormalizeProvider(p.Provider)
-		prov := norm[i]
-		if prov == "" {
-			prov = ProviderOfID(p.ID)
-		}
-		if prov != "" {
-			set[prov] = true
-			listed[prov] = append(listed[prov], i)
-		}
+		set[norm[i]] = true
+		listed[norm[i]] = append(listed[norm[i]], i)
 	}
 	for k := range snap.Store.Order {
-		set[NormalizeProvider(k)] = true
+		if k := NormalizeProvider(k); k != "" {
+			set[k] = true
+		}
 	}
 	for _, e := range snap.Env {
 		set[e.Provider] = true
@@ -73,11 +70,18 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 	}
 	names := make([]string, 0, len(set))
 	for k := range set {
-		if k != "" {
-			names = append(names, k)
-		}
+		names = append(names, k)
 	}
-	sort.Strings(names)
+	// Sorted by id, the profiles without a provider last.
+	slices.SortFunc(names, func(a, b string) int {
+		if (a == NoProvider) != (b == NoProvider) {
+			if a == NoProvider {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a, b)
+	})
 	if len(names) > 0 {
 		r.Providers = make([]ProviderReport, 0, len(names))
 	}
@@ -85,13 +89,11 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 	providerOf := func(i int) string { return norm[i] }
 	for _, name := range names {
 		pr := ProviderReport{Provider: name, Status: StatusStatic, InUse: inUse[name]}
-		var own []int // the profiles EffectiveOrder considers: "provider" is name
-		for _, i := range listed[name] {
-			if norm[i] == name {
-				own = append(own, i)
-			}
+		if name == NoProvider {
+			r.Providers = append(r.Providers, snap.noProviderReport(listed[name], now, warn))
+			continue
 		}
-		pr.Order = snap.effectiveOrder(name, now, own, providerOf)
+		pr.Order = snap.effectiveOrder(name, now, listed[name], providerOf)
 		rank := make(map[string]int, len(pr.Order.IDs))
 		for i, id := range pr.Order.IDs {
 			rank[id] = i + 1
@@ -140,6 +142,38 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 	return r
 }
 
+// NoProvider is the ProviderReport.Provider of the profiles that have no
+// usable "provider" field. The gateway never uses them; they are listed so
+// that nothing in the store is hidden (Label reads "(no provider)").
+const NoProvider = ""
+
+// Label is the provider as a user reads it.
+func (p ProviderReport) Label() string {
+	if p.Provider == NoProvider {
+		return "(no provider)"
+	}
+	return p.Provider
+}
+
+// noProviderReport lists the profiles at positions (which have no
+// provider): none is ranked, each says why.
+func (snap *Snapshot) noProviderReport(positions []int, now time.Time, warn time.Duration) ProviderReport {
+	pr := ProviderReport{Provider: NoProvider, Status: StatusStatic, Order: EffectiveOrder{Source: SourceAutomatic}}
+	for _, i := range positions {
+		p := snap.Store.Profiles[i]
+		rep := ProfileReport{Profile: p, Health: snap.Store.Health(p, now, warn), Excluded: NoProviderReason}
+		if u := snap.Store.Usage[p.ID]; u.LastUsed > 0 {
+			rep.LastUsed = msTime(u.LastUsed)
+		}
+		pr.Order.Excluded = append(pr.Order.Excluded, Exclusion{ID: p.ID, Reason: NoProviderReason, Kind: ExcludedNotListed})
+		pr.Profiles = append(pr.Profiles, rep)
+	}
+	return pr
+}
+
+// NoProviderReason says why a profile without a provider is never used.
+const NoProviderReason = `no "provider" field: the gateway never uses it`
+
 // Provider returns the report for provider (normalised), if any.
 func (r Report) Provider(provider string) (ProviderReport, bool) {
 	provider = NormalizeProvider(provider)
@@ -160,6 +194,9 @@ func (r Report) Check() int {
 		return 1
 	}
 	for _, p := range r.Providers {
+		if p.Provider == NoProvider {
+			continue // never used by the gateway; doctor warns about them
+		}
 		for _, pr := range p.Profiles {
 			if t := pr.Profile.Type; t != TypeToken && t != TypeOAuth {
 				continue // keys do not expire; broken entries are doctor's business

@@ -33,6 +33,9 @@ type Snapshot struct {
 	ConfigErr error // a config that cannot be read; the rest still works
 	Env       []EnvCredential
 	EnvErr    error
+
+	// planned are order overrides not written yet (Plan), by provider.
+	planned map[string]Override
 }
 
 // Load reads the store, the config and the environment for paths. A corrupt

@@ -134,7 +134,7 @@ func (a *app) runAdd(ctx context.Context) error {
 	}
 
 	var others []string
-	for _, p := range providerProfiles(snap.Store, cred.Provider) {
+	for _, p := range snap.Store.ProviderProfiles(cred.Provider) {
 		if p.ID != cred.ID {
 			others = append(others, p.ID)
 		}
@@ -150,31 +150,21 @@ func (a *app) runAdd(ctx context.Context) error {
 		done("Tried %s among the %s profiles", where, cred.Provider)
 	}
 
-	replaced, placed := false, false
-	after, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
-		old, ok := s.Profile(cred.ID)
-		replaced = ok
-		s.PutProfile(cred)
-		if ok && old.Secret() != cred.Secret {
-			s.ResetUsage(cred.ID)
-		}
-		if len(others) > 0 {
-			placed = authstore.PlaceProfile(s, snap.Config, cred.Provider, cred.ID, v.Placement, now)
-		}
-		return nil
-	})
+	var opt authstore.SaveOptions
+	if len(others) > 0 {
+		opt.Place = &v.Placement
+	}
+	res, err := authstore.SaveCredential(ctx, paths, cred, opt)
 	if err != nil {
 		return storeError(err)
 	}
 	verb := "Saved"
-	if replaced {
+	if res.Replaced {
 		verb = "Replaced"
 	}
-	p, _ := after.Store.Profile(cred.ID)
-	fmt.Fprintf(a.env.Stdout, "%s %s (%s) in %s\n", verb, cred.ID, describeProfile(p, now), a.shown(a.env.Stdout, paths.Store))
-	if placed {
-		ids, _ := after.Store.OrderOverride(cred.Provider)
-		fmt.Fprintf(a.env.Stdout, "Order override for %s: %s\n", cred.Provider, strings.Join(ids, ", "))
+	fmt.Fprintf(a.env.Stdout, "%s %s (%s) in %s\n", verb, cred.ID, describeProfile(res.Profile, now), a.shown(a.env.Stdout, paths.Store))
+	if res.Placed {
+		fmt.Fprintf(a.env.Stdout, "Order override for %s: %s\n", cred.Provider, strings.Join(res.Override, ", "))
 	}
 	if err := a.saveConfigProfile(paths, cred.ID, cred.Provider, cred.Type); err != nil {
 		return err

@@ -340,7 +340,7 @@ func orderNotes(snap authstore.Snapshot, provider, id string, now time.Time) []s
 	}
 	if eo.Source != authstore.SourceAutomatic {
 		for _, ex := range eo.Excluded {
-			if ex.ID == id && strings.HasPrefix(ex.Reason, "not in the") {
+			if ex.ID == id && ex.Kind == authstore.ExcludedNotListed {
 				where := "the store's order override"
 				if eo.Source == authstore.SourceConfig {
 					where = "the config's auth.order"
@@ -360,7 +360,7 @@ func orderNotes(snap authstore.Snapshot, provider, id string, now time.Time) []s
 		return nil
 	}
 	var skipped []string
-	for _, p := range providerProfiles(snap.Store, eo.Provider) {
+	for _, p := range snap.Store.ProviderProfiles(eo.Provider) {
 		if !listed[p.ID] && p.Usable() {
 			skipped = append(skipped, p.ID)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/views"
 )
 
 func (a *app) newAuthOrderCommand() *cobra.Command {
@@ -164,7 +165,7 @@ func (a *app) runOrderGet(rawProvider string, asJSON bool) error {
 		for _, ex := range eo.Excluded {
 			doc.Effective.Excluded = append(doc.Effective.Excluded, orderGetExcluded{ex.ID, ex.Reason})
 		}
-		for _, p := range providerProfiles(snap.Store, provider) {
+		for _, p := range snap.Store.ProviderProfiles(provider) {
 			doc.Profiles = append(doc.Profiles, orderGetProfile{p.ID, p.Type, authstore.Mask(p.Secret())})
 		}
 		a.writeJSON(doc)
@@ -200,25 +201,10 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// providerProfiles are the store's profiles of provider, in file order.
-func providerProfiles(s *authstore.Store, provider string) []authstore.Profile {
-	var out []authstore.Profile
-	for _, p := range s.Profiles {
-		if authstore.NormalizeProvider(p.Provider) == provider {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // profileIDs lists ids for an error message ("(none)" when empty).
-func profileIDs(ps []authstore.Profile) string {
-	if len(ps) == 0 {
+func profileIDs(ids []string) string {
+	if len(ids) == 0 {
 		return "(none)"
-	}
-	ids := make([]string, len(ps))
-	for i, p := range ps {
-		ids[i] = p.ID
 	}
 	return strings.Join(ids, ", ")
 }
@@ -245,43 +231,27 @@ func (a *app) runOrderSet(ctx context.Context, rawProvider string, args []string
 	if err != nil {
 		return err
 	}
-	check := func(s *authstore.Store) error {
-		valid := providerProfiles(s, provider)
-		for _, id := range ids {
-			p, ok := s.Profile(id)
-			if !ok {
-				return fmt.Errorf("auth profile %q not found in %s; %s profiles: %s", id, paths.Store, provider, profileIDs(valid))
-			}
-			if got := authstore.NormalizeProvider(p.Provider); got != provider {
-				return fmt.Errorf("auth profile %q is for %s, not %s; %s profiles: %s", id, p.Provider, provider, provider, profileIDs(valid))
-			}
-		}
-		return nil
-	}
-	// Check first without the lock (a bad id then touches nothing at all),
-	// and again inside the transaction, so that a profile removed meanwhile
-	// is caught too.
+	// Check first without the lock, so that a bad id touches nothing at
+	// all; SetOrder checks again inside its transaction, so that a profile
+	// removed meanwhile is caught too.
 	before, err := authstore.Load(paths)
 	if err != nil {
 		return err
 	}
-	if err := check(before.Store); err != nil {
+	if err := authstore.CheckOrderIDs(before, provider, ids); err != nil {
 		return err
 	}
-	snap, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
-		if err := check(s); err != nil {
-			return err
-		}
-		s.SetOrder(provider, ids)
-		return nil
-	})
+	res, err := authstore.SetOrder(ctx, paths, provider, ids)
 	if err != nil {
 		return storeError(err)
 	}
 	w := a.env.Stdout
-	override, _ := snap.Store.OrderOverride(provider)
-	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nOrder override: %s\n", agentLabel(paths), provider, strings.Join(override, ", "))
-	writeEffective(w, snap.EffectiveOrder(provider, a.env.Now()))
+	now := a.env.Now()
+	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nOrder override: %s\n", agentLabel(paths), provider, strings.Join(res.After.IDs, ", "))
+	writeEffective(w, res.Snapshot.EffectiveOrder(provider, now))
+	for _, n := range res.Snapshot.OrderNotes(provider, ids, now) {
+		fmt.Fprintf(a.env.Stderr, "note: %s\n", views.OrderNoteText(n, now))
+	}
 	return nil
 }
 
@@ -297,13 +267,11 @@ func (a *app) runOrderClear(ctx context.Context, rawProvider string) error {
 	paths := snap.Paths
 	cleared := false
 	if _, ok := snap.Store.OrderOverride(provider); ok {
-		snap, err = authstore.Update(ctx, paths, func(s *authstore.Store) error {
-			cleared = s.ClearOrder(provider)
-			return nil
-		})
+		res, err := authstore.ClearOrder(ctx, paths, provider)
 		if err != nil {
 			return storeError(err)
 		}
+		snap, cleared = res.Snapshot, res.Changed()
 	}
 	w := a.env.Stdout
 	fmt.Fprintf(w, "Agent: %s\nProvider: %s\n", agentLabel(paths), provider)

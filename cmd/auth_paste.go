@@ -96,26 +96,16 @@ type savedToken struct {
 // config and says what happened. A replaced credential starts with clean
 // usage stats (its cooldowns and errors were the old secret's).
 func (a *app) saveToken(ctx context.Context, paths authstore.Paths, t savedToken) error {
-	replaced := false
-	snap, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
-		old, ok := s.Profile(t.id)
-		replaced = ok
-		s.PutProfile(authstore.Credential{ID: t.id, Provider: t.provider, Type: authstore.TypeToken, Secret: t.token, Expires: t.expires})
-		if ok && old.Secret() != t.token {
-			s.ResetUsage(t.id)
-		}
-		return nil
-	})
+	res, err := authstore.SaveCredential(ctx, paths, authstore.Credential{ID: t.id, Provider: t.provider, Type: authstore.TypeToken, Secret: t.token, Expires: t.expires}, authstore.SaveOptions{})
 	if err != nil {
 		return storeError(err)
 	}
 	now := t.now
 	verb := "Saved"
-	if replaced {
+	if res.Replaced {
 		verb = "Replaced"
 	}
-	p, _ := snap.Store.Profile(t.id)
-	fmt.Fprintf(a.env.Stdout, "%s %s (%s) in %s\n", verb, t.id, describeProfile(p, now), a.shown(a.env.Stdout, paths.Store))
+	fmt.Fprintf(a.env.Stdout, "%s %s (%s) in %s\n", verb, t.id, describeProfile(res.Profile, now), a.shown(a.env.Stdout, paths.Store))
 	if err := a.saveConfigProfile(paths, t.id, t.provider, authstore.TypeToken); err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func (a *app) runRemove(ctx context.Context, id string, yes bool) error {
 		if looksSecret(id) && !strings.Contains(id, ":") {
 			return errors.New("no such profile (the argument was not shown: it looks like a secret); see `moltbot models status` for the ids")
 		}
-		return fmt.Errorf("no profile %q in %s; profiles: %s", id, paths.Store, profileIDs(snap.Store.Profiles))
+		return fmt.Errorf("no profile %q in %s; profiles: %s", id, paths.Store, profileIDs(authstore.ProfileIDs(snap.Store.Profiles)))
 	}
 	what := id
 	if inStore {
@@ -80,12 +80,11 @@ func (a *app) runRemove(ctx context.Context, id string, yes bool) error {
 
 	removed := false
 	if inStore {
-		if _, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
-			removed = s.RemoveProfile(id)
-			return nil
-		}); err != nil {
+		res, err := authstore.RemoveProfile(ctx, paths, id)
+		if err != nil {
 			return storeError(err)
 		}
+		removed = res.Removed
 	}
 	w := a.env.Stdout
 	switch {

@@ -216,11 +216,8 @@ func (a *app) doctorFix(ctx context.Context, paths authstore.Paths) (fixed, fail
 	}
 
 	if snap, err := authstore.Load(paths); err == nil && snap.Exists && len(snap.Store.DanglingOrder()) > 0 {
-		var pruned []authstore.OrderEntry
-		if _, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
-			pruned = s.PruneDanglingOrder()
-			return nil
-		}); err != nil {
+		pruned, err := authstore.PruneDanglingOrder(ctx, paths)
+		if err != nil {
 			failed = append(failed, "prune order entries: "+err.Error())
 		}
 		for _, e := range pruned {

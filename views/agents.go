@@ -198,9 +198,9 @@ func (d *Dashboard) switchAgent(id string) tea.Cmd {
 	d.list = reorderList{}
 	d.rows = map[string]profileRow{}
 	d.envRows = nil
-	d.pending = map[string][]string{}
+	d.pending = map[string]authstore.Override{}
 	d.queued = nil
-	d.confirm = ""
+	d.confirm = nil
 	d.drag = nil
 	d.probes = map[string]probeState{}
 	d.endRenew()

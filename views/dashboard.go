@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -111,16 +112,13 @@ type (
 		agents []string // agents of the state directory that have a store
 	}
 	orderSavedMsg struct {
-		provider string
-		rev      int
-		order    []string // what was written
-		snap     authstore.Snapshot
-		err      error
+		req saveReq
+		res authstore.OrderResult
+		err error
 	}
 	orderClearedMsg struct {
 		provider string
-		cleared  bool
-		snap     authstore.Snapshot
+		res      authstore.OrderResult
 		err      error
 	}
 	// saveSlowMsg fires a moment after a save starts; if that save is still
@@ -134,11 +132,20 @@ type (
 	}
 )
 
-// saveReq is one order to write: the provider's full list in shown order.
+// saveReq is one move to write: a profile dropped beside its neighbours
+// (or moved a step by K/J).
 type saveReq struct {
 	provider string
-	ids      []string
+	move     authstore.Move
 	rev      int
+}
+
+// carryPreview numbers the rows while a profile is carried: where the
+// gateway will try each one once it is dropped there.
+type carryPreview struct {
+	listGen, reportGen int // what it was computed from
+	ranks              map[string]int
+	total              int
 }
 
 // colsMemo remembers the table's columns for one set of rows and one
@@ -181,6 +188,16 @@ type provKey struct {
 	w, h, rows                int
 }
 
+// confirmState is a change that waits for the user's yes: removing the
+// profile id, or clearing provider's order override.
+type confirmState struct {
+	clear    bool // clear the override; else remove id
+	id       string
+	provider string
+	// override is the override the question shows, for clear.
+	override []string
+}
+
 // mouseDrag is a left-button press on a profile row, until release.
 type mouseDrag struct {
 	row   int
@@ -219,10 +236,13 @@ type Dashboard struct {
 	rows       map[string]profileRow
 	envRows    []profileRow
 
-	rev     int
-	saving  *saveReq
-	queued  []saveReq
-	pending map[string][]string // provider → intended order until saved
+	rev    int
+	saving *saveReq
+	queued []saveReq
+	// pending are the overrides that the moves being saved will write, by
+	// provider: shown until the save lands (authstore.Snapshot.Plan).
+	pending map[string]authstore.Override
+	carry   carryPreview
 
 	rowsVersion int      // bumped when the rows are rebuilt
 	reportGen   int      // bumped whenever d.report is replaced
@@ -230,8 +250,8 @@ type Dashboard struct {
 	rowCache    rowCache // rendered rows
 	provCache   provMemo // the drawn provider pane
 
-	confirm string // profile id awaiting "remove?" confirmation
-	busy    string // a write in progress ("removing …")
+	confirm *confirmState // a question awaiting y or n
+	busy    string        // a write in progress ("removing …")
 	drag    *mouseDrag
 
 	probes   map[string]probeState // by row key (profile id, "env:VAR")
@@ -264,7 +284,7 @@ func NewDashboard(env Env) *Dashboard {
 		warn:     authstore.DefaultWarn,
 		focus:    paneProfiles,
 		rows:     map[string]profileRow{},
-		pending:  map[string][]string{},
+		pending:  map[string]authstore.Override{},
 		probes:   map[string]probeState{},
 		probeSem: make(chan struct{}, probeParallel),
 		spin:     newSpinner(),
@@ -334,56 +354,30 @@ func withEnv(snap authstore.Snapshot, getenv func(string) string) authstore.Snap
 	return snap
 }
 
-// saveOrder writes req's order in one transaction from a fresh read: the
-// intended order is laid onto the provider's profiles as they are on disk
-// now (ids that vanished are dropped, new ones go last), and only this
-// provider's order key changes.
-func saveOrder(paths authstore.Paths, getenv func(string) string, req saveReq) tea.Cmd {
+// saveMove writes req's move in one transaction from a fresh read
+// (authstore.MoveProfile): only the moved profile changes place, and an
+// order written meanwhile by someone else is kept.
+func saveMove(paths authstore.Paths, getenv func(string) string, req saveReq) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
 		defer cancel()
-		var written []string
-		snap, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
-			written = mergeOrder(req.ids, providerProfileIDs(s, req.provider))
-			s.SetOrder(req.provider, written)
-			return nil
-		})
+		res, err := authstore.MoveProfile(ctx, paths, req.provider, req.move)
 		if err == nil {
-			snap = withEnv(snap, getenv)
+			res.Snapshot = withEnv(res.Snapshot, getenv)
 		}
-		return orderSavedMsg{provider: req.provider, rev: req.rev, order: written, snap: snap, err: err}
+		return orderSavedMsg{req: req, res: res, err: err}
 	}
-}
-
-// providerProfileIDs lists provider's profiles in file order, with the
-// same membership rule as authstore.BuildReport.
-func providerProfileIDs(s *authstore.Store, provider string) []string {
-	var ids []string
-	for _, p := range s.Profiles {
-		prov := authstore.NormalizeProvider(p.Provider)
-		if prov == "" {
-			prov = authstore.ProviderOfID(p.ID)
-		}
-		if prov == provider {
-			ids = append(ids, p.ID)
-		}
-	}
-	return ids
 }
 
 func clearOrder(paths authstore.Paths, getenv func(string) string, provider string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
 		defer cancel()
-		cleared := false
-		snap, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
-			cleared = s.ClearOrder(provider)
-			return nil
-		})
+		res, err := authstore.ClearOrder(ctx, paths, provider)
 		if err == nil {
-			snap = withEnv(snap, getenv)
+			res.Snapshot = withEnv(res.Snapshot, getenv)
 		}
-		return orderClearedMsg{provider: provider, cleared: cleared, snap: snap, err: err}
+		return orderClearedMsg{provider: provider, res: res, err: err}
 	}
 }
 
@@ -391,12 +385,10 @@ func removeProfile(paths authstore.Paths, getenv func(string) string, id string)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
 		defer cancel()
-		snap, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
-			if !s.RemoveProfile(id) {
-				return fmt.Errorf("%s is no longer in the store (someone else removed it)", id)
-			}
-			return nil
-		})
+		res, err := authstore.RemoveProfile(ctx, paths, id)
+		if err == nil && !res.Removed {
+			err = fmt.Errorf("%s is no longer in the store (someone else removed it)", id)
+		}
 		if err != nil {
 			return profileRemovedMsg{id: id, err: err}
 		}
@@ -405,7 +397,7 @@ func removeProfile(paths authstore.Paths, getenv func(string) string, id string)
 			paths.ConfigExists = true
 		}
 		cerr := authstore.RemoveConfigProfile(paths, id)
-		return profileRemovedMsg{id: id, snap: withEnv(snap, getenv), configErr: cerr}
+		return profileRemovedMsg{id: id, snap: withEnv(res.Snapshot, getenv), configErr: cerr}
 	}
 }
 
@@ -458,7 +450,7 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return d, d.onRemoved(msg)
 	case saveSlowMsg:
 		if d.saving != nil && d.saving.rev == msg.rev {
-			return d, status(StatusInfo, "saving the %s order — waiting for the store's lock (the gateway may be writing)…", d.saving.provider)
+			return d, status(StatusInfo, "moving %s in the %s order — waiting for the store's lock (the gateway may be writing)…", d.saving.move.ID, d.saving.provider)
 		}
 		return d, nil
 	case tea.KeyMsg:
@@ -520,7 +512,7 @@ func (d *Dashboard) applySnapshot(snap authstore.Snapshot) {
 // rebuild recomputes the report at now and the rows of the selected
 // provider, keeping the selection on the same provider and profile.
 func (d *Dashboard) rebuild() {
-	d.report = authstore.BuildReport(d.snap, d.now, d.warn)
+	d.report = authstore.BuildReport(d.viewSnap(), d.now, d.warn)
 	d.reportGen++
 	d.nextChange = nextChange(d.snap, d.now, d.warn)
 	if d.selectNext != "" {
@@ -572,9 +564,6 @@ func (d *Dashboard) loadRows(keep string) {
 		}
 		ids = append(ids, p.Profile.ID)
 	}
-	if want, ok := d.pending[d.provider]; ok {
-		ids = mergeOrder(want, ids)
-	}
 	d.envRows = d.envRows[:0]
 	for _, e := range pr.Env {
 		d.envRows = append(d.envRows, profileRow{
@@ -583,9 +572,9 @@ func (d *Dashboard) loadRows(keep string) {
 		})
 	}
 	d.rowsVersion++
-	if d.confirm != "" {
-		if _, ok := d.rows[d.confirm]; !ok {
-			d.confirm = "" // it went away on disk; nothing left to ask
+	if c := d.confirm; c != nil && !c.clear {
+		if _, ok := d.rows[c.id]; !ok {
+			d.confirm = nil // it went away on disk; nothing left to ask
 		}
 	}
 	grabbed := d.list.grab
@@ -625,57 +614,69 @@ func nextChange(snap authstore.Snapshot, now time.Time, warn time.Duration) time
 	return time.UnixMilli(next)
 }
 
+// viewSnap is the last snapshot read with the moves being saved applied:
+// what the screen shows.
+func (d *Dashboard) viewSnap() authstore.Snapshot {
+	v := d.snap
+	if v.Store == nil {
+		return v
+	}
+	for provider, o := range d.pending {
+		v = v.Plan(provider, o)
+	}
+	return v
+}
+
 func (d *Dashboard) onOrderSaved(msg orderSavedMsg) tea.Cmd {
 	d.saving = nil
 	if msg.err != nil {
 		d.queued = nil
-		d.pending = map[string][]string{}
+		d.pending = map[string]authstore.Override{}
 		d.list.cancel()
 		if d.hasSnap {
 			d.rebuild() // back to the last order read from disk until the reload lands
 		}
-		return tea.Batch(d.reload(), status(StatusError, "could not save the %s order: %v — showing what is on disk", msg.provider, msg.err))
+		return tea.Batch(d.reload(), status(StatusError, "could not save the %s order (moving %s): %v — showing what is on disk", msg.req.provider, msg.req.move.ID, msg.err))
 	}
 	if len(d.queued) > 0 {
 		next := d.queued[0]
 		d.queued = d.queued[1:]
 		d.saving = &next
-		return tea.Batch(saveOrder(d.env.Paths, d.env.Getenv, next), slowSaveNotice(next.rev))
+		return tea.Batch(saveMove(d.env.Paths, d.env.Getenv, next), slowSaveNotice(next.rev))
 	}
-	d.pending = map[string][]string{}
-	if msg.rev != d.rev {
+	d.pending = map[string]authstore.Override{}
+	if msg.req.rev != d.rev {
 		return d.reload()
 	}
 	d.loadErr = nil
 	d.appliedSeq = d.loadSeq // reads issued before the write are older
-	d.applySnapshot(msg.snap)
-	text := fmt.Sprintf("saved the %s order", msg.provider)
-	if pr, ok := d.report.Provider(msg.provider); ok {
-		if note := orderNote(pr, msg.order); note != "" {
-			return status(StatusWarn, "%s; %s", text, note)
-		}
-	}
-	return status(StatusSuccess, "%s", text)
+	d.applySnapshot(msg.res.Snapshot)
+	return d.movedStatus(msg.req, msg.res)
 }
 
-// orderNote explains why the effective order differs from the one written
-// (cooldowns go last, unusable profiles are left out).
-func orderNote(pr authstore.ProviderReport, written []string) string {
-	usable := make([]string, 0, len(written))
-	for _, id := range written {
-		if indexOf(pr.Order.IDs, id) >= 0 {
-			usable = append(usable, id)
+// movedStatus says where the moved profile went, that an order written
+// meanwhile was kept, and how the gateway will try the order differently
+// from how it was written (a cooldown puts a profile last for now).
+func (d *Dashboard) movedStatus(req saveReq, res authstore.OrderResult) tea.Cmd {
+	id, provider := req.move.ID, req.provider
+	text := fmt.Sprintf("moved %s", id)
+	level := StatusSuccess
+	if pr, ok := d.report.Provider(provider); ok {
+		if i := slices.Index(pr.Order.IDs, id); i >= 0 {
+			text = fmt.Sprintf("moved %s: tried %s of %d", id, ordinal(i+1), len(pr.Order.IDs))
 		}
 	}
-	if equalIDs(usable, pr.Order.IDs) {
-		return ""
+	text += "; saved the " + provider + " order"
+	if res.Meanwhile {
+		text += " (it had changed on disk meanwhile: that change is kept)"
+		level = StatusWarn
 	}
-	for _, p := range pr.Profiles {
-		if p.Health.Unusable != "" && p.Rank > 0 {
-			return fmt.Sprintf("%s goes last while in %s (until %s)", p.Profile.ID, p.Health.Unusable, p.Health.Until.Format("15:04"))
-		}
+	snap := d.viewSnap()
+	if notes := snap.OrderNotes(provider, res.After.IDs, d.now); len(notes) > 0 {
+		text += "; " + OrderNoteText(notes[0], d.now)
+		level = StatusWarn
 	}
-	return "the gateway skips profiles it cannot use"
+	return status(level, "%s", text)
 }
 
 func (d *Dashboard) onOrderCleared(msg orderClearedMsg) tea.Cmd {
@@ -685,8 +686,8 @@ func (d *Dashboard) onOrderCleared(msg orderClearedMsg) tea.Cmd {
 	}
 	d.appliedSeq = d.loadSeq
 	d.loadErr = nil
-	d.applySnapshot(msg.snap)
-	if !msg.cleared {
+	d.applySnapshot(msg.res.Snapshot)
+	if !msg.res.Changed() {
 		return status(StatusInfo, "%s has no order override to clear", msg.provider)
 	}
 	src := "automatic"
@@ -710,24 +711,111 @@ func (d *Dashboard) onRemoved(msg profileRemovedMsg) tea.Cmd {
 	return status(StatusSuccess, "removed %s", msg.id)
 }
 
-// requestSave bumps rev and writes provider's order, or queues it behind
-// the write in flight (one write at a time, so they land in order).
-func (d *Dashboard) requestSave(provider string, ids []string) tea.Cmd {
+// requestSave bumps rev and writes move, or queues it behind the write in
+// flight (one write at a time, so that they land in order). Until it lands
+// the screen shows the order it will write.
+func (d *Dashboard) requestSave(provider string, move authstore.Move) tea.Cmd {
+	view := d.viewSnap()
+	move.Seen = view.Override(provider)
+	planned := authstore.PlanMove(&view, provider, move, d.now)
+	if move.Seen.Set && slices.Equal(planned, move.Seen.IDs) {
+		d.rebuild()
+		return status(StatusInfo, "%s", d.unchangedWhy(move))
+	}
 	d.rev++
-	req := saveReq{provider: provider, ids: append([]string(nil), ids...), rev: d.rev}
-	d.pending[provider] = req.ids
+	req := saveReq{provider: provider, move: move, rev: d.rev}
+	d.pending[provider] = authstore.Override{IDs: planned, Set: true}
+	d.selectNext = move.ID
+	d.rebuild()
 	if d.saving != nil {
-		for i, q := range d.queued {
-			if q.provider == provider {
-				d.queued = append(d.queued[:i], d.queued[i+1:]...)
-				break
-			}
-		}
 		d.queued = append(d.queued, req)
 		return nil
 	}
 	d.saving = &req
-	return tea.Batch(saveOrder(d.env.Paths, d.env.Getenv, req), slowSaveNotice(req.rev))
+	return tea.Batch(saveMove(d.env.Paths, d.env.Getenv, req), slowSaveNotice(req.rev))
+}
+
+// unchangedWhy says why move leaves the stored order as it was: the
+// gateway tries a profile in cooldown last wherever it is placed (the moved
+// one, or the one it was carried past), or the profile was carried only
+// among profiles the order leaves out.
+func (d *Dashboard) unchangedWhy(move authstore.Move) string {
+	passed := move.Below
+	if move.Down {
+		passed = move.Above
+	}
+	for _, id := range []string{move.ID, passed} {
+		r, ok := d.rows[id]
+		if !ok || r.health.Unusable == "" || !r.health.Until.After(d.now) {
+			continue
+		}
+		state := "in " + r.health.Unusable
+		if r.health.Unusable == authstore.UnusableDisabled {
+			state = "disabled"
+		}
+		until := clockTime(r.health.Until, d.now)
+		if id == move.ID {
+			return fmt.Sprintf("%s stays where it was: %s until %s, the gateway tries it last anyway", id, state, until)
+		}
+		return fmt.Sprintf("%s stays where it was: %s is %s until %s and tried last anyway", move.ID, id, state, until)
+	}
+	return fmt.Sprintf("%s stays where it was: it moved only among profiles the order leaves out", move.ID)
+}
+
+// grabMove is the move that dropping the carried profile now would make.
+func (d *Dashboard) grabMove() (authstore.Move, bool) {
+	g := d.list.grab
+	if g == nil {
+		return authstore.Move{}, false
+	}
+	i := slices.Index(d.list.ids, g.id)
+	if i < 0 {
+		return authstore.Move{}, false
+	}
+	m := authstore.Move{ID: g.id, Down: i > slices.Index(g.orig, g.id)}
+	if i > 0 {
+		m.Above = d.list.ids[i-1]
+	}
+	if i+1 < len(d.list.ids) {
+		m.Below = d.list.ids[i+1]
+	}
+	return m, true
+}
+
+// stepMove is the move K/J just made: the profile now at the cursor.
+func (d *Dashboard) stepMove(down bool) authstore.Move {
+	i := d.list.cursor
+	m := authstore.Move{ID: d.list.ids[i], Down: down}
+	if i > 0 {
+		m.Above = d.list.ids[i-1]
+	}
+	if i+1 < len(d.list.ids) {
+		m.Below = d.list.ids[i+1]
+	}
+	return m
+}
+
+// carryRanks numbers the rows while a profile is carried: the place the
+// gateway will try each once the profile is dropped where it is now
+// (authstore.PlanMove, then the gateway's own order rule: a profile in
+// cooldown still goes last). Recomputed only when the list or the data
+// changed.
+func (d *Dashboard) carryRanks() carryPreview {
+	if d.carry.ranks != nil && d.carry.listGen == d.list.gen && d.carry.reportGen == d.reportGen {
+		return d.carry
+	}
+	c := carryPreview{listGen: d.list.gen, reportGen: d.reportGen, ranks: map[string]int{}}
+	if m, ok := d.grabMove(); ok {
+		view := d.viewSnap()
+		m.Seen = view.Override(d.provider)
+		eo := view.EffectiveOrderWith(d.provider, authstore.PlanMove(&view, d.provider, m, d.now), d.now)
+		for i, id := range eo.IDs {
+			c.ranks[id] = i + 1
+		}
+		c.total = len(eo.IDs)
+	}
+	d.carry = c
+	return c
 }
 
 // slowSaveDelay is how long a save may take before the status line says so.
@@ -753,15 +841,24 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 	if d.picker != nil {
 		return d.onPickerKey(msg)
 	}
-	if d.confirm != "" {
+	if c := d.confirm; c != nil {
 		switch {
+		case key.Matches(msg, k.Confirm) && c.clear:
+			d.confirm = nil
+			if why := d.cannotWrite(); why != "" {
+				return status(StatusWarn, "%s", why)
+			}
+			d.busy = "clearing the " + c.provider + " order"
+			return clearOrder(d.env.Paths, d.env.Getenv, c.provider)
 		case key.Matches(msg, k.Confirm):
-			id := d.confirm
-			d.confirm = ""
-			d.busy = "removing " + id
-			return tea.Batch(status(StatusInfo, "removing %s…", id), removeProfile(d.env.Paths, d.env.Getenv, id))
+			d.confirm = nil
+			d.busy = "removing " + c.id
+			return tea.Batch(status(StatusInfo, "removing %s…", c.id), removeProfile(d.env.Paths, d.env.Getenv, c.id))
 		case key.Matches(msg, k.Deny):
-			d.confirm = ""
+			d.confirm = nil
+			if c.clear {
+				return status(StatusInfo, "kept the %s order", c.provider)
+			}
 			return status(StatusInfo, "kept it")
 		}
 		return nil
@@ -845,10 +942,14 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 			delta = 1
 		}
 		if !d.list.move(delta) {
-			return nil
+			id, _ := d.list.selectedID()
+			if delta > 0 {
+				return status(StatusInfo, "%s is already the last profile; nothing moved", id)
+			}
+			return status(StatusInfo, "%s is already the first profile; nothing moved", id)
 		}
 		d.list.scrollTo(d.geom().listRows)
-		return d.requestSave(d.provider, d.list.ids)
+		return d.requestSave(d.provider, d.stepMove(delta > 0))
 	case key.Matches(msg, k.Remove):
 		if d.list.onEnvRow() {
 			return status(StatusWarn, "%s", d.envReadOnly())
@@ -860,7 +961,7 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		if why := d.cannotWrite(); why != "" {
 			return status(StatusWarn, "%s", why)
 		}
-		d.confirm = id
+		d.confirm = &confirmState{id: id}
 		return nil
 	case key.Matches(msg, k.ClearOrder):
 		return d.clearOverride()
@@ -910,8 +1011,9 @@ func (d *Dashboard) clearOverride() tea.Cmd {
 	if why := d.cannotWrite(); why != "" {
 		return status(StatusWarn, "%s", why)
 	}
-	d.busy = "clearing the " + d.provider + " order"
-	return clearOrder(d.env.Paths, d.env.Getenv, d.provider)
+	view := d.viewSnap()
+	d.confirm = &confirmState{clear: true, provider: d.provider, override: view.Override(d.provider).IDs}
+	return nil
 }
 
 func (d *Dashboard) onMovingKey(msg tea.KeyMsg) tea.Cmd {
@@ -945,14 +1047,15 @@ func (d *Dashboard) onMovingKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// drop ends a move and saves when the order changed.
+// drop ends a move and saves when the profile was carried somewhere else.
 func (d *Dashboard) drop() tea.Cmd {
-	ids, changed := d.list.drop()
+	m, ok := d.grabMove()
+	_, changed := d.list.drop()
 	d.drag = nil
-	if !changed {
+	if !ok || !changed {
 		return nil
 	}
-	return d.requestSave(d.provider, ids)
+	return d.requestSave(d.provider, m)
 }
 
 func (d *Dashboard) selectProvider(i int) {
@@ -972,7 +1075,7 @@ func (d *Dashboard) selectProvider(i int) {
 }
 
 func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
-	if d.confirm != "" || d.picker != nil || d.width == 0 {
+	if d.confirm != nil || d.picker != nil || d.width == 0 {
 		return nil
 	}
 	g := d.geom()
@@ -1173,7 +1276,7 @@ func (d *Dashboard) View() string {
 		}
 	}
 	out := fitBlock(lines, d.width, d.height)
-	if d.confirm != "" {
+	if d.confirm != nil {
 		out = Overlay(out, d.confirmDialog(), d.width, d.height)
 	}
 	if d.picker != nil {
@@ -1438,10 +1541,16 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 		return box(st, title, d.emptyLines(st, pr, ok, inner), w, g.paneH, focused)
 	}
 	all := make([]profileRow, 0, d.list.rows())
-	for i, id := range d.list.ids {
+	var carry carryPreview
+	if d.list.grab != nil {
+		carry = d.carryRanks()
+	}
+	for _, id := range d.list.ids {
 		r := d.rows[id]
 		if d.list.grab != nil {
-			r.rank = i + 1 // where it will be tried once dropped
+			// Where it will be tried once dropped: a profile in cooldown
+			// keeps its last place whatever row it is shown in.
+			r.rank = carry.ranks[id]
 		}
 		r.probe, r.probeLevel = d.probeCell(r.key)
 		all = append(all, r)
@@ -1525,8 +1634,11 @@ func (d *Dashboard) detailLines(st DashboardStyles, all []profileRow, pr authsto
 		if !r.lastUsed.IsZero() {
 			parts = append(parts, "used "+timefmt.Ago(r.lastUsed, d.now))
 		}
-		if r.rank > 0 {
-			parts = append(parts, fmt.Sprintf("tried %s of %d", ordinal(r.rank), len(pr.Order.IDs)))
+		if total := len(pr.Order.IDs); r.rank > 0 {
+			if d.list.grab != nil {
+				total = d.carryRanks().total
+			}
+			parts = append(parts, fmt.Sprintf("tried %s of %d", ordinal(r.rank), total))
 		}
 	}
 	if p := d.probeDetail(r.key); p != "" {
@@ -1625,19 +1737,26 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-// confirmDialog asks before removing a profile.
+// confirmDialog asks before removing a profile or clearing an override.
 func (d *Dashboard) confirmDialog() string {
 	st := d.st
-	id := d.confirm
-	r := d.rows[id]
+	c := d.confirm
 	w := min(max(d.width-8, 30), 64)
 	inner := w - 4
+	title := "Remove " + ansi.Truncate(c.id, inner-8, "…") + "?"
+	text := fmt.Sprintf("The %s profile is deleted from auth-profiles.json (with its usage stats and its place in every order) and from the config's auth.profiles.", d.rows[c.id].typ)
+	verb, keep := " remove   ", " keep it"
+	if c.clear {
+		title = "Clear the " + ansi.Truncate(c.provider, inner-20, "…") + " order override?"
+		text = fmt.Sprintf("The gateway stops using the override (%s) and tries the %s profiles in the order the config or its automatic rule gives.", strings.Join(c.override, ", "), c.provider)
+		verb, keep = " clear   ", " keep it"
+	}
 	lines := []string{
-		st.DialogTitle.Render("Remove " + ansi.Truncate(id, inner-8, "…") + "?"),
+		st.DialogTitle.Render(title),
 		"",
-		st.Text.Render(ansi.Wordwrap(fmt.Sprintf("The %s profile is deleted from auth-profiles.json (with its usage stats and its place in every order) and from the config's auth.profiles.", firstNonEmpty(r.typ, "")), inner, "")),
+		st.Text.Render(ansi.Wordwrap(text, inner, "")),
 		"",
-		st.Key.Render("y") + st.Dim.Render(" remove   ") + st.Key.Render("n") + st.Dim.Render("/") + st.Key.Render("esc") + st.Dim.Render(" keep it"),
+		st.Key.Render("y") + st.Dim.Render(verb) + st.Key.Render("n") + st.Dim.Render("/") + st.Key.Render("esc") + st.Dim.Render(keep),
 	}
 	return st.Dialog.Width(w - 2).Render(strings.Join(lines, "\n"))
 }
@@ -1648,7 +1767,9 @@ func (d *Dashboard) ShortHelp() []key.Binding {
 	switch {
 	case d.picker != nil:
 		return []key.Binding{relabel(k.Up, "↑/↓", "select"), k.PickAgent, k.ClosePicker}
-	case d.confirm != "":
+	case d.confirm != nil && d.confirm.clear:
+		return []key.Binding{relabel(k.Confirm, k.Confirm.Help().Key, "clear"), k.Deny}
+	case d.confirm != nil:
 		return []key.Binding{k.Confirm, k.Deny}
 	case d.list.grab != nil:
 		return []key.Binding{relabel(k.Up, "↑/↓", "move"), k.Drop, k.Cancel}

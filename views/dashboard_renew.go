@@ -132,21 +132,12 @@ func renewToken(paths authstore.Paths, getenv func(string) string, id, token str
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
 		defer cancel()
-		snap, err := authstore.Update(ctx, paths, func(s *authstore.Store) error {
-			p, ok := s.Profile(id)
-			switch {
-			case !ok:
-				return fmt.Errorf("%s is no longer in the store (someone removed it); add the token with a", id)
-			case p.Type != authstore.TypeToken:
-				return fmt.Errorf("%s is now a %s profile, not a token; nothing was replaced", id, p.Type)
-			}
-			s.PutProfile(authstore.Credential{
-				ID: id, Provider: firstNonEmpty(p.Provider, "anthropic"), Type: authstore.TypeToken,
-				Secret: token, Expires: expires.UnixMilli(), Email: p.Email,
-			})
-			s.ResetUsage(id)
-			return nil
-		})
+		res, err := authstore.RenewToken(ctx, paths, id, token, expires)
+		snap := res.Snapshot
+		var gone *authstore.ProfileGoneError
+		if errors.As(err, &gone) {
+			err = fmt.Errorf("%s is no longer in the store (someone removed it); add the token with a", id)
+		}
 		if err == nil {
 			snap = withEnv(snap, getenv)
 		}

@@ -363,7 +363,10 @@ func TestDashboardCountdownsTickAndStatusesChange(t *testing.T) {
 	}
 }
 
-func TestKeyboardGrabMoveDropSavesTheShownOrder(t *testing.T) {
+// A drop moves exactly the carried profile: default goes first, and the
+// others keep their stored relative order (work before soon, although the
+// gateway tries work last while it cools down).
+func TestKeyboardGrabMoveDropMovesOnlyThatProfile(t *testing.T) {
 	f := newFixture(t, populatedStore()).start(120, 28)
 	before := f.readStore()
 	// Select default (2nd), grab it, move it to the top, drop.
@@ -378,12 +381,13 @@ func TestKeyboardGrabMoveDropSavesTheShownOrder(t *testing.T) {
 		t.Fatal("the file changed before the drop")
 	}
 	f.keys("space")
-	want := []string{"anthropic:default", "anthropic:manual", "anthropic:soon", "anthropic:work"}
-	if got := f.fileOrder("anthropic"); !reflect.DeepEqual(got, want) {
-		t.Errorf("file order %v, want %v", got, want)
+	stored := []string{"anthropic:default", "anthropic:manual", "anthropic:work", "anthropic:soon"}
+	if got := f.fileOrder("anthropic"); !reflect.DeepEqual(got, stored) {
+		t.Errorf("file order %v, want %v", got, stored)
 	}
+	want := []string{"anthropic:default", "anthropic:manual", "anthropic:soon", "anthropic:work"}
 	if got := shownIDs(f.view(), anthropicIDs...); !reflect.DeepEqual(got, want) {
-		t.Errorf("shown %v, want the saved %v", got, want)
+		t.Errorf("shown %v, want the gateway's order after the save %v", got, want)
 	}
 	if f.d.SelectedProfile() != "anthropic:default" {
 		t.Errorf("selection on %q, want the moved profile", f.d.SelectedProfile())
@@ -397,15 +401,17 @@ func TestKeyboardGrabMoveDropSavesTheShownOrder(t *testing.T) {
 			t.Errorf("the save lost %q", keep)
 		}
 	}
-	if !strings.Contains(f.lastStatus(), "saved the anthropic order") {
-		t.Errorf("status %q", f.lastStatus())
+	if st := f.lastStatus(); !strings.Contains(st, "moved anthropic:default: tried 1st of 4; saved the anthropic order") {
+		t.Errorf("status %q", st)
 	}
 }
 
-// Moving a profile that is cooling down saves the order asked for, and the
-// status says in one short line why the gateway still tries it last.
+// Moving a profile that is cooling down one step up (shown last, stored
+// third) leaves it where it is stored, and the status says in one short
+// line why the gateway still tries it last.
 func TestMovingACoolingDownProfileSaysWhyItStaysLast(t *testing.T) {
 	f := newFixture(t, populatedStore()).start(100, 28)
+	before := f.readStore()
 	for i := 0; i < 5 && f.d.SelectedProfile() != "anthropic:work"; i++ {
 		f.keys("down")
 	}
@@ -413,8 +419,11 @@ func TestMovingACoolingDownProfileSaysWhyItStaysLast(t *testing.T) {
 	if got := f.fileOrder("anthropic"); len(got) != 4 || got[2] != "anthropic:work" {
 		t.Fatalf("file order %v: work should be third", got)
 	}
+	if f.readStore() != before {
+		t.Error("the store was written although its order stays the same")
+	}
 	st := f.lastStatus()
-	if !strings.Contains(st, "saved the anthropic order; anthropic:work goes last while in cooldown (until ") {
+	if !strings.Contains(st, "anthropic:work stays where it was: in cooldown until 15:08, the gateway tries it last anyway") {
 		t.Errorf("status %q", st)
 	}
 	if w := lipgloss.Width(st); w > 96 {
@@ -423,23 +432,34 @@ func TestMovingACoolingDownProfileSaysWhyItStaysLast(t *testing.T) {
 }
 
 func TestMoveKeysSaveAtOnce(t *testing.T) {
+	// Stored [manual default work soon]; work cools down, so the gateway
+	// (and the screen) tries it last. Each key moves one profile one row.
 	for _, tc := range []struct {
-		keys []string
-		want []string
+		keys   []string
+		stored []string
+		shown  []string
 	}{
-		{[]string{"end", "up", "up", "K"}, []string{"anthropic:manual", "anthropic:soon", "anthropic:default", "anthropic:work"}},
-		{[]string{"shift+down"}, []string{"anthropic:default", "anthropic:manual", "anthropic:soon", "anthropic:work"}},
-		{[]string{"J", "J"}, []string{"anthropic:default", "anthropic:soon", "anthropic:manual", "anthropic:work"}},
-		{[]string{"down", "shift+up"}, []string{"anthropic:default", "anthropic:manual", "anthropic:soon", "anthropic:work"}},
+		{[]string{"end", "up", "up", "K"}, // soon above default
+			[]string{"anthropic:manual", "anthropic:soon", "anthropic:default", "anthropic:work"},
+			[]string{"anthropic:manual", "anthropic:soon", "anthropic:default", "anthropic:work"}},
+		{[]string{"shift+down"}, // manual below default
+			[]string{"anthropic:default", "anthropic:manual", "anthropic:work", "anthropic:soon"},
+			[]string{"anthropic:default", "anthropic:manual", "anthropic:soon", "anthropic:work"}},
+		{[]string{"J", "J"}, // manual below default, then below soon
+			[]string{"anthropic:default", "anthropic:work", "anthropic:soon", "anthropic:manual"},
+			[]string{"anthropic:default", "anthropic:soon", "anthropic:manual", "anthropic:work"}},
+		{[]string{"down", "shift+up"}, // default above manual
+			[]string{"anthropic:default", "anthropic:manual", "anthropic:work", "anthropic:soon"},
+			[]string{"anthropic:default", "anthropic:manual", "anthropic:soon", "anthropic:work"}},
 	} {
 		t.Run(strings.Join(tc.keys, "+"), func(t *testing.T) {
 			f := newFixture(t, populatedStore()).start(120, 28)
 			f.keys(tc.keys...)
-			if got := f.fileOrder("anthropic"); !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("file order %v, want %v", got, tc.want)
+			if got := f.fileOrder("anthropic"); !reflect.DeepEqual(got, tc.stored) {
+				t.Errorf("file order %v, want %v", got, tc.stored)
 			}
-			if got := f.d.ShownOrder(); !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("shown %v, want %v", got, tc.want)
+			if got := f.d.ShownOrder(); !reflect.DeepEqual(got, tc.shown) {
+				t.Errorf("shown %v, want %v", got, tc.shown)
 			}
 		})
 	}
@@ -533,9 +553,11 @@ func TestExternalWriteDuringAGrabIsNotLost(t *testing.T) {
 	ext = strings.Replace(ext, `"openai": ["openai:default"]`, `"openai": ["openai:second", "openai:default"]`, 1)
 	f.writeStore(ext)
 	f.keys("space") // drop without having seen the change
-	want := []string{"anthropic:default", "anthropic:manual", "anthropic:soon", "anthropic:work", "anthropic:new"}
+	// The new profile is not in the override: the drop does not bring it
+	// in (the gateway does not use it, and a drop moves one profile only).
+	want := []string{"anthropic:default", "anthropic:manual", "anthropic:work", "anthropic:soon"}
 	if got := f.fileOrder("anthropic"); !reflect.DeepEqual(got, want) {
-		t.Errorf("anthropic order %v, want the user's order with the new profile last: %v", got, want)
+		t.Errorf("anthropic order %v, want default moved first and nothing else: %v", got, want)
 	}
 	if got := f.fileOrder("openai"); !reflect.DeepEqual(got, []string{"openai:second", "openai:default"}) {
 		t.Errorf("the other provider's new order was lost: %v", got)
@@ -664,12 +686,7 @@ func TestRapidMovesLandInOrder(t *testing.T) {
 	if second != nil {
 		t.Fatal("a second save started while the first was in flight")
 	}
-	next, third := f.d.Update(keyMsg("J"))
-	f.d = next.(*views.Dashboard)
-	if third != nil {
-		t.Fatal("a third save started while the first was in flight")
-	}
-	want := []string{"anthropic:default", "anthropic:soon", "anthropic:work", "anthropic:manual"}
+	want := []string{"anthropic:default", "anthropic:soon", "anthropic:manual", "anthropic:work"}
 	if got := f.d.ShownOrder(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("shown %v, want %v", got, want)
 	}
@@ -678,9 +695,23 @@ func TestRapidMovesLandInOrder(t *testing.T) {
 	if got := f.d.ShownOrder(); !reflect.DeepEqual(got, want) {
 		t.Errorf("a reload during the save showed %v, want %v", got, want)
 	}
-	f.run(first) // the first save lands, then the queued latest one
-	if got := f.fileOrder("anthropic"); !reflect.DeepEqual(got, want) {
-		t.Errorf("file %v, want the last order shown %v", got, want)
+	f.run(first) // the first save lands, then the queued one
+	stored := []string{"anthropic:default", "anthropic:work", "anthropic:soon", "anthropic:manual"}
+	if got := f.fileOrder("anthropic"); !reflect.DeepEqual(got, stored) {
+		t.Errorf("file %v, want both moves %v", got, stored)
+	}
+	if got := f.d.ShownOrder(); !reflect.DeepEqual(got, want) {
+		t.Errorf("shown %v after the saves, want %v", got, want)
+	}
+	// A third J would put manual below work, which the gateway tries last
+	// anyway while it cools down: nothing is written, and the status says why.
+	before := f.readStore()
+	f.keys("J")
+	if f.readStore() != before {
+		t.Error("a move that changes nothing wrote the store")
+	}
+	if st := f.lastStatus(); !strings.Contains(st, "anthropic:manual stays where it was: anthropic:work is in cooldown until 15:08") {
+		t.Errorf("status %q", st)
 	}
 }
 
@@ -728,7 +759,23 @@ func TestRemoveDialogClosesWhenTheProfileGoesAway(t *testing.T) {
 
 func TestClearOrderReturnsToAutomatic(t *testing.T) {
 	f := newFixture(t, populatedStore()).start(120, 28)
+	before := f.readStore()
 	f.keys("c")
+	// c asks first, as d does, showing what would go.
+	v := f.view()
+	for _, want := range []string{"Clear the anthropic order override?", "override (anthropic:manual,", "anthropic:soon) and tries", "y clear"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the question lacks %q:\n%s", want, v)
+		}
+	}
+	f.keys("n")
+	if f.readStore() != before {
+		t.Fatal("n cleared the order")
+	}
+	if st := f.lastStatus(); !strings.Contains(st, "kept the anthropic order") {
+		t.Errorf("after n: %q", st)
+	}
+	f.keys("c", "y")
 	if got := f.fileOrder("anthropic"); got != nil {
 		t.Errorf("anthropic order still %v", got)
 	}

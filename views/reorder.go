@@ -53,6 +53,7 @@ type reorderList struct {
 	cursor int
 	offset int // first visible row
 	grab   *grabState
+	gen    int // bumped whenever ids change
 }
 
 // rows is the number of rows, env rows included.
@@ -91,6 +92,7 @@ func (l *reorderList) setRows(ids []string, env int, keepID string) bool {
 		}
 	}
 	l.ids = append(l.ids[:0:0], ids...)
+	l.gen++
 	l.env = env
 	if i := indexOf(l.ids, keepID); keepID != "" && i >= 0 {
 		l.cursor = i
@@ -127,6 +129,7 @@ func (l *reorderList) startGrab(mouse bool) bool {
 		return false
 	}
 	l.grab = &grabState{id: id, orig: append([]string(nil), l.ids...), mouse: mouse}
+	l.gen++
 	return true
 }
 
@@ -141,6 +144,7 @@ func (l *reorderList) move(delta int) bool {
 		return false
 	}
 	l.ids, l.cursor = ids, to
+	l.gen++
 	return true
 }
 
@@ -169,6 +173,7 @@ func (l *reorderList) cancel() {
 	id := l.grab.id
 	l.ids = mergeOrder(l.grab.orig, l.ids)
 	l.grab = nil
+	l.gen++
 	if i := indexOf(l.ids, id); i >= 0 {
 		l.cursor = i
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -683,23 +684,11 @@ func (j saveJob) run() tea.Msg {
 			next: []string{"moltbot models status"},
 		}
 	}
-	before, err := authstore.Load(j.paths)
-	if err != nil {
-		return wizardSavedMsg{err: err}
+	var opt authstore.SaveOptions
+	if j.place {
+		opt.Place = &j.where
 	}
-	replaced, placed := false, false
-	after, err := authstore.Update(j.ctx, j.paths, func(s *authstore.Store) error {
-		old, ok := s.Profile(c.ID)
-		replaced = ok
-		s.PutProfile(c)
-		if ok && old.Secret() != c.Secret {
-			s.ResetUsage(c.ID)
-		}
-		if j.place {
-			placed = authstore.PlaceProfile(s, before.Config, c.Provider, c.ID, j.where, now)
-		}
-		return nil
-	})
+	res, err := authstore.SaveCredential(j.ctx, j.paths, c, opt)
 	if err != nil {
 		var le *authstore.LockedError
 		if errors.As(err, &le) {
@@ -708,15 +697,13 @@ func (j saveJob) run() tea.Msg {
 		return wizardSavedMsg{err: err}
 	}
 	verb := "Saved "
-	if replaced {
+	if res.Replaced {
 		verb = "Replaced "
 	}
 	m := wizardSavedMsg{id: c.ID, title: verb + c.ID}
-	p, _ := after.Store.Profile(c.ID)
-	m.details = append(m.details, describeExisting(p, now), "in "+DisplayPath(j.paths.Store, j.home))
-	if placed {
-		ids, _ := after.Store.OrderOverride(c.Provider)
-		m.details = append(m.details, "order override for "+c.Provider+": "+strings.Join(ids, ", "))
+	m.details = append(m.details, describeExisting(res.Profile, now), "in "+DisplayPath(j.paths.Store, j.home))
+	if res.Placed {
+		m.details = append(m.details, "order override for "+c.Provider+": "+strings.Join(res.Override, ", "))
 	}
 	cfgErr := authstore.SetConfigProfile(j.paths, c.ID, c.Provider, c.Type)
 	var nw *authstore.ConfigNotWritableError
@@ -731,7 +718,7 @@ func (j saveJob) run() tea.Msg {
 	if final, err := authstore.Load(j.paths); err == nil {
 		eo := final.EffectiveOrder(c.Provider, now)
 		m.details = append(m.details, fmt.Sprintf("the gateway tries %s profiles in this order (%s): %s", c.Provider, eo.Source, strings.Join(eo.IDs, ", ")))
-		if eo.Source != authstore.SourceAutomatic && indexOf(eo.IDs, c.ID) < 0 {
+		if eo.Source != authstore.SourceAutomatic && !slices.Contains(eo.IDs, c.ID) {
 			m.notes = append(m.notes, fmt.Sprintf("the %s order does not list %s, so the gateway will not use it yet", c.Provider, c.ID))
 		}
 	}
