@@ -69,7 +69,7 @@ func BenchmarkUpdate100(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		if _, err := Update(ctx, p, func(s *Store) error {
+		if _, err := update(ctx, p, func(s *Store) error {
 			s.SetOrder("provider1", []string{fmt.Sprintf("provider1:p%04d", 1+10*(i%10))})
 			return nil
 		}); err != nil {

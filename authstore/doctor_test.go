@@ -268,7 +268,7 @@ func TestSetLockWait(t *testing.T) {
 	if lockWait != 50*time.Millisecond {
 		t.Fatalf("lockWait %v", lockWait)
 	}
-	_, err := Update(context.Background(), p, addProfile("openai:x"))
+	_, err := update(context.Background(), p, addProfile("openai:x"))
 	restore()
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("err %v", err)

@@ -91,7 +91,7 @@ func mustParse(t testing.TB, data string) *Store {
 
 func mustUpdate(t *testing.T, paths Paths, fn func(*Store) error) Snapshot {
 	t.Helper()
-	snap, err := Update(context.Background(), paths, fn)
+	snap, err := update(context.Background(), paths, fn)
 	if err != nil {
 		t.Fatalf("Update: %v", err)
 	}

@@ -55,12 +55,13 @@ func TestUpdateWaitsForForeignLockDirectory(t *testing.T) {
 	var released atomic.Bool
 	done := make(chan error, 1)
 	go func() {
-		_, err := Update(context.Background(), p, func(s *Store) error {
+		_, err := update(context.Background(), p, func(s *Store) error {
 			if !released.Load() {
 				return errors.New("fn ran while someone else held the lock")
 			}
 			return addProfile("openai:default")(s)
 		})
+
 		done <- err
 	}()
 	// Give Update time to try (and wrongly succeed, if it did not honour the
@@ -105,7 +106,7 @@ func TestUpdateGivesUpOnBusyLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	called := false
-	_, err := Update(context.Background(), p, func(*Store) error { called = true; return nil })
+	_, err := update(context.Background(), p, func(*Store) error { called = true; return nil })
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("err = %v, want ErrLocked", err)
 	}
@@ -156,7 +157,7 @@ func TestStaleDirectoryLockIsTakenOver(t *testing.T) {
 	if err := os.Chtimes(p.Lock(), recent, recent); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Update(context.Background(), p, addProfile("x:y")); !errors.Is(err, ErrLocked) {
+	if _, err := update(context.Background(), p, addProfile("x:y")); !errors.Is(err, ErrLocked) {
 		t.Fatalf("a 29 s old lock was not honoured: %v", err)
 	}
 }
@@ -174,7 +175,7 @@ func TestUnremovableStaleLockTimesOut(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := Update(context.Background(), p, addProfile("x:y"))
+		_, err := update(context.Background(), p, addProfile("x:y"))
 		done <- err
 	}()
 	select {
@@ -224,7 +225,7 @@ func TestFileLock(t *testing.T) {
 			if err := os.Chtimes(p.Lock(), tc.mtime, tc.mtime); err != nil {
 				t.Fatal(err)
 			}
-			_, err := Update(context.Background(), p, addProfile("openai:default"))
+			_, err := update(context.Background(), p, addProfile("openai:default"))
 			if tc.stale {
 				if err != nil {
 					t.Fatalf("stale file lock not taken over: %v", err)
@@ -265,10 +266,11 @@ func TestLockReleased(t *testing.T) {
 	t.Run("after fn error", func(t *testing.T) {
 		before := readFile(t, p.Store)
 		boom := errors.New("boom")
-		_, err := Update(context.Background(), p, func(s *Store) error {
-			s.RemoveProfile("a:1") // changed, then failed: nothing is written
+		_, err := update(context.Background(), p, func(s *Store) error {
+			s.RemoveProfile("a:1")
 			return boom
 		})
+
 		if !errors.Is(err, boom) {
 			t.Fatalf("err = %v", err)
 		}
@@ -285,10 +287,11 @@ func TestLockReleased(t *testing.T) {
 					t.Errorf("recovered %v, want the panic to reach the caller", r)
 				}
 			}()
-			_, _ = Update(context.Background(), p, func(s *Store) error {
+			_, _ = update(context.Background(), p, func(s *Store) error {
 				s.RemoveProfile("a:1")
 				panic("kaboom")
 			})
+
 		}()
 		assertNoLock(t, p)
 		if string(readFile(t, p.Store)) != string(before) {
@@ -300,7 +303,7 @@ func TestLockReleased(t *testing.T) {
 	t.Run("after a corrupt store", func(t *testing.T) {
 		writeFile(t, p.Store, []byte("{oops"))
 		var ce *CorruptError
-		if _, err := Update(context.Background(), p, addProfile("a:3")); !errors.As(err, &ce) {
+		if _, err := update(context.Background(), p, addProfile("a:3")); !errors.As(err, &ce) {
 			t.Fatalf("err = %v", err)
 		}
 		assertNoLock(t, p)
@@ -317,7 +320,7 @@ func TestUpdateHonoursContextWhileWaiting(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
-	_, err := Update(ctx, p, addProfile("a:1"))
+	_, err := update(ctx, p, addProfile("a:1"))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -428,7 +431,7 @@ func TestObserveLocksReportsWaits(t *testing.T) {
 	ObserveLocks(func(w LockWait) { seen = append(seen, w) })
 	t.Cleanup(func() { ObserveLocks(nil) })
 
-	if _, err := Update(context.Background(), p, addProfile("openai:a")); err != nil {
+	if _, err := update(context.Background(), p, addProfile("openai:a")); err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) != 1 || seen[0].Path != p.Lock() || seen[0].Tries != 1 || seen[0].Err != nil || seen[0].Waited > 100*time.Millisecond {
@@ -440,7 +443,7 @@ func TestObserveLocksReportsWaits(t *testing.T) {
 		t.Fatal(err)
 	}
 	go func() { time.Sleep(200 * time.Millisecond); os.Remove(p.Lock()) }()
-	if _, err := Update(context.Background(), p, addProfile("openai:b")); err != nil {
+	if _, err := update(context.Background(), p, addProfile("openai:b")); err != nil {
 		t.Fatal(err)
 	}
 	if w := seen[len(seen)-1]; len(seen) != 2 || w.Err != nil || w.Waited < 200*time.Millisecond || w.Tries < 2 {
@@ -451,7 +454,7 @@ func TestObserveLocksReportsWaits(t *testing.T) {
 	if err := os.Mkdir(p.Lock(), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Update(context.Background(), p, addProfile("openai:c")); !errors.Is(err, ErrLocked) {
+	if _, err := update(context.Background(), p, addProfile("openai:c")); !errors.Is(err, ErrLocked) {
 		t.Fatalf("err = %v, want ErrLocked", err)
 	}
 	if w := seen[len(seen)-1]; len(seen) != 3 || !errors.Is(w.Err, ErrLocked) || w.Waited < 600*time.Millisecond {
@@ -459,7 +462,7 @@ func TestObserveLocksReportsWaits(t *testing.T) {
 	}
 	ObserveLocks(nil)
 	os.Remove(p.Lock())
-	if _, err := Update(context.Background(), p, addProfile("openai:d")); err != nil {
+	if _, err := update(context.Background(), p, addProfile("openai:d")); err != nil {
 		t.Fatal(err)
 	}
 	if len(seen) != 3 {

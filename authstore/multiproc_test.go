@@ -70,13 +70,14 @@ func helperIncrement(paths Paths) int {
 	worker := os.Getenv("AUTHSTORE_WORKER")
 	locked := 0
 	for i := 0; i < n; {
-		_, err := Update(context.Background(), paths, func(s *Store) error {
+		_, err := update(context.Background(), paths, func(s *Store) error {
 			s.doc.setValue("x-counter", counterOf(s)+1)
 			if i == 0 {
 				s.PutProfile(Credential{ID: "w" + worker + ":default", Provider: "w" + worker, Type: TypeAPIKey, Secret: "sk-FAKE-" + worker})
 			}
 			return nil
 		})
+
 		if errors.Is(err, ErrLocked) { // starved for lockWait: try again, the count must still be exact
 			locked++
 			continue
@@ -177,7 +178,7 @@ func generationOf(s *Store) int64 {
 func helperCrashWriter(paths Paths) int {
 	fmt.Println("ready")
 	for {
-		_, err := Update(context.Background(), paths, func(s *Store) error {
+		_, err := update(context.Background(), paths, func(s *Store) error {
 			next, err := ParseStore(crashStore(generationOf(s) + 1))
 			if err != nil {
 				return err
@@ -186,6 +187,7 @@ func helperCrashWriter(paths Paths) int {
 			s.refresh()
 			return nil
 		})
+
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 2
@@ -299,7 +301,7 @@ func TestKilledWriterLeavesOldOrNew(t *testing.T) {
 // helperReadOnly tries to write where it may not and prints each error on a
 // line of its own.
 func helperReadOnly(paths Paths) int {
-	_, err := Update(context.Background(), paths, addProfile("a:1"))
+	_, err := update(context.Background(), paths, addProfile("a:1"))
 	fmt.Printf("update: %v\n", err)
 	fmt.Printf("env: %v\n", SetEnvVar(paths, "K", "v"))
 	fmt.Printf("config: %v\n", SetConfigProfile(paths, "a:1", "a", "token"))
@@ -343,7 +345,7 @@ func TestReadOnlyDirectories(t *testing.T) {
 	var out string
 	if os.Geteuid() != 0 {
 		var b strings.Builder
-		_, err := Update(context.Background(), p, addProfile("a:1"))
+		_, err := update(context.Background(), p, addProfile("a:1"))
 		fmt.Fprintf(&b, "update: %v\n", err)
 		fmt.Fprintf(&b, "env: %v\n", SetEnvVar(p, "K", "v"))
 		fmt.Fprintf(&b, "config: %v\n", SetConfigProfile(p, "a:1", "a", "token"))

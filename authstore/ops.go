@@ -10,7 +10,7 @@ import (
 
 // This file holds every change moltbot makes to a store, as named
 // operations. Each is one transaction from a fresh read of the store (see
-// Update) and returns what it changed, for the caller's message. Callers
+// update) and returns what it changed, for the caller's message. Callers
 // (the commands, the dashboard, the wizard) never see the store's
 // representation and never run a transaction of their own: the rules for a
 // change live here once.
@@ -65,11 +65,11 @@ type SaveResult struct {
 // changes its usage stats are reset.
 func SaveCredential(ctx context.Context, paths Paths, c Credential, opt SaveOptions) (SaveResult, error) {
 	var res SaveResult
-	snap, err := Update(ctx, paths, func(s *Store) error {
+	snap, err := update(ctx, paths, func(s *Store) error {
 		res = SaveResult{}
 		putCredential(s, c, &res)
 		if opt.Place != nil {
-			cfg, _ := LoadConfig(paths.Config) // an unreadable config has no order to keep
+			cfg, _ := LoadConfig(paths.Config)
 			now := time.Now()
 			if res.Placed = PlaceProfile(s, cfg, c.Provider, c.ID, *opt.Place, now); res.Placed {
 				res.Override, _ = s.OrderOverride(c.Provider)
@@ -77,6 +77,7 @@ func SaveCredential(ctx context.Context, paths Paths, c Credential, opt SaveOpti
 		}
 		return nil
 	})
+
 	if err != nil {
 		return SaveResult{}, err
 	}
@@ -112,7 +113,7 @@ func (e *ProfileGoneError) Error() string {
 // When the profile was removed or is no longer a token, nothing is written.
 func RenewToken(ctx context.Context, paths Paths, id, token string, expires time.Time) (SaveResult, error) {
 	var res SaveResult
-	snap, err := Update(ctx, paths, func(s *Store) error {
+	snap, err := update(ctx, paths, func(s *Store) error {
 		res = SaveResult{}
 		p, ok := s.Profile(id)
 		switch {
@@ -130,6 +131,7 @@ func RenewToken(ctx context.Context, paths Paths, id, token string, expires time
 		res.UsageReset = s.ResetUsage(id)
 		return nil
 	})
+
 	if err != nil {
 		return SaveResult{}, err
 	}
@@ -151,12 +153,13 @@ type RemoveResult struct {
 // removed, as it would leave the provider nothing to try).
 func RemoveProfile(ctx context.Context, paths Paths, id string) (RemoveResult, error) {
 	var res RemoveResult
-	snap, err := Update(ctx, paths, func(s *Store) error {
+	snap, err := update(ctx, paths, func(s *Store) error {
 		res = RemoveResult{}
 		res.Profile, _ = s.Profile(id)
 		res.Removed = s.RemoveProfile(id)
 		return nil
 	})
+
 	if err != nil {
 		return RemoveResult{}, err
 	}
@@ -233,7 +236,7 @@ func checkOrderIDs(s *Store, path, provider string, ids []string) error {
 func SetOrder(ctx context.Context, paths Paths, provider string, ids []string) (OrderResult, error) {
 	provider = NormalizeProvider(provider)
 	res := OrderResult{Provider: provider}
-	snap, err := Update(ctx, paths, func(s *Store) error {
+	snap, err := update(ctx, paths, func(s *Store) error {
 		if err := checkOrderIDs(s, paths.Store, provider, ids); err != nil {
 			return err
 		}
@@ -242,6 +245,7 @@ func SetOrder(ctx context.Context, paths Paths, provider string, ids []string) (
 		res.After = overrideOf(s, provider)
 		return nil
 	})
+
 	if err != nil {
 		return OrderResult{}, err
 	}
@@ -254,12 +258,13 @@ func SetOrder(ctx context.Context, paths Paths, provider string, ids []string) (
 func ClearOrder(ctx context.Context, paths Paths, provider string) (OrderResult, error) {
 	provider = NormalizeProvider(provider)
 	res := OrderResult{Provider: provider}
-	snap, err := Update(ctx, paths, func(s *Store) error {
+	snap, err := update(ctx, paths, func(s *Store) error {
 		res.Before = overrideOf(s, provider)
 		s.ClearOrder(provider)
 		res.After = overrideOf(s, provider)
 		return nil
 	})
+
 	if err != nil {
 		return OrderResult{}, err
 	}
@@ -289,7 +294,7 @@ type Move struct {
 func MoveProfile(ctx context.Context, paths Paths, provider string, m Move) (OrderResult, error) {
 	provider = NormalizeProvider(provider)
 	res := OrderResult{Provider: provider}
-	snap, err := Update(ctx, paths, func(s *Store) error {
+	snap, err := update(ctx, paths, func(s *Store) error {
 		p, ok := s.Profile(m.ID)
 		if !ok {
 			return &ProfileGoneError{ID: m.ID, Path: paths.Store}
@@ -306,6 +311,7 @@ func MoveProfile(ctx context.Context, paths Paths, provider string, m Move) (Ord
 		res.After = overrideOf(s, provider)
 		return nil
 	})
+
 	if err != nil {
 		return OrderResult{}, err
 	}
@@ -417,7 +423,7 @@ func (snap *Snapshot) Override(provider string) Override {
 func SetInOrder(ctx context.Context, paths Paths, provider, id string, include bool) (OrderResult, error) {
 	provider = NormalizeProvider(provider)
 	res := OrderResult{Provider: provider}
-	snap, err := Update(ctx, paths, func(s *Store) error {
+	snap, err := update(ctx, paths, func(s *Store) error {
 		if err := checkOrderIDs(s, paths.Store, provider, []string{id}); err != nil {
 			return err
 		}
@@ -429,7 +435,7 @@ func SetInOrder(ctx context.Context, paths Paths, provider, id string, include b
 			base = (&Snapshot{Paths: paths, Store: s, Config: cfg}).orderBase(provider, time.Now())
 		}
 		if slices.Contains(base, id) == include {
-			return nil // already as asked
+			return nil
 		}
 		next := without(base, id)
 		if include {
@@ -441,6 +447,7 @@ func SetInOrder(ctx context.Context, paths Paths, provider, id string, include b
 		res.After = overrideOf(s, provider)
 		return nil
 	})
+
 	if err != nil {
 		return OrderResult{}, err
 	}
@@ -452,10 +459,11 @@ func SetInOrder(ctx context.Context, paths Paths, provider, id string, include b
 // profile (doctor --fix) and returns them.
 func PruneDanglingOrder(ctx context.Context, paths Paths) ([]OrderEntry, error) {
 	var pruned []OrderEntry
-	_, err := Update(ctx, paths, func(s *Store) error {
+	_, err := update(ctx, paths, func(s *Store) error {
 		pruned = s.PruneDanglingOrder()
 		return nil
 	})
+
 	return pruned, err
 }
 

@@ -52,8 +52,12 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 	set := map[string]bool{}
 	for i, p := range profiles {
 		norm[i] = NormalizeProvider(p.Provider)
-		set[norm[i]] = true
-		listed[norm[i]] = append(listed[norm[i]], i)
+		key := norm[i]
+		if key == "" {
+			key = NoProvider
+		}
+		set[key] = true
+		listed[key] = append(listed[key], i)
 	}
 	for k := range snap.Store.Order {
 		if k := NormalizeProvider(k); k != "" {
@@ -144,16 +148,9 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 
 // NoProvider is the ProviderReport.Provider of the profiles that have no
 // usable "provider" field. The gateway never uses them; they are listed so
-// that nothing in the store is hidden (Label reads "(no provider)").
-const NoProvider = ""
-
-// Label is the provider as a user reads it.
-func (p ProviderReport) Label() string {
-	if p.Provider == NoProvider {
-		return "(no provider)"
-	}
-	return p.Provider
-}
+// that nothing in the store is hidden. It is no provider id a store can
+// name (NormalizeProvider never returns it for a real one).
+const NoProvider = "(no provider)"
 
 // noProviderReport lists the profiles at positions (which have no
 // provider): none is ranked, each says why.

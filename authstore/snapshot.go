@@ -105,12 +105,12 @@ func readStore(paths Paths, path string) (*Store, fs.FileInfo, []string, error) 
 	return s, fi, nil, nil
 }
 
-// Update runs one transaction (SPEC §3): take the lock, read the store fresh
+// update runs one transaction (SPEC §3): take the lock, read the store fresh
 // from disk, let fn change it, write it atomically (keeping the previous
 // file as .bak), release the lock. fn sees the store as it is on disk now,
 // never a copy from an earlier read. When fn returns an error or changes
 // nothing, nothing is written.
-func Update(ctx context.Context, paths Paths, fn func(*Store) error) (Snapshot, error) {
+func update(ctx context.Context, paths Paths, fn func(*Store) error) (Snapshot, error) {
 	if err := os.MkdirAll(paths.AgentDir, 0o700); err != nil {
 		return Snapshot{}, fmt.Errorf("create agent dir: %w", err)
 	}

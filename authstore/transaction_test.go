@@ -134,7 +134,7 @@ func TestCorruptStoreIsRefusedAndUntouched(t *testing.T) {
 				t.Errorf("Load: %s:%d:%d, want %s:%d:%d", ce.Path, ce.Line, ce.Column, p.Store, tc.line, tc.col)
 			}
 			called := false
-			_, err = Update(context.Background(), p, func(s *Store) error { called = true; return addProfile("a:1")(s) })
+			_, err = update(context.Background(), p, func(s *Store) error { called = true; return addProfile("a:1")(s) })
 			if !errors.As(err, &ce) || ce.Line != tc.line || ce.Column != tc.col {
 				t.Fatalf("Update: %v, want the same *CorruptError", err)
 			}
@@ -156,7 +156,7 @@ func TestCorruptStoreIsRefusedAndUntouched(t *testing.T) {
 		if _, err := Load(p); !errors.As(err, &ce) {
 			t.Errorf("Load: %v", err)
 		}
-		if _, err := Update(context.Background(), p, addProfile("a:1")); !errors.As(err, &ce) {
+		if _, err := update(context.Background(), p, addProfile("a:1")); !errors.As(err, &ce) {
 			t.Errorf("Update: %v", err)
 		}
 	})

@@ -436,6 +436,14 @@ func checkCredentials(snap authstore.Snapshot, now time.Time) doctorCheck {
 		for _, r := range pr.Profiles {
 			total++
 			p, h := r.Profile, r.Health
+			if pr.Provider == authstore.NoProvider {
+				fix := "moltbot models auth remove " + p.ID
+				if prov := authstore.ProviderOfID(p.ID); prov != "" {
+					fix = fmt.Sprintf(`add "provider": %q to %s in %s, or: %s`, prov, p.ID, snap.Paths.Store, fix)
+				}
+				c.Problems = append(c.Problems, doctorProblem{verdictWarn, p.ID + ` has no "provider" field, so the gateway never uses it`, fix, false})
+				continue
+			}
 			switch {
 			case p.Type != authstore.TypeAPIKey && p.Type != authstore.TypeToken && p.Type != authstore.TypeOAuth:
 				c.Problems = append(c.Problems, doctorProblem{verdictWarn, fmt.Sprintf("%s has type %q, which the gateway cannot use", p.ID, p.Type), "moltbot models auth remove " + p.ID, false})

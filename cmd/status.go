@@ -768,13 +768,16 @@ type oauthProviderJSON struct {
 }
 
 type providerJSON struct {
-	Provider string           `json:"provider"`
-	Status   string           `json:"status"`
-	InUse    bool             `json:"inUse"`
-	Missing  bool             `json:"missing"`
-	Order    orderJSON        `json:"order"`
-	Profiles []profileRowJSON `json:"profiles"`
-	Env      []envJSON        `json:"env"`
+	Provider string `json:"provider"`
+	// NoProvider marks the profiles without a "provider" field (provider
+	// ""): listed so that nothing is hidden; the gateway never uses them.
+	NoProvider bool             `json:"noProvider,omitempty"`
+	Status     string           `json:"status"`
+	InUse      bool             `json:"inUse"`
+	Missing    bool             `json:"missing"`
+	Order      orderJSON        `json:"order"`
+	Profiles   []profileRowJSON `json:"profiles"`
+	Env        []envJSON        `json:"env"`
 }
 
 type orderJSON struct {
@@ -858,6 +861,12 @@ func statusJSON(snap authstore.Snapshot, rep authstore.Report) statusDoc {
 			Order:    orderJSON{Source: string(p.Order.Source), IDs: append([]string{}, p.Order.IDs...), Excluded: []exclusionJSON{}},
 			Profiles: []profileRowJSON{}, Env: []envJSON{},
 		}
+		// The gateway's keys list what the gateway uses; profiles without
+		// a provider are only in ours.
+		gateway := p.Provider != authstore.NoProvider
+		if !gateway {
+			pj.Provider, pj.NoProvider = "", true
+		}
 		for _, ex := range p.Order.Excluded {
 			pj.Order.Excluded = append(pj.Order.Excluded, exclusionJSON{ex.ID, ex.Reason})
 		}
@@ -869,10 +878,12 @@ func statusJSON(snap authstore.Snapshot, rep authstore.Report) statusDoc {
 			if prof.Email != "" {
 				label += " (" + prof.Email + ")"
 			}
-			doc.Auth.OAuth.Profiles = append(doc.Auth.OAuth.Profiles, oauthProfileJSON{
-				ProfileID: prof.ID, Provider: p.Provider, Type: prof.Type, Status: string(h.Status),
-				ExpiresAt: ms(h.ExpiresAt), RemainingMs: msDur(h.Remaining, hasExp), Label: label,
-			})
+			if gateway {
+				doc.Auth.OAuth.Profiles = append(doc.Auth.OAuth.Profiles, oauthProfileJSON{
+					ProfileID: prof.ID, Provider: p.Provider, Type: prof.Type, Status: string(h.Status),
+					ExpiresAt: ms(h.ExpiresAt), RemainingMs: msDur(h.Remaining, hasExp), Label: label,
+				})
+			}
 			row := profileRowJSON{
 				ProfileID: prof.ID, Type: prof.Type, Status: string(h.Status), Refreshable: h.Refreshable,
 				Label: h.Label(), Mask: authstore.Mask(prof.Secret()), Email: prof.Email, Rank: pr.Rank,
@@ -881,6 +892,8 @@ func statusJSON(snap authstore.Snapshot, rep authstore.Report) statusDoc {
 			}
 			if h.Unusable != "" {
 				row.Until = ms(h.Until)
+			}
+			if h.Unusable != "" && gateway {
 				doc.Auth.UnusableProfiles = append(doc.Auth.UnusableProfiles, unusableJSON{
 					ProfileID: prof.ID, Provider: p.Provider, Kind: h.Unusable, Reason: h.Reason,
 					Until: h.Until.UnixMilli(), RemainingMs: h.Until.Sub(rep.Now).Milliseconds(),
@@ -896,10 +909,12 @@ func statusJSON(snap authstore.Snapshot, rep authstore.Report) statusDoc {
 			pj.Env = append(pj.Env, ej)
 			doc.Auth.Env = append(doc.Auth.Env, ej)
 		}
-		doc.Auth.OAuth.Providers = append(doc.Auth.OAuth.Providers, oauthProviderJSON{
-			Provider: p.Provider, Status: string(p.Status), ExpiresAt: ms(soonest),
-			RemainingMs: msDur(soonest.Sub(rep.Now), !soonest.IsZero()),
-		})
+		if gateway {
+			doc.Auth.OAuth.Providers = append(doc.Auth.OAuth.Providers, oauthProviderJSON{
+				Provider: p.Provider, Status: string(p.Status), ExpiresAt: ms(soonest),
+				RemainingMs: msDur(soonest.Sub(rep.Now), !soonest.IsZero()),
+			})
+		}
 		doc.Auth.Providers = append(doc.Auth.Providers, pj)
 	}
 	return doc

@@ -982,6 +982,9 @@ func (d *Dashboard) cannotMove() string {
 	if _, ok := d.list.selectedID(); !ok {
 		return "no profile to move"
 	}
+	if d.provider == authstore.NoProvider {
+		return `these profiles have no "provider" field: the gateway never uses them, so they have no order (see moltbot doctor)`
+	}
 	if len(d.list.ids) < 2 {
 		return "only one profile: nothing to reorder"
 	}
