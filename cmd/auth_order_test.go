@@ -2,11 +2,13 @@ package cmd
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestOrderGet(t *testing.T) {
@@ -193,4 +195,45 @@ func TestOrderOnEmptyStateCreatesNothing(t *testing.T) {
 		c.run(append([]string{"models", "auth", "order"}, args...)...)
 	}
 	assertSameTree(t, before, c.tree())
+}
+
+// order set says when the gateway will try the order differently from how
+// it was set: a profile cooling down goes last for now, an expired token
+// is skipped. The order itself is written as given.
+func TestOrderSetSaysWhereTheGatewayDiffers(t *testing.T) {
+	c := newCLI(t)
+	key := func(f string) string { return "sk-ant-api03-FAKE" + strings.Repeat(f, 60) }
+	c.writeStore(fmt.Sprintf(`{
+  "version": 1,
+  "profiles": {
+    "anthropic:a": {"type": "api_key", "provider": "anthropic", "key": %q},
+    "anthropic:b": {"type": "api_key", "provider": "anthropic", "key": %q},
+    "anthropic:old": {"type": "token", "provider": "anthropic", "token": "sk-ant-oat01-FAKE%s", "expires": %d}
+  },
+  "usageStats": {"anthropic:a": {"cooldownUntil": %d}}
+}
+`, key("A"), key("B"), strings.Repeat("O", 91), testNow.Add(-time.Hour).UnixMilli(), testNow.Add(10*time.Minute).UnixMilli()))
+	out, errOut, code := c.run("models", "auth", "order", "set", "--provider", "anthropic", "anthropic:a", "anthropic:old", "anthropic:b")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if got := c.storeJSON()["order"].(map[string]any)["anthropic"]; !reflect.DeepEqual(got, []any{"anthropic:a", "anthropic:old", "anthropic:b"}) {
+		t.Errorf("stored %v", got)
+	}
+	if !strings.Contains(out, "Effective order (override): anthropic:b, anthropic:a") {
+		t.Errorf("stdout:\n%s", out)
+	}
+	for _, want := range []string{
+		"note: anthropic:a goes last while in cooldown (until 15:14)",
+		"note: anthropic:old is skipped: token expired",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	// Nothing to say when the gateway tries it as set.
+	_, errOut, _ = c.run("models", "auth", "order", "set", "--provider", "anthropic", "anthropic:b")
+	if errOut != "" {
+		t.Errorf("stderr %q", errOut)
+	}
 }

@@ -243,6 +243,9 @@ type Dashboard struct {
 	// provider: shown until the save lands (authstore.Snapshot.Plan).
 	pending map[string]authstore.Override
 	carry   carryPreview
+	// grabSeen is the override shown when the current grab began: a drop
+	// says so when the order on disk changed meanwhile.
+	grabSeen authstore.Override
 
 	rowsVersion int      // bumped when the rows are rebuilt
 	reportGen   int      // bumped whenever d.report is replaced
@@ -659,17 +662,19 @@ func (d *Dashboard) onOrderSaved(msg orderSavedMsg) tea.Cmd {
 // from how it was written (a cooldown puts a profile last for now).
 func (d *Dashboard) movedStatus(req saveReq, res authstore.OrderResult) tea.Cmd {
 	id, provider := req.move.ID, req.provider
-	text := fmt.Sprintf("moved %s", id)
+	text := "moved " + id
 	level := StatusSuccess
 	if pr, ok := d.report.Provider(provider); ok {
 		if i := slices.Index(pr.Order.IDs, id); i >= 0 {
-			text = fmt.Sprintf("moved %s: tried %s of %d", id, ordinal(i+1), len(pr.Order.IDs))
+			text = fmt.Sprintf("moved %s to %s of %d", id, ordinal(i+1), len(pr.Order.IDs))
 		}
 	}
-	text += "; saved the " + provider + " order"
 	if res.Meanwhile {
-		text += " (it had changed on disk meanwhile: that change is kept)"
+		// Short enough for the status line: this is the part to read.
+		text += "; the order had changed on disk meanwhile (kept)"
 		level = StatusWarn
+	} else {
+		text += "; saved the " + provider + " order"
 	}
 	snap := d.viewSnap()
 	if notes := snap.OrderNotes(provider, res.After.IDs, d.now); len(notes) > 0 {
@@ -711,14 +716,24 @@ func (d *Dashboard) onRemoved(msg profileRemovedMsg) tea.Cmd {
 	return status(StatusSuccess, "removed %s", msg.id)
 }
 
+// startGrab begins carrying the selected profile.
+func (d *Dashboard) startGrab(mouse bool) bool {
+	if !d.list.startGrab(mouse) {
+		return false
+	}
+	view := d.viewSnap()
+	d.grabSeen = view.Override(d.provider)
+	return true
+}
+
 // requestSave bumps rev and writes move, or queues it behind the write in
 // flight (one write at a time, so that they land in order). Until it lands
-// the screen shows the order it will write.
+// the screen shows the order it will write. move.Seen is the override the
+// user saw when the move began.
 func (d *Dashboard) requestSave(provider string, move authstore.Move) tea.Cmd {
 	view := d.viewSnap()
-	move.Seen = view.Override(provider)
 	planned := authstore.PlanMove(&view, provider, move, d.now)
-	if move.Seen.Set && slices.Equal(planned, move.Seen.IDs) {
+	if cur := view.Override(provider); cur.Set && slices.Equal(planned, cur.IDs) {
 		d.rebuild()
 		return status(StatusInfo, "%s", d.unchangedWhy(move))
 	}
@@ -932,7 +947,7 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		if why := d.cannotMove(); why != "" {
 			return status(StatusWarn, "%s", why)
 		}
-		d.list.startGrab(false)
+		d.startGrab(false)
 	case key.Matches(msg, k.MoveUp), key.Matches(msg, k.MoveDown):
 		if why := d.cannotMove(); why != "" {
 			return status(StatusWarn, "%s", why)
@@ -949,7 +964,10 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 			return status(StatusInfo, "%s is already the first profile; nothing moved", id)
 		}
 		d.list.scrollTo(d.geom().listRows)
-		return d.requestSave(d.provider, d.stepMove(delta > 0))
+		m := d.stepMove(delta > 0)
+		view := d.viewSnap()
+		m.Seen = view.Override(d.provider)
+		return d.requestSave(d.provider, m)
 	case key.Matches(msg, k.Remove):
 		if d.list.onEnvRow() {
 			return status(StatusWarn, "%s", d.envReadOnly())
@@ -1058,6 +1076,7 @@ func (d *Dashboard) drop() tea.Cmd {
 	if !ok || !changed {
 		return nil
 	}
+	m.Seen = d.grabSeen
 	return d.requestSave(d.provider, m)
 }
 
@@ -1132,7 +1151,7 @@ func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
 			if row == d.drag.row {
 				return nil
 			}
-			if !d.list.startGrab(true) {
+			if !d.startGrab(true) {
 				d.drag = nil
 				return nil
 			}

@@ -401,7 +401,7 @@ func TestKeyboardGrabMoveDropMovesOnlyThatProfile(t *testing.T) {
 			t.Errorf("the save lost %q", keep)
 		}
 	}
-	if st := f.lastStatus(); !strings.Contains(st, "moved anthropic:default: tried 1st of 4; saved the anthropic order") {
+	if st := f.lastStatus(); !strings.Contains(st, "moved anthropic:default to 1st of 4; saved the anthropic order") {
 		t.Errorf("status %q", st)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/moltbot/moltbot/views"
 )
 
 // fourStore has anthropic alpha…delta (API keys, least recently used
@@ -125,6 +127,27 @@ func TestDropKeepsAnOrderWrittenDuringTheGrab(t *testing.T) {
 		t.Errorf("file order %v, want bravo first in the new order %v (delta stays out)", got, want)
 	}
 	if st := f.lastStatus(); !strings.Contains(st, "moved anthropic:bravo") || !strings.Contains(st, "changed on disk meanwhile") {
+		t.Errorf("status %q", st)
+	}
+}
+
+// The same when the dashboard reloads during the grab (the live watcher
+// saw the write): the other change is kept and the status still says so.
+func TestDropAfterAReloadDuringTheGrabSaysTheOrderChanged(t *testing.T) {
+	f := newFixture(t, fourStore(`"anthropic:alpha", "anthropic:bravo", "anthropic:charlie", "anthropic:delta", "anthropic:echo"`)).start(120, 28)
+	f.selectRow("anthropic:bravo")
+	f.keys("space", "up")
+	f.writeStore(fourStore(`"anthropic:echo", "anthropic:charlie", "anthropic:alpha", "anthropic:bravo"`))
+	f.send(views.FilesChangedMsg{})
+	if !f.d.Moving() {
+		t.Fatal("the reload ended the move")
+	}
+	f.keys("home", "space")
+	want := ids("bravo", "echo", "charlie", "alpha")
+	if got := f.fileOrder("anthropic"); !reflect.DeepEqual(got, want) {
+		t.Errorf("file order %v, want %v", got, want)
+	}
+	if st := f.lastStatus(); !strings.Contains(st, "changed on disk meanwhile") {
 		t.Errorf("status %q", st)
 	}
 }
