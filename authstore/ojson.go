@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -536,6 +537,21 @@ func (o *object) delete(k string) bool {
 		}
 	}
 	return true
+}
+
+// deleteAll removes every key of ks in one pass over the keys.
+func (o *object) deleteAll(ks []string) {
+	if len(ks) == 0 {
+		return
+	}
+	gone := make(map[string]bool, len(ks))
+	for _, k := range ks {
+		if _, ok := o.vals[k]; ok {
+			gone[k] = true
+			delete(o.vals, k)
+		}
+	}
+	o.keys = slices.DeleteFunc(o.keys, func(k string) bool { return gone[k] })
 }
 
 // child returns the object stored under k, or an empty one when k is absent

@@ -414,3 +414,71 @@ func TestOrderNotes(t *testing.T) {
 		t.Errorf("openai notes %+v", notes)
 	}
 }
+
+func TestClearUsageStateClearsWhatTheGatewayReadsAndUndoes(t *testing.T) {
+	p := newTestPaths(t)
+	now := time.Now()
+	writeFile(t, p.Store, []byte(indentJSON(t, fmt.Sprintf(`{"version":1,"profiles":{
+"anthropic:a":{"type":"api_key","provider":"anthropic","key":"k1"},
+"anthropic:b":{"type":"api_key","provider":"anthropic","key":"k2"},
+"anthropic:c":{"type":"api_key","provider":"anthropic","key":"k3"}},
+"usageStats":{
+"anthropic:a":{"lastUsed":%d,"disabledUntil":%d,"disabledReason":"billing","errorCount":3,"failureCounts":{"billing":3},"lastFailureAt":%d,"futureField":"x"},
+"anthropic:b":{"cooldownUntil":%d,"cooldownReason":"timeout","cooldownModel":"m","errorCount":1},
+"anthropic:c":{"lastUsed":%d}}}`,
+		now.Add(-time.Hour).UnixMilli(), now.Add(5*time.Hour).UnixMilli(), now.Add(-time.Minute).UnixMilli(),
+		now.Add(time.Minute).UnixMilli(), now.Add(-2*time.Hour).UnixMilli()))))
+	before := string(readFile(t, p.Store))
+	ctx := context.Background()
+	res, err := ClearUsageState(ctx, p, nil, "anthropic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Cleared) != 2 || res.Cleared[0].ID != "anthropic:a" || res.Cleared[0].Health.Unusable != UnusableDisabled ||
+		res.Cleared[0].Health.Reason != "billing" || res.Cleared[1].Health.Unusable != UnusableCooldown {
+		t.Errorf("cleared %+v", res.Cleared)
+	}
+	s := res.Snapshot.Store
+	data := string(readFile(t, p.Store))
+	for _, gone := range []string{"disabledUntil", "disabledReason", "errorCount", "failureCounts", "cooldownUntil", "cooldownReason", "cooldownModel"} {
+		if strings.Contains(data, gone) {
+			t.Errorf("%s is still in the store", gone)
+		}
+	}
+	for _, kept := range []string{`"lastFailureAt"`, `"futureField": "x"`} {
+		if !strings.Contains(data, kept) {
+			t.Errorf("%s was removed", kept)
+		}
+	}
+	if _, ok := s.Usage["anthropic:b"]; ok {
+		t.Error("b's emptied entry stayed")
+	}
+	if u := s.Usage["anthropic:c"]; u.LastUsed == 0 {
+		t.Error("c's lastUsed went")
+	}
+	for _, id := range []string{"anthropic:a", "anthropic:b"} {
+		p, _ := s.Profile(id)
+		if h := s.Health(p, now, 0); h.Unusable != "" {
+			t.Errorf("%s still %s", id, h.Unusable)
+		}
+	}
+	// Undo puts back exactly what was there.
+	if _, err := RestoreUsageState(ctx, p, res.Restore); err != nil {
+		t.Fatal(err)
+	}
+	after := mustParse(t, string(readFile(t, p.Store)))
+	want := mustParse(t, before)
+	for _, id := range []string{"anthropic:a", "anthropic:b", "anthropic:c"} {
+		if after.Usage[id] != want.Usage[id] {
+			t.Errorf("%s usage after undo %+v, want %+v", id, after.Usage[id], want.Usage[id])
+		}
+	}
+	// Nothing to clear: nothing written.
+	if _, err := ClearUsageState(ctx, p, []string{"anthropic:c"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	var gone *ProfileGoneError
+	if _, err := ClearUsageState(ctx, p, []string{"anthropic:zz"}, ""); !errors.As(err, &gone) {
+		t.Errorf("a missing profile: %v", err)
+	}
+}
