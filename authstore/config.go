@@ -215,15 +215,15 @@ func editConfig(paths Paths, edit func(profiles *object) bool, manual string) er
 	if real, err := resolveReal(path); err == nil {
 		path = real
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := mkdirAllOwned(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
 	// Two moltbots adding profiles at once must not lose each other's entry:
 	// read-modify-write under the same lock protocol as the store.
-	return withFileLock(path, func() error { return editConfigLocked(path, edit, manual) })
+	return withFileLock(path, func(lock *lockHandle) error { return editConfigLocked(lock, path, edit, manual) })
 }
 
-func editConfigLocked(path string, edit func(profiles *object) bool, manual string) error {
+func editConfigLocked(lock *lockHandle, path string, edit func(profiles *object) bool, manual string) error {
 	data, err := os.ReadFile(path)
 	var doc *object
 	switch {
@@ -252,18 +252,19 @@ func editConfigLocked(path string, edit func(profiles *object) bool, manual stri
 	}
 	auth.setChild("profiles", profiles)
 	doc.setChild("auth", auth)
-	return writeAtomic(path, doc.marshalFile(), keepMode(path, 0o600))
+	return writeAtomic(lock, path, doc.marshalFile(), keepMode(path, 0o600))
 }
 
-// withFileLock runs fn holding the pid lock file "<path>.lock".
-func withFileLock(path string, fn func() error) error {
+// withFileLock runs fn holding the pid lock file "<path>.lock". Its wait
+// gives up when the process is interrupted (Interrupt).
+func withFileLock(path string, fn func(lock *lockHandle) error) error {
 	lock, err := acquirePIDLock(context.Background(), path+".lock")
 	if err != nil {
 		return err
 	}
 	removeAbandonedTemps(path)
 	defer lock.release() //nolint:errcheck // released below; a failed rmdir goes stale
-	if err := fn(); err != nil {
+	if err := fn(lock); err != nil {
 		return err
 	}
 	return lock.release()

@@ -22,7 +22,8 @@ type LockState struct {
 	Held   bool      // something is at Path
 	Dir    bool      // it is a directory, as the gateway's proper-lockfile makes
 	Holder string    // who holds it, as far as can be told ("process 123 (alive)")
-	Since  time.Time // when it was taken (its createdAt, else its mtime)
+	Since  time.Time // when it was taken (Taken), else when it was last refreshed (its mtime)
+	Taken  bool      // Since is a lock file's createdAt
 	Stale  bool      // abandoned: older than the stale limit, or its process is gone
 }
 
@@ -34,11 +35,11 @@ func InspectStoreLock(paths Paths, now time.Time) (LockState, error) {
 		return LockState{}, err
 	}
 	st := LockState{Path: real + ".lock"}
-	info, ok := inspectLock(st.Path, now)
+	seen, v, ok := inspectLock(st.Path, now)
 	if !ok {
 		return st, nil
 	}
-	st.Held, st.Dir, st.Holder, st.Since, st.Stale = true, info.fi.IsDir(), info.holder, info.since, info.stale
+	st.Held, st.Dir, st.Holder, st.Since, st.Taken, st.Stale = true, seen.dir, v.holder, v.since, v.taken, v.stale
 	return st, nil
 }
 
@@ -50,12 +51,12 @@ func RemoveStaleLock(paths Paths, now time.Time) (bool, error) {
 	if err != nil || !st.Held || !st.Stale {
 		return false, err
 	}
-	info, ok := inspectLock(st.Path, now)
-	if !ok || !info.stale {
+	seen, v, ok := inspectLock(st.Path, now)
+	if !ok || !v.stale {
 		return false, nil
 	}
 	fi, err := os.Lstat(st.Path)
-	if err != nil || !os.SameFile(fi, info.fi) || !fi.ModTime().Equal(info.fi.ModTime()) {
+	if err != nil || !os.SameFile(fi, seen.fi) || !fi.ModTime().Equal(seen.fi.ModTime()) {
 		return false, nil
 	}
 	if err := os.Remove(st.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -286,7 +287,10 @@ func QuarantineCorruptStore(ctx context.Context, paths Paths, now time.Time) (Qu
 		}
 		dest = fmt.Sprintf("%s.corrupt-%s-%d", real, now.UTC().Format("20060102-150405"), i)
 	}
-	if err := os.Rename(real, dest); err != nil {
+	if err := lock.renameIfHeld(real, dest); err != nil {
+		if errors.Is(err, ErrLockLost) {
+			return res, err
+		}
 		return res, fmt.Errorf("move corrupt store aside: %w", err)
 	}
 	res.MovedTo = dest
@@ -306,7 +310,7 @@ func QuarantineCorruptStore(ctx context.Context, paths Paths, now time.Time) (Qu
 			res.BackupProblem = "the backup is corrupt too"
 			break
 		}
-		if err := writeAtomic(real, bak, 0o600); err != nil {
+		if err := writeAtomic(lock, real, bak, 0o600); err != nil {
 			return res, fmt.Errorf("restore backup: %w", err)
 		}
 		res.Restored, res.Profiles = true, len(s.Profiles)

@@ -53,8 +53,23 @@ func TestInspectAndRemoveStaleLock(t *testing.T) {
 		t.Fatal("lock still there")
 	}
 
-	// A file lock of a process that is gone is stale at once.
+	if st.Taken {
+		t.Error("a lock directory's mtime was taken for when it was taken")
+	}
+
+	// A young file lock of a process not running here: it may run in a
+	// container, so it is not stale.
 	writeFile(t, p.Lock(), []byte(`{"pid":999999999,"createdAt":`+itoa(now.UnixMilli())+`}`))
+	st, _ = InspectStoreLock(p, now)
+	if !st.Held || st.Dir || st.Stale || !st.Taken || !strings.Contains(st.Holder, "999999999") {
+		t.Fatalf("young foreign holder: %+v", st)
+	}
+	if removed, _ := RemoveStaleLock(p, now); removed {
+		t.Fatal("removed a young lock of another namespace")
+	}
+
+	// One a moltbot of this namespace left when it died is stale at once.
+	writeFile(t, p.Lock(), []byte(ourLockFile(t, 999999999, now)))
 	st, _ = InspectStoreLock(p, now)
 	if !st.Held || st.Dir || !st.Stale || !strings.Contains(st.Holder, "999999999") {
 		t.Fatalf("dead holder: %+v", st)

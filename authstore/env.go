@@ -290,10 +290,10 @@ func SetEnvVar(paths Paths, key, value string) error {
 	if real, err := resolveReal(path); err == nil {
 		path = real
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	if err := mkdirAllOwned(filepath.Dir(path)); err != nil {
 		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
-	return withFileLock(path, func() error {
+	return withFileLock(path, func(lock *lockHandle) error {
 		data, err := os.ReadFile(path)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("read %s: %w", path, err)
@@ -302,6 +302,6 @@ func SetEnvVar(paths Paths, key, value string) error {
 		if err != nil {
 			return err
 		}
-		return writeAtomic(path, out, 0o600)
+		return writeAtomic(lock, path, out, 0o600)
 	})
 }

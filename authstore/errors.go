@@ -77,21 +77,58 @@ func lineCol(data []byte, off int64) (int, int) {
 	return line, col
 }
 
-// LockedError says that another process held the store's lock for longer
-// than we were willing to wait.
+// LockedError says that another process held a lock for longer than we
+// were willing to wait.
 type LockedError struct {
 	Path   string    // the lock path
-	Holder string    // "pid 1234 (alive)", "another process", …
-	Since  time.Time // when the lock was taken (its mtime or createdAt)
+	Holder string    // "process 1234 (alive)", "another process", …
+	Since  time.Time // when the lock was taken (Taken), else when it was last refreshed
+	// Taken says that Since is when the lock was taken (a lock file's
+	// createdAt). A lock directory's mtime only says when its holder last
+	// refreshed it.
+	Taken bool
 }
 
 // ErrLocked matches any *LockedError with errors.Is.
 var ErrLocked = errors.New("auth store is locked")
 
 func (e *LockedError) Error() string {
-	return fmt.Sprintf("auth store is locked by %s since %s (%s); is the gateway writing? try again, or remove the lock if no process holds it",
-		e.Holder, e.Since.Local().Format("15:04:05"), e.Path)
+	when := ", last refreshed at " + e.Since.Local().Format("15:04:05")
+	if e.Taken {
+		when = " since " + e.Since.Local().Format("15:04:05")
+	}
+	return fmt.Sprintf("%s is locked by %s%s (%s); is the gateway writing? try again, or remove the lock if no process holds it",
+		strings.TrimPrefix(lockedWhat(e.Path), "the "), e.Holder, when, e.Path)
 }
 
 // Is lets errors.Is(err, ErrLocked) match.
 func (e *LockedError) Is(target error) bool { return target == ErrLocked }
+
+// LockLostError says that a lock this process held was taken over while
+// the process was paused (stopped, suspended) for longer than the stale
+// limit: someone judged it abandoned and broke it. Nothing was written
+// after that, and the lock, now someone else's, was left alone.
+type LockLostError struct {
+	Path string // the file the lock guarded
+}
+
+// ErrLockLost matches any *LockLostError with errors.Is.
+var ErrLockLost = errors.New("lock taken over")
+
+func (e *LockLostError) Error() string {
+	return fmt.Sprintf("the lock on %s was taken over while this command was paused; nothing was written", e.Path)
+}
+
+// Is lets errors.Is(err, ErrLockLost) match.
+func (e *LockLostError) Is(target error) bool { return target == ErrLockLost }
+
+// ErrInterrupted matches the error of a lock wait that was cancelled (its
+// context, or Interrupt): nothing was changed. It also matches
+// context.Canceled.
+var ErrInterrupted = errors.New("interrupted; nothing was changed")
+
+type interruptedError struct{ cause error }
+
+func (e *interruptedError) Error() string        { return ErrInterrupted.Error() }
+func (e *interruptedError) Unwrap() error        { return e.cause }
+func (e *interruptedError) Is(target error) bool { return target == ErrInterrupted }

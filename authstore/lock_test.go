@@ -198,11 +198,27 @@ func deadPID(t *testing.T) int {
 	return cmd.Process.Pid
 }
 
-// Newer gateways leave a file {"pid":…,"createdAt":…} at the lock path.
+// ourLockFile is a lock file as a moltbot of this PID namespace writes it,
+// for pid; it skips the test where the namespace cannot be known.
+func ourLockFile(t *testing.T, pid int, created time.Time) string {
+	t.Helper()
+	ns, boot := selfNamespace()
+	if ns == "" {
+		t.Skip("this system does not say which PID namespace a process is in")
+	}
+	return fmt.Sprintf(`{"pid":%d,"createdAt":%d,"starttime":1,"pidns":%q,"bootid":%q}`, pid, created.UnixMilli(), ns, boot)
+}
+
+// Lock files: the gateway's {"pid","createdAt"[,"starttime"]} and
+// moltbot's own (which add "pidns" and "bootid"). A young lock is never
+// broken unless it proves it comes from this namespace and its process is
+// gone (issue 11, point 2: before, any dead-looking pid was broken at once,
+// so a container gateway's lock was broken in 0.3 ms).
 func TestFileLock(t *testing.T) {
 	withLockTimings(t, 200*time.Millisecond, 30*time.Second, 10*time.Second)
 	now := time.Now()
 	dead := deadPID(t)
+	self, _ := selfStartTime()
 	cases := []struct {
 		name    string
 		content string
@@ -210,9 +226,15 @@ func TestFileLock(t *testing.T) {
 		stale   bool
 		holder  string
 	}{
-		{"dead pid", fmt.Sprintf(`{"pid":%d,"createdAt":%d}`, dead, now.UnixMilli()), now, true, ""},
+		{"dead pid of a moltbot here", ourLockFile(t, dead, now), now, true, ""},
+		{"dead-looking pid, no namespace, young (a container's gateway)", fmt.Sprintf(`{"pid":%d,"createdAt":%d}`, dead, now.UnixMilli()), now, false,
+			fmt.Sprintf("process %d (not running here: it may run in another PID namespace, such as a container)", dead)},
+		{"dead-looking pid, other namespace, young", fmt.Sprintf(`{"pid":%d,"createdAt":%d,"starttime":1,"pidns":"pid:[1]","bootid":"FAKE"}`, dead, now.UnixMilli()), now, false,
+			fmt.Sprintf("process %d (not running here: it may run in another PID namespace, such as a container)", dead)},
+		{"dead pid, 31 s old", fmt.Sprintf(`{"pid":%d,"createdAt":%d}`, dead, now.Add(-31*time.Second).UnixMilli()), now.Add(-31 * time.Second), true, ""},
 		{"live pid, fresh", fmt.Sprintf(`{"pid":%d,"createdAt":%d}`, os.Getpid(), now.Add(-2*time.Second).UnixMilli()), now, false, fmt.Sprintf("process %d (alive)", os.Getpid())},
-		{"live pid, created 31 s ago", fmt.Sprintf(`{"pid":%d,"createdAt":%d}`, os.Getpid(), now.Add(-31*time.Second).UnixMilli()), now, true, ""},
+		{"live pid, 31 s old, no starttime", fmt.Sprintf(`{"pid":%d,"createdAt":%d}`, os.Getpid(), now.Add(-31*time.Second).UnixMilli()), now.Add(-31 * time.Second), true, ""},
+		{"live pid, 31 s old, its starttime (a live openclaw)", fmt.Sprintf(`{"pid":%d,"createdAt":%d,"starttime":%d}`, os.Getpid(), now.Add(-31*time.Second).UnixMilli(), self), now.Add(-31 * time.Second), self == 0, fmt.Sprintf("process %d (alive)", os.Getpid())},
 		{"unreadable content, fresh mtime", `garbage`, now, false, "another process"},
 		{"unreadable content, old mtime", `garbage`, now.Add(-time.Minute), true, ""},
 		{"no createdAt, live pid, old mtime", fmt.Sprintf(`{"pid":%d}`, os.Getpid()), now.Add(-time.Minute), true, ""},
@@ -332,21 +354,21 @@ func TestHeldLockIsKeptFresh(t *testing.T) {
 	withLockTimings(t, time.Second, 30*time.Second, 20*time.Millisecond)
 	p := newTestPaths(t)
 	storeWithOneProfile(t, p)
-	old := time.Now().Add(-time.Hour)
 	mustUpdate(t, p, func(s *Store) error {
-		if err := os.Chtimes(p.Lock(), old, old); err != nil {
+		first, err := os.Stat(p.Lock())
+		if err != nil {
 			return err
 		}
 		deadline := time.Now().Add(5 * time.Second)
 		for time.Now().Before(deadline) {
+			time.Sleep(30 * time.Millisecond)
 			fi, err := os.Stat(p.Lock())
 			if err != nil {
 				return err
 			}
-			if fi.ModTime().After(old.Add(time.Minute)) {
-				return nil
+			if fi.ModTime().After(first.ModTime()) {
+				return addProfile("a:1")(s)
 			}
-			time.Sleep(10 * time.Millisecond)
 		}
 		return errors.New("the lock's mtime was not refreshed while held")
 	})

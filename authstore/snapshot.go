@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/google/renameio/v2"
 )
 
 // Snapshot is everything one agent's credentials look like at a moment: the
@@ -111,7 +109,7 @@ func readStore(paths Paths, path string) (*Store, fs.FileInfo, []string, error) 
 // never a copy from an earlier read. When fn returns an error or changes
 // nothing, nothing is written.
 func update(ctx context.Context, paths Paths, fn func(*Store) error) (Snapshot, error) {
-	if err := os.MkdirAll(paths.AgentDir, 0o700); err != nil {
+	if err := mkdirAllOwned(paths.AgentDir); err != nil {
 		return Snapshot{}, fmt.Errorf("create agent dir: %w", err)
 	}
 	real, err := resolveReal(paths.Store)
@@ -131,18 +129,24 @@ func update(ctx context.Context, paths Paths, fn func(*Store) error) (Snapshot, 
 	if err != nil {
 		return Snapshot{}, err
 	}
+	hook("store-read")
 	before := store.Marshal()
 	if err := fn(store); err != nil {
 		return Snapshot{}, err
 	}
 	after := store.Marshal()
 	if !bytes.Equal(before, after) {
+		// Asked to stop (ctrl+c, SIGTERM, SIGHUP) before anything was
+		// written: write nothing. Once the write has begun it finishes.
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return Snapshot{}, interrupted(ctx.Err())
+		}
 		if fi != nil {
-			if err := backup(real, real+".bak"); err != nil {
+			if err := backup(lock, real, real+".bak"); err != nil {
 				return Snapshot{}, err
 			}
 		}
-		if err := writeAtomic(real, after, 0o600); err != nil {
+		if err := writeAtomic(lock, real, after, 0o600); err != nil {
 			return Snapshot{}, err
 		}
 	}
@@ -166,16 +170,24 @@ func removeAbandonedTemps(real string) {
 		name := e.Name()
 		var rest string
 		switch {
-		case strings.HasPrefix(name, "."+base): // renameio: "." + base + digits
+		case strings.HasPrefix(name, "."+base): // writeAtomic: "." + base + digits
 			rest = name[len(base)+1:]
 		case strings.HasPrefix(name, base+".bak.tmp-"): // backup(): bak + ".tmp-" + pid
 			rest = name[len(base)+len(".bak.tmp-"):]
-		case strings.HasPrefix(name, base+".lock.") && strings.HasSuffix(name, ".tmp"):
-			// acquirePIDLock's content file: lock + "." + pid + ".tmp"; only
-			// a dead process's (a live one is about to link or remove it).
-			pid, err := strconv.Atoi(name[len(base)+len(".lock.") : len(name)-len(".tmp")])
-			if err != nil || pidAlive(pid) {
+		case strings.HasPrefix(name, base+".lock.") && strings.HasSuffix(name, ".tmp") && len(name) > len(base)+len(".lock..tmp"):
+			// acquirePIDLock's content file: lock + "." + pid + "." +
+			// digits + ".tmp" (before: lock + "." + pid + ".tmp"); only a
+			// dead process's, or an old one (a live writer links or
+			// removes it within microseconds).
+			pidText, _, _ := strings.Cut(name[len(base)+len(".lock."):len(name)-len(".tmp")], ".")
+			pid, err := strconv.Atoi(pidText)
+			if err != nil {
 				continue
+			}
+			if pidAlive(pid) {
+				if fi, err := e.Info(); err != nil || time.Since(fi.ModTime()) <= lockStale {
+					continue
+				}
 			}
 			rest = "0"
 		default:
@@ -204,85 +216,6 @@ func resolveReal(path string) (string, error) {
 		return target, nil
 	}
 	return path, nil
-}
-
-// backup makes bak a copy of the current file (a hard link when the file
-// system allows it: no data is copied and the old inode stays intact when
-// the new file is renamed over the store), replaced atomically.
-func backup(path, bak string) error {
-	fp, err := os.Stat(path)
-	if err != nil {
-		return fmt.Errorf("keep backup %s: %w", bak, err)
-	}
-	if fb, err := os.Lstat(bak); err == nil && os.SameFile(fp, fb) {
-		// Already the backup (a writer stopped after linking it): and
-		// renaming a link over another link of the same file would do
-		// nothing and leave the temp name behind.
-		return nil
-	}
-	// A hard link copies nothing and keeps the old inode intact when the
-	// new file is renamed over the store. But a store that others can read
-	// (made by hand, say) is copied into a private file instead: the backup
-	// must not stay readable once the store is private again.
-	if fp.Mode().Perm()&0o077 == 0 {
-		tmp := fmt.Sprintf("%s.tmp-%d", bak, os.Getpid())
-		_ = os.Remove(tmp)
-		if err := os.Link(path, tmp); err == nil {
-			err := os.Rename(tmp, bak)
-			_ = os.Remove(tmp) // normally gone already
-			if err != nil {
-				return fmt.Errorf("keep backup %s: %w", bak, err)
-			}
-			return syncDir(filepath.Dir(bak))
-		}
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("keep backup %s: %w", bak, err)
-	}
-	return writeAtomic(bak, data, 0o600)
-}
-
-// writeAtomic replaces path with data: a temp file in the same directory,
-// created with perm (never wider at any moment), fsynced, renamed over path,
-// then the directory fsynced. A crash leaves the old or the new file.
-func writeAtomic(path string, data []byte, perm fs.FileMode) error {
-	dir := filepath.Dir(path)
-	pf, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), renameio.WithStaticPermissions(perm))
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // the temp file's random name would only confuse
-		}
-		return fmt.Errorf("cannot create a file in %s: %w (check that it is writable by you)", dir, err)
-	}
-	defer pf.Cleanup() //nolint:errcheck // no-op after a successful replace
-	failed := func(err error) error {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("could not write %s: %w; it was left as it was (free some space or fix the directory, then try again)", path, err)
-	}
-	if _, err := pf.Write(data); err != nil {
-		return failed(err)
-	}
-	if err := pf.CloseAtomicallyReplace(); err != nil {
-		return failed(err)
-	}
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
 }
 
 // importLegacy builds a store from the legacy files (SPEC §1): the agent's
