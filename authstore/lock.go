@@ -117,14 +117,19 @@ func acquirePIDLock(ctx context.Context, path string) (*lockHandle, error) {
 		}
 		if err := os.Link(tmp, path); err != nil {
 			f.Close()
+			if errors.Is(err, fs.ErrNotExist) {
+				// Our content file was removed meanwhile (another moltbot's
+				// removeAbandonedTemps, in another PID namespace): again.
+				return nil, errLockVanished
+			}
 			return nil, err
 		}
 		return &lockHandle{path: path, f: f, content: content}, nil
 	})
 }
 
-// errLockVanished is take's answer when the lock it made was removed before
-// it could be looked at.
+// errLockVanished is take's answer when the lock it was making, or had just
+// made, was removed before it could be looked at: try again.
 var errLockVanished = errors.New("lock vanished")
 
 func acquire(ctx context.Context, path string, take func() (*lockHandle, error)) (*lockHandle, error) {
@@ -143,6 +148,9 @@ func acquireLoop(ctx context.Context, path string, take func() (*lockHandle, err
 	for {
 		*tries++
 		h, err := take()
+		if errors.Is(err, errLockVanished) && *tries < 1000 {
+			continue
+		}
 		if err == nil {
 			if err := h.start(); err != nil {
 				continue // removed at once by someone who judged it stale: try again
