@@ -370,11 +370,21 @@ func checkLock(paths authstore.Paths) doctorCheck {
 	case !st.Held:
 		return finish(c, "not held", "")
 	case st.Stale:
+		// A lock file's createdAt is when it was taken; a directory's
+		// mtime only when its holder last refreshed it.
+		what := "untouched since"
+		if st.Taken {
+			what = "taken at"
+		}
 		c.Problems = append(c.Problems, doctorProblem{verdictWarn,
-			fmt.Sprintf("stale lock, untouched since %s, left by %s; writes wait for it", st.Since.Local().Format("2006-01-02 15:04:05"), st.Holder),
+			fmt.Sprintf("stale lock, %s %s, left by %s; writes wait for it", what, st.Since.Local().Format("2006-01-02 15:04:05"), st.Holder),
 			"moltbot doctor --fix (removes it)", true})
 	}
-	return finish(c, fmt.Sprintf("held by %s since %s (a write in progress)", st.Holder, st.Since.Local().Format("15:04:05")), "")
+	when := ", last refreshed at " + st.Since.Local().Format("15:04:05")
+	if st.Taken {
+		when = " since " + st.Since.Local().Format("15:04:05")
+	}
+	return finish(c, fmt.Sprintf("held by %s%s (a write in progress)", st.Holder, when), "")
 }
 
 func checkOrder(snap authstore.Snapshot) doctorCheck {

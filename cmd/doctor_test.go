@@ -299,8 +299,13 @@ func TestDoctorLeavesALiveLock(t *testing.T) {
 func TestDoctorStaleFileLockOfDeadProcess(t *testing.T) {
 	c := newCLI(t)
 	c.copyFixture("auth-store.json")
-	// A newer gateway's file lock, left by a process that no longer runs.
-	c.write("agents/main/agent/auth-profiles.json.lock", `{"pid":999999999,"createdAt":`+jsonNumber(time.Now().UnixMilli())+`}`)
+	// A lock file left by a moltbot of this PID namespace that no longer
+	// runs: stale at once.
+	ns, boot, ok := pidNamespaceForTest(t)
+	if !ok {
+		t.Skip("this system does not say which PID namespace a process is in")
+	}
+	c.write("agents/main/agent/auth-profiles.json.lock", `{"pid":999999999,"createdAt":`+jsonNumber(time.Now().UnixMilli())+`,"pidns":`+jsonString(ns)+`,"bootid":`+jsonString(boot)+`}`)
 	out, _, _ := c.run("doctor", "--fix")
 	if !strings.Contains(out, "fixed  removed the stale lock") {
 		t.Fatalf("output:\n%s", out)
@@ -308,6 +313,43 @@ func TestDoctorStaleFileLockOfDeadProcess(t *testing.T) {
 	if _, err := os.Stat(c.storePath() + ".lock"); !os.IsNotExist(err) {
 		t.Fatal("stale file lock still there")
 	}
+}
+
+// TestDoctorKeepsYoungForeignFileLock (issue 11, point 2): a young lock
+// file whose pid does not run here may be a gateway's in a container:
+// doctor --fix leaves it, and says when it was taken.
+func TestDoctorKeepsYoungForeignFileLock(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	created := time.Now().Add(-2 * time.Second)
+	c.write("agents/main/agent/auth-profiles.json.lock", `{"pid":999999999,"createdAt":`+jsonNumber(created.UnixMilli())+`}`)
+	out, _, _ := c.run("doctor", "--fix")
+	if _, err := os.Stat(c.storePath() + ".lock"); err != nil {
+		t.Fatal("--fix removed a young lock of another PID namespace")
+	}
+	if !strings.Contains(out, "held by process 999999999 (not running here") || !strings.Contains(out, " since "+created.Local().Format("15:04:05")) {
+		t.Fatalf("output:\n%s", out)
+	}
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// pidNamespaceForTest is this process's PID namespace and boot id, as
+// moltbot writes them into its own lock files.
+func pidNamespaceForTest(t *testing.T) (ns, boot string, ok bool) {
+	t.Helper()
+	ns, err := os.Readlink("/proc/self/ns/pid")
+	if err != nil {
+		return "", "", false
+	}
+	b, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		return "", "", false
+	}
+	return ns, strings.TrimSpace(string(b)), true
 }
 
 func jsonNumber(n int64) string {

@@ -26,6 +26,9 @@ const (
 	ExitFailure  = 1
 	ExitExpiring = 2  // `--check`: something expires soon
 	ExitUsage    = 64 // EX_USAGE: bad flags or arguments
+	// ExitInterrupted is ctrl+c's code (128 + SIGINT); SIGTERM and SIGHUP
+	// give 128 + theirs.
+	ExitInterrupted = 130
 )
 
 // Set by -ldflags "-X github.com/moltbot/moltbot/cmd.version=…" in release
@@ -170,13 +173,82 @@ var extraCommands []func(a *app, root, models *cobra.Command)
 
 // Execute runs moltbot with the process's arguments and returns the exit code.
 func Execute() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	stop := watchSignals(cancel, os.Stderr)
 	defer stop()
 	env := DefaultEnv()
 	if debugs(env.Getenv("MOLTBOT_DEBUG"), "lock") {
 		authstore.ObserveLocks(func(w authstore.LockWait) { fmt.Fprintln(env.Stderr, lockWaitLine(w)) })
 	}
-	return Run(ctx, env, os.Args[1:])
+	code := Run(ctx, env, os.Args[1:])
+	// A transaction still under way (the dashboard's last save) ends before
+	// the process does, and releases its lock; a lock wait gives up.
+	authstore.Interrupt()
+	authstore.WaitIdle(drainWait)
+	return code
+}
+
+// drainWait bounds how long an ending process waits for its transactions
+// under way (they take milliseconds; a second ctrl+c stops the wait).
+const drainWait = 10 * time.Second
+
+// signalCause is why the command's context was cancelled: a signal.
+type signalCause struct{ sig os.Signal }
+
+func (s *signalCause) Error() string { return "interrupted by " + s.sig.String() }
+
+// signalExitCode is 128 + the signal's number, as shells report it.
+func signalExitCode(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return ExitInterrupted
+}
+
+// stopSignals ask moltbot to stop: ctrl+c, kill, and a terminal hang-up
+// (an SSH connection dropped). A signal the process was started with
+// ignored (nohup, a background job) stays ignored.
+func stopSignals() []os.Signal {
+	var sigs []os.Signal
+	for _, s := range []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP} {
+		if !signal.Ignored(s) {
+			sigs = append(sigs, s)
+		}
+	}
+	return sigs
+}
+
+// watchSignals handles the stop signals: the first asks the command to stop
+// cleanly (its context is cancelled, every lock wait gives up, a
+// transaction that holds its lock finishes and releases it); a second one
+// exits at once, after waiting for a rename under way and removing this
+// process's locks and temp files, so every file is as it was or fully
+// written. stop ends the watch.
+func watchSignals(cancel context.CancelCauseFunc, stderr io.Writer) (stop func()) {
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, stopSignals()...)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case first := <-ch:
+			cancel(&signalCause{first})
+			authstore.Interrupt()
+		case <-done:
+			return
+		}
+		select {
+		case second := <-ch:
+			authstore.Abandon()
+			fmt.Fprintln(stderr, "moltbot: interrupted again; stopped at once")
+			os.Exit(signalExitCode(second))
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
 }
 
 // debugs reports whether MOLTBOT_DEBUG's comma-separated list names what.
@@ -213,7 +285,20 @@ func Run(ctx context.Context, env Env, args []string) int {
 	}
 	code := ExitFailure
 	var ee *ExitError
-	if errors.As(err, &ee) {
+	if interruptedBy(ctx, err) {
+		code = ExitInterrupted
+		var sc *signalCause
+		if errors.As(context.Cause(ctx), &sc) {
+			code = signalExitCode(sc.sig)
+		}
+		if err.Error() == authstore.ErrInterrupted.Error() || err.Error() == context.Canceled.Error() {
+			err = authstore.ErrInterrupted // "interrupted; nothing was changed"
+		}
+	} else if errors.Is(err, authstore.ErrLockLost) {
+		// Its own line says it all: "the lock on … was taken over while
+		// this command was paused; nothing was written".
+		code = ExitFailure
+	} else if errors.As(err, &ee) {
 		code = ee.Code
 		if ee.Err == nil {
 			return code
@@ -224,6 +309,16 @@ func Run(ctx context.Context, env Env, args []string) int {
 	}
 	fmt.Fprintf(env.Stderr, "moltbot: %v\n", err)
 	return code
+}
+
+// interruptedBy reports whether err is the command giving up because it was
+// asked to stop (ctrl+c, SIGTERM, SIGHUP): a lock wait that gave up, or a
+// prompt or wait that ended when the context was cancelled.
+func interruptedBy(ctx context.Context, err error) bool {
+	if errors.Is(err, authstore.ErrInterrupted) {
+		return true
+	}
+	return ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, errCancelled))
 }
 
 // isCobraUsageError recognises cobra's own argument errors, which are plain
