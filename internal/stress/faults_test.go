@@ -265,17 +265,33 @@ func deadPID(t *testing.T) int {
 	return cmd.Process.Pid
 }
 
-// TestAbandonedLocksAreTakenOver: a lock file naming a dead process (as
-// newer gateways write) and a lock directory untouched for a minute (an old
-// gateway that crashed) are taken over by the next command; it does not
-// wait out its 10 s and fail.
+// ourLockFile is a lock file as a moltbot of this PID namespace writes it.
+func ourLockFile(t *testing.T, pid int) []byte {
+	t.Helper()
+	ns, err := os.Readlink("/proc/self/ns/pid")
+	if err != nil {
+		t.Skip("no /proc/self/ns/pid here")
+	}
+	boot, err := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	if err != nil {
+		t.Skip("no boot id here")
+	}
+	return fmt.Appendf(nil, `{"pid":%d,"createdAt":%d,"starttime":1,"pidns":%q,"bootid":%q}`, pid, time.Now().UnixMilli(), ns, strings.TrimSpace(string(boot)))
+}
+
+// TestAbandonedLocksAreTakenOver: a lock file a killed moltbot of this PID
+// namespace left (its pid is dead) and a lock directory untouched for a
+// minute (an old gateway that crashed) are taken over by the next command;
+// it does not wait out its 10 s and fail. (A young lock file that does not
+// prove it comes from this namespace is waited for instead: see
+// TestYoungForeignLockIsWaitedFor.)
 func TestAbandonedLocksAreTakenOver(t *testing.T) {
 	cases := []struct {
 		name string
 		make func(t *testing.T, path string)
 	}{
-		{"file lock of a dead pid", func(t *testing.T, path string) {
-			writeFile(t, path, fmt.Appendf(nil, `{"pid":%d,"createdAt":%d}`, deadPID(t), time.Now().UnixMilli()))
+		{"file lock of a killed moltbot", func(t *testing.T, path string) {
+			writeFile(t, path, ourLockFile(t, deadPID(t)))
 		}},
 		{"lock directory 60 s old", func(t *testing.T, path string) {
 			if err := os.Mkdir(path, 0o700); err != nil {
