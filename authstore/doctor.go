@@ -84,11 +84,15 @@ type PermCheck struct {
 	Mode     fs.FileMode // permission bits
 	Want     fs.FileMode // what moltbot creates it with
 	Writable bool        // this process may write it (directories: create files in it)
-	Err      error       // stat failed for another reason than absence
+	// Irregular names what a file that should be a regular file is instead
+	// ("a FIFO (named pipe)"); its mode is then none of moltbot's business
+	// (a store linked to /dev/zero must not make --fix chmod /dev/zero).
+	Irregular string
+	Err       error // stat failed for another reason than absence
 }
 
 // TooOpen reports whether users other than the owner have any access.
-func (p PermCheck) TooOpen() bool { return p.Exists && p.Mode&0o077 != 0 }
+func (p PermCheck) TooOpen() bool { return p.Exists && p.Irregular == "" && p.Mode&0o077 != 0 }
 
 // CheckPermissions looks at the agent directory (0700), the store and its
 // backup (0600) and the daemon's .env (0600).
@@ -116,6 +120,9 @@ func CheckPermissions(paths Paths) []PermCheck {
 		default:
 			pc.Exists, pc.IsDir, pc.Mode = true, fi.IsDir(), fi.Mode().Perm()
 			pc.Writable = unix.Access(pc.Path, unix.W_OK) == nil
+			if it.want&0o100 == 0 && !fi.Mode().IsRegular() { // a file, not a directory
+				pc.Irregular = fileKind(fi.Mode())
+			}
 		}
 		out = append(out, pc)
 	}
@@ -221,7 +228,7 @@ func CheckBackup(paths Paths) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	data, err := os.ReadFile(real + ".bak")
+	data, _, err := readRegular(real+".bak", "auth store backup", MaxStoreSize)
 	if err != nil {
 		return 0, err
 	}
@@ -271,9 +278,9 @@ func QuarantineCorruptStore(ctx context.Context, paths Paths, now time.Time) (Qu
 		return res, fmt.Errorf("look at %s: %w", real, err)
 	}
 	if !fi.IsDir() {
-		data, err := os.ReadFile(real)
+		data, _, err := readRegular(real, "auth store", MaxStoreSize)
 		if err != nil {
-			return res, fmt.Errorf("read %s: %w", real, err)
+			return res, err
 		}
 		if _, err := ParseStore(data); err == nil {
 			return res, nil
@@ -294,7 +301,7 @@ func QuarantineCorruptStore(ctx context.Context, paths Paths, now time.Time) (Qu
 		return res, err
 	}
 
-	bak, err := os.ReadFile(real + ".bak")
+	bak, _, err := readRegular(real+".bak", "auth store backup", MaxStoreSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		res.BackupProblem = "there is no backup"

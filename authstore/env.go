@@ -193,7 +193,7 @@ func splitLines(data []byte) []string {
 
 // LoadEnvFile reads the .env file at path; a missing file has no lines.
 func LoadEnvFile(path string) ([]EnvLine, error) {
-	data, err := os.ReadFile(path)
+	data, _, err := readRegular(path, ".env", MaxConfigSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -294,8 +294,12 @@ func SetEnvVar(paths Paths, key, value string) error {
 		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
 	return withFileLock(path, func() error {
-		data, err := os.ReadFile(path)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		data, _, err := readRegular(path, ".env", MaxConfigSize)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case isUnreadable(err):
+			return err
+		case err != nil:
 			return fmt.Errorf("read %s: %w", path, err)
 		}
 		out, err := SetEnvLine(data, key, value)

@@ -203,7 +203,7 @@ func inspectLock(path string, now time.Time) (lockInfo, bool) {
 		CreatedAt int64 `json:"createdAt"`
 	}
 	info.stale = now.Sub(fi.ModTime()) > lockStale
-	if data, err := os.ReadFile(path); err == nil && json.Unmarshal(data, &meta) == nil {
+	if data, _, err := readRegular(path, "lock", maxLockSize); err == nil && json.Unmarshal(data, &meta) == nil {
 		if meta.CreatedAt > 0 {
 			info.since = time.UnixMilli(meta.CreatedAt)
 			info.stale = now.Sub(info.since) > lockStale

@@ -237,7 +237,7 @@ func (a *app) doctorChecks(paths authstore.Paths) []doctorCheck {
 	snap, loadErr := a.loadSnapshot(paths)
 	checks = append(checks, checkStore(paths, snap, loadErr))
 	perms := authstore.CheckPermissions(paths)
-	checks = append(checks, checkAgentDir(perms[0]), checkFileModes(perms[1:3]), checkEnvFile(perms[3]))
+	checks = append(checks, checkAgentDir(perms[0]), checkFileModes(perms[1:3]), checkEnvFile(paths, perms[3]))
 	checks = append(checks, checkLock(paths))
 	if loadErr != nil {
 		skip := "skipped: the store cannot be read"
@@ -291,7 +291,7 @@ func checkStore(paths authstore.Paths, snap authstore.Snapshot, err error) docto
 		}
 		c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("%s is corrupt: %s", where, ce.Reason), fix, true})
 	case err != nil:
-		c.Problems = append(c.Problems, doctorProblem{verdictFail, err.Error(), "", false})
+		c.Problems = append(c.Problems, doctorProblem{verdictFail, err.Error(), removeFix(err), false})
 	case !snap.Exists && len(snap.LegacyImported) > 0:
 		return finish(c, fmt.Sprintf("no auth store yet; the first write imports %d legacy credentials (%s)", len(snap.LegacyImported), strings.Join(snap.LegacyImported, ", ")), "")
 	case !snap.Exists:
@@ -332,6 +332,11 @@ func checkFileModes(pcs []authstore.PermCheck) doctorCheck {
 		case pc.Err != nil:
 			c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("cannot look at %s: %v", pc.Path, pc.Err), "", false})
 		case !pc.Exists:
+		case pc.Irregular != "" && pc.Name == "auth store":
+			// The store check says what it is.
+		case pc.Irregular != "":
+			err := &authstore.NotRegularError{What: pc.Name, Path: pc.Path, Kind: pc.Irregular}
+			c.Problems = append(c.Problems, doctorProblem{verdictFail, err.Error(), removeFix(err), false})
 		case pc.TooOpen():
 			seen++
 			c.Problems = append(c.Problems, doctorProblem{verdictFail,
@@ -348,13 +353,16 @@ func checkFileModes(pcs []authstore.PermCheck) doctorCheck {
 	return finish(c, ok, "%d store files are readable by others")
 }
 
-func checkEnvFile(pc authstore.PermCheck) doctorCheck {
+func checkEnvFile(paths authstore.Paths, pc authstore.PermCheck) doctorCheck {
 	c := doctorCheck{ID: "env-file"}
+	_, readErr := authstore.LoadEnvFile(paths.Env)
 	switch {
 	case pc.Err != nil:
 		c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("cannot look at %s: %v", pc.Path, pc.Err), "", false})
 	case !pc.Exists:
 		return finish(c, "no .env file", "")
+	case readErr != nil:
+		c.Problems = append(c.Problems, doctorProblem{verdictFail, readErr.Error(), removeFix(readErr), false})
 	case pc.TooOpen():
 		c.Problems = append(c.Problems, doctorProblem{verdictFail,
 			fmt.Sprintf(".env is mode %04o: other users can read the keys in it (want %04o)", pc.Mode, pc.Want),
@@ -477,7 +485,11 @@ func checkConfig(paths authstore.Paths, snap authstore.Snapshot, loadErr error) 
 		_, cfgErr = authstore.LoadConfig(paths.Config)
 	}
 	if cfgErr != nil {
-		c.Problems = append(c.Problems, doctorProblem{verdictFail, cfgErr.Error(), "fix the file by hand: the gateway cannot start with it either", false})
+		fix := removeFix(cfgErr)
+		if fix == "" {
+			fix = "fix the file by hand: the gateway cannot start with it either"
+		}
+		c.Problems = append(c.Problems, doctorProblem{verdictFail, cfgErr.Error(), fix, false})
 		return finish(c, "", "")
 	}
 	if loadErr == nil {
@@ -535,6 +547,17 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// removeFix is the command that removes a file that is not a regular file
+// (a FIFO or a device holds no credentials; for a link, the link goes, not
+// what it points to), or "" for any other error.
+func removeFix(err error) string {
+	var nr *authstore.NotRegularError
+	if !errors.As(err, &nr) || nr.Kind == "a directory" {
+		return ""
+	}
+	return "rm " + shellQuote(nr.Path)
 }
 
 // shellQuote quotes a path for a command line the user may paste.

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -352,5 +353,46 @@ func TestDoctorFixOnATerminalReadsTilde(t *testing.T) {
 		if strings.HasPrefix(l, "fixed") && strings.Contains(l, c.state) {
 			t.Errorf("a repair shows a whole path on a terminal: %q", l)
 		}
+	}
+}
+
+// TestDoctorFixLeavesWhatIsNotAFileAlone: a store that is a link to a FIFO
+// (or a device, such as /dev/zero) is reported with the command that
+// removes the link, and --fix neither reads it nor changes the mode of what
+// it points to.
+func TestDoctorFixLeavesWhatIsNotAFileAlone(t *testing.T) {
+	c := newCLI(t)
+	outside := filepath.Join(t.TempDir(), "pipe")
+	if err := syscall.Mkfifo(outside, 0o666); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	if err := os.Chmod(outside, 0o666); err != nil { // past the umask
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(c.agentDir(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, c.storePath()); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var out, errOut string
+	var code int
+	go func() {
+		defer close(done)
+		out, errOut, code = c.run("doctor", "--fix")
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("doctor --fix is still waiting on the FIFO")
+	}
+	want := "FAIL  store        auth store " + c.storePath() + " (a link to " + outside + ") is a FIFO (named pipe), not a regular file; nothing was read from it (remove the link or point it at the real file)\n" +
+		"                   fix: rm " + c.storePath() + "\n"
+	if code != ExitFailure || errOut != "" || !strings.Contains(out, want) || strings.Contains(out, "fixed ") {
+		t.Errorf("exit %d, stderr %q\n%s\nwant it to hold:\n%s", code, errOut, out, want)
+	}
+	if fi, err := os.Stat(outside); err != nil || fi.Mode().Perm() != 0o666 {
+		t.Errorf("the FIFO the store points to was changed: %v, %v", fi.Mode(), err)
 	}
 }
