@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Credential types the gateway knows.
@@ -18,16 +19,20 @@ const (
 // Profile is one entry of the store's "profiles" object, read-only. Changes
 // go through Store methods so that fields we do not know are kept.
 type Profile struct {
-	ID        string
-	Provider  string // as written in the file
-	Type      string
-	Key       string // api_key
-	Token     string // token
-	Access    string // oauth
-	Refresh   string // oauth
-	Expires   int64  // ms since the epoch; 0 when absent
-	Email     string
-	AccountID string
+	ID       string
+	Provider string // as written in the file
+	Type     string
+	Key      string // api_key
+	Token    string // token
+	Access   string // oauth
+	Refresh  string // oauth
+	Expires  int64  // ms since the epoch; 0 when absent or not a time the gateway counts
+	// ExpiresIgnored is the JSON text of an "expires" that the gateway does
+	// not count as a time (a string, null, 0, a negative number…), cut to
+	// a few dozen bytes; "" when expires is absent or counts.
+	ExpiresIgnored string
+	Email          string
+	AccountID      string
 }
 
 // Secret is the credential the gateway would send.
@@ -370,7 +375,10 @@ func (s *Store) refresh() {
 			case "accountId":
 				p.AccountID = stringValue(v)
 			case "expires":
-				p.Expires = intValue(v)
+				p.Expires, p.ExpiresIgnored = timeValue(v), ""
+				if p.Expires == 0 {
+					p.ExpiresIgnored = shortJSON(v)
+				}
 			}
 		})
 		if i, dup := s.index[id]; dup {
@@ -412,9 +420,9 @@ func (s *Store) refresh() {
 				case "lastUsed":
 					u.LastUsed = intValue(f)
 				case "cooldownUntil":
-					u.CooldownUntil = intValue(f)
+					u.CooldownUntil = timeValue(f)
 				case "disabledUntil":
-					u.DisabledUntil = intValue(f)
+					u.DisabledUntil = timeValue(f)
 				case "disabledReason":
 					u.DisabledReason = stringValue(f)
 				case "errorCount":
@@ -427,6 +435,20 @@ func (s *Store) refresh() {
 			s.Usage[id] = u
 		})
 	}
+}
+
+// shortJSON is raw cut to at most 40 bytes (on a character boundary), for
+// quoting a bad value in a message.
+func shortJSON(raw json.RawMessage) string {
+	const limit = 40
+	if len(raw) <= limit {
+		return string(raw)
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(raw[cut]) {
+		cut--
+	}
+	return string(raw[:cut]) + "…"
 }
 
 func rawString(o *object, k string) string {

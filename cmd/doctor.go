@@ -456,6 +456,8 @@ func checkCredentials(snap authstore.Snapshot, now time.Time) doctorCheck {
 				c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("%s expired %s ago", p.ID, shortDuration(h.Remaining)), renewFix(p), false})
 			case h.Status == authstore.StatusMissing && strings.TrimSpace(p.Secret()) == "":
 				c.Problems = append(c.Problems, doctorProblem{verdictFail, p.ID + " has no secret", renewFix(p), false})
+			case p.ExpiresIgnored != "" && (p.Type == authstore.TypeToken || p.Type == authstore.TypeOAuth):
+				c.Problems = append(c.Problems, expiresProblem(snap.Paths.Store, p))
 			case h.Status == authstore.StatusMissing:
 				c.Problems = append(c.Problems, doctorProblem{verdictFail, p.ID + " has no usable expiry", renewFix(p), false})
 			case h.Status == authstore.StatusExpiring:
@@ -471,6 +473,32 @@ func checkCredentials(snap authstore.Snapshot, now time.Time) doctorCheck {
 		}
 	}
 	return finish(c, fmt.Sprintf("%s, none expired or expiring", plural(total, "credential")), "%d credentials need attention")
+}
+
+// expiresProblem is a token or oauth profile whose "expires" the gateway
+// does not count as a time: a string (even of digits), null, 0, a negative
+// number. clawdbot then treats a token as never expiring (openclaw refuses
+// it) and an oauth profile as having no usable expiry.
+func expiresProblem(store string, p authstore.Profile) doctorProblem {
+	raw := p.ExpiresIgnored
+	what := raw
+	var digits string
+	if strings.HasPrefix(raw, `"`) {
+		what = "the string " + raw
+		if d := strings.Trim(raw, `"`); d != "" && strings.Trim(d, "0123456789") == "" && len(d) < 17 {
+			digits = d
+		}
+	}
+	fix := fmt.Sprintf("edit %s: remove \"expires\" from %s, or write the expiry time in ms as a number", shellQuote(store), p.ID)
+	if digits != "" {
+		fix = fmt.Sprintf("edit %s: write \"expires\": %s in %s (a number, without quotes)", shellQuote(store), digits, p.ID)
+	}
+	if p.Type == authstore.TypeOAuth {
+		return doctorProblem{verdictFail,
+			fmt.Sprintf("%s: \"expires\" is %s, not a number of ms > 0, so the gateway sees no usable expiry", p.ID, what), fix, false}
+	}
+	return doctorProblem{verdictWarn,
+		fmt.Sprintf("%s: \"expires\" is %s, not a number of ms > 0: the gateway ignores it, so the token never expires (openclaw does not use it at all)", p.ID, what), fix, false}
 }
 
 func checkConfig(paths authstore.Paths, snap authstore.Snapshot, loadErr error) doctorCheck {
