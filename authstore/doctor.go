@@ -320,3 +320,80 @@ func QuarantineCorruptStore(ctx context.Context, paths Paths, now time.Time) (Qu
 	}
 	return res, lock.release()
 }
+
+// StripStoreBOM removes the UTF-8 byte-order mark a store starts with, the
+// one thing that keeps it (and the gateway) from reading it. It works under
+// the store's lock, reads the file again there, and replaces it atomically
+// with the same bytes minus the mark; a store that does not start with one,
+// or that would still not parse without it, is left alone (removed is then
+// false). The .bak is not touched: the file with the mark was never a store
+// the gateway could read.
+func StripStoreBOM(ctx context.Context, paths Paths) (removed bool, err error) {
+	real, err := resolveReal(paths.Store)
+	if err != nil {
+		return false, err
+	}
+	lock, err := acquireLock(ctx, real+".lock")
+	if err != nil {
+		return false, err
+	}
+	defer lock.release() //nolint:errcheck // a failed rmdir leaves a lock that goes stale
+	data, fi, err := readRegular(real, "auth store", MaxStoreSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	rest, n := trimBOMs(data)
+	if n == 0 {
+		return false, nil
+	}
+	if _, err := parseStore(rest); err != nil {
+		return false, nil
+	}
+	if err := writeAtomic(real, rest, fi.Mode().Perm()&0o600); err != nil {
+		return false, err
+	}
+	return true, lock.release()
+}
+
+// DuplicateProfile is a profile id written more than once in "profiles".
+// The gateway (JSON.parse) reads the last one only, and so does moltbot;
+// the next write that changes a profile keeps only that one.
+type DuplicateProfile struct {
+	ID    string
+	Lines []int // where each one is, in file order
+}
+
+// duplicateProfiles lists the ids that data's "profiles" (the last
+// "profiles", the one JSON.parse keeps) holds more than once, in order of
+// first appearance, with the line of each. data is a store that parses.
+func duplicateProfiles(data []byte) []DuplicateProfile {
+	pStart, pEnd := -1, -1
+	_ = scanObject(data, func(key string, start, end int) {
+		if key == "profiles" {
+			pStart, pEnd = start, end
+		}
+	})
+	if pStart < 0 {
+		return nil
+	}
+	var out []DuplicateProfile
+	at := map[string]int{} // id → index in out, or -1 when seen once
+	first := map[string]int{}
+	_ = scanObject(data[pStart:pEnd], func(id string, start, _ int) {
+		line, _ := lineCol(data, int64(pStart+start))
+		i, seen := at[id]
+		switch {
+		case !seen:
+			at[id], first[id] = -1, line
+		case i < 0:
+			at[id] = len(out)
+			out = append(out, DuplicateProfile{ID: id, Lines: []int{first[id], line}})
+		default:
+			out[i].Lines = append(out[i].Lines, line)
+		}
+	})
+	return out
+}

@@ -2,6 +2,7 @@ package authstore
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -84,6 +85,10 @@ type Store struct {
 
 	doc   *object
 	index map[string]int // profile id → position in Profiles
+	// dupIDs is set by refresh when "profiles" holds an id twice;
+	// duplicates are what ParseStore then found in the file.
+	dupIDs     bool
+	duplicates []DuplicateProfile
 }
 
 // NewStore returns an empty store in the gateway's shape.
@@ -99,6 +104,25 @@ func NewStore() *Store {
 // ParseStore reads a store. A file that is not JSON, or whose "profiles" is
 // not an object, is a *CorruptError (path is filled in by the caller).
 func ParseStore(data []byte) (*Store, error) {
+	if rest, n := trimBOMs(data); n > 0 {
+		// Say so, rather than "invalid character 'ï'".
+		_, err := parseStore(rest)
+		var ce *CorruptError
+		switch {
+		case err == nil:
+			return nil, &CorruptError{Line: 1, Column: 1, Reason: bomReason, BOM: true}
+		case errors.As(err, &ce):
+			if ce.Line == 1 {
+				ce.Column += n // each mark is a character of line 1
+			}
+			ce.Reason += "; the file also starts with a UTF-8 byte-order mark"
+		}
+		return nil, err
+	}
+	return parseStore(data)
+}
+
+func parseStore(data []byte) (*Store, error) {
 	doc, err := parseDocument(data)
 	if err != nil {
 		return nil, corruptFromJSON(data, err)
@@ -116,8 +140,15 @@ func ParseStore(data []byte) (*Store, error) {
 	}
 	s := &Store{doc: doc}
 	s.refresh()
+	if s.dupIDs {
+		s.duplicates = duplicateProfiles(data)
+	}
 	return s, nil
 }
+
+// DuplicateProfiles lists the ids the file's "profiles" holds more than
+// once, as it was read (a store changed since holds each id once).
+func (s *Store) DuplicateProfiles() []DuplicateProfile { return s.duplicates }
 
 // Marshal encodes the store as the gateway writes it.
 func (s *Store) Marshal() []byte { return s.doc.marshalFile() }
@@ -354,6 +385,7 @@ func (s *Store) refresh() {
 	n := countMembers(profiles)
 	s.Profiles = make([]Profile, 0, n)
 	s.index = make(map[string]int, n)
+	s.dupIDs, s.duplicates = false, nil
 	members(profiles, func(id string, raw json.RawMessage) {
 		p := Profile{ID: id}
 		members(raw, func(k string, v json.RawMessage) {
@@ -383,6 +415,7 @@ func (s *Store) refresh() {
 		})
 		if i, dup := s.index[id]; dup {
 			s.Profiles[i] = p
+			s.dupIDs = true
 			return
 		}
 		s.index[id] = len(s.Profiles)

@@ -191,7 +191,15 @@ func (a *app) doctorFix(ctx context.Context, paths authstore.Paths) (fixed, fail
 
 	if _, err := authstore.Load(paths); err != nil {
 		var ce *authstore.CorruptError
-		if errors.As(err, &ce) {
+		if errors.As(err, &ce) && ce.BOM {
+			if removed, err := authstore.StripStoreBOM(ctx, paths); err != nil {
+				failed = append(failed, "remove the byte-order mark: "+err.Error())
+			} else if removed {
+				fixed = append(fixed, "removed the UTF-8 byte-order mark from "+ce.Path)
+			}
+			_, err = authstore.Load(paths)
+		}
+		if errors.As(err, &ce) && !ce.BOM {
 			res, err := authstore.QuarantineCorruptStore(ctx, paths, a.env.Now())
 			switch {
 			case err != nil:
@@ -289,6 +297,9 @@ func checkStore(paths authstore.Paths, snap authstore.Snapshot, err error) docto
 		} else {
 			fix += "; there is no valid backup, so the store starts empty) — or repair the file by hand"
 		}
+		if ce.BOM {
+			fix = "moltbot doctor --fix (removes the byte-order mark; every other byte stays as it is)"
+		}
 		c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("%s is corrupt: %s", where, ce.Reason), fix, true})
 	case err != nil:
 		c.Problems = append(c.Problems, doctorProblem{verdictFail, err.Error(), removeFix(err), false})
@@ -300,8 +311,26 @@ func checkStore(paths authstore.Paths, snap authstore.Snapshot, err error) docto
 	n := 0
 	if snap.Store != nil {
 		n = len(snap.Store.Profiles)
+		for _, d := range snap.Store.DuplicateProfiles() {
+			c.Problems = append(c.Problems, duplicateProblem(snap.Paths.Store, d))
+		}
 	}
-	return finish(c, fmt.Sprintf("%s parses: %s", filepath.Base(paths.Store), plural(n, "profile")), "")
+	return finish(c, fmt.Sprintf("%s parses: %s", filepath.Base(paths.Store), plural(n, "profile")), "%d problems with the store")
+}
+
+// duplicateProblem is a profile id written more than once in "profiles":
+// the gateway reads only the last, and moltbot's next change to a profile
+// writes only that one.
+func duplicateProblem(store string, d authstore.DuplicateProfile) doctorProblem {
+	lines := make([]string, len(d.Lines))
+	for i, l := range d.Lines {
+		lines[i] = fmt.Sprint(l)
+	}
+	last := lines[len(lines)-1]
+	where := strings.Join(lines[:len(lines)-1], ", ") + " and " + last
+	return doctorProblem{verdictWarn,
+		fmt.Sprintf("%s is in \"profiles\" %d times (lines %s): the gateway reads only the last, and the next change to a profile keeps only that one", d.ID, len(d.Lines), where),
+		fmt.Sprintf("edit %s: keep one %s entry (the one at line %s is in use)", shellQuote(store), d.ID, last), false}
 }
 
 func checkAgentDir(pc authstore.PermCheck) doctorCheck {

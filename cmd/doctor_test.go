@@ -396,3 +396,68 @@ func TestDoctorFixLeavesWhatIsNotAFileAlone(t *testing.T) {
 		t.Errorf("the FIFO the store points to was changed: %v, %v", fi.Mode(), err)
 	}
 }
+
+// TestDoctorStripsAByteOrderMark: a store that starts with a UTF-8
+// byte-order mark is named as such by every command, and `doctor --fix`
+// removes the mark and nothing else (it does not move the store aside).
+func TestDoctorStripsAByteOrderMark(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	good := readFile(t, c.storePath())
+	c.writeStore("\xEF\xBB\xBF" + good)
+	_, errOut, code := c.run("models", "status")
+	want := "moltbot: " + c.storePath() + ":1:1 is corrupt: it starts with a UTF-8 byte-order mark (bytes EF BB BF, which some editors add), and JSON does not allow one: the gateway cannot read it either, sees no profiles, and its next write replaces the file (run `moltbot doctor --fix` to remove it; nothing else changes)\n"
+	if code != ExitFailure || errOut != want {
+		t.Errorf("status: exit %d\n%q\nwant\n%q", code, errOut, want)
+	}
+	out, _, code := c.run("doctor")
+	if code != ExitFailure || !strings.Contains(out, "FAIL  store        "+c.storePath()+":1:1 is corrupt: it starts with a UTF-8 byte-order mark") ||
+		!strings.Contains(out, "fix: moltbot doctor --fix (removes the byte-order mark; every other byte stays as it is)") {
+		t.Errorf("doctor: exit %d\n%s", code, out)
+	}
+	out, _, _ = c.run("doctor", "--fix")
+	if !strings.Contains(out, "fixed  removed the UTF-8 byte-order mark from "+c.storePath()+"\n") || !strings.Contains(out, "ok    store        auth-profiles.json parses") {
+		t.Errorf("doctor --fix:\n%s", out)
+	}
+	if got := readFile(t, c.storePath()); got != good {
+		t.Errorf("store after --fix differs from the store without the mark:\n%s", got)
+	}
+	if matches, _ := filepath.Glob(c.storePath() + ".corrupt-*"); len(matches) != 0 {
+		t.Errorf("the store was moved aside: %v", matches)
+	}
+}
+
+// TestDoctorWarnsAboutADuplicatedProfileID: an id written twice in
+// "profiles" is read as the gateway reads it (the last one), and doctor
+// says where both are before a write drops the first.
+func TestDoctorWarnsAboutADuplicatedProfileID(t *testing.T) {
+	c := newCLI(t)
+	c.withClaude()
+	c.writeStore(`{
+  "version": 1,
+  "profiles": {
+    "anthropic:work": {
+      "type": "api_key",
+      "provider": "anthropic",
+      "key": "sk-ant-api03-FAKEFIRSTFIRSTFIRSTFIRSTFIRSTFIRSTFIRSTFIRST"
+    },
+    "anthropic:work": {
+      "type": "api_key",
+      "provider": "anthropic",
+      "key": "sk-ant-api03-FAKELASTLASTLASTLASTLASTLASTLASTLASTLASTLAST"
+    }
+  }
+}
+`)
+	out, _, code := c.run("doctor")
+	want := `warn  store        anthropic:work is in "profiles" 2 times (lines 4 and 9): the gateway reads only the last, and the next change to a profile keeps only that one
+                   fix: edit ` + c.storePath() + `: keep one anthropic:work entry (the one at line 9 is in use)
+`
+	if code != 0 || !strings.Contains(out, want) {
+		t.Errorf("doctor: exit %d\n%s\nwant it to hold:\n%s", code, out, want)
+	}
+	out, _, _ = c.run("models", "status", "--plain")
+	if !strings.Contains(out, "sk-ant-api03…LAST") {
+		t.Errorf("status does not show the last key:\n%s", out)
+	}
+}
