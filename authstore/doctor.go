@@ -6,8 +6,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -396,4 +401,193 @@ func duplicateProfiles(data []byte) []DuplicateProfile {
 		}
 	})
 	return out
+}
+
+// DirCheck is a directory the credentials depend on: whoever can write in
+// it can replace the files in it (rename a store of their own over ours).
+type DirCheck struct {
+	Name   string // "state directory", "agents directory", "config directory"
+	Path   string // symlinks resolved
+	Exists bool
+	Mode   uint32 // as chmod takes it: permission, setuid, setgid and sticky bits
+	Err    error  // stat failed for another reason than absence
+}
+
+// WritableByOthers reports whether users other than the owner may create,
+// rename or remove files in the directory.
+func (d DirCheck) WritableByOthers() bool { return d.Exists && d.Mode&0o022 != 0 }
+
+// CheckDirectories looks at the directories above the agent directory
+// that the credentials depend on: the state directory, those between it
+// and the agent directory (agents/ and agents/<id>/), and the config's
+// directory when that is another one. (The agent directory itself is in
+// CheckPermissions.) Each is listed once, in that order.
+func CheckDirectories(paths Paths) []DirCheck {
+	var items []DirCheck
+	seen := map[string]bool{}
+	add := func(name, path string) {
+		if path == "" {
+			return
+		}
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		if real, err := resolveReal(path); err == nil {
+			path = real
+		}
+		if seen[path] {
+			return
+		}
+		seen[path] = true
+		d := DirCheck{Name: name, Path: path}
+		fi, err := os.Stat(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			d.Err = err
+		case fi.IsDir():
+			d.Exists, d.Mode = true, chmodBits(fi.Mode())
+		}
+		items = append(items, d)
+	}
+	agentReal := paths.AgentDir
+	if real, err := resolveReal(agentReal); err == nil {
+		agentReal = real
+	}
+	seen[agentReal] = true // checked as the agent directory
+	add("state directory", paths.StateDir)
+	if rel, err := filepath.Rel(paths.StateDir, paths.AgentDir); err == nil && !strings.HasPrefix(rel, "..") {
+		// agents/, agents/<id>/: each can have the agent dir renamed away.
+		parts := strings.Split(rel, string(filepath.Separator))
+		for i := 1; i < len(parts); i++ {
+			add("agents directory", filepath.Join(append([]string{paths.StateDir}, parts[:i]...)...))
+		}
+	}
+	add("config directory", filepath.Dir(paths.Config))
+	return items
+}
+
+// FixDirectory removes the group and world write bits of d (chmod go-w);
+// every other bit (read, search, sticky, setgid) stays as it is.
+func FixDirectory(d DirCheck) error {
+	if !d.WritableByOthers() {
+		return nil
+	}
+	m := fs.FileMode(d.Mode & 0o777 &^ 0o022)
+	for bit, flag := range map[uint32]fs.FileMode{0o4000: fs.ModeSetuid, 0o2000: fs.ModeSetgid, 0o1000: fs.ModeSticky} {
+		if d.Mode&bit != 0 {
+			m |= flag
+		}
+	}
+	if err := os.Chmod(d.Path, m); err != nil {
+		return fmt.Errorf("chmod go-w %s: %w", d.Path, err)
+	}
+	return nil
+}
+
+// chmodBits is m as the number chmod takes (and ls shows): 01777 for a
+// sticky, world-writable directory.
+func chmodBits(m fs.FileMode) uint32 {
+	b := uint32(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		b |= 0o4000
+	}
+	if m&fs.ModeSetgid != 0 {
+		b |= 0o2000
+	}
+	if m&fs.ModeSticky != 0 {
+		b |= 0o1000
+	}
+	return b
+}
+
+// Unreadable is a gateway file that the owner of its directory (the user
+// the gateway runs as, normally) cannot read: what `sudo moltbot …` used to
+// leave behind, a root:root 0600 file in the service user's directory.
+type Unreadable struct {
+	Name string // "auth store", "config", ".env"
+	Path string // symlinks resolved
+	// Owner and Group are the directory's, as names when they have one:
+	// the chown that fixes it. ChmodOnly is set when the file already
+	// belongs to that user and only lacks its read bit.
+	Owner, Group string
+	ChmodOnly    bool
+}
+
+// CheckReadableByDirOwner lists the store, the config and .env when the
+// owner of the directory they are in cannot read them. Nothing is reported
+// for a directory that root owns (root reads everything), or on systems
+// without Unix ownership.
+func CheckReadableByDirOwner(paths Paths) []Unreadable {
+	var out []Unreadable
+	for _, it := range []struct{ name, path string }{
+		{"auth store", paths.Store},
+		{"config", paths.Config},
+		{".env", paths.Env},
+	} {
+		path := it.path
+		if real, err := resolveReal(path); err == nil {
+			path = real
+		}
+		fi, err := os.Stat(path)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		di, err := os.Stat(filepath.Dir(path))
+		if err != nil {
+			continue
+		}
+		st, ok1 := fi.Sys().(*syscall.Stat_t)
+		ds, ok2 := di.Sys().(*syscall.Stat_t)
+		if !ok1 || !ok2 || ds.Uid == 0 || canRead(ds.Uid, ds.Gid, st.Uid, st.Gid, fi.Mode().Perm()) {
+			continue
+		}
+		out = append(out, Unreadable{
+			Name: it.name, Path: path,
+			Owner: userName(ds.Uid), Group: groupName(ds.Gid),
+			ChmodOnly: st.Uid == ds.Uid,
+		})
+	}
+	return out
+}
+
+// canRead reports whether user uid (whose primary group is, we assume,
+// the directory's group dirGID when the user database does not say) may
+// read a file owned by fuid:fgid with mode.
+func canRead(uid, dirGID, fuid, fgid uint32, mode fs.FileMode) bool {
+	switch {
+	case fuid == uid:
+		return mode&0o400 != 0
+	case inGroup(uid, dirGID, fgid):
+		return mode&0o040 != 0
+	}
+	return mode&0o004 != 0
+}
+
+func inGroup(uid, dirGID, gid uint32) bool {
+	u, err := user.LookupId(strconv.FormatUint(uint64(uid), 10))
+	if err != nil {
+		return gid == dirGID
+	}
+	ids, err := u.GroupIds()
+	if err != nil {
+		ids = []string{u.Gid}
+	}
+	return slices.Contains(ids, strconv.FormatUint(uint64(gid), 10))
+}
+
+func userName(uid uint32) string {
+	id := strconv.FormatUint(uint64(uid), 10)
+	if u, err := user.LookupId(id); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return id
+}
+
+func groupName(gid uint32) string {
+	id := strconv.FormatUint(uint64(gid), 10)
+	if g, err := user.LookupGroupId(id); err == nil && g.Name != "" {
+		return g.Name
+	}
+	return id
 }

@@ -200,7 +200,7 @@ func TestDoctorJSON(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"store", "agent-dir", "store-mode", "env-file", "lock", "order", "credentials", "config", "claude"}
+	want := []string{"store", "agent-dir", "dirs", "store-mode", "env-file", "lock", "order", "credentials", "config", "claude"}
 	if !reflect.DeepEqual(ids, want) {
 		t.Errorf("check ids %v, want %v (the schema is stable)", ids, want)
 	}
@@ -459,5 +459,143 @@ func TestDoctorWarnsAboutADuplicatedProfileID(t *testing.T) {
 	out, _, _ = c.run("models", "status", "--plain")
 	if !strings.Contains(out, "sk-ant-api03…LAST") {
 		t.Errorf("status does not show the last key:\n%s", out)
+	}
+}
+
+// TestDoctorDirectoriesOthersCanWriteIn: a directory the credentials
+// depend on that its group or everyone may write in is a failure (they can
+// replace the store), and --fix takes the write bits away and nothing else.
+func TestDoctorDirectoriesOthersCanWriteIn(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	c.withClaude()
+	cfgDir := filepath.Join(t.TempDir(), "shared-config")
+	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c.env["MOLTBOT_CONFIG_PATH"] = filepath.Join(cfgDir, "clawdbot.json")
+	modes := map[string]os.FileMode{
+		c.state:                                  0o777, // world-writable
+		filepath.Join(c.state, "agents", "main"): 0o775, // group-writable
+		c.agentDir():                             0o770,
+		cfgDir:                                   os.ModeSticky | 0o777, // as /tmp: others can still add files
+	}
+	for dir, m := range modes {
+		if err := os.Chmod(dir, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, code := c.run("doctor")
+	for _, want := range []string{
+		"FAIL  agent-dir    mode 0770 lets other users create and replace files in it, the store included (want 0700)\n",
+		"FAIL  dirs         3 directories are writable by others\n",
+		"- fail: the state directory " + c.state + " is mode 0777: other users can replace what is in it, credentials included\n",
+		"  fix: moltbot doctor --fix (chmod go-w " + c.state + ")\n",
+		"- fail: the agents directory " + filepath.Join(c.state, "agents", "main") + " is mode 0775: its group can replace what is in it, credentials included\n",
+		"- fail: the config directory " + cfgDir + " is mode 1777: other users can replace what is in it, credentials included\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor output lacks %q:\n%s", want, out)
+		}
+	}
+	if code != ExitFailure {
+		t.Errorf("exit %d", code)
+	}
+	out, _, _ = c.run("doctor", "--fix")
+	if !strings.Contains(out, "fixed  chmod go-w "+c.state+" (was 777)\n") || !strings.Contains(out, "ok    dirs ") || !strings.Contains(out, "ok    agent-dir ") {
+		t.Errorf("doctor --fix:\n%s", out)
+	}
+	for dir, want := range map[string]os.FileMode{
+		c.state: 0o755, filepath.Join(c.state, "agents", "main"): 0o755, c.agentDir(): 0o700, cfgDir: os.ModeSticky | 0o755,
+	} {
+		if fi, err := os.Stat(dir); err != nil || fi.Mode()&(os.ModePerm|os.ModeSticky) != want {
+			t.Errorf("%s: mode %v after --fix (%v), want %v", dir, fi.Mode(), err, want)
+		}
+	}
+}
+
+// TestDoctorFileTheGatewayCannotRead: a store (config, .env) that the
+// owner of its directory cannot read — what `sudo moltbot …` used to leave,
+// root:root 0600 in the service user's directory — is a failure, with the
+// chown (or chmod) that gives it back.
+func TestDoctorFileTheGatewayCannotRead(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	c.withClaude()
+	cfg := c.write("clawdbot.json", "{}\n")
+	env := c.write(".env", "FOO=bar\n")
+	if os.Geteuid() != 0 {
+		// Without root, only the mode can make it unreadable to its owner.
+		if err := os.Chmod(c.storePath(), 0o200); err != nil {
+			t.Fatal(err)
+		}
+		out, _, code := c.run("doctor")
+		want := "FAIL  store-mode   auth store " + c.storePath() + " cannot be read by "
+		if code != ExitFailure || !strings.Contains(out, want) || !strings.Contains(out, "fix: chmod u+r "+c.storePath()+"\n") {
+			t.Errorf("doctor: exit %d\n%s", code, out)
+		}
+		t.Skip("the chown case needs root (it runs in CI, as root)")
+	}
+	// The service user: an id no account has, so names are numbers.
+	const svc = 4242
+	for _, dir := range []string{c.state, filepath.Join(c.state, "agents"), filepath.Join(c.state, "agents", "main"), c.agentDir()} {
+		if err := os.Chown(dir, svc, svc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The store and .env stay root's (0600); the config is the service
+	// user's but has lost its read bit.
+	if err := os.Chown(cfg, svc, svc); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(cfg, 0o200); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := c.run("doctor")
+	for _, want := range []string{
+		"FAIL  store-mode   auth store " + c.storePath() + " cannot be read by 4242, who owns its directory (and runs the gateway, normally): the gateway gets \"permission denied\"\n" +
+			"                   fix: sudo chown 4242:4242 " + c.storePath() + "\n",
+		"FAIL  env-file     .env " + env + " cannot be read by 4242, who owns its directory (and runs the gateway, normally): the gateway gets \"permission denied\"\n" +
+			"                   fix: sudo chown 4242:4242 " + env + "\n",
+		"FAIL  config       config " + cfg + " cannot be read by 4242, who owns its directory (and runs the gateway, normally): the gateway gets \"permission denied\"\n" +
+			"                   fix: chmod u+r " + cfg + "\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor output lacks:\n%s\nin:\n%s", want, out)
+		}
+	}
+	if code != ExitFailure {
+		t.Errorf("exit %d", code)
+	}
+	// Given back, nothing is reported.
+	for _, f := range []string{c.storePath(), env} {
+		if err := os.Chown(f, svc, svc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, _ := c.run("doctor"); strings.Contains(out, "cannot be read by") {
+		t.Errorf("still reported after the chown:\n%s", out)
+	}
+}
+
+// TestShellQuote: a path in a fix command is pasted as one word, with no
+// character acting on the shell.
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"/home/gw/.clawdbot/agents/main/agent": "/home/gw/.clawdbot/agents/main/agent",
+		"/srv/a b":                             "'/srv/a b'",
+		"/srv/it's":                            `'/srv/it'\''s'`,
+		"/srv/[ab]":                            "'/srv/[ab]'",
+		"/srv/~x":                              "'/srv/~x'",
+		"/srv/$HOME":                           "'/srv/$HOME'",
+		"/srv/a\nb":                            "'/srv/a\nb'",
+		"":                                     "''",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
