@@ -215,7 +215,7 @@ func backup(lock *lockHandle, path, bak string) error {
 			return syncDir(filepath.Dir(bak))
 		}
 	}
-	data, err := os.ReadFile(path)
+	data, _, err := readRegular(path, "auth store", MaxStoreSize)
 	if err != nil {
 		return fmt.Errorf("keep backup %s: %w", bak, err)
 	}

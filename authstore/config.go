@@ -49,9 +49,12 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 
 // LoadConfig reads the config at path. A missing file is an empty config.
 func LoadConfig(path string) (Config, error) {
-	data, err := os.ReadFile(path)
+	data, _, err := readRegular(path, "config", MaxConfigSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Config{}, nil
+	}
+	if isUnreadable(err) {
+		return Config{}, err
 	}
 	if err != nil {
 		return Config{}, &ConfigError{path, err}
@@ -224,11 +227,13 @@ func editConfig(paths Paths, edit func(profiles *object) bool, manual string) er
 }
 
 func editConfigLocked(lock *lockHandle, path string, edit func(profiles *object) bool, manual string) error {
-	data, err := os.ReadFile(path)
+	data, _, err := readRegular(path, "config", MaxConfigSize)
 	var doc *object
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		doc = newObject()
+	case isUnreadable(err):
+		return err
 	case err != nil:
 		return fmt.Errorf("read config %s: %w", path, err)
 	case len(bytes.TrimSpace(data)) == 0:

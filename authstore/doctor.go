@@ -6,8 +6,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -85,11 +90,15 @@ type PermCheck struct {
 	Mode     fs.FileMode // permission bits
 	Want     fs.FileMode // what moltbot creates it with
 	Writable bool        // this process may write it (directories: create files in it)
-	Err      error       // stat failed for another reason than absence
+	// Irregular names what a file that should be a regular file is instead
+	// ("a FIFO (named pipe)"); its mode is then none of moltbot's business
+	// (a store linked to /dev/zero must not make --fix chmod /dev/zero).
+	Irregular string
+	Err       error // stat failed for another reason than absence
 }
 
 // TooOpen reports whether users other than the owner have any access.
-func (p PermCheck) TooOpen() bool { return p.Exists && p.Mode&0o077 != 0 }
+func (p PermCheck) TooOpen() bool { return p.Exists && p.Irregular == "" && p.Mode&0o077 != 0 }
 
 // CheckPermissions looks at the agent directory (0700), the store and its
 // backup (0600) and the daemon's .env (0600).
@@ -117,6 +126,9 @@ func CheckPermissions(paths Paths) []PermCheck {
 		default:
 			pc.Exists, pc.IsDir, pc.Mode = true, fi.IsDir(), fi.Mode().Perm()
 			pc.Writable = unix.Access(pc.Path, unix.W_OK) == nil
+			if it.want&0o100 == 0 && !fi.Mode().IsRegular() { // a file, not a directory
+				pc.Irregular = fileKind(fi.Mode())
+			}
 		}
 		out = append(out, pc)
 	}
@@ -222,7 +234,7 @@ func CheckBackup(paths Paths) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	data, err := os.ReadFile(real + ".bak")
+	data, _, err := readRegular(real+".bak", "auth store backup", MaxStoreSize)
 	if err != nil {
 		return 0, err
 	}
@@ -272,9 +284,9 @@ func QuarantineCorruptStore(ctx context.Context, paths Paths, now time.Time) (Qu
 		return res, fmt.Errorf("look at %s: %w", real, err)
 	}
 	if !fi.IsDir() {
-		data, err := os.ReadFile(real)
+		data, _, err := readRegular(real, "auth store", MaxStoreSize)
 		if err != nil {
-			return res, fmt.Errorf("read %s: %w", real, err)
+			return res, err
 		}
 		if _, err := ParseStore(data); err == nil {
 			return res, nil
@@ -298,7 +310,7 @@ func QuarantineCorruptStore(ctx context.Context, paths Paths, now time.Time) (Qu
 		return res, err
 	}
 
-	bak, err := os.ReadFile(real + ".bak")
+	bak, _, err := readRegular(real+".bak", "auth store backup", MaxStoreSize)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		res.BackupProblem = "there is no backup"
@@ -316,4 +328,270 @@ func QuarantineCorruptStore(ctx context.Context, paths Paths, now time.Time) (Qu
 		res.Restored, res.Profiles = true, len(s.Profiles)
 	}
 	return res, lock.release()
+}
+
+// StripStoreBOM removes the UTF-8 byte-order mark a store starts with, the
+// one thing that keeps it (and the gateway) from reading it. It works under
+// the store's lock, reads the file again there, and replaces it atomically
+// with the same bytes minus the mark; a store that does not start with one,
+// or that would still not parse without it, is left alone (removed is then
+// false). The .bak is not touched: the file with the mark was never a store
+// the gateway could read.
+func StripStoreBOM(ctx context.Context, paths Paths) (removed bool, err error) {
+	real, err := resolveReal(paths.Store)
+	if err != nil {
+		return false, err
+	}
+	lock, err := acquireLock(ctx, real+".lock")
+	if err != nil {
+		return false, err
+	}
+	defer lock.release() //nolint:errcheck // a failed rmdir leaves a lock that goes stale
+	data, fi, err := readRegular(real, "auth store", MaxStoreSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	rest, n := trimBOMs(data)
+	if n == 0 {
+		return false, nil
+	}
+	if _, err := parseStore(rest); err != nil {
+		return false, nil
+	}
+	if err := writeAtomic(lock, real, rest, fi.Mode().Perm()&0o600); err != nil {
+		return false, err
+	}
+	return true, lock.release()
+}
+
+// DuplicateProfile is a profile id written more than once in "profiles".
+// The gateway (JSON.parse) reads the last one only, and so does moltbot;
+// the next write that changes a profile keeps only that one.
+type DuplicateProfile struct {
+	ID    string
+	Lines []int // where each one is, in file order
+}
+
+// duplicateProfiles lists the ids that data's "profiles" (the last
+// "profiles", the one JSON.parse keeps) holds more than once, in order of
+// first appearance, with the line of each. data is a store that parses.
+func duplicateProfiles(data []byte) []DuplicateProfile {
+	pStart, pEnd := -1, -1
+	_ = scanObject(data, func(key string, start, end int) {
+		if key == "profiles" {
+			pStart, pEnd = start, end
+		}
+	})
+	if pStart < 0 {
+		return nil
+	}
+	var out []DuplicateProfile
+	at := map[string]int{} // id → index in out, or -1 when seen once
+	first := map[string]int{}
+	_ = scanObject(data[pStart:pEnd], func(id string, start, _ int) {
+		line, _ := lineCol(data, int64(pStart+start))
+		i, seen := at[id]
+		switch {
+		case !seen:
+			at[id], first[id] = -1, line
+		case i < 0:
+			at[id] = len(out)
+			out = append(out, DuplicateProfile{ID: id, Lines: []int{first[id], line}})
+		default:
+			out[i].Lines = append(out[i].Lines, line)
+		}
+	})
+	return out
+}
+
+// DirCheck is a directory the credentials depend on: whoever can write in
+// it can replace the files in it (rename a store of their own over ours).
+type DirCheck struct {
+	Name   string // "state directory", "agents directory", "config directory"
+	Path   string // symlinks resolved
+	Exists bool
+	Mode   uint32 // as chmod takes it: permission, setuid, setgid and sticky bits
+	Err    error  // stat failed for another reason than absence
+}
+
+// WritableByOthers reports whether users other than the owner may create,
+// rename or remove files in the directory.
+func (d DirCheck) WritableByOthers() bool { return d.Exists && d.Mode&0o022 != 0 }
+
+// CheckDirectories looks at the directories above the agent directory
+// that the credentials depend on: the state directory, those between it
+// and the agent directory (agents/ and agents/<id>/), and the config's
+// directory when that is another one. (The agent directory itself is in
+// CheckPermissions.) Each is listed once, in that order.
+func CheckDirectories(paths Paths) []DirCheck {
+	var items []DirCheck
+	seen := map[string]bool{}
+	add := func(name, path string) {
+		if path == "" {
+			return
+		}
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		if real, err := resolveReal(path); err == nil {
+			path = real
+		}
+		if seen[path] {
+			return
+		}
+		seen[path] = true
+		d := DirCheck{Name: name, Path: path}
+		fi, err := os.Stat(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			d.Err = err
+		case fi.IsDir():
+			d.Exists, d.Mode = true, chmodBits(fi.Mode())
+		}
+		items = append(items, d)
+	}
+	agentReal := paths.AgentDir
+	if real, err := resolveReal(agentReal); err == nil {
+		agentReal = real
+	}
+	seen[agentReal] = true // checked as the agent directory
+	add("state directory", paths.StateDir)
+	if rel, err := filepath.Rel(paths.StateDir, paths.AgentDir); err == nil && !strings.HasPrefix(rel, "..") {
+		// agents/, agents/<id>/: each can have the agent dir renamed away.
+		parts := strings.Split(rel, string(filepath.Separator))
+		for i := 1; i < len(parts); i++ {
+			add("agents directory", filepath.Join(append([]string{paths.StateDir}, parts[:i]...)...))
+		}
+	}
+	add("config directory", filepath.Dir(paths.Config))
+	return items
+}
+
+// FixDirectory removes the group and world write bits of d (chmod go-w);
+// every other bit (read, search, sticky, setgid) stays as it is.
+func FixDirectory(d DirCheck) error {
+	if !d.WritableByOthers() {
+		return nil
+	}
+	m := fs.FileMode(d.Mode & 0o777 &^ 0o022)
+	for bit, flag := range map[uint32]fs.FileMode{0o4000: fs.ModeSetuid, 0o2000: fs.ModeSetgid, 0o1000: fs.ModeSticky} {
+		if d.Mode&bit != 0 {
+			m |= flag
+		}
+	}
+	if err := os.Chmod(d.Path, m); err != nil {
+		return fmt.Errorf("chmod go-w %s: %w", d.Path, err)
+	}
+	return nil
+}
+
+// chmodBits is m as the number chmod takes (and ls shows): 01777 for a
+// sticky, world-writable directory.
+func chmodBits(m fs.FileMode) uint32 {
+	b := uint32(m.Perm())
+	if m&fs.ModeSetuid != 0 {
+		b |= 0o4000
+	}
+	if m&fs.ModeSetgid != 0 {
+		b |= 0o2000
+	}
+	if m&fs.ModeSticky != 0 {
+		b |= 0o1000
+	}
+	return b
+}
+
+// Unreadable is a gateway file that the owner of its directory (the user
+// the gateway runs as, normally) cannot read: what `sudo moltbot …` used to
+// leave behind, a root:root 0600 file in the service user's directory.
+type Unreadable struct {
+	Name string // "auth store", "config", ".env"
+	Path string // symlinks resolved
+	// Owner and Group are the directory's, as names when they have one:
+	// the chown that fixes it. ChmodOnly is set when the file already
+	// belongs to that user and only lacks its read bit.
+	Owner, Group string
+	ChmodOnly    bool
+}
+
+// CheckReadableByDirOwner lists the store, the config and .env when the
+// owner of the directory they are in cannot read them. Nothing is reported
+// for a directory that root owns (root reads everything), or on systems
+// without Unix ownership.
+func CheckReadableByDirOwner(paths Paths) []Unreadable {
+	var out []Unreadable
+	for _, it := range []struct{ name, path string }{
+		{"auth store", paths.Store},
+		{"config", paths.Config},
+		{".env", paths.Env},
+	} {
+		path := it.path
+		if real, err := resolveReal(path); err == nil {
+			path = real
+		}
+		fi, err := os.Stat(path)
+		if err != nil || !fi.Mode().IsRegular() {
+			continue
+		}
+		di, err := os.Stat(filepath.Dir(path))
+		if err != nil {
+			continue
+		}
+		st, ok1 := fi.Sys().(*syscall.Stat_t)
+		ds, ok2 := di.Sys().(*syscall.Stat_t)
+		if !ok1 || !ok2 || ds.Uid == 0 || canRead(ds.Uid, ds.Gid, st.Uid, st.Gid, fi.Mode().Perm()) {
+			continue
+		}
+		out = append(out, Unreadable{
+			Name: it.name, Path: path,
+			Owner: userName(ds.Uid), Group: groupName(ds.Gid),
+			ChmodOnly: st.Uid == ds.Uid,
+		})
+	}
+	return out
+}
+
+// canRead reports whether user uid (whose primary group is, we assume,
+// the directory's group dirGID when the user database does not say) may
+// read a file owned by fuid:fgid with mode.
+func canRead(uid, dirGID, fuid, fgid uint32, mode fs.FileMode) bool {
+	switch {
+	case fuid == uid:
+		return mode&0o400 != 0
+	case inGroup(uid, dirGID, fgid):
+		return mode&0o040 != 0
+	}
+	return mode&0o004 != 0
+}
+
+func inGroup(uid, dirGID, gid uint32) bool {
+	u, err := user.LookupId(strconv.FormatUint(uint64(uid), 10))
+	if err != nil {
+		return gid == dirGID
+	}
+	ids, err := u.GroupIds()
+	if err != nil {
+		ids = []string{u.Gid}
+	}
+	return slices.Contains(ids, strconv.FormatUint(uint64(gid), 10))
+}
+
+func userName(uid uint32) string {
+	id := strconv.FormatUint(uint64(uid), 10)
+	if u, err := user.LookupId(id); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return id
+}
+
+func groupName(gid uint32) string {
+	id := strconv.FormatUint(uint64(gid), 10)
+	if g, err := user.LookupGroupId(id); err == nil && g.Name != "" {
+		return g.Name
+	}
+	return id
 }

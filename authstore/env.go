@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
+	"maps"
 	"path/filepath"
+	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // EnvVars maps the environment variables the gateway reads for a provider's
@@ -56,98 +58,366 @@ type EnvCredential struct {
 	Value    string
 }
 
-// EnvLine is one line of a .env file.
-type EnvLine struct {
-	Key   string // empty for comments, blank and unparseable lines
-	Value string
+// EnvAssignment is one KEY=value of a .env file, as the gateway's dotenv
+// reads it.
+type EnvAssignment struct {
+	Key    string
+	Value  string
+	Export bool // written as "export KEY=…"
+	// Start and End are the byte offsets of the whole assignment in the
+	// file: from the start of the line its name is on to the end of the line
+	// its value ends on (a quoted value may span lines), without the line
+	// break that follows.
+	Start, End int
 }
 
-// ParseEnv reads .env text the way the gateway's dotenv loader does, one
-// line at a time: KEY=value lines (an optional "export " prefix; a value in
-// single, double or back quotes, or bare up to a "#" comment; "\n" and "\r"
-// in double quotes become line breaks), comments and blank lines. There is
-// one EnvLine per line of data.
-func ParseEnv(data []byte) []EnvLine {
-	var out []EnvLine
-	for _, line := range splitLines(data) {
-		k, v, ok := parseEnvLine(line)
+// ParseEnv reads .env text exactly as the gateway does: dotenv 16 and 17
+// (npm "dotenv", whose parse is one regular expression run over the whole
+// text after "\r\n" and "\r" became "\n"). So a value in single, double
+// or back quotes may span lines (everything up to its closing quote is the
+// value, assignments inside included), "export " is optional, "KEY: value"
+// counts too, a "#" starts a comment outside quotes, and "\n" and "\r"
+// in double quotes become line breaks. The assignments come in file order,
+// repeated keys included: the last one is the one that counts.
+//
+// It is written out as a scanner rather than run as a regular expression:
+// Go's engine cannot express JavaScript's "^"/"$" (which also match at
+// U+2028 and U+2029), and a scanner is linear where backtracking is not.
+// TestParseEnvMatchesRealDotenv holds it to the answers the real dotenv
+// gives.
+func ParseEnv(data []byte) []EnvAssignment {
+	if len(data) == 0 {
+		return nil
+	}
+	t, orig := normalizeNewlines(data)
+	p := dotenvParser{t: t}
+	var out []EnvAssignment
+	pos := 0
+	for {
+		start := p.lineStart(pos)
+		if start < 0 {
+			break
+		}
+		m, ok, first := p.match(start)
 		if !ok {
-			out = append(out, EnvLine{})
+			if first >= len(t) {
+				break
+			}
+			_, w := p.runeAt(first)
+			pos = first + w // every line start up to first fails the same way
 			continue
 		}
-		out = append(out, EnvLine{Key: k, Value: v})
+		out = append(out, EnvAssignment{
+			Key: m.key, Value: m.value, Export: m.export,
+			Start: orig(p.lineBegin(first)), End: orig(p.lineEnd(m.end)),
+		})
+		pos = m.end
 	}
 	return out
 }
 
-func parseEnvLine(line string) (key, value string, ok bool) {
-	s := strings.TrimSpace(strings.TrimSuffix(line, "\r"))
-	if s == "" || strings.HasPrefix(s, "#") {
-		return "", "", false
+// normalizeNewlines turns "\r\n" and a lone "\r" into "\n", as dotenv
+// does first, and returns a function mapping offsets in the result back to
+// offsets in data (a "\n" that was "\r\n" maps to its "\r").
+func normalizeNewlines(data []byte) (string, func(int) int) {
+	if bytes.IndexByte(data, '\r') < 0 {
+		return string(data), func(i int) int { return i }
 	}
-	if rest, found := strings.CutPrefix(s, "export"); found && rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
-		s = strings.TrimLeft(rest, " \t")
+	var b strings.Builder
+	b.Grow(len(data))
+	var dropped []int // offsets in the result of each "\n" that was "\r\n"
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c == '\r' {
+			if i+1 < len(data) && data[i+1] == '\n' {
+				dropped = append(dropped, b.Len())
+				i++
+			}
+			c = '\n'
+		}
+		b.WriteByte(c)
 	}
-	k, v, found := strings.Cut(s, "=")
-	if !found {
-		return "", "", false
+	return b.String(), func(i int) int {
+		return i + sort.SearchInts(dropped, i) // the dropped "\r"s before i
 	}
-	k = strings.TrimRight(k, " \t")
-	if !validEnvKeyRead(k) {
-		return "", "", false
-	}
-	return k, parseEnvValue(strings.TrimSpace(v)), true
 }
 
-// parseEnvValue reads what follows "=" (trimmed), as dotenv does: a quoted
-// value whose closing quote is followed only by blanks or a comment, else
-// everything up to the first "#".
-func parseEnvValue(v string) string {
-	if v != "" && (v[0] == '\'' || v[0] == '"' || v[0] == '`') {
-		q := v[0]
-		// The longest quoted run that has no unescaped quote inside and is
-		// followed by nothing but a comment (dotenv's regular expression is
-		// greedy and backtracks the same way).
-		for j := len(v) - 1; j > 0; j-- {
-			if v[j] != q || !onlyComment(v[j+1:]) || !quotedRunOK(v[1:j], q) {
-				continue
-			}
-			inner := v[1:j]
-			if q == '"' {
-				inner = strings.NewReplacer(`\n`, "\n", `\r`, "\r").Replace(inner)
-			}
-			return inner
-		}
-	}
-	if i := strings.IndexByte(v, '#'); i >= 0 {
-		v = v[:i]
-	}
-	v = strings.TrimSpace(v)
-	if len(v) >= 2 && (v[0] == '\'' || v[0] == '"' || v[0] == '`') && v[len(v)-1] == v[0] {
-		q := v[0]
-		v = v[1 : len(v)-1]
-		if q == '"' {
-			v = strings.NewReplacer(`\n`, "\n", `\r`, "\r").Replace(v)
-		}
-	}
-	return v
+// dotenvParser reads text already normalised by normalizeNewlines. The
+// comments refer to dotenv's expression:
+//
+//	^\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?$
+//
+// run with the flags m and g, and to how a backtracking engine finds its
+// first match.
+type dotenvParser struct{ t string }
+
+type dotenvMatch struct {
+	key, value string
+	export     bool
+	end        int // just after the value
 }
 
-// quotedRunOK reports whether every quote q inside s is escaped by a
-// backslash.
-func quotedRunOK(s string, q byte) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] == q && (i == 0 || s[i-1] != '\\') {
-			return false
+// isJSSpace is JavaScript's \s: its white space and line terminators.
+func isJSSpace(r rune) bool {
+	switch r {
+	case '\t', '\n', '\v', '\f', '\r', ' ', 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff:
+		return true
+	}
+	return r >= 0x2000 && r <= 0x200a
+}
+
+// isJSLineTerminator is where JavaScript's multi-line ^ and $ match.
+func isJSLineTerminator(r rune) bool { return r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029 }
+
+func isEnvKeyByte(c byte) bool {
+	return c == '_' || c == '.' || c == '-' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// quoteByte reports whether c opens a quoted value.
+func quoteByte(c byte) bool { return c == '\'' || c == '"' || c == '`' }
+
+func (p *dotenvParser) runeAt(i int) (rune, int) {
+	if c := p.t[i]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(p.t[i:])
+}
+
+func (p *dotenvParser) skipSpace(i int) int {
+	for i < len(p.t) {
+		r, w := p.runeAt(i)
+		if !isJSSpace(r) {
+			break
 		}
+		i += w
+	}
+	return i
+}
+
+// lineStart is the first offset at or after pos where ^ matches: the start
+// of the text or just after a line terminator; -1 when there is none.
+func (p *dotenvParser) lineStart(pos int) int {
+	if pos == 0 {
+		return 0
+	}
+	if r, _ := utf8.DecodeLastRuneInString(p.t[:pos]); isJSLineTerminator(r) {
+		return pos
+	}
+	for i := pos; i < len(p.t); {
+		r, w := p.runeAt(i)
+		i += w
+		if isJSLineTerminator(r) {
+			return i
+		}
+	}
+	return -1
+}
+
+// lineBegin is the start of the line holding offset i.
+func (p *dotenvParser) lineBegin(i int) int {
+	for i > 0 {
+		r, w := utf8.DecodeLastRuneInString(p.t[:i])
+		if isJSLineTerminator(r) {
+			break
+		}
+		i -= w
+	}
+	return i
+}
+
+// lineEnd is the offset of the line terminator at or after i (or the end).
+func (p *dotenvParser) lineEnd(i int) int {
+	for i < len(p.t) {
+		r, w := p.runeAt(i)
+		if isJSLineTerminator(r) {
+			break
+		}
+		i += w
+	}
+	return i
+}
+
+// match tries the expression at the line start start. first is where the
+// assignment's text begins (after the leading \s*, which may cross blank
+// lines): every line start up to it would fail the same way.
+func (p *dotenvParser) match(start int) (m dotenvMatch, ok bool, first int) {
+	t := p.t
+	// ^\s*: greedy, and nothing after it can begin with white space, so it
+	// takes all there is.
+	first = p.skipSpace(start)
+	if first >= len(t) {
+		return m, false, first
+	}
+	// (?:export\s+)?: tried first; \s+ takes all the white space, as above.
+	if strings.HasPrefix(t[first:], "export") && first+6 < len(t) {
+		if r, _ := p.runeAt(first + 6); isJSSpace(r) {
+			if m, ok := p.assignment(p.skipSpace(first + 6)); ok {
+				m.export = true
+				return m, true, first
+			}
+		}
+	}
+	m, ok = p.assignment(first)
+	return m, ok, first
+}
+
+// assignment matches from the key at k0 to the end. Once the "=" or ":"
+// is found the rest always matches (an empty value at worst).
+func (p *dotenvParser) assignment(k0 int) (dotenvMatch, bool) {
+	t := p.t
+	// ([\w.-]+): greedy; a shorter key would leave a key byte where "=" or
+	// ":" must be.
+	k1 := k0
+	for k1 < len(t) && isEnvKeyByte(t[k1]) {
+		k1++
+	}
+	if k1 == k0 {
+		return dotenvMatch{}, false
+	}
+	var r int // where the value may start
+	if j := p.skipSpace(k1); j < len(t) && t[j] == '=' {
+		r = j + 1 // \s*=\s*? (the lazy \s*? never grows: see value)
+	} else if k1+1 < len(t) && t[k1] == ':' {
+		c, w := p.runeAt(k1 + 1)
+		if !isJSSpace(c) {
+			return dotenvMatch{}, false
+		}
+		r = k1 + 1 + w // :\s+? takes one character
+	} else {
+		return dotenvMatch{}, false
+	}
+	v, end := p.value(r)
+	return dotenvMatch{key: t[k0:k1], value: v, end: end}, true
+}
+
+// value matches the optional value group at r, then does what dotenv does
+// to the captured text: trim it, strip one pair of surrounding quotes, and
+// expand \n and \r when it began with a double quote.
+func (p *dotenvParser) value(r int) (string, int) {
+	t := p.t
+	// The quoted alternatives: \s* (which crosses line breaks), the quote.
+	if q := p.skipSpace(r); q < len(t) && quoteByte(t[q]) {
+		if c, ok := p.closing(q); ok {
+			v := t[q+1 : c]
+			if t[q] == '"' {
+				v = expandEscapes(v)
+			}
+			return v, c + 1
+		}
+	}
+	// [^#\r\n]+: greedy; whatever stops it (a "#", a line break, the end)
+	// lets the rest of the expression match.
+	end := r
+	for end < len(t) && t[end] != '#' && t[end] != '\n' {
+		end++
+	}
+	if end == r {
+		// No value: the group is skipped and the rest matches here (a
+		// comment, a line break or the end follows), so \s*? stays empty.
+		return "", r
+	}
+	v := strings.TrimFunc(t[r:end], isJSSpace)
+	double := v != "" && v[0] == '"'
+	v = stripQuotes(v)
+	if double {
+		v = expandEscapes(v)
+	}
+	return v, end
+}
+
+// closing finds the closing quote of the quoted value opening at q, as the
+// backtracking engine does: (?:\\Q|[^Q])* runs greedily up to the first
+// quote not preceded by a backslash, then gives back one character at a
+// time, so the candidates are the quotes up to there, tried from the last;
+// the first followed by nothing but blanks and a comment on its line closes
+// the value. (The next quoted value of the same kind can only open after
+// that first unescaped quote, so no text is scanned twice.)
+func (p *dotenvParser) closing(q int) (int, bool) {
+	t, quote := p.t, p.t[q]
+	limit := len(t) - 1
+	for i := q + 1; i < len(t); i++ {
+		if t[i] == quote && (i == q+1 || t[i-1] != '\\') {
+			limit = i
+			break
+		}
+	}
+	for j := limit; j > q; j-- {
+		if t[j] == quote && p.tailOK(j+1) {
+			return j, true
+		}
+	}
+	return 0, false
+}
+
+// tailOK reports whether \s*(?:#.*)?$ matches at i.
+func (p *dotenvParser) tailOK(i int) bool {
+	for i < len(p.t) {
+		r, w := p.runeAt(i)
+		if !isJSSpace(r) || isJSLineTerminator(r) {
+			return isJSLineTerminator(r) || r == '#'
+		}
+		i += w
 	}
 	return true
 }
 
-// onlyComment reports whether s is blank or blanks and a "#" comment.
-func onlyComment(s string) bool {
-	s = strings.TrimSpace(s)
-	return s == "" || s[0] == '#'
+// stripQuotes is dotenv's value.replace(/^(['"`])([\s\S]*)\1$/mg, '$2'):
+// at each line start (the text's, or after U+2028/U+2029) that holds a
+// quote, the text up to the last matching quote that ends a line loses the
+// two quotes.
+func stripQuotes(v string) string {
+	var b strings.Builder
+	last := 0
+	for p := 0; p < len(v); {
+		if quoteByte(v[p]) {
+			if j := lastLineEndingQuote(v, v[p]); j > p {
+				b.WriteString(v[last:p])
+				b.WriteString(v[p+1 : j])
+				last, p = j+1, j+1
+			}
+		}
+		// On to the next line start.
+		for p < len(v) {
+			r, w := utf8.DecodeRuneInString(v[p:])
+			p += w
+			if isJSLineTerminator(r) {
+				break
+			}
+		}
+	}
+	if last == 0 {
+		return v
+	}
+	b.WriteString(v[last:])
+	return b.String()
+}
+
+// lastLineEndingQuote is the offset of the last quote q in v that ends v
+// or a line of it; -1 when there is none.
+func lastLineEndingQuote(v string, q byte) int {
+	for j := len(v) - 1; j >= 0; j-- {
+		if v[j] != q {
+			continue
+		}
+		if j+1 == len(v) {
+			return j
+		}
+		if r, _ := utf8.DecodeRuneInString(v[j+1:]); isJSLineTerminator(r) {
+			return j
+		}
+	}
+	return -1
+}
+
+var escapeReplacer = strings.NewReplacer(`\n`, "\n", `\r`, "\r")
+
+// expandEscapes turns \n and \r into line breaks, as dotenv does in a
+// double-quoted value.
+func expandEscapes(v string) string {
+	if !strings.Contains(v, `\`) {
+		return v
+	}
+	return escapeReplacer.Replace(v)
 }
 
 // validEnvKey is a name SetEnvLine writes: a shell variable name.
@@ -166,34 +436,10 @@ func validEnvKey(k string) bool {
 	return true
 }
 
-// validEnvKeyRead is a name dotenv reads: letters, digits, '_', '.', '-'.
-func validEnvKeyRead(k string) bool {
-	if k == "" {
-		return false
-	}
-	for _, r := range k {
-		switch {
-		case r == '_', r == '.', r == '-', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// splitLines splits on \n, keeping a final line without a newline.
-func splitLines(data []byte) []string {
-	if len(data) == 0 {
-		return nil
-	}
-	s := string(data)
-	s = strings.TrimSuffix(s, "\n")
-	return strings.Split(s, "\n")
-}
-
-// LoadEnvFile reads the .env file at path; a missing file has no lines.
-func LoadEnvFile(path string) ([]EnvLine, error) {
-	data, err := os.ReadFile(path)
+// LoadEnvFile reads the assignments of the .env file at path; a missing
+// file has none.
+func LoadEnvFile(path string) ([]EnvAssignment, error) {
+	data, _, err := readRegular(path, ".env", MaxConfigSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -204,20 +450,15 @@ func LoadEnvFile(path string) ([]EnvLine, error) {
 }
 
 // FindEnvCredentials lists the provider keys in the process environment and
-// in the .env lines, in EnvVars order (process environment first).
-func FindEnvCredentials(getenv Getenv, dotenv []EnvLine) []EnvCredential {
+// in the .env assignments, in EnvVars order (process environment first).
+func FindEnvCredentials(getenv Getenv, dotenv []EnvAssignment) []EnvCredential {
 	var out []EnvCredential
 	for _, ev := range EnvVars {
 		if v := strings.TrimSpace(getenv(ev.Var)); v != "" {
 			out = append(out, EnvCredential{Provider: ev.Provider, Var: ev.Var, Source: SourceProcessEnv, Value: v})
 		}
 	}
-	last := map[string]string{}
-	for _, l := range dotenv {
-		if l.Key != "" {
-			last[l.Key] = l.Value
-		}
-	}
+	last := envValues(dotenv)
 	for _, ev := range EnvVars {
 		if v := strings.TrimSpace(last[ev.Var]); v != "" {
 			out = append(out, EnvCredential{Provider: ev.Provider, Var: ev.Var, Source: SourceDotEnv, Value: v})
@@ -226,10 +467,24 @@ func FindEnvCredentials(getenv Getenv, dotenv []EnvLine) []EnvCredential {
 	return out
 }
 
-// SetEnvLine returns data with KEY=value set: the first line that assigns
-// key is replaced (later ones are removed so the new value wins wherever the
-// file is read from), or the line is appended. Every other line, comment and
-// blank line is kept byte for byte.
+// envValues is what the assignments set: the last value of each key.
+func envValues(as []EnvAssignment) map[string]string {
+	m := make(map[string]string, len(as))
+	for _, a := range as {
+		m[a.Key] = a.Value
+	}
+	return m
+}
+
+// SetEnvLine returns data with key=value set. The first assignment of key
+// is replaced whole (all its lines, when its old value was quoted over
+// several) and later ones are removed, so that the new value is the one
+// read; without one, the assignment is appended. Nothing inside another
+// value is ever touched, and every byte outside the replaced assignments is
+// kept. The result is read back with dotenv's grammar before it is
+// returned: when key would not read as value, or any other key would read
+// differently (a quote left open earlier in the file can swallow what
+// follows it), it is an error and nothing is to be written.
 func SetEnvLine(data []byte, key, value string) ([]byte, error) {
 	if !validEnvKey(key) {
 		return nil, fmt.Errorf("invalid variable name %q", key)
@@ -240,33 +495,65 @@ func SetEnvLine(data []byte, key, value string) ([]byte, error) {
 	if strings.Contains(value, "'") && strings.ContainsAny(value, `"\`) {
 		return nil, fmt.Errorf("a value for %s cannot be written to .env: it contains a single quote together with a double quote or a backslash", key)
 	}
-	newLine := key + "=" + envQuote(value)
+	assignment := key + "=" + envQuote(value)
+	before := ParseEnv(data)
 	var out bytes.Buffer
-	replaced := false
-	for _, line := range splitLines(data) {
-		if k, _, ok := parseEnvLine(line); ok && k == key {
-			if replaced {
-				continue
-			}
-			replaced = true
-			if strings.HasPrefix(strings.TrimSpace(line), "export ") {
-				out.WriteString("export ")
-			}
-			out.WriteString(newLine)
-			if strings.HasSuffix(line, "\r") {
-				out.WriteByte('\r')
-			}
-			out.WriteByte('\n')
+	out.Grow(len(data) + len(assignment) + 2)
+	last, replaced := 0, false
+	for _, a := range before {
+		if a.Key != key {
 			continue
 		}
-		out.WriteString(line)
-		out.WriteByte('\n')
+		out.Write(data[last:a.Start])
+		if replaced { // a later assignment: removed with its line break
+			last = a.End + lineBreakLen(data[a.End:])
+			continue
+		}
+		if a.Export {
+			out.WriteString("export ")
+		}
+		out.WriteString(assignment)
+		last, replaced = a.End, true
 	}
+	out.Write(data[last:])
 	if !replaced {
-		out.WriteString(newLine)
-		out.WriteByte('\n')
+		nl := "\n"
+		if i := bytes.IndexByte(data, '\n'); i > 0 && data[i-1] == '\r' {
+			nl = "\r\n" // the file's own line breaks
+		}
+		if len(data) > 0 && data[len(data)-1] != '\n' && data[len(data)-1] != '\r' {
+			out.WriteString(nl)
+		}
+		out.WriteString(assignment)
+		out.WriteString(nl)
+	}
+	// Read it back as the gateway will.
+	want := envValues(before)
+	want[key] = value
+	after := ParseEnv(out.Bytes())
+	n := 0
+	for _, a := range after {
+		if a.Key == key {
+			n++
+		}
+	}
+	if got := envValues(after); n != 1 || !maps.Equal(got, want) {
+		return nil, fmt.Errorf("%s cannot be set in .env without changing how the rest of the file reads (is a quote left open?); it was left as it is: add %s=… to it by hand", key, key)
 	}
 	return out.Bytes(), nil
+}
+
+// lineBreakLen is the length of the line break b starts with, if any.
+func lineBreakLen(b []byte) int {
+	switch {
+	case bytes.HasPrefix(b, []byte("\r\n")):
+		return 2
+	case len(b) > 0 && (b[0] == '\n' || b[0] == '\r'):
+		return 1
+	case bytes.HasPrefix(b, []byte("\u2028")), bytes.HasPrefix(b, []byte("\u2029")):
+		return len("\u2028")
+	}
+	return 0
 }
 
 // envQuote quotes a value only when a reader would otherwise misread it:
@@ -274,7 +561,7 @@ func SetEnvLine(data []byte, key, value string) ([]byte, error) {
 // a value with a single quote in it (SetEnvLine refuses the values that
 // double quotes would change).
 func envQuote(v string) string {
-	if v == "" || v != strings.TrimSpace(v) || strings.ContainsAny(v, " \t#'\"`") {
+	if v == "" || v != strings.TrimFunc(v, isJSSpace) || strings.ContainsAny(v, " \t#'\"`") {
 		if strings.Contains(v, "'") {
 			return `"` + v + `"`
 		}
@@ -294,8 +581,12 @@ func SetEnvVar(paths Paths, key, value string) error {
 		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
 	return withFileLock(path, func(lock *lockHandle) error {
-		data, err := os.ReadFile(path)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		data, _, err := readRegular(path, ".env", MaxConfigSize)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case isUnreadable(err):
+			return err
+		case err != nil:
 			return fmt.Errorf("read %s: %w", path, err)
 		}
 		out, err := SetEnvLine(data, key, value)

@@ -42,34 +42,41 @@ func TestParseEnv(t *testing.T) {
 		{"NOEQUALS", "", ""},
 		{"=value", "", ""},
 		{"BAD KEY=1", "", ""},
-		{"KEY: value", "", ""},
+		{"KEY: value", "KEY", "value"}, // dotenv reads "KEY: value" too
+		{"KEY:value", "", ""},
 	}
 	for _, tc := range cases {
-		lines := ParseEnv([]byte(tc.line + "\n"))
-		if len(lines) != 1 {
-			t.Errorf("%q: %d lines", tc.line, len(lines))
+		as := ParseEnv([]byte(tc.line + "\n"))
+		if tc.key == "" {
+			if len(as) != 0 {
+				t.Errorf("%q: read as %+v, want no assignment", tc.line, as)
+			}
 			continue
 		}
-		if lines[0].Key != tc.key || lines[0].Value != tc.val {
-			t.Errorf("%q: got %q=%q, want %q=%q", tc.line, lines[0].Key, lines[0].Value, tc.key, tc.val)
+		if len(as) != 1 || as[0].Key != tc.key || as[0].Value != tc.val {
+			t.Errorf("%q: got %+v, want %q=%q", tc.line, as, tc.key, tc.val)
 		}
 	}
 }
 
-func TestParseEnvLinesMatchFileLines(t *testing.T) {
-	data := "# gateway env\r\nANTHROPIC_API_KEY=a\r\n\r\nexport OPENAI_API_KEY='b'\nlast=no-newline"
-	lines := ParseEnv([]byte(data))
-	want := []EnvLine{{}, {"ANTHROPIC_API_KEY", "a"}, {}, {"OPENAI_API_KEY", "b"}, {"last", "no-newline"}}
-	if len(lines) != len(want) {
-		t.Fatalf("lines = %+v", lines)
+func TestParseEnvAssignmentsAndWhereTheyAre(t *testing.T) {
+	data := "# gateway env\r\nANTHROPIC_API_KEY=a\r\n\r\n  export OPENAI_API_KEY='b\r\nc' # note\nlast=no-newline"
+	got := ParseEnv([]byte(data))
+	want := []EnvAssignment{
+		{Key: "ANTHROPIC_API_KEY", Value: "a", Start: 15, End: 34},
+		{Key: "OPENAI_API_KEY", Value: "b\nc", Export: true, Start: 38, End: 75},
+		{Key: "last", Value: "no-newline", Start: 76, End: 91},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v", got)
 	}
 	for i := range want {
-		if lines[i] != want[i] {
-			t.Errorf("line %d = %+v, want %+v", i, lines[i], want[i])
+		if got[i] != want[i] {
+			t.Errorf("[%d] = %+v, want %+v (%q)", i, got[i], want[i], data[got[i].Start:got[i].End])
 		}
 	}
 	if ParseEnv(nil) != nil {
-		t.Error("empty data has lines")
+		t.Error("empty data has assignments")
 	}
 }
 
@@ -196,7 +203,7 @@ func TestSetEnvVar(t *testing.T) {
 		t.Errorf(".env mode %o, want 600", m)
 	}
 	lines, err := LoadEnvFile(p.Env)
-	if err != nil || len(lines) != 5 || lines[2].Value != "sk-ant-api03-FAKEnew" {
+	if err != nil || len(lines) != 3 || lines[1].Value != "sk-ant-api03-FAKEnew" {
 		t.Errorf("LoadEnvFile = %+v, %v", lines, err)
 	}
 	// A refused value changes nothing.

@@ -16,6 +16,9 @@ type CorruptError struct {
 	Line   int // 1-based; 0 when unknown
 	Column int // 1-based; 0 when unknown
 	Reason string
+	// BOM reports that the file is a valid store but for the UTF-8
+	// byte-order mark it starts with: `moltbot doctor --fix` removes it.
+	BOM bool
 }
 
 func (e *CorruptError) Error() string {
@@ -23,7 +26,29 @@ func (e *CorruptError) Error() string {
 	if e.Line > 0 {
 		where = fmt.Sprintf("%s:%d:%d", e.Path, e.Line, e.Column)
 	}
+	if e.BOM {
+		return fmt.Sprintf("%s is corrupt: %s (run `moltbot doctor --fix` to remove it; nothing else changes)", where, e.Reason)
+	}
 	return fmt.Sprintf("%s is corrupt: %s (fix the file by hand, or run `moltbot doctor --fix` to move it aside and restore the backup)", where, e.Reason)
+}
+
+// utf8BOM is the UTF-8 byte-order mark. JSON does not allow it, and
+// JavaScript's JSON.parse, which the gateway reads its store with, fails on
+// it.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// bomReason is what a store that starts with a byte-order mark is told.
+const bomReason = "it starts with a UTF-8 byte-order mark (bytes EF BB BF, which some editors add), and JSON does not allow one: the gateway cannot read it either, sees no profiles, and its next write replaces the file"
+
+// trimBOMs strips the byte-order marks data starts with (an editor that
+// adds one may add it again) and says how many there were.
+func trimBOMs(data []byte) ([]byte, int) {
+	n := 0
+	for bytes.HasPrefix(data, utf8BOM) {
+		data = data[len(utf8BOM):]
+		n++
+	}
+	return data, n
 }
 
 // corruptFromJSON turns a parseDocument error into a CorruptError with the

@@ -107,43 +107,23 @@ func FuzzParseStore(f *testing.F) {
 }
 
 // FuzzSetEnvLine: the .env editor never panics, and what it writes reads
-// back with key = value exactly once and every other line as it was.
+// back, with dotenv's grammar, as key = value (one assignment of it) with
+// every other key's value as it was and every byte outside the key's
+// assignments kept.
 func FuzzSetEnvLine(f *testing.F) {
 	f.Add([]byte("# env\nA=1\nK=old\n"), "K", "new value")
 	f.Add([]byte("export K='x' # c\r\nB=\"2\"\r\n"), "K", "it's")
 	f.Add([]byte("K=1\nK=2\nK=3"), "K", "")
 	f.Add([]byte(""), "ANTHROPIC_API_KEY", fakeAPI)
+	f.Add([]byte("P=\"-----BEGIN\nOPENAI_API_KEY=inside\n-----END\"\n"), "OPENAI_API_KEY", fakeOAI)
+	f.Add([]byte("K='a\nb'\nQ=`x\nK=y`\nK\n=z\n"), "K", "v")
+	f.Add([]byte("OPEN='abc\n"), "K", " #x")
 	f.Fuzz(func(t *testing.T, data []byte, key, value string) {
 		out, err := SetEnvLine(data, key, value)
 		if err != nil {
 			return
 		}
-		var others []EnvLine
-		for _, l := range ParseEnv(data) {
-			if l.Key != key {
-				others = append(others, l)
-			}
-		}
-		var got []string
-		var othersAfter []EnvLine
-		for _, l := range ParseEnv(out) {
-			if l.Key == key {
-				got = append(got, l.Value)
-			} else {
-				othersAfter = append(othersAfter, l)
-			}
-		}
-		if len(got) != 1 || got[0] != value {
-			t.Fatalf("SetEnvLine(%q, %q, %q) = %q: %s reads back as %q", data, key, value, out, key, got)
-		}
-		if len(others) != len(othersAfter) {
-			t.Fatalf("other lines changed: %q -> %q", data, out)
-		}
-		for i := range others {
-			if others[i] != othersAfter[i] {
-				t.Fatalf("line %+v became %+v (%q -> %q)", others[i], othersAfter[i], data, out)
-			}
-		}
+		checkSetEnvLine(t, data, key, value, out)
 	})
 }
 

@@ -628,6 +628,37 @@ func stringValue(raw json.RawMessage) string {
 	return v
 }
 
+// jsNumber reads raw as the number JSON.parse makes of it: only a JSON
+// number counts, never a string that holds one; a number too large for a
+// double is an infinity, as in JavaScript.
+func jsNumber(raw json.RawMessage) (float64, bool) {
+	if len(raw) == 0 || raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, false
+	}
+	return f, true
+}
+
+// maxJSTime is the last millisecond a JavaScript Date can hold.
+const maxJSTime = 8.64e15
+
+// timeValue reads a time (ms since the epoch) the way the gateway counts
+// one: a finite number > 0. Anything else is 0, "none": absent, null, a
+// string (even one of digits: the gateway checks typeof === "number"), 0,
+// a negative number, or one too large for a double. A fraction is rounded
+// up, so that "now >= it" reads the same for a whole-millisecond now; a
+// time beyond what a Date can hold is that last time.
+func timeValue(raw json.RawMessage) int64 {
+	f, ok := jsNumber(raw)
+	if !ok || math.IsInf(f, 0) || math.IsNaN(f) || f <= 0 {
+		return 0
+	}
+	return int64(math.Ceil(min(f, maxJSTime)))
+}
+
 // intValue reads a number that may be written as an integer or a float
 // (the gateway writes Date.now(), but hand edits may not); 0 for anything
 // else or a number out of range.

@@ -97,7 +97,12 @@ func typedViewViaObjects(s *Store) Store {
 			p.Refresh = rawString(o, "refresh")
 			p.Email = rawString(o, "email")
 			p.AccountID = rawString(o, "accountId")
-			p.Expires = rawInt(o, "expires")
+			if raw, ok := o.get("expires"); ok {
+				p.Expires = timeValue(raw)
+				if p.Expires == 0 {
+					p.ExpiresIgnored = shortJSON(raw)
+				}
+			}
 		}
 		v.Profiles = append(v.Profiles, p)
 	}
@@ -128,8 +133,8 @@ func typedViewViaObjects(s *Store) Store {
 			}
 			v.Usage[k] = Usage{
 				LastUsed:       rawInt(o, "lastUsed"),
-				CooldownUntil:  rawInt(o, "cooldownUntil"),
-				DisabledUntil:  rawInt(o, "disabledUntil"),
+				CooldownUntil:  timeValue(o.vals["cooldownUntil"]),
+				DisabledUntil:  timeValue(o.vals["disabledUntil"]),
 				DisabledReason: rawString(o, "disabledReason"),
 				ErrorCount:     int(rawInt(o, "errorCount")),
 			}

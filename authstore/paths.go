@@ -141,7 +141,10 @@ func isDir(p string) bool {
 	return err == nil && fi.IsDir()
 }
 
+// isFile reports whether something other than a directory is at p: a
+// FIFO or a device named like the config is the config the gateway would
+// try to read, and reading it is refused with a clear error.
 func isFile(p string) bool {
 	fi, err := os.Stat(p)
-	return err == nil && fi.Mode().IsRegular()
+	return err == nil && !fi.IsDir()
 }

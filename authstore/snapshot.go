@@ -61,7 +61,10 @@ func load(paths Paths, getenv Getenv) (Snapshot, error) {
 	}
 	snap.Config, snap.ConfigErr = LoadConfig(paths.Config)
 	lines, err := LoadEnvFile(paths.Env)
-	if err != nil {
+	switch {
+	case isUnreadable(err): // says what and where already
+		snap.EnvErr = err
+	case err != nil:
 		snap.EnvErr = fmt.Errorf("read %s: %w", paths.Env, err)
 	}
 	snap.Env = FindEnvCredentials(getenv, lines)
@@ -71,28 +74,28 @@ func load(paths Paths, getenv Getenv) (Snapshot, error) {
 // readStore reads the store at path (already symlink-resolved or not). A
 // missing store yields an empty one with the legacy files imported.
 func readStore(paths Paths, path string) (*Store, fs.FileInfo, []string, error) {
-	f, err := os.Open(path)
+	data, fi, err := readRegular(path, "auth store", MaxStoreSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		s, ids, err := importLegacy(paths)
 		return s, nil, ids, err
 	}
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("read auth store: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("read auth store: %w", err)
-	}
-	if fi.IsDir() {
+	var nr *NotRegularError
+	switch {
+	case errors.As(err, &nr) && nr.mode.IsDir():
 		return nil, nil, nil, &CorruptError{Path: path, Reason: "it is a directory, not a file"}
+	case errors.As(err, &nr):
+		if path != paths.Store && nr.Target == "" { // a transaction reads the resolved path
+			nr.Path, nr.Target = paths.Store, path
+		}
+		return nil, nil, nil, err
+	case err != nil:
+		var tl *TooLargeError
+		if errors.As(err, &tl) {
+			return nil, nil, nil, err
+		}
+		return nil, nil, nil, fmt.Errorf("read auth store: %w", err)
 	}
-	var buf bytes.Buffer
-	buf.Grow(int(fi.Size()) + bytes.MinRead)
-	if _, err := buf.ReadFrom(f); err != nil {
-		return nil, nil, nil, fmt.Errorf("read auth store %s: %w", path, err)
-	}
-	s, err := ParseStore(buf.Bytes())
+	s, err := ParseStore(data)
 	if err != nil {
 		var ce *CorruptError
 		if errors.As(err, &ce) {
@@ -228,7 +231,7 @@ func importLegacy(paths Paths) (*Store, []string, error) {
 	for _, src := range []struct {
 		path, defType string
 	}{{paths.LegacyAuth, ""}, {paths.LegacyOAuth, TypeOAuth}} {
-		data, err := os.ReadFile(src.path)
+		data, _, err := readRegular(src.path, "legacy auth file", MaxStoreSize)
 		if err != nil {
 			continue // absent or unreadable legacy files are simply not imported
 		}

@@ -2,10 +2,12 @@ package authstore
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Credential types the gateway knows.
@@ -18,16 +20,20 @@ const (
 // Profile is one entry of the store's "profiles" object, read-only. Changes
 // go through Store methods so that fields we do not know are kept.
 type Profile struct {
-	ID        string
-	Provider  string // as written in the file
-	Type      string
-	Key       string // api_key
-	Token     string // token
-	Access    string // oauth
-	Refresh   string // oauth
-	Expires   int64  // ms since the epoch; 0 when absent
-	Email     string
-	AccountID string
+	ID       string
+	Provider string // as written in the file
+	Type     string
+	Key      string // api_key
+	Token    string // token
+	Access   string // oauth
+	Refresh  string // oauth
+	Expires  int64  // ms since the epoch; 0 when absent or not a time the gateway counts
+	// ExpiresIgnored is the JSON text of an "expires" that the gateway does
+	// not count as a time (a string, null, 0, a negative number…), cut to
+	// a few dozen bytes; "" when expires is absent or counts.
+	ExpiresIgnored string
+	Email          string
+	AccountID      string
 }
 
 // Secret is the credential the gateway would send.
@@ -79,6 +85,10 @@ type Store struct {
 
 	doc   *object
 	index map[string]int // profile id → position in Profiles
+	// dupIDs is set by refresh when "profiles" holds an id twice;
+	// duplicates are what ParseStore then found in the file.
+	dupIDs     bool
+	duplicates []DuplicateProfile
 }
 
 // NewStore returns an empty store in the gateway's shape.
@@ -94,6 +104,25 @@ func NewStore() *Store {
 // ParseStore reads a store. A file that is not JSON, or whose "profiles" is
 // not an object, is a *CorruptError (path is filled in by the caller).
 func ParseStore(data []byte) (*Store, error) {
+	if rest, n := trimBOMs(data); n > 0 {
+		// Say so, rather than "invalid character 'ï'".
+		_, err := parseStore(rest)
+		var ce *CorruptError
+		switch {
+		case err == nil:
+			return nil, &CorruptError{Line: 1, Column: 1, Reason: bomReason, BOM: true}
+		case errors.As(err, &ce):
+			if ce.Line == 1 {
+				ce.Column += n // each mark is a character of line 1
+			}
+			ce.Reason += "; the file also starts with a UTF-8 byte-order mark"
+		}
+		return nil, err
+	}
+	return parseStore(data)
+}
+
+func parseStore(data []byte) (*Store, error) {
 	doc, err := parseDocument(data)
 	if err != nil {
 		return nil, corruptFromJSON(data, err)
@@ -111,8 +140,15 @@ func ParseStore(data []byte) (*Store, error) {
 	}
 	s := &Store{doc: doc}
 	s.refresh()
+	if s.dupIDs {
+		s.duplicates = duplicateProfiles(data)
+	}
 	return s, nil
 }
+
+// DuplicateProfiles lists the ids the file's "profiles" holds more than
+// once, as it was read (a store changed since holds each id once).
+func (s *Store) DuplicateProfiles() []DuplicateProfile { return s.duplicates }
 
 // Marshal encodes the store as the gateway writes it.
 func (s *Store) Marshal() []byte { return s.doc.marshalFile() }
@@ -349,6 +385,7 @@ func (s *Store) refresh() {
 	n := countMembers(profiles)
 	s.Profiles = make([]Profile, 0, n)
 	s.index = make(map[string]int, n)
+	s.dupIDs, s.duplicates = false, nil
 	members(profiles, func(id string, raw json.RawMessage) {
 		p := Profile{ID: id}
 		members(raw, func(k string, v json.RawMessage) {
@@ -370,11 +407,15 @@ func (s *Store) refresh() {
 			case "accountId":
 				p.AccountID = stringValue(v)
 			case "expires":
-				p.Expires = intValue(v)
+				p.Expires, p.ExpiresIgnored = timeValue(v), ""
+				if p.Expires == 0 {
+					p.ExpiresIgnored = shortJSON(v)
+				}
 			}
 		})
 		if i, dup := s.index[id]; dup {
 			s.Profiles[i] = p
+			s.dupIDs = true
 			return
 		}
 		s.index[id] = len(s.Profiles)
@@ -412,9 +453,9 @@ func (s *Store) refresh() {
 				case "lastUsed":
 					u.LastUsed = intValue(f)
 				case "cooldownUntil":
-					u.CooldownUntil = intValue(f)
+					u.CooldownUntil = timeValue(f)
 				case "disabledUntil":
-					u.DisabledUntil = intValue(f)
+					u.DisabledUntil = timeValue(f)
 				case "disabledReason":
 					u.DisabledReason = stringValue(f)
 				case "errorCount":
@@ -427,6 +468,20 @@ func (s *Store) refresh() {
 			s.Usage[id] = u
 		})
 	}
+}
+
+// shortJSON is raw cut to at most 40 bytes (on a character boundary), for
+// quoting a bad value in a message.
+func shortJSON(raw json.RawMessage) string {
+	const limit = 40
+	if len(raw) <= limit {
+		return string(raw)
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(raw[cut]) {
+		cut--
+	}
+	return string(raw[:cut]) + "…"
 }
 
 func rawString(o *object, k string) string {

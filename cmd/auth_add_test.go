@@ -115,6 +115,35 @@ func TestAddAPIKeyToEnv(t *testing.T) {
 	c.golden("TestAddAPIKeyToEnv", out)
 }
 
+// TestAddAPIKeyToEnvBesideAMultiLineValue is the .env of issue 11: the key's
+// name appears on a line inside another variable's quoted multi-line value.
+// That line is part of the value, as the gateway's dotenv reads it: it is
+// left alone and the key is added as an assignment of its own.
+func TestAddAPIKeyToEnvBesideAMultiLineValue(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	body := "# daemon env\nPRIVATE_KEY=\"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANFAKEFAKEFAKE\nOPENROUTER_API_KEY=inside\n-----END PRIVATE KEY-----\"\nFOO=bar\n"
+	envPath := c.write(".env", body)
+	c.terminal = true
+	answerAdd(t,
+		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddOpenRouterAPIKey }),
+		expect(t, addStepName, func(v *views.AddValues) {}),
+		expect(t, addStepSecret, func(v *views.AddValues) { v.Secret = fakeOtherToken; v.Destination = views.DestEnv }),
+	)
+	out, errOut, code := c.run("models", "auth", "add")
+	if code != 0 || !strings.Contains(out, "Saved OPENROUTER_API_KEY") {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	if got, want := readFile(t, envPath), body+"OPENROUTER_API_KEY="+fakeOtherToken+"\n"; got != want {
+		t.Fatalf(".env:\n%s\nwant:\n%s", got, want)
+	}
+	// And the gateway (dotenv) reads the key, and the private key whole.
+	env, _, code := c.run("models", "status", "--json")
+	if code != 0 || !strings.Contains(env, `"var": "OPENROUTER_API_KEY"`) {
+		t.Errorf("status does not see the key in .env:\n%s", env)
+	}
+}
+
 func TestAddSetupTokenPasted(t *testing.T) {
 	c := newCLI(t)
 	c.terminal = true

@@ -67,13 +67,17 @@ func (a *app) newDoctorCommand() *cobra.Command {
 		Use:                   "doctor [--fix] [--json]",
 		DisableFlagsInUseLine: true,
 		Short:                 "Check the credential files and repair what is safe to repair",
-		Long: "Check that the auth store parses and is private (0600, directory 0700), that order entries\n" +
-			"point at existing profiles, which credentials are expired or expiring, that `claude` is on\n" +
-			"PATH (for setup-token), that .env is private, that no stale lock is left, and that the\n" +
-			"config can be read. Each problem comes with the command that repairs it.\n\n" +
-			"--fix repairs what is safe: removes a stale lock, moves a corrupt store aside (restoring the\n" +
-			"backup when it is valid), tightens file modes and prunes order entries that point nowhere.\n" +
-			"Exits 1 when a check still fails.",
+		Long: "Check that the auth store parses and is private (0600, directory 0700), that no directory\n" +
+			"above it (state, agents, config) is writable by others, that the owner of each directory\n" +
+			"(the gateway's user) can read the store, config and .env, that order entries point at\n" +
+			"existing profiles, which credentials are expired or expiring (or have an expiry that is not\n" +
+			"a number), that `claude` is on PATH (for setup-token), that .env is private, that no stale\n" +
+			"lock is left, and that the config can be read. Each problem comes with the command that\n" +
+			"repairs it.\n\n" +
+			"--fix repairs what is safe: removes a stale lock, removes a byte-order mark from the store,\n" +
+			"moves a corrupt store aside (restoring the backup when it is valid), tightens file modes,\n" +
+			"takes the write bits of others off those directories and prunes order entries that point\n" +
+			"nowhere. Exits 1 when a check still fails.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return a.runDoctor(c.Context(), o)
@@ -191,7 +195,15 @@ func (a *app) doctorFix(ctx context.Context, paths authstore.Paths) (fixed, fail
 
 	if _, err := authstore.Load(paths); err != nil {
 		var ce *authstore.CorruptError
-		if errors.As(err, &ce) {
+		if errors.As(err, &ce) && ce.BOM {
+			if removed, err := authstore.StripStoreBOM(ctx, paths); err != nil {
+				failed = append(failed, "remove the byte-order mark: "+err.Error())
+			} else if removed {
+				fixed = append(fixed, "removed the UTF-8 byte-order mark from "+ce.Path)
+			}
+			_, err = authstore.Load(paths)
+		}
+		if errors.As(err, &ce) && !ce.BOM {
 			res, err := authstore.QuarantineCorruptStore(ctx, paths, a.env.Now())
 			switch {
 			case err != nil:
@@ -204,6 +216,16 @@ func (a *app) doctorFix(ctx context.Context, paths authstore.Paths) (fixed, fail
 		}
 	}
 
+	for _, d := range authstore.CheckDirectories(paths) {
+		if !d.WritableByOthers() {
+			continue
+		}
+		if err := authstore.FixDirectory(d); err != nil {
+			failed = append(failed, err.Error())
+		} else {
+			fixed = append(fixed, fmt.Sprintf("chmod go-w %s (was %o)", d.Path, d.Mode))
+		}
+	}
 	for _, pc := range authstore.CheckPermissions(paths) {
 		if !pc.TooOpen() {
 			continue
@@ -234,7 +256,12 @@ func (a *app) doctorChecks(paths authstore.Paths) []doctorCheck {
 	snap, loadErr := a.loadSnapshot(paths)
 	checks = append(checks, checkStore(paths, snap, loadErr))
 	perms := authstore.CheckPermissions(paths)
-	checks = append(checks, checkAgentDir(perms[0]), checkFileModes(perms[1:3]), checkEnvFile(perms[3]))
+	unreadable := map[string]authstore.Unreadable{}
+	for _, u := range authstore.CheckReadableByDirOwner(paths) {
+		unreadable[u.Name] = u
+	}
+	checks = append(checks, checkAgentDir(perms[0]), checkDirs(authstore.CheckDirectories(paths)),
+		checkFileModes(perms[1:3], unreadable), checkEnvFile(paths, perms[3], unreadable))
 	checks = append(checks, checkLock(paths))
 	if loadErr != nil {
 		skip := "skipped: the store cannot be read"
@@ -244,7 +271,7 @@ func (a *app) doctorChecks(paths authstore.Paths) []doctorCheck {
 	} else {
 		checks = append(checks, checkOrder(snap), checkCredentials(snap, now))
 	}
-	checks = append(checks, checkConfig(paths, snap, loadErr), checkClaude(a.env.Getenv("PATH")))
+	checks = append(checks, checkConfig(paths, snap, loadErr, unreadable), checkClaude(a.env.Getenv("PATH")))
 	return checks
 }
 
@@ -286,9 +313,12 @@ func checkStore(paths authstore.Paths, snap authstore.Snapshot, err error) docto
 		} else {
 			fix += "; there is no valid backup, so the store starts empty) — or repair the file by hand"
 		}
+		if ce.BOM {
+			fix = "moltbot doctor --fix (removes the byte-order mark; every other byte stays as it is)"
+		}
 		c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("%s is corrupt: %s", where, ce.Reason), fix, true})
 	case err != nil:
-		c.Problems = append(c.Problems, doctorProblem{verdictFail, err.Error(), "", false})
+		c.Problems = append(c.Problems, doctorProblem{verdictFail, err.Error(), removeFix(err), false})
 	case !snap.Exists && len(snap.LegacyImported) > 0:
 		return finish(c, fmt.Sprintf("no auth store yet; the first write imports %d legacy credentials (%s)", len(snap.LegacyImported), strings.Join(snap.LegacyImported, ", ")), "")
 	case !snap.Exists:
@@ -297,8 +327,26 @@ func checkStore(paths authstore.Paths, snap authstore.Snapshot, err error) docto
 	n := 0
 	if snap.Store != nil {
 		n = len(snap.Store.Profiles)
+		for _, d := range snap.Store.DuplicateProfiles() {
+			c.Problems = append(c.Problems, duplicateProblem(snap.Paths.Store, d))
+		}
 	}
-	return finish(c, fmt.Sprintf("%s parses: %s", filepath.Base(paths.Store), plural(n, "profile")), "")
+	return finish(c, fmt.Sprintf("%s parses: %s", filepath.Base(paths.Store), plural(n, "profile")), "%d problems with the store")
+}
+
+// duplicateProblem is a profile id written more than once in "profiles":
+// the gateway reads only the last, and moltbot's next change to a profile
+// writes only that one.
+func duplicateProblem(store string, d authstore.DuplicateProfile) doctorProblem {
+	lines := make([]string, len(d.Lines))
+	for i, l := range d.Lines {
+		lines[i] = fmt.Sprint(l)
+	}
+	last := lines[len(lines)-1]
+	where := strings.Join(lines[:len(lines)-1], ", ") + " and " + last
+	return doctorProblem{verdictWarn,
+		fmt.Sprintf("%s is in \"profiles\" %d times (lines %s): the gateway reads only the last, and the next change to a profile keeps only that one", d.ID, len(d.Lines), where),
+		fmt.Sprintf("edit %s: keep one %s entry (the one at line %s is in use)", shellQuote(store), d.ID, last), false}
 }
 
 func checkAgentDir(pc authstore.PermCheck) doctorCheck {
@@ -314,21 +362,66 @@ func checkAgentDir(pc authstore.PermCheck) doctorCheck {
 		if !pc.Writable {
 			c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("%s is not writable by you, so no credential can be saved", pc.Path), "chmod u+w " + shellQuote(pc.Path) + " (or run as its owner)", false})
 		}
-		if pc.TooOpen() {
+		switch {
+		case pc.Mode&0o022 != 0:
+			c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("mode %04o lets other users create and replace files in it, the store included (want %04o)", pc.Mode, pc.Want), fmt.Sprintf("moltbot doctor --fix (chmod %o)", pc.Want), true})
+		case pc.TooOpen():
 			c.Problems = append(c.Problems, doctorProblem{verdictWarn, fmt.Sprintf("mode %04o lets other users list it (want %04o)", pc.Mode, pc.Want), fmt.Sprintf("moltbot doctor --fix (chmod %o)", pc.Want), true})
 		}
 	}
 	return finish(c, fmt.Sprintf("mode %04o", pc.Mode), "%d problems with the agent directory")
 }
 
-func checkFileModes(pcs []authstore.PermCheck) doctorCheck {
+// checkDirs fails on a directory above the agent directory that others
+// may write in: they could rename the agent directory, or the config, away
+// and put their own in its place.
+func checkDirs(dirs []authstore.DirCheck) doctorCheck {
+	c := doctorCheck{ID: "dirs"}
+	for _, d := range dirs {
+		switch {
+		case d.Err != nil:
+			c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("cannot look at the %s %s: %v", d.Name, d.Path, d.Err), "", false})
+		case d.WritableByOthers():
+			who := "other users"
+			if d.Mode&0o002 == 0 {
+				who = "its group"
+			}
+			c.Problems = append(c.Problems, doctorProblem{verdictFail,
+				fmt.Sprintf("the %s %s is mode %04o: %s can replace what is in it, credentials included", d.Name, d.Path, d.Mode, who),
+				fmt.Sprintf("moltbot doctor --fix (chmod go-w %s)", shellQuote(d.Path)), true})
+		}
+	}
+	return finish(c, "no directory above the agent's is writable by others", "%d directories are writable by others")
+}
+
+// unreadableProblem is a file that the owner of its directory, the user
+// the gateway runs as, cannot read, with the command that gives it back.
+func unreadableProblem(u authstore.Unreadable) doctorProblem {
+	fix := fmt.Sprintf("sudo chown %s:%s %s", shellQuote(u.Owner), shellQuote(u.Group), shellQuote(u.Path))
+	if u.ChmodOnly {
+		fix = "chmod u+r " + shellQuote(u.Path)
+	}
+	return doctorProblem{verdictFail,
+		fmt.Sprintf("%s %s cannot be read by %s, who owns its directory (and runs the gateway, normally): the gateway gets \"permission denied\"", u.Name, u.Path, u.Owner),
+		fix, false}
+}
+
+func checkFileModes(pcs []authstore.PermCheck, unreadable map[string]authstore.Unreadable) doctorCheck {
 	c := doctorCheck{ID: "store-mode"}
+	if u, ok := unreadable["auth store"]; ok {
+		c.Problems = append(c.Problems, unreadableProblem(u))
+	}
 	seen := 0
 	for _, pc := range pcs {
 		switch {
 		case pc.Err != nil:
 			c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("cannot look at %s: %v", pc.Path, pc.Err), "", false})
 		case !pc.Exists:
+		case pc.Irregular != "" && pc.Name == "auth store":
+			// The store check says what it is.
+		case pc.Irregular != "":
+			err := &authstore.NotRegularError{What: pc.Name, Path: pc.Path, Kind: pc.Irregular}
+			c.Problems = append(c.Problems, doctorProblem{verdictFail, err.Error(), removeFix(err), false})
 		case pc.TooOpen():
 			seen++
 			c.Problems = append(c.Problems, doctorProblem{verdictFail,
@@ -345,13 +438,19 @@ func checkFileModes(pcs []authstore.PermCheck) doctorCheck {
 	return finish(c, ok, "%d store files are readable by others")
 }
 
-func checkEnvFile(pc authstore.PermCheck) doctorCheck {
+func checkEnvFile(paths authstore.Paths, pc authstore.PermCheck, unreadable map[string]authstore.Unreadable) doctorCheck {
 	c := doctorCheck{ID: "env-file"}
+	if u, ok := unreadable[".env"]; ok {
+		c.Problems = append(c.Problems, unreadableProblem(u))
+	}
+	_, readErr := authstore.LoadEnvFile(paths.Env)
 	switch {
 	case pc.Err != nil:
 		c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("cannot look at %s: %v", pc.Path, pc.Err), "", false})
 	case !pc.Exists:
 		return finish(c, "no .env file", "")
+	case readErr != nil:
+		c.Problems = append(c.Problems, doctorProblem{verdictFail, readErr.Error(), removeFix(readErr), false})
 	case pc.TooOpen():
 		c.Problems = append(c.Problems, doctorProblem{verdictFail,
 			fmt.Sprintf(".env is mode %04o: other users can read the keys in it (want %04o)", pc.Mode, pc.Want),
@@ -463,6 +562,8 @@ func checkCredentials(snap authstore.Snapshot, now time.Time) doctorCheck {
 				c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("%s expired %s ago", p.ID, shortDuration(h.Remaining)), renewFix(p), false})
 			case h.Status == authstore.StatusMissing && strings.TrimSpace(p.Secret()) == "":
 				c.Problems = append(c.Problems, doctorProblem{verdictFail, p.ID + " has no secret", renewFix(p), false})
+			case p.ExpiresIgnored != "" && (p.Type == authstore.TypeToken || p.Type == authstore.TypeOAuth):
+				c.Problems = append(c.Problems, expiresProblem(snap.Paths.Store, p))
 			case h.Status == authstore.StatusMissing:
 				c.Problems = append(c.Problems, doctorProblem{verdictFail, p.ID + " has no usable expiry", renewFix(p), false})
 			case h.Status == authstore.StatusExpiring:
@@ -480,10 +581,39 @@ func checkCredentials(snap authstore.Snapshot, now time.Time) doctorCheck {
 	return finish(c, fmt.Sprintf("%s, none expired or expiring", plural(total, "credential")), "%d credentials need attention")
 }
 
-func checkConfig(paths authstore.Paths, snap authstore.Snapshot, loadErr error) doctorCheck {
+// expiresProblem is a token or oauth profile whose "expires" the gateway
+// does not count as a time: a string (even of digits), null, 0, a negative
+// number. clawdbot then treats a token as never expiring (openclaw refuses
+// it) and an oauth profile as having no usable expiry.
+func expiresProblem(store string, p authstore.Profile) doctorProblem {
+	raw := p.ExpiresIgnored
+	what := raw
+	var digits string
+	if strings.HasPrefix(raw, `"`) {
+		what = "the string " + raw
+		if d := strings.Trim(raw, `"`); d != "" && strings.Trim(d, "0123456789") == "" && len(d) < 17 {
+			digits = d
+		}
+	}
+	fix := fmt.Sprintf("edit %s: remove \"expires\" from %s, or write the expiry time in ms as a number", shellQuote(store), p.ID)
+	if digits != "" {
+		fix = fmt.Sprintf("edit %s: write \"expires\": %s in %s (a number, without quotes)", shellQuote(store), digits, p.ID)
+	}
+	if p.Type == authstore.TypeOAuth {
+		return doctorProblem{verdictFail,
+			fmt.Sprintf("%s: \"expires\" is %s, not a number of ms > 0, so the gateway sees no usable expiry", p.ID, what), fix, false}
+	}
+	return doctorProblem{verdictWarn,
+		fmt.Sprintf("%s: \"expires\" is %s, not a number of ms > 0: the gateway ignores it, so the token never expires (openclaw does not use it at all)", p.ID, what), fix, false}
+}
+
+func checkConfig(paths authstore.Paths, snap authstore.Snapshot, loadErr error, unreadable map[string]authstore.Unreadable) doctorCheck {
 	c := doctorCheck{ID: "config"}
 	if !paths.ConfigExists {
 		return finish(c, "no config file (one is created when a profile must be recorded)", "")
+	}
+	if u, ok := unreadable["config"]; ok {
+		c.Problems = append(c.Problems, unreadableProblem(u))
 	}
 	var cfgErr error
 	if loadErr == nil {
@@ -492,7 +622,11 @@ func checkConfig(paths authstore.Paths, snap authstore.Snapshot, loadErr error) 
 		_, cfgErr = authstore.LoadConfig(paths.Config)
 	}
 	if cfgErr != nil {
-		c.Problems = append(c.Problems, doctorProblem{verdictFail, cfgErr.Error(), "fix the file by hand: the gateway cannot start with it either", false})
+		fix := removeFix(cfgErr)
+		if fix == "" {
+			fix = "fix the file by hand: the gateway cannot start with it either"
+		}
+		c.Problems = append(c.Problems, doctorProblem{verdictFail, cfgErr.Error(), fix, false})
 		return finish(c, "", "")
 	}
 	if loadErr == nil {
@@ -552,9 +686,31 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// shellQuote quotes a path for a command line the user may paste.
+// removeFix is the command that removes a file that is not a regular file
+// (a FIFO or a device holds no credentials; for a link, the link goes, not
+// what it points to), or "" for any other error.
+func removeFix(err error) string {
+	var nr *authstore.NotRegularError
+	if !errors.As(err, &nr) || nr.Kind == "a directory" {
+		return ""
+	}
+	return "rm " + shellQuote(nr.Path)
+}
+
+// shellQuote quotes a path for a command line the user may paste: as it
+// is when every character is one no shell treats specially, else in single
+// quotes (so no glob, variable, space or control character acts).
 func shellQuote(s string) string {
-	if !strings.ContainsAny(s, " '\"$`\\!*?;&|<>()") {
+	safe := s != ""
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case strings.ContainsRune("_@%+=:,./-", r):
+		default:
+			safe = false
+		}
+	}
+	if safe {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -199,7 +200,7 @@ func TestDoctorJSON(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"store", "agent-dir", "store-mode", "env-file", "lock", "order", "credentials", "config", "claude"}
+	want := []string{"store", "agent-dir", "dirs", "store-mode", "env-file", "lock", "order", "credentials", "config", "claude"}
 	if !reflect.DeepEqual(ids, want) {
 		t.Errorf("check ids %v, want %v (the schema is stable)", ids, want)
 	}
@@ -393,6 +394,250 @@ func TestDoctorFixOnATerminalReadsTilde(t *testing.T) {
 	for _, l := range strings.Split(out, "\n") {
 		if strings.HasPrefix(l, "fixed") && strings.Contains(l, c.state) {
 			t.Errorf("a repair shows a whole path on a terminal: %q", l)
+		}
+	}
+}
+
+// TestDoctorFixLeavesWhatIsNotAFileAlone: a store that is a link to a FIFO
+// (or a device, such as /dev/zero) is reported with the command that
+// removes the link, and --fix neither reads it nor changes the mode of what
+// it points to.
+func TestDoctorFixLeavesWhatIsNotAFileAlone(t *testing.T) {
+	c := newCLI(t)
+	outside := filepath.Join(t.TempDir(), "pipe")
+	if err := syscall.Mkfifo(outside, 0o666); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	if err := os.Chmod(outside, 0o666); err != nil { // past the umask
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(c.agentDir(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, c.storePath()); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var out, errOut string
+	var code int
+	go func() {
+		defer close(done)
+		out, errOut, code = c.run("doctor", "--fix")
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("doctor --fix is still waiting on the FIFO")
+	}
+	want := "FAIL  store        auth store " + c.storePath() + " (a link to " + outside + ") is a FIFO (named pipe), not a regular file; nothing was read from it (remove the link or point it at the real file)\n" +
+		"                   fix: rm " + c.storePath() + "\n"
+	if code != ExitFailure || errOut != "" || !strings.Contains(out, want) || strings.Contains(out, "fixed ") {
+		t.Errorf("exit %d, stderr %q\n%s\nwant it to hold:\n%s", code, errOut, out, want)
+	}
+	if fi, err := os.Stat(outside); err != nil || fi.Mode().Perm() != 0o666 {
+		t.Errorf("the FIFO the store points to was changed: %v, %v", fi.Mode(), err)
+	}
+}
+
+// TestDoctorStripsAByteOrderMark: a store that starts with a UTF-8
+// byte-order mark is named as such by every command, and `doctor --fix`
+// removes the mark and nothing else (it does not move the store aside).
+func TestDoctorStripsAByteOrderMark(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	good := readFile(t, c.storePath())
+	c.writeStore("\xEF\xBB\xBF" + good)
+	_, errOut, code := c.run("models", "status")
+	want := "moltbot: " + c.storePath() + ":1:1 is corrupt: it starts with a UTF-8 byte-order mark (bytes EF BB BF, which some editors add), and JSON does not allow one: the gateway cannot read it either, sees no profiles, and its next write replaces the file (run `moltbot doctor --fix` to remove it; nothing else changes)\n"
+	if code != ExitFailure || errOut != want {
+		t.Errorf("status: exit %d\n%q\nwant\n%q", code, errOut, want)
+	}
+	out, _, code := c.run("doctor")
+	if code != ExitFailure || !strings.Contains(out, "FAIL  store        "+c.storePath()+":1:1 is corrupt: it starts with a UTF-8 byte-order mark") ||
+		!strings.Contains(out, "fix: moltbot doctor --fix (removes the byte-order mark; every other byte stays as it is)") {
+		t.Errorf("doctor: exit %d\n%s", code, out)
+	}
+	out, _, _ = c.run("doctor", "--fix")
+	if !strings.Contains(out, "fixed  removed the UTF-8 byte-order mark from "+c.storePath()+"\n") || !strings.Contains(out, "ok    store        auth-profiles.json parses") {
+		t.Errorf("doctor --fix:\n%s", out)
+	}
+	if got := readFile(t, c.storePath()); got != good {
+		t.Errorf("store after --fix differs from the store without the mark:\n%s", got)
+	}
+	if matches, _ := filepath.Glob(c.storePath() + ".corrupt-*"); len(matches) != 0 {
+		t.Errorf("the store was moved aside: %v", matches)
+	}
+}
+
+// TestDoctorWarnsAboutADuplicatedProfileID: an id written twice in
+// "profiles" is read as the gateway reads it (the last one), and doctor
+// says where both are before a write drops the first.
+func TestDoctorWarnsAboutADuplicatedProfileID(t *testing.T) {
+	c := newCLI(t)
+	c.withClaude()
+	c.writeStore(`{
+  "version": 1,
+  "profiles": {
+    "anthropic:work": {
+      "type": "api_key",
+      "provider": "anthropic",
+      "key": "sk-ant-api03-FAKEFIRSTFIRSTFIRSTFIRSTFIRSTFIRSTFIRSTFIRST"
+    },
+    "anthropic:work": {
+      "type": "api_key",
+      "provider": "anthropic",
+      "key": "sk-ant-api03-FAKELASTLASTLASTLASTLASTLASTLASTLASTLASTLAST"
+    }
+  }
+}
+`)
+	out, _, code := c.run("doctor")
+	want := `warn  store        anthropic:work is in "profiles" 2 times (lines 4 and 9): the gateway reads only the last, and the next change to a profile keeps only that one
+                   fix: edit ` + c.storePath() + `: keep one anthropic:work entry (the one at line 9 is in use)
+`
+	if code != 0 || !strings.Contains(out, want) {
+		t.Errorf("doctor: exit %d\n%s\nwant it to hold:\n%s", code, out, want)
+	}
+	out, _, _ = c.run("models", "status", "--plain")
+	if !strings.Contains(out, "sk-ant-api03…LAST") {
+		t.Errorf("status does not show the last key:\n%s", out)
+	}
+}
+
+// TestDoctorDirectoriesOthersCanWriteIn: a directory the credentials
+// depend on that its group or everyone may write in is a failure (they can
+// replace the store), and --fix takes the write bits away and nothing else.
+func TestDoctorDirectoriesOthersCanWriteIn(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	c.withClaude()
+	cfgDir := filepath.Join(t.TempDir(), "shared-config")
+	if err := os.MkdirAll(cfgDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c.env["MOLTBOT_CONFIG_PATH"] = filepath.Join(cfgDir, "clawdbot.json")
+	modes := map[string]os.FileMode{
+		c.state:                                  0o777, // world-writable
+		filepath.Join(c.state, "agents", "main"): 0o775, // group-writable
+		c.agentDir():                             0o770,
+		cfgDir:                                   os.ModeSticky | 0o777, // as /tmp: others can still add files
+	}
+	for dir, m := range modes {
+		if err := os.Chmod(dir, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, code := c.run("doctor")
+	for _, want := range []string{
+		"FAIL  agent-dir    mode 0770 lets other users create and replace files in it, the store included (want 0700)\n",
+		"FAIL  dirs         3 directories are writable by others\n",
+		"- fail: the state directory " + c.state + " is mode 0777: other users can replace what is in it, credentials included\n",
+		"  fix: moltbot doctor --fix (chmod go-w " + c.state + ")\n",
+		"- fail: the agents directory " + filepath.Join(c.state, "agents", "main") + " is mode 0775: its group can replace what is in it, credentials included\n",
+		"- fail: the config directory " + cfgDir + " is mode 1777: other users can replace what is in it, credentials included\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor output lacks %q:\n%s", want, out)
+		}
+	}
+	if code != ExitFailure {
+		t.Errorf("exit %d", code)
+	}
+	out, _, _ = c.run("doctor", "--fix")
+	if !strings.Contains(out, "fixed  chmod go-w "+c.state+" (was 777)\n") || !strings.Contains(out, "ok    dirs ") || !strings.Contains(out, "ok    agent-dir ") {
+		t.Errorf("doctor --fix:\n%s", out)
+	}
+	for dir, want := range map[string]os.FileMode{
+		c.state: 0o755, filepath.Join(c.state, "agents", "main"): 0o755, c.agentDir(): 0o700, cfgDir: os.ModeSticky | 0o755,
+	} {
+		if fi, err := os.Stat(dir); err != nil || fi.Mode()&(os.ModePerm|os.ModeSticky) != want {
+			t.Errorf("%s: mode %v after --fix (%v), want %v", dir, fi.Mode(), err, want)
+		}
+	}
+}
+
+// TestDoctorFileTheGatewayCannotRead: a store (config, .env) that the
+// owner of its directory cannot read — what `sudo moltbot …` used to leave,
+// root:root 0600 in the service user's directory — is a failure, with the
+// chown (or chmod) that gives it back.
+func TestDoctorFileTheGatewayCannotRead(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	c.withClaude()
+	cfg := c.write("clawdbot.json", "{}\n")
+	env := c.write(".env", "FOO=bar\n")
+	if os.Geteuid() != 0 {
+		// Without root, only the mode can make it unreadable to its owner.
+		if err := os.Chmod(c.storePath(), 0o200); err != nil {
+			t.Fatal(err)
+		}
+		out, _, code := c.run("doctor")
+		want := "FAIL  store-mode   auth store " + c.storePath() + " cannot be read by "
+		if code != ExitFailure || !strings.Contains(out, want) || !strings.Contains(out, "fix: chmod u+r "+c.storePath()+"\n") {
+			t.Errorf("doctor: exit %d\n%s", code, out)
+		}
+		t.Skip("the chown case needs root (it runs in CI, as root)")
+	}
+	// The service user: an id no account has, so names are numbers.
+	const svc = 4242
+	for _, dir := range []string{c.state, filepath.Join(c.state, "agents"), filepath.Join(c.state, "agents", "main"), c.agentDir()} {
+		if err := os.Chown(dir, svc, svc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The store and .env stay root's (0600); the config is the service
+	// user's but has lost its read bit.
+	if err := os.Chown(cfg, svc, svc); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(cfg, 0o200); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := c.run("doctor")
+	for _, want := range []string{
+		"FAIL  store-mode   auth store " + c.storePath() + " cannot be read by 4242, who owns its directory (and runs the gateway, normally): the gateway gets \"permission denied\"\n" +
+			"                   fix: sudo chown 4242:4242 " + c.storePath() + "\n",
+		"FAIL  env-file     .env " + env + " cannot be read by 4242, who owns its directory (and runs the gateway, normally): the gateway gets \"permission denied\"\n" +
+			"                   fix: sudo chown 4242:4242 " + env + "\n",
+		"FAIL  config       config " + cfg + " cannot be read by 4242, who owns its directory (and runs the gateway, normally): the gateway gets \"permission denied\"\n" +
+			"                   fix: chmod u+r " + cfg + "\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor output lacks:\n%s\nin:\n%s", want, out)
+		}
+	}
+	if code != ExitFailure {
+		t.Errorf("exit %d", code)
+	}
+	// Given back, nothing is reported.
+	for _, f := range []string{c.storePath(), env} {
+		if err := os.Chown(f, svc, svc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, _ := c.run("doctor"); strings.Contains(out, "cannot be read by") {
+		t.Errorf("still reported after the chown:\n%s", out)
+	}
+}
+
+// TestShellQuote: a path in a fix command is pasted as one word, with no
+// character acting on the shell.
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"/home/gw/.clawdbot/agents/main/agent": "/home/gw/.clawdbot/agents/main/agent",
+		"/srv/a b":                             "'/srv/a b'",
+		"/srv/it's":                            `'/srv/it'\''s'`,
+		"/srv/[ab]":                            "'/srv/[ab]'",
+		"/srv/~x":                              "'/srv/~x'",
+		"/srv/$HOME":                           "'/srv/$HOME'",
+		"/srv/a\nb":                            "'/srv/a\nb'",
+		"":                                     "''",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

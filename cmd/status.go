@@ -440,6 +440,9 @@ func (a *app) writeText(snap authstore.Snapshot, rep authstore.Report) {
 	if snap.ConfigErr != nil {
 		fmt.Fprintf(w, "%s %v\n", st.badge["expiring"].Render("warning:"), snap.ConfigErr)
 	}
+	if snap.EnvErr != nil {
+		fmt.Fprintf(w, "%s %v\n", st.badge["expiring"].Render("warning:"), snap.EnvErr)
+	}
 	fmt.Fprintln(w)
 
 	if len(snap.Store.Profiles) == 0 && len(snap.Env) == 0 {

@@ -385,3 +385,44 @@ func TestStatusProbe(t *testing.T) {
 		t.Error("probing changed the store")
 	}
 }
+
+// TestStatusExpiresAsAStringIsNoExpiry is issue 11's string expiry: the
+// gateway counts an "expires" only when it is a finite number > 0, so a
+// token whose expiry is the string "1767193445000" (two days before the
+// test clock) is in use there. moltbot used to read the digits, show it
+// expired, leave it out of the order and exit 1 on --check.
+func TestStatusExpiresAsAStringIsNoExpiry(t *testing.T) {
+	c := newCLI(t)
+	c.writeStore(`{
+  "version": 1,
+  "profiles": {
+    "anthropic:default": {
+      "type": "token",
+      "provider": "anthropic",
+      "token": "` + fakeSetupToken + `",
+      "expires": "1767193445000"
+    }
+  }
+}
+`)
+	out, errOut, code := c.run("models", "status", "--plain")
+	if code != 0 || !strings.Contains(out, "anthropic:default") || !strings.Contains(out, "static") || strings.Contains(out, "expired") {
+		t.Errorf("status --plain: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, _, code := c.run("models", "status", "--check"); code != 0 {
+		t.Errorf("status --check: exit %d, want 0 (the gateway uses the token)", code)
+	}
+	out, _, _ = c.run("models", "auth", "order", "get", "--provider", "anthropic", "--json")
+	if !strings.Contains(out, `"ids": [
+      "anthropic:default"
+    ]`) {
+		t.Errorf("effective order does not hold the token:\n%s", out)
+	}
+	// doctor says the field is not a number, and how to write it as one.
+	out, _, _ = c.run("doctor")
+	want := `warn  credentials  anthropic:default: "expires" is the string "1767193445000", not a number of ms > 0: the gateway ignores it, so the token never expires (openclaw does not use it at all)
+                   fix: edit ` + c.storePath() + `: write "expires": 1767193445000 in anthropic:default (a number, without quotes)`
+	if !strings.Contains(out, want) {
+		t.Errorf("doctor:\n%s\nwant it to hold:\n%s", out, want)
+	}
+}
