@@ -122,17 +122,18 @@ func writeHexByte(b *strings.Builder, c byte) {
 const MaxListedIDs = 10
 
 // ListIDs joins ids for a message, each made safe (SafeText), with ", ";
-// past limit (MaxListedIDs when limit <= 0) it stops and says how many are
-// left out: "a, b, c … and 99,997 more". No ids at all read "(none)".
+// past limit (MaxListedIDs when limit is 0; no limit when it is negative)
+// it stops and says how many are left out: "a, b, c … and 99,997 more". No
+// ids at all read "(none)".
 func ListIDs(ids []string, limit int) string {
 	if len(ids) == 0 {
 		return "(none)"
 	}
-	if limit <= 0 {
+	if limit == 0 {
 		limit = MaxListedIDs
 	}
 	shown := ids
-	if len(ids) > limit {
+	if limit > 0 && len(ids) > limit {
 		shown = ids[:limit]
 	}
 	var b strings.Builder

@@ -79,6 +79,9 @@ func (a *app) newAuthOrderCommand() *cobra.Command {
 
 // orderProvider checks --provider.
 func orderProvider(raw string) (string, error) {
+	if err := refuseSecretFlag("provider", raw, "a provider id such as anthropic"); err != nil {
+		return "", err
+	}
 	p := authstore.NormalizeProvider(raw)
 	if p == "" {
 		return "", usageError("missing --provider: say whose order, e.g. --provider anthropic")
@@ -90,7 +93,7 @@ func orderProvider(raw string) (string, error) {
 // puts it.
 func orderFallback(snap authstore.Snapshot, provider string) string {
 	if ids := configOrder(snap, provider); len(ids) > 0 {
-		return "using order from config: " + strings.Join(ids, ", ")
+		return "using order from config: " + authstore.ListIDs(ids, 0)
 	} else if ids != nil {
 		return "config selects no profiles"
 	}
@@ -170,26 +173,36 @@ func (a *app) runOrderGet(rawProvider string, asJSON bool) error {
 		a.writeJSON(doc)
 		return nil
 	}
-	w := a.env.Stdout
-	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nAuth file: %s\n", agentLabel(paths), provider, a.shown(w, paths.Store))
+	// `order get` is where the whole order is read: its lists are not cut.
+	w := a.stdout()
+	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nAuth file: %s\n", authstore.SafeText(agentLabel(paths)), provider, authstore.SafeText(a.shown(w, paths.Store)))
 	if hasOverride && len(override) > 0 {
-		fmt.Fprintf(w, "Order override: %s\n", strings.Join(override, ", "))
+		fmt.Fprintf(w, "Order override: %s\n", authstore.ListIDs(override, -1))
 	} else {
 		fmt.Fprintf(w, "Order override: (none; %s)\n", orderFallback(snap, provider))
 	}
-	writeEffective(w, eo)
+	writeEffective(w, eo, -1)
 	return nil
 }
 
-// writeEffective prints the order the gateway will use and what it leaves out.
-func writeEffective(w io.Writer, eo authstore.EffectiveOrder) {
+// writeEffective prints the order the gateway will use and what it leaves
+// out, each id made safe. limit caps the lists as authstore.ListIDs does
+// (0: a message's few; -1: all of them).
+func writeEffective(w io.Writer, eo authstore.EffectiveOrder, limit int) {
 	if len(eo.IDs) == 0 {
 		fmt.Fprintf(w, "Effective order (%s): no usable profile\n", eo.Source)
 	} else {
-		fmt.Fprintf(w, "Effective order (%s): %s\n", eo.Source, strings.Join(eo.IDs, ", "))
+		fmt.Fprintf(w, "Effective order (%s): %s\n", eo.Source, authstore.ListIDs(eo.IDs, limit))
 	}
-	for _, ex := range eo.Excluded {
-		fmt.Fprintf(w, "  left out: %s (%s)\n", ex.ID, ex.Reason)
+	n := len(eo.Excluded)
+	if limit == 0 {
+		n = min(n, authstore.MaxListedIDs)
+	}
+	for _, ex := range eo.Excluded[:n] {
+		fmt.Fprintf(w, "  left out: %s (%s)\n", authstore.SafeText(ex.ID), authstore.SafeText(ex.Reason))
+	}
+	if rest := len(eo.Excluded) - n; rest > 0 {
+		fmt.Fprintf(w, "  … and %s more left out (`moltbot models auth order get --provider %s` lists them all)\n", authstore.Thousands(rest), eo.Provider)
 	}
 }
 
@@ -211,16 +224,14 @@ func providerProfiles(s *authstore.Store, provider string) []authstore.Profile {
 	return out
 }
 
-// profileIDs lists ids for an error message ("(none)" when empty).
+// profileIDs lists ids for an error message ("(none)" when empty), at most
+// authstore.MaxListedIDs of them.
 func profileIDs(ps []authstore.Profile) string {
-	if len(ps) == 0 {
-		return "(none)"
-	}
 	ids := make([]string, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
-	return strings.Join(ids, ", ")
+	return authstore.ListIDs(ids, 0)
 }
 
 func (a *app) runOrderSet(ctx context.Context, rawProvider string, args []string) error {
@@ -250,10 +261,10 @@ func (a *app) runOrderSet(ctx context.Context, rawProvider string, args []string
 		for _, id := range ids {
 			p, ok := s.Profile(id)
 			if !ok {
-				return fmt.Errorf("auth profile %q not found in %s; %s profiles: %s", id, paths.Store, provider, profileIDs(valid))
+				return fmt.Errorf("auth profile %s not found in %s; %s profiles: %s", argText(id), paths.Store, provider, profileIDs(valid))
 			}
 			if got := authstore.NormalizeProvider(p.Provider); got != provider {
-				return fmt.Errorf("auth profile %q is for %s, not %s; %s profiles: %s", id, p.Provider, provider, provider, profileIDs(valid))
+				return fmt.Errorf("auth profile %q is for %s, not %s; %s profiles: %s", id, authstore.SafeText(p.Provider), provider, provider, profileIDs(valid))
 			}
 		}
 		return nil
@@ -278,10 +289,10 @@ func (a *app) runOrderSet(ctx context.Context, rawProvider string, args []string
 	if err != nil {
 		return storeError(err)
 	}
-	w := a.env.Stdout
+	w := a.stdout()
 	override, _ := snap.Store.OrderOverride(provider)
-	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nOrder override: %s\n", agentLabel(paths), provider, strings.Join(override, ", "))
-	writeEffective(w, snap.EffectiveOrder(provider, a.env.Now()))
+	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nOrder override: %s\n", authstore.SafeText(agentLabel(paths)), provider, authstore.ListIDs(override, 0))
+	writeEffective(w, snap.EffectiveOrder(provider, a.env.Now()), 0)
 	return nil
 }
 
@@ -305,13 +316,13 @@ func (a *app) runOrderClear(ctx context.Context, rawProvider string) error {
 			return storeError(err)
 		}
 	}
-	w := a.env.Stdout
-	fmt.Fprintf(w, "Agent: %s\nProvider: %s\n", agentLabel(paths), provider)
+	w := a.stdout()
+	fmt.Fprintf(w, "Agent: %s\nProvider: %s\n", authstore.SafeText(agentLabel(paths)), provider)
 	if cleared {
 		fmt.Fprintf(w, "Cleared per-agent order override; %s.\n", orderFallback(snap, provider))
 	} else {
 		fmt.Fprintf(w, "No order override to clear; %s.\n", orderFallback(snap, provider))
 	}
-	writeEffective(w, snap.EffectiveOrder(provider, a.env.Now()))
+	writeEffective(w, snap.EffectiveOrder(provider, a.env.Now()), 0)
 	return nil
 }
