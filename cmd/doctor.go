@@ -546,8 +546,8 @@ func plural(n int, noun string) string {
 
 // shellQuote quotes one word of a command the user may paste (an id, a
 // path, a provider read from a file): as it is when every character is one
-// no shell treats specially; else in single quotes ('\'' for a quote
-// inside); and when it holds anything authstore.SafeText would escape (an
+// no shell treats specially; else in single quotes (a quote inside is
+// closed, escaped and reopened); and when it holds anything authstore.SafeText would escape (an
 // escape sequence, a line break, a bidi override, a byte that is not UTF-8)
 // as $'…' with \xNN escapes, which bash, zsh, ksh and POSIX sh since 2024
 // turn back into the exact bytes: the printed command is safe to show and,
