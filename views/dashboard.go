@@ -582,11 +582,14 @@ func (d *Dashboard) loadRows(keep string) {
 	pr, _ := d.report.Provider(d.provider)
 	d.rows = make(map[string]profileRow, len(pr.Profiles))
 	ids := make([]string, 0, len(pr.Profiles))
+	safe := authstore.SafeText
 	for _, p := range pr.Profiles {
+		h := p.Health
+		h.Reason = safe(h.Reason)
 		d.rows[p.Profile.ID] = profileRow{
-			key: p.Profile.ID, id: p.Profile.ID, email: p.Profile.Email, typ: p.Profile.Type,
-			mask: authstore.Mask(p.Profile.Secret()), health: p.Health,
-			rank: p.Rank, excluded: p.Excluded, lastUsed: p.LastUsed,
+			key: p.Profile.ID, id: p.Profile.ID, label: safe(p.Profile.ID), email: safe(p.Profile.Email), typ: safe(p.Profile.Type),
+			mask: safe(authstore.Mask(p.Profile.Secret())), health: h,
+			rank: p.Rank, excluded: safe(p.Excluded), lastUsed: p.LastUsed,
 		}
 		ids = append(ids, p.Profile.ID)
 	}
@@ -596,7 +599,7 @@ func (d *Dashboard) loadRows(keep string) {
 	d.envRows = d.envRows[:0]
 	for _, e := range pr.Env {
 		d.envRows = append(d.envRows, profileRow{
-			key: e.Source + ":" + e.Var, id: e.Var, typ: "env", mask: authstore.Mask(e.Value),
+			key: e.Source + ":" + e.Var, id: e.Var, label: safe(e.Var), typ: "env", mask: safe(authstore.Mask(e.Value)),
 			health: authstore.Health{Status: authstore.StatusStatic}, env: true, envSource: e.Source,
 		})
 	}
@@ -954,7 +957,7 @@ func (d *Dashboard) envReadOnly() string {
 		if r.envSource == authstore.SourceDotEnv {
 			where = d.displayPath(d.env.Paths.Env)
 		}
-		return fmt.Sprintf("%s comes from %s and is read-only here (not part of the order; edit it there)", r.id, where)
+		return fmt.Sprintf("%s comes from %s and is read-only here (not part of the order; edit it there)", r.label, where)
 	}
 	return "environment keys are read-only here"
 }
@@ -1155,7 +1158,7 @@ func (d *Dashboard) providerPaneWidth() int {
 func providerWidths(provs []authstore.ProviderReport) (nameW, countW, badgeW int) {
 	countW = 1
 	for _, p := range provs {
-		nameW = max(nameW, lipgloss.Width(p.Provider))
+		nameW = max(nameW, lipgloss.Width(authstore.SafeText(p.Provider)))
 		countW = max(countW, len(countLabel(p)))
 		badgeW = max(badgeW, lipgloss.Width(providerBadge(p)))
 	}
@@ -1220,7 +1223,7 @@ func (d *Dashboard) View() string {
 	lines = append(lines, d.headerLine())
 	lines = append(lines, d.errorLines(d.width)...)
 	if !d.loaded {
-		lines = append(lines, d.st.Dim.Render(" Loading "+d.displayPath(d.env.Paths.Store)+" …"))
+		lines = append(lines, d.st.Dim.Render(" Loading "+authstore.SafeText(d.displayPath(d.env.Paths.Store))+" …"))
 	} else if g.paneH >= 3 {
 		st := d.st
 		if d.loadErr != nil {
@@ -1273,11 +1276,11 @@ func fitLine(s string, w int) string {
 
 func (d *Dashboard) headerLine() string {
 	st := d.st
-	agent := d.env.Paths.AgentID
+	agent := authstore.SafeText(d.env.Paths.AgentID)
 	if agent == "" {
 		agent = "(from $CLAWDBOT_AGENT_DIR)"
 	}
-	path := d.displayPath(d.env.Paths.Store)
+	path := authstore.SafeText(d.displayPath(d.env.Paths.Store))
 	agentPart := st.HeaderDim.Render(" agent ") + st.Header.Render(agent)
 	if n := len(d.agentIDs); n > 1 {
 		agentPart += st.HeaderDim.Render(fmt.Sprintf(" (%d agents: g)", n))
@@ -1390,7 +1393,7 @@ func (d *Dashboard) errorLines(w int) []string {
 	} else {
 		todo += " It reloads when the file changes."
 	}
-	out := []string{bar + st.ErrorText.Render(title), bar + st.Text.Render(detail)}
+	out := []string{bar + st.ErrorText.Render(authstore.SafeText(title)), bar + st.Text.Render(authstore.SafeText(detail))}
 	for _, l := range strings.Split(ansi.Wordwrap(todo, max(w-3, 10), ""), "\n") {
 		out = append(out, bar+st.Dim.Render(l))
 	}
@@ -1474,7 +1477,7 @@ func (d *Dashboard) providerPane(st DashboardStyles, g geometry) []string {
 			right = bs.Render(statusSign(badge))
 		}
 		nw := max(inner-2-lipgloss.Width(right)-1, 1)
-		content = append(content, mark+" "+name.Render(fitCell(p.Provider, nw))+" "+right)
+		content = append(content, mark+" "+name.Render(fitCell(authstore.SafeText(p.Provider), nw))+" "+right)
 	}
 	lines := box(st, "Providers", content, g.provW, g.paneH, d.focus == paneProviders && d.loadErr == nil)
 	d.provCache = provMemo{key: key, lines: lines}
@@ -1487,9 +1490,9 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 	title := "Profiles"
 	if ok {
 		n := len(pr.Profiles)
-		title = fmt.Sprintf("%s · %d %s", pr.Provider, n, plural(n, "profile", "profiles"))
+		title = fmt.Sprintf("%s · %d %s", authstore.SafeText(pr.Provider), n, plural(n, "profile", "profiles"))
 		if d.list.grab != nil {
-			title = "moving " + d.list.grab.id + " · ↑/↓ then space to drop, esc to cancel"
+			title = "moving " + authstore.SafeText(d.list.grab.id) + " · ↑/↓ then space to drop, esc to cancel"
 		}
 	}
 	focused := d.focus == paneProfiles && d.loadErr == nil
@@ -1556,7 +1559,7 @@ func (d *Dashboard) detailLines(st DashboardStyles, all []profileRow, pr authsto
 		return nil
 	}
 	r := all[d.list.cursor]
-	parts := []string{r.id}
+	parts := []string{r.label}
 	if r.env {
 		parts = append(parts, r.mask, noteText(r, d.now), "read-only")
 	} else {
@@ -1590,7 +1593,7 @@ func (d *Dashboard) detailLines(st DashboardStyles, all []profileRow, pr authsto
 		}
 	}
 	if p := d.probeDetail(r.key); p != "" {
-		parts = append(parts, p)
+		parts = append(parts, authstore.SafeText(p))
 	}
 	lines := wrapParts(parts, " · ", w-1, n)
 	for i, l := range lines {
@@ -1648,26 +1651,28 @@ func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, 
 	}
 	var text []string
 	key := st.Key.Render("a")
+	store := authstore.SafeText(d.displayPath(d.env.Paths.Store))
+	provider := authstore.SafeText(pr.Provider)
 	switch {
 	case len(d.snap.Store.Profiles) == 0 && !d.snap.Exists:
 		text = []string{
 			st.Text.Render("No credentials yet."),
 			"",
-			st.Dim.Render(d.displayPath(d.env.Paths.Store) + " does not exist."),
+			st.Dim.Render(store + " does not exist."),
 		}
 	case len(d.snap.Store.Profiles) == 0:
-		text = []string{st.Text.Render("No credentials yet."), "", st.Dim.Render(d.displayPath(d.env.Paths.Store) + " has no profiles.")}
+		text = []string{st.Text.Render("No credentials yet."), "", st.Dim.Render(store + " has no profiles.")}
 	case ok:
-		text = []string{st.Text.Render("No profiles for " + pr.Provider + ".")}
+		text = []string{st.Text.Render("No profiles for " + provider + ".")}
 	default:
 		text = []string{st.Text.Render("No providers.")}
 	}
 	if ok && pr.Missing {
-		text = append(text, "", st.Bad.Render(pr.Provider+" is used by the configured model but has no credential:"),
+		text = append(text, "", st.Bad.Render(provider+" is used by the configured model but has no credential:"),
 			st.Bad.Render("the gateway cannot call it."))
 	}
 	text = append(text, "", "Press "+key+" to add one (the wizard walks you through it),",
-		st.Dim.Render("or run `moltbot models auth paste-token --provider "+firstNonEmpty(pr.Provider, "anthropic")+"`."))
+		st.Dim.Render("or run `moltbot models auth paste-token --provider "+firstNonEmpty(provider, "anthropic")+"`."))
 	out := make([]string, 0, len(text)+1)
 	out = append(out, "")
 	for _, t := range text {
@@ -1693,7 +1698,7 @@ func (d *Dashboard) confirmDialog() string {
 	w := min(max(d.width-8, 30), 64)
 	inner := w - 4
 	lines := []string{
-		st.DialogTitle.Render("Remove " + ansi.Truncate(id, inner-8, "…") + "?"),
+		st.DialogTitle.Render("Remove " + ansi.Truncate(authstore.SafeText(id), inner-8, "…") + "?"),
 		"",
 		st.Text.Render(ansi.Wordwrap(fmt.Sprintf("The %s profile is deleted from auth-profiles.json (with its usage stats and its place in every order) and from the config's auth.profiles.", firstNonEmpty(r.typ, "")), inner, "")),
 		"",
