@@ -90,10 +90,10 @@ func orderProvider(raw string) (string, error) {
 }
 
 // orderFallback says what applies without an override, as the gateway
-// puts it.
-func orderFallback(snap authstore.Snapshot, provider string) string {
+// puts it; limit caps the config's list as authstore.ListIDs does.
+func orderFallback(snap authstore.Snapshot, provider string, limit int) string {
 	if ids := configOrder(snap, provider); len(ids) > 0 {
-		return "using order from config: " + authstore.ListIDs(ids, 0)
+		return "using order from config: " + authstore.ListIDs(ids, limit)
 	} else if ids != nil {
 		return "config selects no profiles"
 	}
@@ -179,7 +179,7 @@ func (a *app) runOrderGet(rawProvider string, asJSON bool) error {
 	if hasOverride && len(override) > 0 {
 		fmt.Fprintf(w, "Order override: %s\n", authstore.ListIDs(override, -1))
 	} else {
-		fmt.Fprintf(w, "Order override: (none; %s)\n", orderFallback(snap, provider))
+		fmt.Fprintf(w, "Order override: (none; %s)\n", orderFallback(snap, provider, -1))
 	}
 	writeEffective(w, eo, -1)
 	return nil
@@ -319,9 +319,9 @@ func (a *app) runOrderClear(ctx context.Context, rawProvider string) error {
 	w := a.stdout()
 	fmt.Fprintf(w, "Agent: %s\nProvider: %s\n", authstore.SafeText(agentLabel(paths)), provider)
 	if cleared {
-		fmt.Fprintf(w, "Cleared per-agent order override; %s.\n", orderFallback(snap, provider))
+		fmt.Fprintf(w, "Cleared per-agent order override; %s.\n", orderFallback(snap, provider, 0))
 	} else {
-		fmt.Fprintf(w, "No order override to clear; %s.\n", orderFallback(snap, provider))
+		fmt.Fprintf(w, "No order override to clear; %s.\n", orderFallback(snap, provider, 0))
 	}
 	writeEffective(w, snap.EffectiveOrder(provider, a.env.Now()), 0)
 	return nil
