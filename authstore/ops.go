@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -193,14 +192,11 @@ type OrderIDError struct {
 }
 
 func (e *OrderIDError) Error() string {
-	valid := "(none)"
-	if len(e.Valid) > 0 {
-		valid = strings.Join(e.Valid, ", ")
-	}
+	valid := ListIDs(e.Valid, 0)
 	if e.Owner == "" {
-		return fmt.Sprintf("auth profile %q not found in %s; %s profiles: %s", e.ID, e.Store, e.Provider, valid)
+		return fmt.Sprintf("auth profile %q not found in %s; %s profiles: %s", e.ID, SafeText(e.Store), SafeText(e.Provider), valid)
 	}
-	return fmt.Sprintf("auth profile %q is for %s, not %s; %s profiles: %s", e.ID, e.Owner, e.Provider, e.Provider, valid)
+	return fmt.Sprintf("auth profile %q is for %s, not %s; %s profiles: %s", e.ID, SafeText(e.Owner), SafeText(e.Provider), SafeText(e.Provider), valid)
 }
 
 // CheckOrderIDs checks that every id is a profile of provider (its
@@ -506,19 +502,31 @@ type OrderNote struct {
 // skips or puts last for now, in written order. None when they agree.
 func (snap *Snapshot) OrderNotes(provider string, written []string, now time.Time) []OrderNote {
 	eo := snap.EffectiveOrder(provider, now)
+	// Sets, not a search per id: with 100,000 profiles a search per id was
+	// most of a save.
+	inOrder := make(map[string]bool, len(eo.IDs))
+	for _, id := range eo.IDs {
+		inOrder[id] = true
+	}
 	usable := make([]string, 0, len(written))
 	for _, id := range written {
-		if slices.Contains(eo.IDs, id) {
+		if inOrder[id] {
 			usable = append(usable, id)
 		}
 	}
 	if len(usable) == len(written) && slices.Equal(usable, eo.IDs) {
 		return nil
 	}
+	excluded := make(map[string]string, len(eo.Excluded))
+	for _, ex := range eo.Excluded {
+		if _, dup := excluded[ex.ID]; !dup {
+			excluded[ex.ID] = ex.Reason
+		}
+	}
 	var notes []OrderNote
 	for _, id := range written {
-		if i := slices.IndexFunc(eo.Excluded, func(e Exclusion) bool { return e.ID == id }); i >= 0 {
-			notes = append(notes, OrderNote{ID: id, Skipped: true, Reason: eo.Excluded[i].Reason})
+		if reason, ok := excluded[id]; ok {
+			notes = append(notes, OrderNote{ID: id, Skipped: true, Reason: reason})
 			continue
 		}
 		p, ok := snap.Store.Profile(id)

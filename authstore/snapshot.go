@@ -126,6 +126,7 @@ func update(ctx context.Context, paths Paths, fn func(*Store) error) (Snapshot, 
 	// Deferred, so that the lock is released on every return and also when
 	// fn panics (the panic then goes on to the caller).
 	defer lock.release() //nolint:errcheck // a failed rmdir leaves a lock that goes stale
+	lockHeld(ctx)
 	removeAbandonedTemps(real)
 
 	store, fi, _, err := readStore(paths, real)

@@ -162,18 +162,18 @@ func (a *app) runAdd(ctx context.Context) error {
 	if res.Replaced {
 		verb = "Replaced"
 	}
-	fmt.Fprintf(a.env.Stdout, "%s %s (%s) in %s\n", verb, cred.ID, describeProfile(res.Profile, now), a.shown(a.env.Stdout, paths.Store))
+	fmt.Fprintf(a.stdout(), "%s %s (%s) in %s\n", verb, cred.ID, describeProfile(res.Profile, now), authstore.SafeText(a.shown(a.env.Stdout, paths.Store)))
 	if res.Placed {
-		fmt.Fprintf(a.env.Stdout, "Order override for %s: %s\n", cred.Provider, strings.Join(res.Override, ", "))
+		fmt.Fprintf(a.stdout(), "Order override for %s: %s\n", cred.Provider, authstore.ListIDs(res.Override, 0))
 	}
 	if err := a.saveConfigProfile(paths, cred.ID, cred.Provider, cred.Type); err != nil {
 		return err
 	}
 	if final, err := a.loadSnapshot(paths); err == nil {
 		eo := final.EffectiveOrder(cred.Provider, now)
-		fmt.Fprintf(a.env.Stdout, "The gateway tries %s profiles in this order (%s): %s\n", cred.Provider, eo.Source, strings.Join(eo.IDs, ", "))
+		fmt.Fprintf(a.stdout(), "The gateway tries %s profiles in this order (%s): %s\n", cred.Provider, eo.Source, authstore.ListIDs(eo.IDs, 0))
 		for _, note := range orderNotes(final, cred.Provider, cred.ID, now) {
-			fmt.Fprintln(a.env.Stderr, note)
+			fmt.Fprintln(a.stderr(), note)
 		}
 	}
 	fmt.Fprintln(a.env.Stdout, "Check it with `moltbot models status`.")

@@ -300,7 +300,7 @@ func describeProfile(p authstore.Profile, now time.Time) string {
 	if p.Type == authstore.TypeToken || p.Type == authstore.TypeOAuth {
 		parts = append(parts, describeExpiry(p.Expires, now))
 	}
-	return strings.Join(parts, ", ")
+	return authstore.SafeText(strings.Join(parts, ", ")) // type and email are file text
 }
 
 // saveConfigProfile records auth.profiles[id] in the config after the store
@@ -316,10 +316,10 @@ func (a *app) saveConfigProfile(paths authstore.Paths, id, provider, mode string
 		if p, perr := a.paths(); perr == nil {
 			path = p.Config // it may have been created just now
 		}
-		fmt.Fprintf(a.env.Stdout, "Config %s: auth.profiles lists %s (mode %s)\n", a.shown(a.env.Stdout, path), id, mode)
+		fmt.Fprintf(a.stdout(), "Config %s: auth.profiles lists %s (mode %s)\n", authstore.SafeText(a.shown(a.env.Stdout, path)), authstore.SafeText(id), mode)
 		return nil
 	case errors.As(err, &nw):
-		fmt.Fprintf(a.env.Stderr, "warning: %v\n", err)
+		fmt.Fprintf(a.stderr(), "warning: %s\n", authstore.SafeText(err.Error()))
 		return nil
 	default:
 		return fmt.Errorf("%s was saved in the store, but the config could not be updated: %w", id, err)
@@ -334,9 +334,19 @@ func (a *app) saveConfigProfile(paths authstore.Paths, id, provider, mode string
 // that fixes it.
 func orderNotes(snap authstore.Snapshot, provider, id string, now time.Time) []string {
 	eo := snap.EffectiveOrder(provider, now)
+	// The command that fixes it, ready to paste (each id shell-quoted); an
+	// order too long to spell out is described instead.
 	fix := func(extra ...string) string {
 		ids := append(append([]string(nil), eo.IDs...), extra...)
-		return fmt.Sprintf("moltbot models auth order set --provider %s %s", eo.Provider, strings.Join(ids, " "))
+		if len(ids) > authstore.MaxListedIDs {
+			return fmt.Sprintf("run `moltbot models auth order set --provider %s` with all %s ids (the %s that `moltbot models auth order get --provider %s` lists, then %s)",
+				shellQuote(eo.Provider), authstore.Thousands(len(ids)), authstore.Thousands(len(eo.IDs)), shellQuote(eo.Provider), authstore.ListIDs(extra, 0))
+		}
+		quoted := make([]string, len(ids))
+		for i, id := range ids {
+			quoted[i] = shellQuote(id)
+		}
+		return fmt.Sprintf("run `moltbot models auth order set --provider %s %s`", shellQuote(eo.Provider), strings.Join(quoted, " "))
 	}
 	if eo.Source != authstore.SourceAutomatic {
 		for _, ex := range eo.Excluded {
@@ -345,7 +355,7 @@ func orderNotes(snap authstore.Snapshot, provider, id string, now time.Time) []s
 				if eo.Source == authstore.SourceConfig {
 					where = "the config's auth.order"
 				}
-				return []string{fmt.Sprintf("note: %s for %s does not list %s, so the gateway will not use it; to add it run `%s`", where, eo.Provider, id, fix(id))}
+				return []string{fmt.Sprintf("note: %s for %s does not list %s, so the gateway will not use it; to add it %s", where, eo.Provider, authstore.SafeText(id), fix(id))}
 			}
 		}
 		return nil
@@ -368,8 +378,8 @@ func orderNotes(snap authstore.Snapshot, provider, id string, now time.Time) []s
 	if len(skipped) == 0 {
 		return nil
 	}
-	return []string{fmt.Sprintf("note: the config's auth.profiles does not list %s, so the gateway will not try %s; to keep using %s run `%s`",
-		strings.Join(skipped, ", "), pronoun(len(skipped)), pronoun(len(skipped)), fix(skipped...))}
+	return []string{fmt.Sprintf("note: the config's auth.profiles does not list %s, so the gateway will not try %s; to keep using %s %s",
+		authstore.ListIDs(skipped, 0), pronoun(len(skipped)), pronoun(len(skipped)), fix(skipped...))}
 }
 
 func pronoun(n int) string {
@@ -399,6 +409,9 @@ func (a *app) load() (authstore.Snapshot, error) {
 func validProfileID(id, provider string) error {
 	if id == "" {
 		return usageError("--profile-id is empty")
+	}
+	if err := refuseSecretFlag("profile-id", id, "a profile id such as anthropic:work; the token is read from stdin or a hidden prompt"); err != nil {
+		return err
 	}
 	for _, r := range id {
 		if r <= ' ' || r == 0x7f {

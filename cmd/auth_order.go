@@ -80,6 +80,9 @@ func (a *app) newAuthOrderCommand() *cobra.Command {
 
 // orderProvider checks --provider.
 func orderProvider(raw string) (string, error) {
+	if err := refuseSecretFlag("provider", raw, "a provider id such as anthropic"); err != nil {
+		return "", err
+	}
 	p := authstore.NormalizeProvider(raw)
 	if p == "" {
 		return "", usageError("missing --provider: say whose order, e.g. --provider anthropic")
@@ -88,10 +91,10 @@ func orderProvider(raw string) (string, error) {
 }
 
 // orderFallback says what applies without an override, as the gateway
-// puts it.
-func orderFallback(snap authstore.Snapshot, provider string) string {
+// puts it; limit caps the config's list as authstore.ListIDs does.
+func orderFallback(snap authstore.Snapshot, provider string, limit int) string {
 	if ids := configOrder(snap, provider); len(ids) > 0 {
-		return "using order from config: " + strings.Join(ids, ", ")
+		return "using order from config: " + authstore.ListIDs(ids, limit)
 	} else if ids != nil {
 		return "config selects no profiles"
 	}
@@ -171,26 +174,36 @@ func (a *app) runOrderGet(rawProvider string, asJSON bool) error {
 		a.writeJSON(doc)
 		return nil
 	}
-	w := a.env.Stdout
-	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nAuth file: %s\n", agentLabel(paths), provider, a.shown(w, paths.Store))
+	// `order get` is where the whole order is read: its lists are not cut.
+	w := a.stdout()
+	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nAuth file: %s\n", authstore.SafeText(agentLabel(paths)), provider, authstore.SafeText(a.shown(w, paths.Store)))
 	if hasOverride && len(override) > 0 {
-		fmt.Fprintf(w, "Order override: %s\n", strings.Join(override, ", "))
+		fmt.Fprintf(w, "Order override: %s\n", authstore.ListIDs(override, -1))
 	} else {
-		fmt.Fprintf(w, "Order override: (none; %s)\n", orderFallback(snap, provider))
+		fmt.Fprintf(w, "Order override: (none; %s)\n", orderFallback(snap, provider, -1))
 	}
-	writeEffective(w, eo)
+	writeEffective(w, eo, -1)
 	return nil
 }
 
-// writeEffective prints the order the gateway will use and what it leaves out.
-func writeEffective(w io.Writer, eo authstore.EffectiveOrder) {
+// writeEffective prints the order the gateway will use and what it leaves
+// out, each id made safe. limit caps the lists as authstore.ListIDs does
+// (0: a message's few; -1: all of them).
+func writeEffective(w io.Writer, eo authstore.EffectiveOrder, limit int) {
 	if len(eo.IDs) == 0 {
 		fmt.Fprintf(w, "Effective order (%s): no usable profile\n", eo.Source)
 	} else {
-		fmt.Fprintf(w, "Effective order (%s): %s\n", eo.Source, strings.Join(eo.IDs, ", "))
+		fmt.Fprintf(w, "Effective order (%s): %s\n", eo.Source, authstore.ListIDs(eo.IDs, limit))
 	}
-	for _, ex := range eo.Excluded {
-		fmt.Fprintf(w, "  left out: %s (%s)\n", ex.ID, ex.Reason)
+	n := len(eo.Excluded)
+	if limit == 0 {
+		n = min(n, authstore.MaxListedIDs)
+	}
+	for _, ex := range eo.Excluded[:n] {
+		fmt.Fprintf(w, "  left out: %s (%s)\n", authstore.SafeText(ex.ID), authstore.SafeText(ex.Reason))
+	}
+	if rest := len(eo.Excluded) - n; rest > 0 {
+		fmt.Fprintf(w, "  … and %s more left out (`moltbot models auth order get --provider %s` lists them all)\n", authstore.Thousands(rest), eo.Provider)
 	}
 }
 
@@ -201,13 +214,9 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// profileIDs lists ids for an error message ("(none)" when empty).
-func profileIDs(ids []string) string {
-	if len(ids) == 0 {
-		return "(none)"
-	}
-	return strings.Join(ids, ", ")
-}
+// profileIDs lists ids for an error message ("(none)" when empty), at most
+// authstore.MaxListedIDs of them.
+func profileIDs(ids []string) string { return authstore.ListIDs(ids, 0) }
 
 func (a *app) runOrderSet(ctx context.Context, rawProvider string, args []string) error {
 	provider, err := orderProvider(rawProvider)
@@ -245,12 +254,12 @@ func (a *app) runOrderSet(ctx context.Context, rawProvider string, args []string
 	if err != nil {
 		return storeError(err)
 	}
-	w := a.env.Stdout
+	w := a.stdout()
 	now := a.env.Now()
-	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nOrder override: %s\n", agentLabel(paths), provider, strings.Join(res.After.IDs, ", "))
-	writeEffective(w, res.Snapshot.EffectiveOrder(provider, now))
+	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nOrder override: %s\n", authstore.SafeText(agentLabel(paths)), provider, authstore.ListIDs(res.After.IDs, 0))
+	writeEffective(w, res.Snapshot.EffectiveOrder(provider, now), 0)
 	for _, n := range res.Snapshot.OrderNotes(provider, ids, now) {
-		fmt.Fprintf(a.env.Stderr, "note: %s\n", views.OrderNoteText(n, now))
+		fmt.Fprintf(a.stderr(), "note: %s\n", views.OrderNoteText(n, now))
 	}
 	return nil
 }
@@ -273,13 +282,13 @@ func (a *app) runOrderClear(ctx context.Context, rawProvider string) error {
 		}
 		snap, cleared = res.Snapshot, res.Changed()
 	}
-	w := a.env.Stdout
-	fmt.Fprintf(w, "Agent: %s\nProvider: %s\n", agentLabel(paths), provider)
+	w := a.stdout()
+	fmt.Fprintf(w, "Agent: %s\nProvider: %s\n", authstore.SafeText(agentLabel(paths)), provider)
 	if cleared {
-		fmt.Fprintf(w, "Cleared per-agent order override; %s.\n", orderFallback(snap, provider))
+		fmt.Fprintf(w, "Cleared per-agent order override; %s.\n", orderFallback(snap, provider, 0))
 	} else {
-		fmt.Fprintf(w, "No order override to clear; %s.\n", orderFallback(snap, provider))
+		fmt.Fprintf(w, "No order override to clear; %s.\n", orderFallback(snap, provider, 0))
 	}
-	writeEffective(w, snap.EffectiveOrder(provider, a.env.Now()))
+	writeEffective(w, snap.EffectiveOrder(provider, a.env.Now()), 0)
 	return nil
 }

@@ -43,6 +43,9 @@ func (a *app) newPasteTokenCommand() *cobra.Command {
 }
 
 func (a *app) runPasteToken(ctx context.Context, o pasteTokenOptions) error {
+	if err := refuseSecretFlag("provider", o.provider, "a provider id such as anthropic; the token is read from stdin or a hidden prompt"); err != nil {
+		return err
+	}
 	provider := authstore.NormalizeProvider(o.provider)
 	if provider == "" {
 		return usageError("missing --provider: say whose token this is, e.g. --provider anthropic")
@@ -105,13 +108,13 @@ func (a *app) saveToken(ctx context.Context, paths authstore.Paths, t savedToken
 	if res.Replaced {
 		verb = "Replaced"
 	}
-	fmt.Fprintf(a.env.Stdout, "%s %s (%s) in %s\n", verb, t.id, describeProfile(res.Profile, now), a.shown(a.env.Stdout, paths.Store))
+	fmt.Fprintf(a.stdout(), "%s %s (%s) in %s\n", verb, authstore.SafeText(t.id), describeProfile(res.Profile, now), authstore.SafeText(a.shown(a.env.Stdout, paths.Store)))
 	if err := a.saveConfigProfile(paths, t.id, t.provider, authstore.TypeToken); err != nil {
 		return err
 	}
 	if snap, err := a.loadSnapshot(paths); err == nil {
 		for _, note := range orderNotes(snap, t.provider, t.id, now) {
-			fmt.Fprintln(a.env.Stderr, note)
+			fmt.Fprintln(a.stderr(), note)
 		}
 	}
 	return nil

@@ -53,28 +53,30 @@ func (a *app) runRemove(ctx context.Context, id string, yes bool) error {
 	p, inStore := snap.Store.Profile(id)
 	_, inConfig := snap.Config.Profiles[id]
 	if !inStore && !inConfig {
-		if looksSecret(id) && !strings.Contains(id, ":") {
+		if secretLike(id) {
 			return errors.New("no such profile (the argument was not shown: it looks like a secret); see `moltbot models status` for the ids")
 		}
 		return fmt.Errorf("no profile %q in %s; profiles: %s", id, paths.Store, profileIDs(authstore.ProfileIDs(snap.Store.Profiles)))
 	}
-	what := id
+	// The id is in the store or the config: file text, shown safe.
+	shownID := authstore.SafeText(id)
+	what := shownID
 	if inStore {
-		what = fmt.Sprintf("%s (%s)", id, describeProfile(p, now))
+		what = fmt.Sprintf("%s (%s)", shownID, describeProfile(p, now))
 	} else {
-		what = id + " (only in the config's auth.profiles)"
+		what = shownID + " (only in the config's auth.profiles)"
 	}
 	if !yes {
 		pr := a.prompter()
 		if !pr.interactive() {
-			return fmt.Errorf("refusing to remove %s without confirmation: pass --yes", id)
+			return fmt.Errorf("refusing to remove %s without confirmation: pass --yes", shownID)
 		}
 		ok, err := pr.confirm(ctx, "Remove "+what+"?")
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return errors.New("kept " + id + "; nothing was removed")
+			return errors.New("kept " + shownID + "; nothing was removed")
 		}
 	}
 
@@ -86,31 +88,31 @@ func (a *app) runRemove(ctx context.Context, id string, yes bool) error {
 		}
 		removed = res.Removed
 	}
-	w := a.env.Stdout
+	w := a.stdout()
 	switch {
 	case removed:
-		fmt.Fprintf(w, "Removed %s from %s\n", what, a.shown(w, paths.Store))
+		fmt.Fprintf(w, "Removed %s from %s\n", what, authstore.SafeText(a.shown(w, paths.Store)))
 	case inStore:
-		fmt.Fprintf(w, "%s was already gone from %s\n", id, a.shown(w, paths.Store))
+		fmt.Fprintf(w, "%s was already gone from %s\n", shownID, authstore.SafeText(a.shown(w, paths.Store)))
 	}
 	if inConfig {
 		err := authstore.RemoveConfigProfile(paths, id)
 		var nw *authstore.ConfigNotWritableError
 		switch {
 		case err == nil && !inStore:
-			fmt.Fprintf(w, "Removed %s from auth.profiles in %s (it was not in the store)\n", id, a.shown(w, paths.Config))
+			fmt.Fprintf(w, "Removed %s from auth.profiles in %s (it was not in the store)\n", shownID, authstore.SafeText(a.shown(w, paths.Config)))
 		case err == nil:
-			fmt.Fprintf(w, "Removed %s from auth.profiles in %s\n", id, a.shown(w, paths.Config))
+			fmt.Fprintf(w, "Removed %s from auth.profiles in %s\n", shownID, authstore.SafeText(a.shown(w, paths.Config)))
 		case errors.As(err, &nw):
-			fmt.Fprintf(a.env.Stderr, "warning: config %s was left unchanged (%v); remove %q from auth.profiles yourself\n", nw.Path, nw.Err, id)
+			fmt.Fprintf(a.stderr(), "warning: config %s was left unchanged (%s); remove %q from auth.profiles yourself\n", authstore.SafeText(nw.Path), authstore.SafeText(nw.Err.Error()), id)
 		default:
-			return fmt.Errorf("%s was removed from the store, but not from the config: %w", id, err)
+			return fmt.Errorf("%s was removed from the store, but not from the config: %w", shownID, err)
 		}
 	}
 	for _, k := range sortedKeys(snap.Config.Order) {
 		for _, x := range snap.Config.Order[k] {
 			if x == id {
-				fmt.Fprintf(a.env.Stderr, "note: the config's auth.order for %s still lists %s; edit %s to drop it\n", k, id, paths.Config)
+				fmt.Fprintf(a.stderr(), "note: the config's auth.order for %s still lists %s; edit %s to drop it\n", authstore.SafeText(k), shownID, authstore.SafeText(paths.Config))
 			}
 		}
 	}

@@ -48,9 +48,12 @@ func (a *app) newSetupTokenCommand() *cobra.Command {
 }
 
 func (a *app) runSetupToken(ctx context.Context, o setupTokenOptions) error {
+	if err := refuseSecretFlag("provider", o.provider, "a provider id (setup-token makes anthropic tokens); the token is captured from claude, piped in or pasted at a hidden prompt"); err != nil {
+		return err
+	}
 	provider := authstore.NormalizeProvider(o.provider)
 	if provider != "anthropic" {
-		return usageError("setup-token only makes Anthropic (Claude subscription) tokens; for %s use `moltbot models auth paste-token --provider %s`", o.provider, provider)
+		return usageError("setup-token only makes Anthropic (Claude subscription) tokens; for %s use `moltbot models auth paste-token --provider %s`", argText(o.provider), shellQuote(provider))
 	}
 	id := strings.TrimSpace(o.profileID)
 	if id == "" {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -123,9 +124,15 @@ func (a *app) runDoctor(ctx context.Context, o doctorOptions) error {
 	return nil
 }
 
+// writeDoctorText prints the report for people. Every message, repair and
+// fix command is made safe (authstore.SafeText: ids, reasons and paths read
+// from files are data, never terminal control), and the whole output goes
+// through a safe writer too; fix commands are shell-quoted where they are
+// built, so what is shown is what to paste.
 func (a *app) writeDoctorText(paths authstore.Paths, doc doctorDoc, fixing bool) {
-	w := a.env.Stdout
-	fmt.Fprintf(w, "Agent %s: %s\n", agentLabel(paths), a.shown(w, paths.AgentDir))
+	w := a.stdout()
+	safe := authstore.SafeText
+	fmt.Fprintf(w, "Agent %s: %s\n", safe(agentLabel(paths)), safe(a.shown(w, paths.AgentDir)))
 	for _, f := range doc.Fixed {
 		// The repairs name files in the agent and state dirs: they read like
 		// the line above. (Fix commands stay whole: a quoted ~ would not
@@ -133,10 +140,10 @@ func (a *app) writeDoctorText(paths authstore.Paths, doc doctorDoc, fixing bool)
 		for _, dir := range []string{paths.AgentDir, paths.StateDir} {
 			f = strings.ReplaceAll(f, dir+string(filepath.Separator), a.shown(w, dir)+string(filepath.Separator))
 		}
-		fmt.Fprintf(w, "fixed  %s\n", f)
+		fmt.Fprintf(w, "fixed  %s\n", safe(f))
 	}
 	for _, f := range doc.FixErrors {
-		fmt.Fprintf(w, "FAILED %s\n", f)
+		fmt.Fprintf(w, "FAILED %s\n", safe(f))
 	}
 	if len(doc.Fixed)+len(doc.FixErrors) > 0 {
 		fmt.Fprintln(w)
@@ -147,15 +154,15 @@ func (a *app) writeDoctorText(paths authstore.Paths, doc doctorDoc, fixing bool)
 		if label == verdictFail {
 			label = "FAIL"
 		}
-		fmt.Fprintf(w, "%-5s %-12s %s\n", label, c.ID, c.Message)
+		fmt.Fprintf(w, "%-5s %-12s %s\n", label, c.ID, safe(c.Message))
 		for _, p := range c.Problems {
 			if len(c.Problems) > 1 || p.Message != c.Message {
-				fmt.Fprintf(w, "%19s- %s: %s\n", "", p.Status, p.Message)
+				fmt.Fprintf(w, "%19s- %s: %s\n", "", p.Status, safe(p.Message))
 				if p.Fix != "" {
-					fmt.Fprintf(w, "%19s  fix: %s\n", "", p.Fix)
+					fmt.Fprintf(w, "%19s  fix: %s\n", "", safe(p.Fix))
 				}
 			} else if p.Fix != "" {
-				fmt.Fprintf(w, "%19sfix: %s\n", "", p.Fix)
+				fmt.Fprintf(w, "%19sfix: %s\n", "", safe(p.Fix))
 			}
 			total++
 			if p.AutoFix {
@@ -320,7 +327,7 @@ func checkStore(paths authstore.Paths, snap authstore.Snapshot, err error) docto
 	case err != nil:
 		c.Problems = append(c.Problems, doctorProblem{verdictFail, err.Error(), removeFix(err), false})
 	case !snap.Exists && len(snap.LegacyImported) > 0:
-		return finish(c, fmt.Sprintf("no auth store yet; the first write imports %d legacy credentials (%s)", len(snap.LegacyImported), strings.Join(snap.LegacyImported, ", ")), "")
+		return finish(c, fmt.Sprintf("no auth store yet; the first write imports %d legacy credentials (%s)", len(snap.LegacyImported), authstore.ListIDs(snap.LegacyImported, 0)), "")
 	case !snap.Exists:
 		c.Problems = append(c.Problems, doctorProblem{verdictWarn, "no auth store yet at " + paths.Store, "moltbot models auth add", false})
 	}
@@ -497,7 +504,7 @@ func checkOrder(snap authstore.Snapshot) doctorCheck {
 		if len(snap.Store.Order[k]) == 0 {
 			c.Problems = append(c.Problems, doctorProblem{verdictWarn,
 				fmt.Sprintf("the %s order override is empty, so the gateway uses none of its profiles", k),
-				"moltbot models auth order clear --provider " + authstore.NormalizeProvider(k), false})
+				"moltbot models auth order clear --provider " + shellQuote(authstore.NormalizeProvider(k)), false})
 		}
 	}
 	for _, e := range snap.Config.DanglingOrder(snap.Store) {
@@ -513,11 +520,11 @@ func renewFix(p authstore.Profile) string {
 	prov := authstore.NormalizeProvider(p.Provider)
 	switch {
 	case p.Type == authstore.TypeToken && prov == "anthropic":
-		return "moltbot models auth setup-token --profile-id " + p.ID + " --yes"
+		return "moltbot models auth setup-token --profile-id " + shellQuote(p.ID) + " --yes"
 	case p.Type == authstore.TypeToken:
-		return fmt.Sprintf("moltbot models auth paste-token --provider %s --profile-id %s", prov, p.ID)
+		return fmt.Sprintf("moltbot models auth paste-token --provider %s --profile-id %s", shellQuote(prov), shellQuote(p.ID))
 	case p.Type == authstore.TypeOAuth:
-		return fmt.Sprintf("log in again on the gateway: clawdbot models auth login --provider %s", prov)
+		return fmt.Sprintf("log in again on the gateway: clawdbot models auth login --provider %s", shellQuote(prov))
 	}
 	return "moltbot models auth add"
 }
@@ -533,7 +540,7 @@ func checkCredentials(snap authstore.Snapshot, now time.Time) doctorCheck {
 		if pr, ok := rep.Provider(prov); ok && len(pr.Profiles) > 0 {
 			c.Problems = append(c.Problems, doctorProblem{verdictFail,
 				fmt.Sprintf("no usable credential for %s, %s", prov, uses),
-				"moltbot models auth order get --provider " + prov + " (says why each profile is left out)", false})
+				"moltbot models auth order get --provider " + shellQuote(prov) + " (says why each profile is left out)", false})
 			continue
 		}
 		c.Problems = append(c.Problems, doctorProblem{verdictFail,
@@ -546,16 +553,16 @@ func checkCredentials(snap authstore.Snapshot, now time.Time) doctorCheck {
 			total++
 			p, h := r.Profile, r.Health
 			if pr.Provider == authstore.NoProvider {
-				fix := "moltbot models auth remove " + p.ID
+				fix := "moltbot models auth remove " + shellQuote(p.ID)
 				if prov := authstore.ProviderOfID(p.ID); prov != "" {
-					fix = fmt.Sprintf(`add "provider": %q to %s in %s, or: %s`, prov, p.ID, snap.Paths.Store, fix)
+					fix = fmt.Sprintf(`add "provider": %q to %s in %s, or: %s`, prov, authstore.SafeText(p.ID), authstore.SafeText(snap.Paths.Store), fix)
 				}
 				c.Problems = append(c.Problems, doctorProblem{verdictWarn, p.ID + ` has no "provider" field, so the gateway never uses it`, fix, false})
 				continue
 			}
 			switch {
 			case p.Type != authstore.TypeAPIKey && p.Type != authstore.TypeToken && p.Type != authstore.TypeOAuth:
-				c.Problems = append(c.Problems, doctorProblem{verdictWarn, fmt.Sprintf("%s has type %q, which the gateway cannot use", p.ID, p.Type), "moltbot models auth remove " + p.ID, false})
+				c.Problems = append(c.Problems, doctorProblem{verdictWarn, fmt.Sprintf("%s has type %q, which the gateway cannot use", p.ID, p.Type), "moltbot models auth remove " + shellQuote(p.ID), false})
 			case h.Refreshable:
 				c.Problems = append(c.Problems, doctorProblem{verdictWarn, fmt.Sprintf("%s expired %s ago; the gateway refreshes it on next use", p.ID, shortDuration(h.Remaining)), "", false})
 			case h.Status == authstore.StatusExpired:
@@ -634,7 +641,7 @@ func checkConfig(paths authstore.Paths, snap authstore.Snapshot, loadErr error, 
 			if _, ok := snap.Store.Profile(id); !ok {
 				c.Problems = append(c.Problems, doctorProblem{verdictWarn,
 					fmt.Sprintf("auth.profiles lists %s, which is not in the store", id),
-					"moltbot models auth remove " + id, false})
+					"moltbot models auth remove " + shellQuote(id), false})
 			}
 		}
 	}
@@ -697,21 +704,46 @@ func removeFix(err error) string {
 	return "rm " + shellQuote(nr.Path)
 }
 
-// shellQuote quotes a path for a command line the user may paste: as it
-// is when every character is one no shell treats specially, else in single
-// quotes (so no glob, variable, space or control character acts).
+// shellQuote quotes one word of a command the user may paste (an id, a
+// path, a provider read from a file): as it is when every character is one
+// no shell treats specially; else in single quotes (a quote inside is
+// closed, escaped and reopened); and when it holds anything authstore.SafeText would escape (an
+// escape sequence, a line break, a bidi override, a byte that is not UTF-8)
+// as $'…' with \xNN escapes, which bash, zsh, ksh and POSIX sh since 2024
+// turn back into the exact bytes: the printed command is safe to show and,
+// pasted, names what the file holds.
 func shellQuote(s string) string {
-	safe := s != ""
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-		case strings.ContainsRune("_@%+=:,./-", r):
-		default:
-			safe = false
-		}
-	}
-	if safe {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !shellSafe(r) }) < 0 {
 		return s
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	if authstore.SafeText(s) == s {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	const hex = "0123456789abcdef"
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\'' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case size == 1 && (r < 0x20 || r == 0x7f || r == utf8.RuneError), authstore.SafeText(s[i:i+size]) != s[i:i+size]:
+			for _, c := range []byte(s[i : i+size]) {
+				b.WriteString(`\x`)
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&0xf])
+			}
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	b.WriteString("'")
+	return b.String()
+}
+
+// shellSafe reports a character that needs no quoting in any shell.
+func shellSafe(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)
 }

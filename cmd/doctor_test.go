@@ -633,7 +633,7 @@ func TestShellQuote(t *testing.T) {
 		"/srv/[ab]":                            "'/srv/[ab]'",
 		"/srv/~x":                              "'/srv/~x'",
 		"/srv/$HOME":                           "'/srv/$HOME'",
-		"/srv/a\nb":                            "'/srv/a\nb'",
+		"/srv/a\nb":                            `$'/srv/a\x0ab'`, // a line break is shown escaped, and pasted it is one again
 		"":                                     "''",
 	} {
 		if got := shellQuote(in); got != want {

@@ -106,6 +106,9 @@ type app struct {
 
 // paths resolves the files for this invocation's agent.
 func (a *app) paths() (authstore.Paths, error) {
+	if err := refuseSecretFlag("agent", a.agent, "an agent id such as main or work"); err != nil {
+		return authstore.Paths{}, err
+	}
 	p, err := authstore.ResolvePaths(a.agent, a.env.Getenv, a.env.Home)
 	if err != nil {
 		return p, usageError("%v", err)
@@ -117,6 +120,9 @@ func (a *app) paths() (authstore.Paths, error) {
 // a terminal (as on the dashboard and in models status), whole when piped,
 // for whatever reads it.
 func (a *app) shown(w io.Writer, path string) string {
+	if sw, ok := w.(safeWriter); ok {
+		w = sw.w
+	}
 	if a.env.IsTerminal != nil && a.env.IsTerminal(w) {
 		return views.DisplayPath(path, a.env.Home)
 	}
@@ -307,7 +313,10 @@ func Run(ctx context.Context, env Env, args []string) int {
 		code = ExitUsage
 		err = fmt.Errorf("%w (see 'moltbot --help')", err)
 	}
-	fmt.Fprintf(env.Stderr, "moltbot: %v\n", err)
+	// One line, whatever file text or argument the error repeats: a
+	// secret given as an argument is not shown, and nothing in the line is
+	// terminal control.
+	fmt.Fprintf(env.Stderr, "moltbot: %s\n", authstore.SafeText(hideSecretArgs(err.Error(), args)))
 	return code
 }
 

@@ -143,7 +143,7 @@ func allAgentsVerdict(ids []string, codes []int, worst int, warn time.Duration) 
 	if worst == ExitFailure {
 		why = "a credential is expired or missing, or the store cannot be read"
 	}
-	return fmt.Sprintf("%s · worst: %s (%s)", n, strings.Join(at, ", "), why)
+	return fmt.Sprintf("%s · worst: %s (%s)", n, authstore.ListIDs(at, 0), why)
 }
 
 // probeExit: with --check, a credential the provider rejects or that has no
@@ -238,7 +238,7 @@ func (a *app) writeProbes(rs []probe.Result, timeout time.Duration) {
 		if r.Latency > 0 {
 			lat = fmt.Sprintf("%dms", r.Latency.Milliseconds())
 		}
-		tbl.row([]string{r.ProfileID, style.Render(string(r.Outcome)), lat, st.dim.Render(r.Detail)})
+		tbl.row([]string{authstore.SafeText(r.ProfileID), style.Render(string(r.Outcome)), lat, st.dim.Render(authstore.SafeText(r.Detail))})
 	}
 	width := 0
 	if a.env.TermWidth != nil {
@@ -294,17 +294,17 @@ func (a *app) runStatusAllAgents(o statusOptions, warn time.Duration) error {
 		case o.plain && err == nil:
 			for _, line := range strings.SplitAfter(plainText(rep), "\n") {
 				if line != "" {
-					fmt.Fprintf(a.env.Stdout, "%s\t%s", id, line)
+					fmt.Fprintf(a.env.Stdout, "%s\t%s", authstore.SafeText(id), line)
 				}
 			}
 		case o.plain:
-			fmt.Fprintf(a.env.Stderr, "moltbot: agent %s: %v\n", id, err)
+			fmt.Fprintf(a.env.Stderr, "moltbot: agent %s: %s\n", authstore.SafeText(id), authstore.SafeText(err.Error()))
 		default:
 			if i > 0 {
 				fmt.Fprintln(a.env.Stdout)
 			}
 			if err != nil {
-				fmt.Fprintf(a.env.Stdout, "Agent %s\n  %v\n", id, err)
+				fmt.Fprintf(a.env.Stdout, "Agent %s\n  %s\n", authstore.SafeText(id), authstore.SafeText(err.Error()))
 				continue
 			}
 			a.writeText(snap, rep)
@@ -414,11 +414,15 @@ func (s statusStyles) status(st authstore.Status, label string) string {
 }
 
 // writeText prints the human-readable report: one block per provider, rows
-// aligned across the whole output.
+// aligned across the whole output. Every piece of file text (ids, emails,
+// providers, types, reasons, env names, paths, errors) goes through
+// authstore.SafeText before it is styled and measured, so nothing in a store
+// reaches the terminal as control and the columns still line up.
 func (a *app) writeText(snap authstore.Snapshot, rep authstore.Report) {
 	st := a.styles()
 	w := a.env.Stdout
-	agent := snap.Paths.AgentID
+	safe := authstore.SafeText
+	agent := safe(snap.Paths.AgentID)
 	if agent == "" {
 		agent = "(from $CLAWDBOT_AGENT_DIR)"
 	}
@@ -429,16 +433,16 @@ func (a *app) writeText(snap authstore.Snapshot, rep authstore.Report) {
 	fmt.Fprintf(w, "%s %s\n", st.heading.Render("Agent"), agent)
 	// On a terminal, paths under home read as ~/… (as on the dashboard);
 	// piped, they stay whole for whatever reads them.
-	path := func(p string) string { return a.shown(w, p) }
+	path := func(p string) string { return safe(a.shown(w, p)) }
 	fmt.Fprintf(w, "%s %s%s\n", st.heading.Render("Store"), path(snap.Paths.Store), storeNote)
 	if snap.Paths.ConfigExists {
 		fmt.Fprintf(w, "%s %s\n", st.heading.Render("Config"), path(snap.Paths.Config))
 	}
 	if len(snap.LegacyImported) > 0 {
-		fmt.Fprintf(w, "%s\n", st.dim.Render("Legacy credentials found ("+strings.Join(snap.LegacyImported, ", ")+"): the first change imports them into the store."))
+		fmt.Fprintf(w, "%s\n", st.dim.Render("Legacy credentials found ("+authstore.ListIDs(snap.LegacyImported, 0)+"): the first change imports them into the store."))
 	}
 	if snap.ConfigErr != nil {
-		fmt.Fprintf(w, "%s %v\n", st.badge["expiring"].Render("warning:"), snap.ConfigErr)
+		fmt.Fprintf(w, "%s %s\n", st.badge["expiring"].Render("warning:"), safe(snap.ConfigErr.Error()))
 	}
 	if snap.EnvErr != nil {
 		fmt.Fprintf(w, "%s %v\n", st.badge["expiring"].Render("warning:"), snap.EnvErr)
@@ -456,7 +460,7 @@ func (a *app) writeText(snap authstore.Snapshot, rep authstore.Report) {
 		if i > 0 {
 			tbl.heading("")
 		}
-		head := st.heading.Render(p.Provider) + "  " + st.status(p.Status, string(p.Status))
+		head := st.heading.Render(safe(p.Provider)) + "  " + st.status(p.Status, string(p.Status))
 		var notes []string
 		if p.InUse {
 			notes = append(notes, "in use")
@@ -469,7 +473,7 @@ func (a *app) writeText(snap authstore.Snapshot, rep authstore.Report) {
 		}
 		tbl.heading(head)
 		if p.Missing {
-			hint := "no credential: add one with `moltbot models auth paste-token --provider " + p.Provider + "`"
+			hint := "no credential: add one with `moltbot models auth paste-token --provider " + shellQuote(p.Provider) + "`"
 			if v := authstore.EnvProviderVar(p.Provider); v != "" {
 				hint += " or set " + v
 			}
@@ -479,7 +483,7 @@ func (a *app) writeText(snap authstore.Snapshot, rep authstore.Report) {
 			tbl.row(profileCells(st, pr, rep.Now))
 		}
 		for _, e := range p.Env {
-			tbl.row([]string{"", e.Var + st.dim.Render(" ("+e.Source+")"), "env", authstore.Mask(e.Value), st.status(authstore.StatusStatic, "static")})
+			tbl.row([]string{"", safe(e.Var) + st.dim.Render(" ("+safe(e.Source)+")"), "env", safe(authstore.Mask(e.Value)), st.status(authstore.StatusStatic, "static")})
 		}
 	}
 	width := 0
@@ -522,18 +526,19 @@ func warnText(d time.Duration) string {
 }
 
 // profileCells is one profile's row: rank, id, type, mask, status, expiry,
-// cooldown, last used.
+// cooldown, last used; the file's text in it made safe (SafeText).
 func profileCells(st statusStyles, pr authstore.ProfileReport, now time.Time) []string {
 	p, h := pr.Profile, pr.Health
+	safe := authstore.SafeText
 	rank := ""
 	if pr.Rank > 0 {
 		rank = fmt.Sprintf("%d.", pr.Rank)
 	}
-	id := p.ID
+	id := safe(p.ID)
 	if p.Email != "" && !strings.Contains(p.ID, p.Email) {
-		id += st.dim.Render(" (" + p.Email + ")")
+		id += st.dim.Render(" (" + safe(p.Email) + ")")
 	}
-	typ := p.Type
+	typ := safe(p.Type)
 	if typ == "" {
 		typ = "?"
 	}
@@ -549,7 +554,7 @@ func profileCells(st statusStyles, pr authstore.ProfileReport, now time.Time) []
 	extra := ""
 	switch {
 	case h.Unusable == authstore.UnusableDisabled:
-		reason := h.Reason
+		reason := safe(h.Reason)
 		if reason == "" {
 			reason = "disabled"
 		}
@@ -557,14 +562,14 @@ func profileCells(st statusStyles, pr authstore.ProfileReport, now time.Time) []
 	case h.Unusable == authstore.UnusableCooldown:
 		extra = st.badge["cooldown"].Render("cooldown " + timefmt.Short(h.Until.Sub(now)))
 	case pr.Excluded != "":
-		extra = st.dim.Render("skipped: " + pr.Excluded)
+		extra = st.dim.Render("skipped: " + safe(pr.Excluded))
 	case !pr.LastUsed.IsZero():
 		extra = st.dim.Render("used " + timefmt.Ago(pr.LastUsed, now))
 	}
 	if pr.Excluded != "" && h.Unusable != "" {
-		extra += st.dim.Render(" · skipped: " + pr.Excluded)
+		extra += st.dim.Render(" · skipped: " + safe(pr.Excluded))
 	}
-	return []string{rank, id, typ, authstore.Mask(p.Secret()), status, expiry, extra}
+	return []string{rank, id, typ, safe(authstore.Mask(p.Secret())), status, expiry, extra}
 }
 
 // table aligns cells (which may hold colour codes) across all rows.
@@ -681,8 +686,12 @@ func writePlain(w io.Writer, rep authstore.Report) {
 	io.WriteString(w, plainText(rep)) //nolint:errcheck // stdout
 }
 
+// plainText is writePlain's text. Each field is made safe (SafeText escapes
+// a tab or line break inside it too), so a field never splits a line or its
+// columns.
 func plainText(rep authstore.Report) string {
 	var w strings.Builder
+	safe := authstore.SafeText
 	for _, p := range rep.Providers {
 		for _, pr := range p.Profiles {
 			exp, rem := "-", "-"
@@ -694,13 +703,13 @@ func plainText(rep authstore.Report) string {
 			if pr.Health.Unusable != "" {
 				status += "," + pr.Health.Unusable
 			}
-			fmt.Fprintf(&w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Provider, pr.Rank, pr.Profile.ID, pr.Profile.Type, status, exp, rem, authstore.Mask(pr.Profile.Secret()), "store")
+			fmt.Fprintf(&w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", safe(p.Provider), pr.Rank, safe(pr.Profile.ID), safe(pr.Profile.Type), status, exp, rem, safe(authstore.Mask(pr.Profile.Secret())), "store")
 		}
 		for _, e := range p.Env {
-			fmt.Fprintf(&w, "%s\t0\t%s\tenv\tstatic\t-\t-\t%s\t%s\n", p.Provider, e.Var, authstore.Mask(e.Value), e.Source)
+			fmt.Fprintf(&w, "%s\t0\t%s\tenv\tstatic\t-\t-\t%s\t%s\n", safe(p.Provider), safe(e.Var), safe(authstore.Mask(e.Value)), safe(e.Source))
 		}
 		if p.Missing {
-			fmt.Fprintf(&w, "%s\t0\t-\t-\tmissing\t-\t-\t-\t-\n", p.Provider)
+			fmt.Fprintf(&w, "%s\t0\t-\t-\tmissing\t-\t-\t-\t-\n", safe(p.Provider))
 		}
 	}
 	return w.String()

@@ -5,16 +5,17 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/moltbot/moltbot/authstore"
 )
 
 const (
 	maxBody   = 64 << 10 // enough for any error; a models list is cut short, which is fine
 	maxDetail = 120      // runes of Detail
-	redacted  = "[redacted]"
+	redacted  = authstore.Redacted
 )
 
 // Phrases (lower case) in an error's message/type/code that say more than
@@ -202,33 +203,10 @@ func cleanDetail(s, secret string) string {
 	return s
 }
 
-// scrub removes the secret from s: whole, URL-escaped, and any run of token
-// characters that starts with its first 20 characters (a server that echoes a
-// cut-off key must not show most of it either).
+// scrub removes the secret from s: every run of 8 or more of its
+// characters, with or without its public prefix, as is or URL- or
+// JSON-escaped (authstore.Redact). A server that echoes the key back, or a
+// piece of it, must not get any of it shown.
 func scrub(s, secret string) string {
-	if secret == "" {
-		return s
-	}
-	for _, v := range []string{secret, url.QueryEscape(secret)} {
-		s = strings.ReplaceAll(s, v, redacted)
-	}
-	if len(secret) >= 24 {
-		head := secret[:20]
-		for {
-			i := strings.Index(s, head)
-			if i < 0 {
-				break
-			}
-			j := i + len(head)
-			for j < len(s) && isTokenChar(s[j]) {
-				j++
-			}
-			s = s[:i] + redacted + s[j:]
-		}
-	}
-	return s
-}
-
-func isTokenChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+	return authstore.Redact(s, secret)
 }

@@ -920,3 +920,95 @@ func BenchmarkRun100(b *testing.B) {
 		}
 	}
 }
+
+// TestProbeNeverShowsARunOfTheKey: a server that echoes the key back in any
+// form — whole, without its public prefix, a 12-character piece of its
+// middle, JSON- or URL-escaped, in a JSON error or a plain-text body — gets
+// no run of 8 characters of its hidden part shown, neither in Detail nor
+// in the result's JSON (what `models status --probe --json` prints).
+func TestProbeNeverShowsARunOfTheKey(t *testing.T) {
+	odd := "sk-proj-FAKE/odd+chars=and&more<yes>0123456789abcdef"
+	jsonEscapeAll := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		return b.String()
+	}
+	forms := []struct {
+		name string
+		echo func(key string) string // what the server says, given the key it got
+		json bool
+	}{
+		{"whole", func(k string) string { return "invalid x-api-key " + k }, true},
+		{"minus its prefix", func(k string) string { return "key ending " + hiddenPart(k) + " was revoked" }, true},
+		{"a 12-character middle run", func(k string) string { h := hiddenPart(k); return "key …" + h[20:32] + "… is invalid" }, true},
+		{"JSON-escaped", func(k string) string { return "invalid key " + hiddenPart(k) }, false}, // written \u-escaped below
+		{"URL-encoded", func(k string) string { return "GET /v1/models?key=" + url.QueryEscape(k) + " unauthorized" }, true},
+		{"plain-text body", func(k string) string { return "401 bad key " + hiddenPart(k)[3:] }, false},
+	}
+	targets := []Target{
+		{ProfileID: "anthropic:work", Provider: "anthropic", Type: "api_key", Secret: anthropicKey},
+		{ProfileID: "openai:odd", Provider: "openai", Type: "api_key", Secret: odd},
+	}
+	for _, f := range forms {
+		t.Run(f.name, func(t *testing.T) {
+			srv := server(t, func(w http.ResponseWriter, r *http.Request) {
+				key := r.Header.Get("X-Api-Key")
+				if key == "" {
+					key = strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+				}
+				msg := f.echo(key)
+				w.WriteHeader(http.StatusUnauthorized)
+				switch {
+				case f.name == "JSON-escaped":
+					fmt.Fprintf(w, `{"error":{"type":"authentication_error","message":"%s"}}`, jsonEscapeAll(msg))
+				case f.json:
+					b, _ := json.Marshal(map[string]any{"error": map[string]any{"type": "authentication_error", "message": msg}})
+					w.Write(b)
+				default:
+					fmt.Fprint(w, msg)
+				}
+			})
+			rs := Run(context.Background(), targets, Options{BaseURL: at(srv.URL)}, nil)
+			for i, r := range rs {
+				secret := targets[i].Secret
+				b, err := json.Marshal(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r.Outcome != Auth || !strings.Contains(r.Detail, redacted) {
+					t.Errorf("%s: %s %q, want auth with the secret shown as %s", r.ProfileID, r.Outcome, r.Detail, redacted)
+				}
+				for _, text := range []string{r.Detail, string(b)} {
+					if run := secretRun(text, secret); run != "" {
+						t.Errorf("%s: %q shows %q of the key", r.ProfileID, text, run)
+					}
+				}
+			}
+		})
+	}
+}
+
+// hiddenPart is a key without its public prefix.
+func hiddenPart(k string) string {
+	for _, p := range []string{"sk-ant-api03-", "sk-proj-"} {
+		if strings.HasPrefix(k, p) {
+			return k[len(p):]
+		}
+	}
+	return k
+}
+
+// secretRun returns a run of 8 characters of the key's hidden part (as is
+// or URL-escaped) found in text, or "".
+func secretRun(text, key string) string {
+	for _, h := range []string{hiddenPart(key), url.QueryEscape(hiddenPart(key))} {
+		for i := 0; i+8 <= len(h); i++ {
+			if strings.Contains(text, h[i:i+8]) {
+				return h[i : i+8]
+			}
+		}
+	}
+	return ""
+}

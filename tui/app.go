@@ -335,7 +335,9 @@ func (a *App) statusView(w int) string {
 	default:
 		style, sign = a.theme.StatusInfo, "· "
 	}
-	return fitLine(" "+style.Render(ansi.Truncate(sign+s.text, max(w-1, 0), "…")), w)
+	// Messages quote ids, providers and errors from files: one sanitiser
+	// makes them data, never terminal control.
+	return fitLine(" "+style.Render(ansi.Truncate(sign+authstore.SafeText(s.text), max(w-1, 0), "…")), w)
 }
 
 func (a *App) helpView(w int) string {

@@ -318,7 +318,7 @@ func AddSecretForm(v *AddValues) *huh.Form {
 func AddPlacementForm(v *AddValues, others []string) *huh.Form {
 	desc := ""
 	if len(others) > 0 {
-		desc = v.Provider() + " already has " + strings.Join(others, ", ") + "."
+		desc = v.Provider() + " already has " + authstore.ListIDs(others, 0) + "."
 	}
 	return huh.NewForm(huh.NewGroup(
 		huh.NewSelect[authstore.Placement]().

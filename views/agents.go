@@ -216,7 +216,7 @@ func (d *Dashboard) agentPickerView() string {
 	inner := w - 4
 	idW := 0
 	for _, a := range p.agents {
-		idW = max(idW, len(a.id))
+		idW = max(idW, ansi.StringWidth(authstore.SafeText(a.id)))
 	}
 	idW = min(idW, inner/2)
 	lines := []string{st.DialogTitle.Render("Show which agent?"), ""}
@@ -244,7 +244,7 @@ func (d *Dashboard) agentPickerView() string {
 		if a.id == d.env.Paths.AgentID {
 			cur = st.Key.Render("● shown  ")
 		}
-		line := mark + fitCell(a.id, idW) + "  " + cur + what
+		line := mark + fitCell(authstore.SafeText(a.id), idW) + "  " + cur + what
 		if i == p.cursor {
 			line = st.Text.Inherit(st.Selected).Render(ansi.Strip(ansi.Truncate(line, inner, "…")))
 		}

@@ -121,9 +121,15 @@ type (
 		res      authstore.OrderResult
 		err      error
 	}
-	// saveSlowMsg fires a moment after a save starts; if that save is still
-	// running (a busy lock), the status line says what it is waiting for.
-	saveSlowMsg       struct{ rev int }
+	// saveSlowMsg fires a moment after a save starts, when that save is
+	// still running: locked says whether it holds the store's lock by now
+	// (then it is writing: "saving…") or is still waiting for it (the
+	// gateway may be writing). It comes again with locked once the lock is
+	// taken.
+	saveSlowMsg struct {
+		rev    int
+		locked bool
+	}
 	profileRemovedMsg struct {
 		id        string
 		snap      authstore.Snapshot
@@ -133,11 +139,16 @@ type (
 )
 
 // saveReq is one move to write: a profile dropped beside its neighbours
-// (or moved a step by K/J).
+// (or moved a step by K/J). Once started, held is closed when its
+// transaction holds the store's lock and settled when the transaction is
+// over (either way); the save command closes them, the slow-save notice
+// waits on them.
 type saveReq struct {
 	provider string
 	move     authstore.Move
 	rev      int
+	held     <-chan struct{}
+	settled  <-chan struct{}
 }
 
 // carryPreview numbers the rows while a profile is carried: where the
@@ -359,11 +370,14 @@ func withEnv(snap authstore.Snapshot, getenv func(string) string) authstore.Snap
 
 // saveMove writes req's move in one transaction from a fresh read
 // (authstore.MoveProfile): only the moved profile changes place, and an
-// order written meanwhile by someone else is kept.
-func saveMove(paths authstore.Paths, getenv func(string) string, req saveReq) tea.Cmd {
+// order written meanwhile by someone else is kept. It closes held once the
+// transaction holds the lock and settled when it is over.
+func saveMove(paths authstore.Paths, getenv func(string) string, req saveReq, held, settled chan<- struct{}) tea.Cmd {
 	return func() tea.Msg {
+		defer close(settled)
 		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
 		defer cancel()
+		ctx = authstore.WithLockHeld(ctx, func() { close(held) })
 		res, err := authstore.MoveProfile(ctx, paths, req.provider, req.move)
 		if err == nil {
 			res.Snapshot = withEnv(res.Snapshot, getenv)
@@ -452,10 +466,14 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case profileRemovedMsg:
 		return d, d.onRemoved(msg)
 	case saveSlowMsg:
-		if d.saving != nil && d.saving.rev == msg.rev {
-			return d, status(StatusInfo, "moving %s in the %s order — waiting for the store's lock (the gateway may be writing)…", d.saving.move.ID, d.saving.provider)
+		if d.saving == nil || d.saving.rev != msg.rev {
+			return d, nil
 		}
-		return d, nil
+		if msg.locked {
+			return d, status(StatusInfo, "saving the %s order…", d.saving.provider)
+		}
+		return d, tea.Batch(status(StatusInfo, "saving the %s order — waiting for the store's lock (the gateway may be writing)…", d.saving.provider),
+			waitLockHeld(msg.rev, d.saving.held, d.saving.settled))
 	case tea.KeyMsg:
 		return d, d.onKey(msg)
 	case tea.MouseMsg:
@@ -559,18 +577,21 @@ func (d *Dashboard) loadRows(keep string) {
 	pr, _ := d.report.Provider(d.provider)
 	d.rows = make(map[string]profileRow, len(pr.Profiles))
 	ids := make([]string, 0, len(pr.Profiles))
+	safe := authstore.SafeText
 	for _, p := range pr.Profiles {
+		h := p.Health
+		h.Reason = safe(h.Reason)
 		d.rows[p.Profile.ID] = profileRow{
-			key: p.Profile.ID, id: p.Profile.ID, email: p.Profile.Email, typ: p.Profile.Type,
-			mask: authstore.Mask(p.Profile.Secret()), health: p.Health,
-			rank: p.Rank, excluded: p.Excluded, lastUsed: p.LastUsed,
+			key: p.Profile.ID, id: p.Profile.ID, label: safe(p.Profile.ID), email: safe(p.Profile.Email), typ: safe(p.Profile.Type),
+			mask: safe(authstore.Mask(p.Profile.Secret())), health: h,
+			rank: p.Rank, excluded: safe(p.Excluded), lastUsed: p.LastUsed,
 		}
 		ids = append(ids, p.Profile.ID)
 	}
 	d.envRows = d.envRows[:0]
 	for _, e := range pr.Env {
 		d.envRows = append(d.envRows, profileRow{
-			key: e.Source + ":" + e.Var, id: e.Var, typ: "env", mask: authstore.Mask(e.Value),
+			key: e.Source + ":" + e.Var, id: e.Var, label: safe(e.Var), typ: "env", mask: safe(authstore.Mask(e.Value)),
 			health: authstore.Health{Status: authstore.StatusStatic}, env: true, envSource: e.Source,
 		})
 	}
@@ -644,8 +665,7 @@ func (d *Dashboard) onOrderSaved(msg orderSavedMsg) tea.Cmd {
 	if len(d.queued) > 0 {
 		next := d.queued[0]
 		d.queued = d.queued[1:]
-		d.saving = &next
-		return tea.Batch(saveMove(d.env.Paths, d.env.Getenv, next), slowSaveNotice(next.rev))
+		return d.startSave(next)
 	}
 	d.pending = map[string]authstore.Override{}
 	if msg.req.rev != d.rev {
@@ -746,8 +766,16 @@ func (d *Dashboard) requestSave(provider string, move authstore.Move) tea.Cmd {
 		d.queued = append(d.queued, req)
 		return nil
 	}
+	return d.startSave(req)
+}
+
+// startSave runs req's transaction and, beside it, the notice that says
+// what a slow save is doing.
+func (d *Dashboard) startSave(req saveReq) tea.Cmd {
+	held, settled := make(chan struct{}), make(chan struct{})
+	req.held, req.settled = held, settled
 	d.saving = &req
-	return tea.Batch(saveMove(d.env.Paths, d.env.Getenv, req), slowSaveNotice(req.rev))
+	return tea.Batch(saveMove(d.env.Paths, d.env.Getenv, req, held, settled), slowSaveNotice(req.rev, held, settled))
 }
 
 // unchangedWhy says why move leaves the stored order as it was: the
@@ -836,8 +864,37 @@ func (d *Dashboard) carryRanks() carryPreview {
 // slowSaveDelay is how long a save may take before the status line says so.
 var slowSaveDelay = 400 * time.Millisecond
 
-func slowSaveNotice(rev int) tea.Cmd {
-	return tea.Tick(slowSaveDelay, func(time.Time) tea.Msg { return saveSlowMsg{rev: rev} })
+// slowSaveNotice waits slowSaveDelay and, when the save is not over by
+// then, says whether it holds the lock yet (saveSlowMsg). A quick save says
+// nothing: "saved" follows at once.
+func slowSaveNotice(rev int, held, settled <-chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		timer := time.NewTimer(slowSaveDelay)
+		defer timer.Stop()
+		select {
+		case <-settled:
+			return nil
+		case <-timer.C:
+		}
+		select {
+		case <-held:
+			return saveSlowMsg{rev: rev, locked: true}
+		default:
+			return saveSlowMsg{rev: rev}
+		}
+	}
+}
+
+// waitLockHeld reports when a save that was waiting for the lock gets it.
+func waitLockHeld(rev int, held, settled <-chan struct{}) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case <-held:
+			return saveSlowMsg{rev: rev, locked: true}
+		case <-settled:
+			return nil
+		}
+	}
 }
 
 // canWrite says why a write cannot start now, or "".
@@ -1016,7 +1073,7 @@ func (d *Dashboard) envReadOnly() string {
 		if r.envSource == authstore.SourceDotEnv {
 			where = d.displayPath(d.env.Paths.Env)
 		}
-		return fmt.Sprintf("%s comes from %s and is read-only here (not part of the order; edit it there)", r.id, where)
+		return fmt.Sprintf("%s comes from %s and is read-only here (not part of the order; edit it there)", r.label, where)
 	}
 	return "environment keys are read-only here"
 }
@@ -1220,7 +1277,7 @@ func (d *Dashboard) providerPaneWidth() int {
 func providerWidths(provs []authstore.ProviderReport) (nameW, countW, badgeW int) {
 	countW = 1
 	for _, p := range provs {
-		nameW = max(nameW, lipgloss.Width(p.Provider))
+		nameW = max(nameW, lipgloss.Width(authstore.SafeText(p.Provider)))
 		countW = max(countW, len(countLabel(p)))
 		badgeW = max(badgeW, lipgloss.Width(providerBadge(p)))
 	}
@@ -1285,7 +1342,7 @@ func (d *Dashboard) View() string {
 	lines = append(lines, d.headerLine())
 	lines = append(lines, d.errorLines(d.width)...)
 	if !d.loaded {
-		lines = append(lines, d.st.Dim.Render(" Loading "+d.displayPath(d.env.Paths.Store)+" …"))
+		lines = append(lines, d.st.Dim.Render(" Loading "+authstore.SafeText(d.displayPath(d.env.Paths.Store))+" …"))
 	} else if g.paneH >= 3 {
 		st := d.st
 		if d.loadErr != nil {
@@ -1338,11 +1395,11 @@ func fitLine(s string, w int) string {
 
 func (d *Dashboard) headerLine() string {
 	st := d.st
-	agent := d.env.Paths.AgentID
+	agent := authstore.SafeText(d.env.Paths.AgentID)
 	if agent == "" {
 		agent = "(from $CLAWDBOT_AGENT_DIR)"
 	}
-	path := d.displayPath(d.env.Paths.Store)
+	path := authstore.SafeText(d.displayPath(d.env.Paths.Store))
 	agentPart := st.HeaderDim.Render(" agent ") + st.Header.Render(agent)
 	if n := len(d.agentIDs); n > 1 {
 		agentPart += st.HeaderDim.Render(fmt.Sprintf(" (%d agents: g)", n))
@@ -1455,7 +1512,7 @@ func (d *Dashboard) errorLines(w int) []string {
 	} else {
 		todo += " It reloads when the file changes."
 	}
-	out := []string{bar + st.ErrorText.Render(title), bar + st.Text.Render(detail)}
+	out := []string{bar + st.ErrorText.Render(authstore.SafeText(title)), bar + st.Text.Render(authstore.SafeText(detail))}
 	for _, l := range strings.Split(ansi.Wordwrap(todo, max(w-3, 10), ""), "\n") {
 		out = append(out, bar+st.Dim.Render(l))
 	}
@@ -1539,7 +1596,7 @@ func (d *Dashboard) providerPane(st DashboardStyles, g geometry) []string {
 			right = bs.Render(statusSign(badge))
 		}
 		nw := max(inner-2-lipgloss.Width(right)-1, 1)
-		content = append(content, mark+" "+name.Render(fitCell(p.Provider, nw))+" "+right)
+		content = append(content, mark+" "+name.Render(fitCell(authstore.SafeText(p.Provider), nw))+" "+right)
 	}
 	lines := box(st, "Providers", content, g.provW, g.paneH, d.focus == paneProviders && d.loadErr == nil)
 	d.provCache = provMemo{key: key, lines: lines}
@@ -1552,9 +1609,9 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 	title := "Profiles"
 	if ok {
 		n := len(pr.Profiles)
-		title = fmt.Sprintf("%s · %d %s", pr.Provider, n, plural(n, "profile", "profiles"))
+		title = fmt.Sprintf("%s · %d %s", authstore.SafeText(pr.Provider), n, plural(n, "profile", "profiles"))
 		if d.list.grab != nil {
-			title = "moving " + d.list.grab.id + " · ↑/↓ then space to drop, esc to cancel"
+			title = "moving " + authstore.SafeText(d.list.grab.id) + " · ↑/↓ then space to drop, esc to cancel"
 		}
 	}
 	focused := d.focus == paneProfiles && d.loadErr == nil
@@ -1627,7 +1684,7 @@ func (d *Dashboard) detailLines(st DashboardStyles, all []profileRow, pr authsto
 		return nil
 	}
 	r := all[d.list.cursor]
-	parts := []string{r.id}
+	parts := []string{r.label}
 	if r.env {
 		parts = append(parts, r.mask, noteText(r, d.now), "read-only")
 	} else {
@@ -1664,7 +1721,7 @@ func (d *Dashboard) detailLines(st DashboardStyles, all []profileRow, pr authsto
 		}
 	}
 	if p := d.probeDetail(r.key); p != "" {
-		parts = append(parts, p)
+		parts = append(parts, authstore.SafeText(p))
 	}
 	lines := wrapParts(parts, " · ", w-1, n)
 	for i, l := range lines {
@@ -1722,26 +1779,28 @@ func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, 
 	}
 	var text []string
 	key := st.Key.Render("a")
+	store := authstore.SafeText(d.displayPath(d.env.Paths.Store))
+	provider := authstore.SafeText(pr.Provider)
 	switch {
 	case len(d.snap.Store.Profiles) == 0 && !d.snap.Exists:
 		text = []string{
 			st.Text.Render("No credentials yet."),
 			"",
-			st.Dim.Render(d.displayPath(d.env.Paths.Store) + " does not exist."),
+			st.Dim.Render(store + " does not exist."),
 		}
 	case len(d.snap.Store.Profiles) == 0:
-		text = []string{st.Text.Render("No credentials yet."), "", st.Dim.Render(d.displayPath(d.env.Paths.Store) + " has no profiles.")}
+		text = []string{st.Text.Render("No credentials yet."), "", st.Dim.Render(store + " has no profiles.")}
 	case ok:
-		text = []string{st.Text.Render("No profiles for " + pr.Provider + ".")}
+		text = []string{st.Text.Render("No profiles for " + provider + ".")}
 	default:
 		text = []string{st.Text.Render("No providers.")}
 	}
 	if ok && pr.Missing {
-		text = append(text, "", st.Bad.Render(pr.Provider+" is used by the configured model but has no credential:"),
+		text = append(text, "", st.Bad.Render(provider+" is used by the configured model but has no credential:"),
 			st.Bad.Render("the gateway cannot call it."))
 	}
 	text = append(text, "", "Press "+key+" to add one (the wizard walks you through it),",
-		st.Dim.Render("or run `moltbot models auth paste-token --provider "+firstNonEmpty(pr.Provider, "anthropic")+"`."))
+		st.Dim.Render("or run `moltbot models auth paste-token --provider "+firstNonEmpty(provider, "anthropic")+"`."))
 	out := make([]string, 0, len(text)+1)
 	out = append(out, "")
 	for _, t := range text {
@@ -1765,12 +1824,12 @@ func (d *Dashboard) confirmDialog() string {
 	c := d.confirm
 	w := min(max(d.width-8, 30), 64)
 	inner := w - 4
-	title := "Remove " + ansi.Truncate(c.id, inner-8, "…") + "?"
+	title := "Remove " + ansi.Truncate(authstore.SafeText(c.id), inner-8, "…") + "?"
 	text := fmt.Sprintf("The %s profile is deleted from auth-profiles.json (with its usage stats and its place in every order) and from the config's auth.profiles.", d.rows[c.id].typ)
 	verb, keep := " remove   ", " keep it"
 	if c.clear {
-		title = "Clear the " + ansi.Truncate(c.provider, inner-20, "…") + " order override?"
-		text = fmt.Sprintf("The gateway stops using the override (%s) and tries the %s profiles in the order the config or its automatic rule gives.", strings.Join(c.override, ", "), c.provider)
+		title = "Clear the " + ansi.Truncate(authstore.SafeText(c.provider), inner-20, "…") + " order override?"
+		text = fmt.Sprintf("The gateway stops using the override (%s) and tries the %s profiles in the order the config or its automatic rule gives.", authstore.ListIDs(c.override, 0), authstore.SafeText(c.provider))
 		verb, keep = " clear   ", " keep it"
 	}
 	lines := []string{

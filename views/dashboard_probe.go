@@ -132,7 +132,7 @@ func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
 		d.probeSeq++
 		d.probes[r.key] = probeState{running: true, seq: d.probeSeq, sum: secretSum(t.Secret)}
 		cmds = append(cmds, runProbe(t, r.key, d.probeSeq, d.env.Paths, d.env.Getenv, d.probeSem))
-		started = append(started, r.id)
+		started = append(started, r.label)
 		keys = append(keys, r.key)
 	}
 	if len(cmds) == 0 {

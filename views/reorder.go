@@ -17,9 +17,15 @@ import (
 
 // profileRow is what one row of the profile table shows. Env rows are
 // read-only credentials found in the environment or .env.
+//
+// The row is where file text becomes display text: label and every shown
+// text field (email, typ, mask, excluded, health.Reason) are made safe with
+// authstore.SafeText when the row is built, before any width is measured;
+// key and id stay exact, for the operations.
 type profileRow struct {
 	key      string // identifies the credential across reloads (probe results)
-	id       string
+	id       string // the profile id (env var name) exactly as in the file
+	label    string // id as shown: authstore.SafeText(id)
 	email    string
 	typ      string
 	mask     string // authstore.Mask of the secret, never the secret
@@ -382,7 +388,7 @@ func tableColumns(rows []profileRow, now time.Time) []column {
 		probeW = max(probeW, lipgloss.Width(r.probe))
 		rankW = max(rankW, lipgloss.Width(rankText(r)))
 		profW = max(profW, lipgloss.Width(profileText(r)))
-		idW = max(idW, lipgloss.Width(r.id))
+		idW = max(idW, lipgloss.Width(r.label))
 		statusW = max(statusW, lipgloss.Width(statusText(r)), len(r.health.Unusable))
 		secretW = max(secretW, lipgloss.Width(r.mask))
 		if n := noteWidth(r); n > noteW {
@@ -441,9 +447,9 @@ func rankText(r profileRow) string {
 
 func profileText(r profileRow) string {
 	if r.email != "" {
-		return r.id + " · " + r.email
+		return r.label + " · " + r.email
 	}
-	return r.id
+	return r.label
 }
 
 func statusText(r profileRow) string {
@@ -599,14 +605,14 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 			}
 			// The email shows when enough of it fits to be read (the
 			// detail line has it whole); "me…" would only be noise.
-			if extra != "" && c.width >= lipgloss.Width(r.id)+3+min(lipgloss.Width(extra), 8) {
-				id := r.id
+			if extra != "" && c.width >= lipgloss.Width(r.label)+3+min(lipgloss.Width(extra), 8) {
+				id := r.label
 				rest := fitCell(" · "+extra, c.width-lipgloss.Width(id))
 				b.WriteString(paint(base, id))
 				b.WriteString(paint(st.Dim, rest))
 				continue
 			}
-			cell = r.id
+			cell = r.label
 		case colType:
 			cell = r.typ
 			if r.env {
@@ -676,7 +682,7 @@ func (c *rowCache) render(st DashboardStyles, greyed bool, r profileRow, cols []
 	var k strings.Builder
 	k.Grow(160)
 	for _, s := range []string{
-		r.id, r.email, r.typ, r.mask, string(r.health.Status), r.health.Label(), itoa(r.rank), r.excluded, r.envSource,
+		r.label, r.email, r.typ, r.mask, string(r.health.Status), r.health.Label(), itoa(r.rank), r.excluded, r.envSource,
 		expiresText(r, now), noteText(r, now), lastUsedText(r, now), r.probe, colsKey,
 	} {
 		k.WriteString(s)

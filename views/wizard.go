@@ -749,7 +749,7 @@ func describeExisting(p authstore.Profile, now time.Time) string {
 			s += ", expired " + timefmt.Short(now.Sub(at).Round(time.Minute)) + " ago"
 		}
 	}
-	return s
+	return authstore.SafeText(s) // type and email are file text (a form shows it raw)
 }
 
 // resizeForm gives the form the room under the wizard's own text, and
@@ -820,6 +820,7 @@ func (w *Wizard) textLines(width int) []string {
 	// the left of every line but the first (whose own start, e.g. "✗ ",
 	// takes that room).
 	para := func(style lipgloss.Style, indent int, s string) {
+		s = authstore.SafeText(s) // details, notes and errors quote file text
 		text := strings.TrimLeft(s, " ")
 		lead := len(s) - len(text)
 		for i, l := range wrapWords(text, width-lead, indent-lead) {
@@ -830,7 +831,7 @@ func (w *Wizard) textLines(width int) []string {
 			lines = append(lines, pad+style.Render(l))
 		}
 	}
-	code := func(c string) { lines = append(lines, "    "+st.Code.Render(c)) }
+	code := func(c string) { lines = append(lines, "    "+st.Code.Render(authstore.SafeText(c))) }
 	switch w.step {
 	case stepName:
 		if w.checkErr != nil {
@@ -851,7 +852,7 @@ func (w *Wizard) textLines(width int) []string {
 		para(st.Text, 0, "Running `"+SetupTokenCommand+"`… press "+ptyrun.EscapeKeyName+" to cancel.")
 	case stepCaptured:
 		para(st.OK, 2, "✓ Captured a setup token from `"+SetupTokenCommand+"`")
-		lines = append(lines, "  "+st.Code.Render(authstore.Mask(w.v.Secret))+
+		lines = append(lines, "  "+st.Code.Render(authstore.SafeText(authstore.Mask(w.v.Secret)))+
 			st.Dim.Render(fmt.Sprintf("  %d characters, valid for 1 year", len(w.v.Secret))))
 	case stepNoToken:
 		para(st.Bad, 2, "✗ No token was captured")

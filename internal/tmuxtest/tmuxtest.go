@@ -108,3 +108,9 @@ func (x *Term) WaitFor(want string) string {
 	x.t.Helper()
 	return x.WaitUntil(fmt.Sprintf("%q", want), func(s string) bool { return strings.Contains(s, want) })
 }
+
+// Tmux runs a tmux command on this test's server (e.g. "display-message",
+// "-p", "#{pane_title}") and returns its output.
+func (x *Term) Tmux(args ...string) (string, error) {
+	return x.run(args...)
+}
