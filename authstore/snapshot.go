@@ -59,6 +59,15 @@ func load(paths Paths, getenv Getenv) (Snapshot, error) {
 	if fi != nil {
 		snap.Exists, snap.ModTime, snap.Size = true, fi.ModTime(), fi.Size()
 	}
+	snap.loadSides(getenv)
+	return snap, nil
+}
+
+// loadSides reads what a snapshot holds beside the store: the config and
+// the keys in the environment and .env (best effort: their errors are
+// kept in ConfigErr and EnvErr).
+func (snap *Snapshot) loadSides(getenv Getenv) {
+	paths := snap.Paths
 	snap.Config, snap.ConfigErr = LoadConfig(paths.Config)
 	lines, err := LoadEnvFile(paths.Env)
 	switch {
@@ -68,7 +77,6 @@ func load(paths Paths, getenv Getenv) (Snapshot, error) {
 		snap.EnvErr = fmt.Errorf("read %s: %w", paths.Env, err)
 	}
 	snap.Env = FindEnvCredentials(getenv, lines)
-	return snap, nil
 }
 
 // readStore reads the store at path (already symlink-resolved or not). A
@@ -129,7 +137,7 @@ func update(ctx context.Context, paths Paths, fn func(*Store) error) (Snapshot, 
 	lockHeld(ctx)
 	removeAbandonedTemps(real)
 
-	store, fi, _, err := readStore(paths, real)
+	store, fi, legacy, err := readStore(paths, real)
 	if err != nil {
 		return Snapshot{}, err
 	}
@@ -157,7 +165,18 @@ func update(ctx context.Context, paths Paths, fn func(*Store) error) (Snapshot, 
 	if err := lock.release(); err != nil {
 		return Snapshot{}, err
 	}
-	return Load(paths)
+	// The snapshot after the change is the store as just written (or read,
+	// when nothing changed): reading the file again would parse it a
+	// second time for nothing (half a second at 100,000 profiles). The
+	// store is the caller's from here on; nothing changes it any more.
+	snap := Snapshot{Paths: paths, Store: store}
+	if fi, err := os.Stat(real); err == nil {
+		snap.Exists, snap.ModTime, snap.Size = true, fi.ModTime(), fi.Size()
+	} else {
+		snap.LegacyImported = legacy // nothing written: still to import
+	}
+	snap.loadSides(os.Getenv)
+	return snap, nil
 }
 
 // removeAbandonedTemps deletes temp files that a writer killed mid-write
