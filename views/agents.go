@@ -153,7 +153,7 @@ func (d *Dashboard) openAgents() tea.Cmd {
 		return status(StatusWarn, "a save is in progress — wait a moment before switching agents")
 	}
 	if d.list.grab != nil {
-		return status(StatusWarn, "finish the move first (space to drop, esc to cancel)")
+		return status(StatusWarn, "finish the move first (%s to drop, %s to cancel)", firstKey(d.keys.Drop), firstKey(d.keys.Cancel))
 	}
 	return listAgents(d.env.Paths.StateDir, d.env.Getenv, d.now, d.warn, true)
 }
@@ -250,7 +250,7 @@ func (d *Dashboard) agentPickerView() string {
 		}
 		lines = append(lines, line)
 	}
-	lines = append(lines, "", st.Key.Render("enter")+st.Dim.Render(" show   ")+st.Key.Render("esc")+st.Dim.Render(" cancel"))
+	lines = append(lines, "", renderKeyName(firstKey(d.keys.PickAgent), st.Key, st.Dim)+st.Dim.Render(" show   ")+renderKeyName(firstKey(d.keys.ClosePicker), st.Key, st.Dim)+st.Dim.Render(" cancel"))
 	for i, l := range lines {
 		lines[i] = fitLine(l, inner)
 	}

@@ -1402,7 +1402,7 @@ func (d *Dashboard) headerLine() string {
 	path := authstore.SafeText(d.displayPath(d.env.Paths.Store))
 	agentPart := st.HeaderDim.Render(" agent ") + st.Header.Render(agent)
 	if n := len(d.agentIDs); n > 1 {
-		agentPart += st.HeaderDim.Render(fmt.Sprintf(" (%d agents: g)", n))
+		agentPart += st.HeaderDim.Render(fmt.Sprintf(" (%d agents: %s)", n, firstKey(d.keys.Agents)))
 	}
 	agentPart += st.HeaderDim.Render(" · ")
 	left := st.Header.Render(" moltbot") + st.HeaderDim.Render(" ·") + agentPart
@@ -1505,7 +1505,7 @@ func (d *Dashboard) errorLines(w int) []string {
 	default:
 		title = "The auth store cannot be read"
 		detail = d.loadErr.Error()
-		todo = "Check the file and its permissions; press r to retry."
+		todo = "Check the file and its permissions; press " + firstKey(d.keys.Reload) + " to retry."
 	}
 	if d.hasSnap {
 		todo += " Showing the last good data, greyed; it reloads when the file changes."
@@ -1611,7 +1611,8 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 		n := len(pr.Profiles)
 		title = fmt.Sprintf("%s · %d %s", authstore.SafeText(pr.Provider), n, plural(n, "profile", "profiles"))
 		if d.list.grab != nil {
-			title = "moving " + authstore.SafeText(d.list.grab.id) + " · ↑/↓ then space to drop, esc to cancel"
+			k := d.keys
+			title = "moving " + authstore.SafeText(d.list.grab.id) + " · " + keyPair(k.Up, k.Down) + " then " + firstKey(k.Drop) + " to drop, " + firstKey(k.Cancel) + " to cancel"
 		}
 	}
 	focused := d.focus == paneProfiles && d.loadErr == nil
@@ -1701,7 +1702,7 @@ func (d *Dashboard) detailLines(st DashboardStyles, all []profileRow, pr authsto
 			}
 			parts = append(parts, verb+r.health.ExpiresAt.In(d.now.Location()).Format("2006-01-02 15:04"))
 			if d.renewDue() {
-				parts = append(parts, "R renews it")
+				parts = append(parts, firstKey(d.keys.Renew)+" renews it")
 			}
 		}
 		switch {
@@ -1778,7 +1779,7 @@ func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, 
 		return []string{"", "  " + st.Dim.Render("Nothing to show until the store can be read (see above).")}
 	}
 	var text []string
-	key := st.Key.Render("a")
+	key := renderKeyName(firstKey(d.keys.Add), st.Key, st.Dim)
 	store := authstore.SafeText(d.displayPath(d.env.Paths.Store))
 	provider := authstore.SafeText(pr.Provider)
 	switch {
@@ -1837,7 +1838,7 @@ func (d *Dashboard) confirmDialog() string {
 		"",
 		st.Text.Render(ansi.Wordwrap(text, inner, "")),
 		"",
-		st.Key.Render("y") + st.Dim.Render(verb) + st.Key.Render("n") + st.Dim.Render("/") + st.Key.Render("esc") + st.Dim.Render(keep),
+		renderKeyName(keyName(d.keys.Confirm), st.Key, st.Dim) + st.Dim.Render(verb) + renderKeyName(keyName(d.keys.Deny), st.Key, st.Dim) + st.Dim.Render(keep),
 	}
 	return st.Dialog.Width(w - 2).Render(strings.Join(lines, "\n"))
 }
@@ -1847,26 +1848,26 @@ func (d *Dashboard) ShortHelp() []key.Binding {
 	k := d.keys
 	switch {
 	case d.picker != nil:
-		return []key.Binding{relabel(k.Up, "↑/↓", "select"), k.PickAgent, k.ClosePicker}
+		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "select"), k.PickAgent, k.ClosePicker}
 	case d.confirm != nil && d.confirm.clear:
-		return []key.Binding{relabel(k.Confirm, k.Confirm.Help().Key, "clear"), k.Deny}
+		return []key.Binding{describe(k.Confirm, "clear"), k.Deny}
 	case d.confirm != nil:
 		return []key.Binding{k.Confirm, k.Deny}
 	case d.list.grab != nil:
-		return []key.Binding{relabel(k.Up, "↑/↓", "move"), k.Drop, k.Cancel}
+		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move"), k.Drop, k.Cancel}
 	case d.focus == paneProviders:
-		return []key.Binding{relabel(k.Up, "↑/↓", "provider"), relabel(k.Right, "→", "profiles"), k.Add, d.enable(k.ClearOrder, d.canClear()), d.enable(relabel(k.Probe, "p", "probe all"), d.canProbe()), k.Reload}
+		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "provider"), relabel(k.Right, firstKey(k.Right), "profiles"), k.Add, d.enable(k.ClearOrder, d.canClear()), d.enable(relabel(k.Probe, firstKey(k.Probe), "probe all"), d.canProbe()), k.Reload}
 	}
 	movable := d.cannotMove() == ""
 	// The arrows need no introduction (the full help lists them). R shows
 	// when the selected token is expiring or expired, early, because the
 	// bar drops its last bindings when the window is narrow.
 	return []key.Binding{
-		d.enable(relabel(k.Grab, "space", "move"), movable),
-		d.enable(relabel(k.MoveUp, "K/J", "move+save"), movable),
-		d.enable(relabel(k.Renew, "R", "renew"), d.renewDue()),
+		d.enable(relabel(k.Grab, firstKey(k.Grab), "move"), movable),
+		d.enable(relabel(k.MoveUp, keyPair(k.MoveUp, k.MoveDown), "move+save"), movable),
+		d.enable(relabel(k.Renew, firstKey(k.Renew), "renew"), d.renewDue()),
 		k.Add, d.enable(k.Remove, d.canRemove()), d.enable(k.ClearOrder, d.canClear()),
-		d.enable(relabel(k.Probe, "p/P", "probe"), d.canProbe()),
+		d.enable(relabel(k.Probe, keyPair(k.Probe, k.ProbeAll), "probe"), d.canProbe()),
 	}
 }
 
@@ -1912,11 +1913,5 @@ func (d *Dashboard) canClear() bool {
 // enable returns a copy of b enabled or not (help shows only what works).
 func (d *Dashboard) enable(b key.Binding, on bool) key.Binding {
 	b.SetEnabled(on && b.Enabled())
-	return b
-}
-
-// relabel returns a copy of b with other help text.
-func relabel(b key.Binding, k, desc string) key.Binding {
-	b.SetHelp(k, desc)
 	return b
 }

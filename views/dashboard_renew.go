@@ -68,7 +68,7 @@ func (d *Dashboard) cannotRenew() string {
 		if what == authstore.TypeToken {
 			what = "not an Anthropic token"
 		}
-		return fmt.Sprintf("R renews Anthropic setup tokens; %s is %s — press a to add a new credential instead", id, firstNonEmpty(what, "of no known type"))
+		return fmt.Sprintf("%s renews Anthropic setup tokens; %s is %s — press %s to add a new credential instead", firstKey(d.keys.Renew), id, firstNonEmpty(what, "of no known type"), firstKey(d.keys.Add))
 	}
 	return d.cannotWrite()
 }
@@ -114,7 +114,7 @@ func (d *Dashboard) onLogin(msg LoginFinishedMsg) tea.Cmd {
 		d.endRenew()
 		return status(StatusError, "the captured token was refused (%v); %s keeps its old token", err, id)
 	}
-	return renewToken(d.env.Paths, d.env.Getenv, id, token, d.now)
+	return renewToken(d.env.Paths, d.env.Getenv, id, token, d.now, firstKey(d.keys.Add))
 }
 
 func (d *Dashboard) endRenew() {
@@ -126,8 +126,9 @@ func (d *Dashboard) endRenew() {
 
 // renewToken replaces id's token and expiry in one transaction from a
 // fresh read. The profile must still be an Anthropic token: if someone
-// removed or changed it meanwhile, nothing is written.
-func renewToken(paths authstore.Paths, getenv func(string) string, id, token string, now time.Time) tea.Cmd {
+// removed or changed it meanwhile, nothing is written (and the error says
+// to add it again with addKey).
+func renewToken(paths authstore.Paths, getenv func(string) string, id, token string, now time.Time, addKey string) tea.Cmd {
 	expires := now.Add(authstore.SetupTokenLife)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
@@ -136,7 +137,7 @@ func renewToken(paths authstore.Paths, getenv func(string) string, id, token str
 		snap := res.Snapshot
 		var gone *authstore.ProfileGoneError
 		if errors.As(err, &gone) {
-			err = fmt.Errorf("%s is no longer in the store (someone removed it); add the token with a", id)
+			err = fmt.Errorf("%s is no longer in the store (someone removed it); add the token with %s", id, addKey)
 		}
 		if err == nil {
 			snap = withEnv(snap, getenv)
@@ -156,7 +157,7 @@ func (d *Dashboard) onRenewed(msg tokenRenewedMsg) tea.Cmd {
 	if msg.err != nil {
 		text := msg.err.Error()
 		if errors.Is(msg.err, authstore.ErrLocked) {
-			text += " (the gateway may be writing; try R again)"
+			text += " (the gateway may be writing; try " + firstKey(d.keys.Renew) + " again)"
 		}
 		return tea.Batch(d.reload(), status(StatusError, "could not save the renewed token: %s; %s keeps its old token", text, msg.id))
 	}
