@@ -184,21 +184,6 @@ func anyExpired(rows []profileRow, now time.Time) bool {
 	return false
 }
 
-// provMemo is the provider pane as last drawn, and everything it was drawn
-// from: the pane changes only with the report, the cursor, the focus, a
-// load error or the size, so a tick does not draw it again.
-type provMemo struct {
-	key   provKey
-	lines []string
-}
-
-type provKey struct {
-	reportGen, cursor, offset int
-	focus                     pane
-	greyed                    bool
-	w, h, rows                int
-}
-
 // confirmState is a change that waits for the user's yes: removing the
 // profile id, or clearing provider's order override.
 type confirmState struct {
@@ -239,13 +224,11 @@ type Dashboard struct {
 	configErr  string    // last config/.env problem reported
 	selectNext string    // profile to select after the next load
 
-	provider   string // selected provider id
-	provCursor int
-	provOffset int
-	focus      pane
-	list       reorderList
-	rows       map[string]profileRow
-	envRows    []profileRow
+	providers providerList
+	focus     pane
+	list      reorderList
+	rows      map[string]profileRow
+	envRows   []profileRow
 
 	rev    int
 	saving *saveReq
@@ -262,7 +245,6 @@ type Dashboard struct {
 	reportGen   int      // bumped whenever d.report is replaced
 	colsCache   colsMemo // the table's columns for the current rows
 	rowCache    rowCache // rendered rows
-	provCache   provMemo // the drawn provider pane
 
 	confirm *confirmState // a question awaiting y or n
 	busy    string        // a write in progress ("removing …")
@@ -291,17 +273,18 @@ func NewDashboard(env Env) *Dashboard {
 		now = env.Clock()
 	}
 	return &Dashboard{
-		env:      env,
-		keys:     env.Keys.Dashboard,
-		st:       env.Styles.Dashboard,
-		now:      now,
-		warn:     authstore.DefaultWarn,
-		focus:    paneProfiles,
-		rows:     map[string]profileRow{},
-		pending:  map[string]authstore.Override{},
-		probes:   map[string]probeState{},
-		probeSem: make(chan struct{}, probeParallel),
-		spin:     newSpinner(),
+		env:       env,
+		keys:      env.Keys.Dashboard,
+		st:        env.Styles.Dashboard,
+		now:       now,
+		warn:      authstore.DefaultWarn,
+		focus:     paneProfiles,
+		providers: newProviderList(env.Keys.Dashboard),
+		rows:      map[string]profileRow{},
+		pending:   map[string]authstore.Override{},
+		probes:    map[string]probeState{},
+		probeSem:  make(chan struct{}, probeParallel),
+		spin:      newSpinner(),
 	}
 }
 
@@ -311,7 +294,7 @@ func (d *Dashboard) Init() tea.Cmd { return d.reload() }
 // SetSize tells the dashboard how much room it has.
 func (d *Dashboard) SetSize(w, h int) {
 	d.width, d.height = max(w, 0), max(h, 0)
-	d.list.scrollTo(d.geom().listRows)
+	d.list.scrollTo(d.layout().listRows)
 }
 
 // CapturesInput is false: the dashboard never takes text.
@@ -321,7 +304,7 @@ func (d *Dashboard) CapturesInput() bool { return false }
 func (d *Dashboard) Moving() bool { return d.list.grab != nil }
 
 // SelectedProvider is the provider whose profiles are shown.
-func (d *Dashboard) SelectedProvider() string { return d.provider }
+func (d *Dashboard) SelectedProvider() string { return d.providers.selected() }
 
 // SelectedProfile is the profile id under the cursor ("" on an env row).
 func (d *Dashboard) SelectedProfile() string {
@@ -539,11 +522,11 @@ func (d *Dashboard) rebuild() {
 	if d.selectNext != "" {
 		if p := authstore.ProviderOfID(d.selectNext); p != "" {
 			if _, ok := d.report.Provider(p); ok {
-				d.provider = p
+				d.providers.choose(p)
 			}
 		}
 	}
-	d.syncProvider()
+	d.providers.setProviders(d.report.Providers, d.reportGen)
 	keep, _ := d.list.selectedID()
 	if d.selectNext != "" {
 		if _, ok := d.rows[d.selectNext]; ok || d.list.grab == nil {
@@ -554,27 +537,9 @@ func (d *Dashboard) rebuild() {
 	d.loadRows(keep)
 }
 
-// syncProvider finds the selected provider in the report (or the one now
-// at its place when it disappeared).
-func (d *Dashboard) syncProvider() {
-	provs := d.report.Providers
-	for i, p := range provs {
-		if p.Provider == d.provider {
-			d.provCursor = i
-			return
-		}
-	}
-	if len(provs) == 0 {
-		d.provider, d.provCursor = "", 0
-		return
-	}
-	d.provCursor = min(max(d.provCursor, 0), len(provs)-1)
-	d.provider = provs[d.provCursor].Provider
-}
-
 // loadRows fills the profile rows for the selected provider.
 func (d *Dashboard) loadRows(keep string) {
-	pr, _ := d.report.Provider(d.provider)
+	pr, _ := d.report.Provider(d.providers.selected())
 	d.rows = make(map[string]profileRow, len(pr.Profiles))
 	ids := make([]string, 0, len(pr.Profiles))
 	safe := authstore.SafeText
@@ -605,7 +570,7 @@ func (d *Dashboard) loadRows(keep string) {
 	if !d.list.setRows(ids, len(d.envRows), keep) && grabbed != nil {
 		d.drag = nil
 	}
-	d.list.scrollTo(d.geom().listRows)
+	d.list.scrollTo(d.layout().listRows)
 }
 
 // nextChange is the first moment after now at which some profile's health
@@ -742,7 +707,7 @@ func (d *Dashboard) startGrab(mouse bool) bool {
 		return false
 	}
 	view := d.viewSnap()
-	d.grabSeen = view.Override(d.provider)
+	d.grabSeen = view.Override(d.providers.selected())
 	return true
 }
 
@@ -850,8 +815,8 @@ func (d *Dashboard) carryRanks() carryPreview {
 	c := carryPreview{listGen: d.list.gen, reportGen: d.reportGen, ranks: map[string]int{}}
 	if m, ok := d.grabMove(); ok {
 		view := d.viewSnap()
-		m.Seen = view.Override(d.provider)
-		eo := view.EffectiveOrderWith(d.provider, authstore.PlanMove(&view, d.provider, m, d.now), d.now)
+		m.Seen = view.Override(d.providers.selected())
+		eo := view.EffectiveOrderWith(d.providers.selected(), authstore.PlanMove(&view, d.providers.selected(), m, d.now), d.now)
 		for i, id := range eo.IDs {
 			c.ranks[id] = i + 1
 		}
@@ -964,19 +929,13 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	if d.focus == paneProviders {
+		if hit, changed := d.providers.Update(msg); hit {
+			if changed {
+				d.providerChanged()
+			}
+			return nil
+		}
 		switch {
-		case key.Matches(msg, k.Up):
-			d.selectProvider(d.provCursor - 1)
-		case key.Matches(msg, k.Down):
-			d.selectProvider(d.provCursor + 1)
-		case key.Matches(msg, k.PageUp):
-			d.selectProvider(d.provCursor - max(d.geom().provRows-1, 1))
-		case key.Matches(msg, k.PageDown):
-			d.selectProvider(d.provCursor + max(d.geom().provRows-1, 1))
-		case key.Matches(msg, k.Top):
-			d.selectProvider(0)
-		case key.Matches(msg, k.Bottom):
-			d.selectProvider(len(d.report.Providers) - 1)
 		case key.Matches(msg, k.Grab):
 			d.focus = paneProfiles
 		case key.Matches(msg, k.ClearOrder):
@@ -986,7 +945,7 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	page := max(d.geom().listRows-1, 1)
+	page := max(d.layout().listRows-1, 1)
 	switch {
 	case key.Matches(msg, k.Up):
 		d.list.moveCursor(-1)
@@ -1020,11 +979,11 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 			}
 			return status(StatusInfo, "%s is already the first profile; nothing moved", id)
 		}
-		d.list.scrollTo(d.geom().listRows)
+		d.list.scrollTo(d.layout().listRows)
 		m := d.stepMove(delta > 0)
 		view := d.viewSnap()
-		m.Seen = view.Override(d.provider)
-		return d.requestSave(d.provider, m)
+		m.Seen = view.Override(d.providers.selected())
+		return d.requestSave(d.providers.selected(), m)
 	case key.Matches(msg, k.Remove):
 		if d.list.onEnvRow() {
 			return status(StatusWarn, "%s", d.envReadOnly())
@@ -1045,7 +1004,7 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Renew):
 		return d.renewSelected()
 	}
-	d.list.scrollTo(d.geom().listRows)
+	d.list.scrollTo(d.layout().listRows)
 	return nil
 }
 
@@ -1057,7 +1016,7 @@ func (d *Dashboard) cannotMove() string {
 	if _, ok := d.list.selectedID(); !ok {
 		return "no profile to move"
 	}
-	if d.provider == authstore.NoProvider {
+	if d.providers.selected() == authstore.NoProvider {
 		return `these profiles have no "provider" field: the gateway never uses them, so they have no order (see moltbot doctor)`
 	}
 	if len(d.list.ids) < 2 {
@@ -1079,24 +1038,24 @@ func (d *Dashboard) envReadOnly() string {
 }
 
 func (d *Dashboard) clearOverride() tea.Cmd {
-	pr, ok := d.report.Provider(d.provider)
+	pr, ok := d.report.Provider(d.providers.selected())
 	if !ok {
 		return nil
 	}
 	if pr.Order.Source != authstore.SourceOverride {
-		return status(StatusInfo, "%s has no order override (its order is %s)", d.provider, pr.Order.Source)
+		return status(StatusInfo, "%s has no order override (its order is %s)", d.providers.selected(), pr.Order.Source)
 	}
 	if why := d.cannotWrite(); why != "" {
 		return status(StatusWarn, "%s", why)
 	}
 	view := d.viewSnap()
-	d.confirm = &confirmState{clear: true, provider: d.provider, override: view.Override(d.provider).IDs}
+	d.confirm = &confirmState{clear: true, provider: d.providers.selected(), override: view.Override(d.providers.selected()).IDs}
 	return nil
 }
 
 func (d *Dashboard) onMovingKey(msg tea.KeyMsg) tea.Cmd {
 	k := d.keys
-	rows := d.geom().listRows
+	rows := d.layout().listRows
 	moved := false
 	switch {
 	case key.Matches(msg, k.Up), key.Matches(msg, k.MoveUp):
@@ -1134,21 +1093,11 @@ func (d *Dashboard) drop() tea.Cmd {
 		return nil
 	}
 	m.Seen = d.grabSeen
-	return d.requestSave(d.provider, m)
+	return d.requestSave(d.providers.selected(), m)
 }
 
-func (d *Dashboard) selectProvider(i int) {
-	provs := d.report.Providers
-	if len(provs) == 0 {
-		return
-	}
-	i = min(max(i, 0), len(provs)-1)
-	if provs[i].Provider == d.provider {
-		d.provCursor = i
-		return
-	}
-	d.provCursor = i
-	d.provider = provs[i].Provider
+// providerChanged shows the newly selected provider's profiles.
+func (d *Dashboard) providerChanged() {
 	d.list = reorderList{}
 	d.loadRows("")
 }
@@ -1157,20 +1106,20 @@ func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
 	if d.confirm != nil || d.picker != nil || d.width == 0 {
 		return nil
 	}
-	g := d.geom()
+	g := d.layout()
 	inProfiles := msg.X >= g.listX && msg.X < g.listX+g.listW
 	inProviders := msg.X >= 0 && msg.X < g.provW
 	switch {
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonWheelUp:
 		if inProviders {
-			d.selectProvider(d.provCursor - 1)
+			d.providerMouse(msg, g)
 		} else if d.list.grab == nil {
 			d.list.moveCursor(-1)
 			d.list.scrollTo(g.listRows)
 		}
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonWheelDown:
 		if inProviders {
-			d.selectProvider(d.provCursor + 1)
+			d.providerMouse(msg, g)
 		} else if d.list.grab == nil {
 			d.list.moveCursor(1)
 			d.list.scrollTo(g.listRows)
@@ -1181,7 +1130,7 @@ func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
 		}
 		if inProviders && msg.Y >= g.provY && msg.Y < g.provY+g.provRows {
 			d.focus = paneProviders
-			d.selectProvider(d.provOffset + msg.Y - g.provY)
+			d.providerMouse(msg, g)
 			return nil
 		}
 		if inProfiles && msg.Y >= g.listY && msg.Y < g.listY+g.listRows {
@@ -1225,6 +1174,14 @@ func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
 	return nil
 }
 
+// providerMouse hands a wheel turn or a click to the provider list.
+func (d *Dashboard) providerMouse(msg tea.MouseMsg, g geometry) {
+	msg.Y -= g.paneY
+	if _, changed := d.providers.Update(msg); changed {
+		d.providerChanged()
+	}
+}
+
 // geometry is where things are inside the dashboard's area; View and the
 // mouse use the same numbers.
 type geometry struct {
@@ -1239,6 +1196,13 @@ type geometry struct {
 
 const headerLines = 1
 
+// layout computes the geometry and gives each part its size.
+func (d *Dashboard) layout() geometry {
+	g := d.geom()
+	d.providers.SetSize(g.provW, g.paneH)
+	return g
+}
+
 func (d *Dashboard) geom() geometry {
 	var g geometry
 	if d.width <= 0 || d.height <= 0 {
@@ -1247,7 +1211,7 @@ func (d *Dashboard) geom() geometry {
 	g.errLines = len(d.errorLines(d.width))
 	g.paneY = headerLines + g.errLines
 	g.paneH = max(d.height-g.paneY, 0)
-	g.provW = d.providerPaneWidth()
+	g.provW = d.providers.naturalWidth(d.width)
 	g.provY = g.paneY + 1
 	g.provRows = max(g.paneH-2, 0)
 	g.listX = g.provW + 1
@@ -1264,80 +1228,12 @@ func (d *Dashboard) geom() geometry {
 	return g
 }
 
-// providerPaneWidth fits the provider list in its fullest form that the
-// screen allows (see providerFormat), within about a third of the width.
-func (d *Dashboard) providerPaneWidth() int {
-	natural := len("Providers") + 6
-	nameW, countW, badgeW := providerWidths(d.report.Providers)
-	natural = max(natural, 2+nameW+1+countW+1+badgeW+2)
-	limit := max(d.width*3/10, 18)
-	return min(natural, limit, max(d.width/2, 1))
-}
-
-func providerWidths(provs []authstore.ProviderReport) (nameW, countW, badgeW int) {
-	countW = 1
-	for _, p := range provs {
-		nameW = max(nameW, lipgloss.Width(authstore.SafeText(p.Provider)))
-		countW = max(countW, len(countLabel(p)))
-		badgeW = max(badgeW, lipgloss.Width(providerBadge(p)))
-	}
-	return min(nameW, 24), countW, badgeW
-}
-
-// providerFormat is how much of a provider row fits in inner cells: the
-// count goes first, then the badge shrinks to a sign (still not colour).
-type providerFormat int
-
-const (
-	provFull providerFormat = iota
-	provNoCount
-	provSign
-)
-
-func chooseProviderFormat(inner, nameW, countW, badgeW int) providerFormat {
-	switch {
-	case 2+nameW+1+countW+1+badgeW <= inner:
-		return provFull
-	case 2+nameW+1+badgeW <= inner:
-		return provNoCount
-	}
-	return provSign
-}
-
-// statusSign is a one-cell stand-in for a status word in narrow panes.
-func statusSign(s string) string {
-	switch authstore.Status(s) {
-	case authstore.StatusOK:
-		return "✓"
-	case authstore.StatusExpiring:
-		return "!"
-	case authstore.StatusExpired:
-		return "✗"
-	case authstore.StatusMissing:
-		return "?"
-	}
-	return "·"
-}
-
-func providerCount(p authstore.ProviderReport) int { return len(p.Profiles) + len(p.Env) }
-
-// countLabel is the number of rows in parentheses, so that without colour
-// "(3) expiring" cannot be read as "three expiring".
-func countLabel(p authstore.ProviderReport) string { return "(" + itoa(providerCount(p)) + ")" }
-
-func providerBadge(p authstore.ProviderReport) string {
-	if p.Missing {
-		return "missing"
-	}
-	return string(p.Status)
-}
-
 // View draws the dashboard into exactly its width × height.
 func (d *Dashboard) View() string {
 	if d.width <= 0 || d.height <= 0 {
 		return ""
 	}
-	g := d.geom()
+	g := d.layout()
 	lines := make([]string, 0, d.height)
 	lines = append(lines, d.headerLine())
 	lines = append(lines, d.errorLines(d.width)...)
@@ -1348,7 +1244,7 @@ func (d *Dashboard) View() string {
 		if d.loadErr != nil {
 			st = st.greyed()
 		}
-		left := d.providerPane(st, g)
+		left := d.providers.View(st, d.focus == paneProviders, d.loadErr != nil)
 		right := d.profilePane(st, g)
 		for i := 0; i < g.paneH; i++ {
 			lines = append(lines, left[i]+right[i])
@@ -1407,7 +1303,7 @@ func (d *Dashboard) headerLine() string {
 	agentPart += st.HeaderDim.Render(" · ")
 	left := st.Header.Render(" moltbot") + st.HeaderDim.Render(" ·") + agentPart
 	right := ""
-	if pr, ok := d.report.Provider(d.provider); ok && d.hasSnap {
+	if pr, ok := d.report.Provider(d.providers.selected()); ok && d.hasSnap {
 		right = st.HeaderDim.Render("order: ") + st.Header.Render(string(pr.Order.Source)) + " "
 	}
 	// Narrow: the program name goes before the path is cut hard.
@@ -1554,58 +1450,9 @@ func box(st DashboardStyles, title string, content []string, w, h int, focused b
 	return out
 }
 
-func (d *Dashboard) providerPane(st DashboardStyles, g geometry) []string {
-	provs := d.report.Providers
-	rows := g.provRows
-	if d.provCursor < d.provOffset {
-		d.provOffset = d.provCursor
-	}
-	if rows > 0 && d.provCursor >= d.provOffset+rows {
-		d.provOffset = d.provCursor - rows + 1
-	}
-	key := provKey{reportGen: d.reportGen, cursor: d.provCursor, offset: d.provOffset, focus: d.focus,
-		greyed: d.loadErr != nil, w: g.provW, h: g.paneH, rows: rows}
-	if d.provCache.lines != nil && d.provCache.key == key {
-		return d.provCache.lines
-	}
-	inner := g.provW - 2
-	nameW, countW, badgeW := providerWidths(provs)
-	format := chooseProviderFormat(inner, nameW, countW, badgeW)
-	content := make([]string, 0, rows)
-	for i := d.provOffset; i < len(provs) && len(content) < rows; i++ {
-		p := provs[i]
-		mark := " "
-		name := st.Text
-		if i == d.provCursor {
-			if d.focus == paneProviders {
-				mark = st.Cursor.Render("▸")
-				name = st.Text.Inherit(st.Selected)
-			} else {
-				mark = st.Dim.Render("›")
-			}
-		}
-		badge := providerBadge(p)
-		bs := st.badge(authstore.Status(badge))
-		var right string
-		switch format {
-		case provFull:
-			right = st.Dim.Render(padLeft(countLabel(p), countW)) + " " + bs.Render(fitCell(badge, badgeW))
-		case provNoCount:
-			right = bs.Render(fitCell(badge, badgeW))
-		default:
-			right = bs.Render(statusSign(badge))
-		}
-		nw := max(inner-2-lipgloss.Width(right)-1, 1)
-		content = append(content, mark+" "+name.Render(fitCell(authstore.SafeText(p.Provider), nw))+" "+right)
-	}
-	lines := box(st, "Providers", content, g.provW, g.paneH, d.focus == paneProviders && d.loadErr == nil)
-	d.provCache = provMemo{key: key, lines: lines}
-	return lines
-}
-
 func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 	w := g.listW + 2
-	pr, ok := d.report.Provider(d.provider)
+	pr, ok := d.report.Provider(d.providers.selected())
 	title := "Profiles"
 	if ok {
 		n := len(pr.Profiles)
@@ -1906,7 +1753,7 @@ func (d *Dashboard) canRemove() bool {
 }
 
 func (d *Dashboard) canClear() bool {
-	pr, ok := d.report.Provider(d.provider)
+	pr, ok := d.report.Provider(d.providers.selected())
 	return ok && pr.Order.Source == authstore.SourceOverride && d.loadErr == nil
 }
 

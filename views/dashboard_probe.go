@@ -91,7 +91,7 @@ func runProbe(t probe.Target, key string, seq int, paths authstore.Paths, getenv
 // probeTarget is what row stands for, from the shown snapshot.
 func (d *Dashboard) probeTarget(r profileRow) (probe.Target, bool) {
 	if r.env {
-		pr, _ := d.report.Provider(d.provider)
+		pr, _ := d.report.Provider(d.providers.selected())
 		for _, e := range pr.Env {
 			if e.Var == r.id && e.Source == r.envSource {
 				return probe.FromEnv(e), true
@@ -152,7 +152,7 @@ func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
 	}
 	what := started[0]
 	if len(started) > 1 {
-		what = fmt.Sprintf("%d credentials of %s", len(started), d.provider)
+		what = fmt.Sprintf("%d credentials of %s", len(started), d.providers.selected())
 	}
 	return tea.Batch(append([]tea.Cmd{status(StatusInfo, "probing %s…", what)}, cmds...)...)
 }
