@@ -152,7 +152,7 @@ func (d *Dashboard) openAgents() tea.Cmd {
 	if d.saving != nil || d.busy != "" {
 		return status(StatusWarn, "a save is in progress — wait a moment before switching agents")
 	}
-	if d.list.grab != nil {
+	if d.table.list.grab != nil {
 		return status(StatusWarn, "finish the move first (%s to drop, %s to cancel)", firstKey(d.keys.Drop), firstKey(d.keys.Cancel))
 	}
 	return listAgents(d.env.Paths.StateDir, d.env.Getenv, d.now, d.warn, true)
@@ -195,17 +195,14 @@ func (d *Dashboard) switchAgent(id string) tea.Cmd {
 	d.reportGen++
 	d.nextChange = time.Time{}
 	d.configErr = ""
-	d.list = reorderList{}
-	d.rows = map[string]profileRow{}
-	d.envRows = nil
-	d.pending = map[string]authstore.Override{}
+	d.table.clear()
+d.pending = map[string]authstore.Override{}
 	d.queued = nil
 	d.confirm = nil
 	d.drag = nil
 	d.probes = map[string]probeState{}
 	d.endRenew()
-	d.rowsVersion++
-	return tea.Batch(d.reload(), emit(AgentSwitchedMsg{Paths: paths}), status(StatusInfo, "showing agent %s", id))
+return tea.Batch(d.reload(), emit(AgentSwitchedMsg{Paths: paths}), status(StatusInfo, "showing agent %s", id))
 }
 
 // agentPickerView draws the picker box.

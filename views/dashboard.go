@@ -17,7 +17,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/moltbot/moltbot/authstore"
-	"github.com/moltbot/moltbot/internal/timefmt"
 )
 
 // DashboardKeys are the dashboard's bindings (SPEC §6). The same physical
@@ -159,31 +158,6 @@ type carryPreview struct {
 	total              int
 }
 
-// colsMemo remembers the table's columns for one set of rows and one
-// width: measuring every row is not needed on every frame. The columns
-// depend on the time only through whether some expiry has passed (see
-// anyExpired), so a tick does not measure the rows again.
-type colsMemo struct {
-	version int
-	expired bool
-	moving  bool
-	width   int
-	cols    []column
-	gap     int
-	key     string
-}
-
-// anyExpired reports whether some row's expiry is not after now: the one
-// way in which tableColumns depends on now (an expired countdown is wider).
-func anyExpired(rows []profileRow, now time.Time) bool {
-	for _, r := range rows {
-		if !r.health.ExpiresAt.IsZero() && !r.health.ExpiresAt.After(now) {
-			return true
-		}
-	}
-	return false
-}
-
 // confirmState is a change that waits for the user's yes: removing the
 // profile id, or clearing provider's order override.
 type confirmState struct {
@@ -226,13 +200,11 @@ type Dashboard struct {
 
 	providers providerList
 	focus     pane
-	list      reorderList
-	rows      map[string]profileRow
-	envRows   []profileRow
-
-	rev    int
-	saving *saveReq
-	queued []saveReq
+	table     profileTable
+	detail    detailPane
+	rev       int
+	saving    *saveReq
+	queued    []saveReq
 	// pending are the overrides that the moves being saved will write, by
 	// provider: shown until the save lands (authstore.Snapshot.Plan).
 	pending map[string]authstore.Override
@@ -241,14 +213,10 @@ type Dashboard struct {
 	// says so when the order on disk changed meanwhile.
 	grabSeen authstore.Override
 
-	rowsVersion int      // bumped when the rows are rebuilt
-	reportGen   int      // bumped whenever d.report is replaced
-	colsCache   colsMemo // the table's columns for the current rows
-	rowCache    rowCache // rendered rows
-
-	confirm *confirmState // a question awaiting y or n
-	busy    string        // a write in progress ("removing …")
-	drag    *mouseDrag
+	reportGen int           // bumped whenever d.report is replaced
+	confirm   *confirmState // a question awaiting y or n
+	busy      string        // a write in progress ("removing …")
+	drag      *mouseDrag
 
 	probes   map[string]probeState // by row key (profile id, "env:VAR")
 	probeSeq int
@@ -280,7 +248,7 @@ func NewDashboard(env Env) *Dashboard {
 		warn:      authstore.DefaultWarn,
 		focus:     paneProfiles,
 		providers: newProviderList(env.Keys.Dashboard),
-		rows:      map[string]profileRow{},
+		table:     newProfileTable(env.Keys.Dashboard),
 		pending:   map[string]authstore.Override{},
 		probes:    map[string]probeState{},
 		probeSem:  make(chan struct{}, probeParallel),
@@ -294,27 +262,27 @@ func (d *Dashboard) Init() tea.Cmd { return d.reload() }
 // SetSize tells the dashboard how much room it has.
 func (d *Dashboard) SetSize(w, h int) {
 	d.width, d.height = max(w, 0), max(h, 0)
-	d.list.scrollTo(d.layout().listRows)
+	d.layout()
 }
 
 // CapturesInput is false: the dashboard never takes text.
 func (d *Dashboard) CapturesInput() bool { return false }
 
 // Moving reports whether a profile is being moved (keyboard or mouse).
-func (d *Dashboard) Moving() bool { return d.list.grab != nil }
+func (d *Dashboard) Moving() bool { return d.table.list.grab != nil }
 
 // SelectedProvider is the provider whose profiles are shown.
 func (d *Dashboard) SelectedProvider() string { return d.providers.selected() }
 
 // SelectedProfile is the profile id under the cursor ("" on an env row).
 func (d *Dashboard) SelectedProfile() string {
-	id, _ := d.list.selectedID()
+	id, _ := d.table.list.selectedID()
 	return id
 }
 
 // ShownOrder is the selected provider's profile ids as the screen shows
 // them (during a move: the order being arranged).
-func (d *Dashboard) ShownOrder() []string { return append([]string(nil), d.list.ids...) }
+func (d *Dashboard) ShownOrder() []string { return append([]string(nil), d.table.list.ids...) }
 
 // reload reads the store, config and .env in a command.
 func (d *Dashboard) reload() tea.Cmd {
@@ -474,8 +442,8 @@ func (d *Dashboard) onLoaded(msg storeLoadedMsg) tea.Cmd {
 	d.agentIDs = msg.agents
 	if msg.err != nil {
 		d.loadErr = msg.err
-		if d.list.grab != nil {
-			d.list.cancel()
+		if d.table.list.grab != nil {
+			d.table.list.cancel()
 		}
 		d.drag = nil
 		return nil
@@ -527,9 +495,9 @@ func (d *Dashboard) rebuild() {
 		}
 	}
 	d.providers.setProviders(d.report.Providers, d.reportGen)
-	keep, _ := d.list.selectedID()
+	keep, _ := d.table.list.selectedID()
 	if d.selectNext != "" {
-		if _, ok := d.rows[d.selectNext]; ok || d.list.grab == nil {
+		if _, ok := d.table.rows[d.selectNext]; ok || d.table.list.grab == nil {
 			keep = d.selectNext
 		}
 		d.selectNext = ""
@@ -537,40 +505,18 @@ func (d *Dashboard) rebuild() {
 	d.loadRows(keep)
 }
 
-// loadRows fills the profile rows for the selected provider.
+// loadRows fills the profile table for the selected provider.
 func (d *Dashboard) loadRows(keep string) {
 	pr, _ := d.report.Provider(d.providers.selected())
-	d.rows = make(map[string]profileRow, len(pr.Profiles))
-	ids := make([]string, 0, len(pr.Profiles))
-	safe := authstore.SafeText
-	for _, p := range pr.Profiles {
-		h := p.Health
-		h.Reason = safe(h.Reason)
-		d.rows[p.Profile.ID] = profileRow{
-			key: p.Profile.ID, id: p.Profile.ID, label: safe(p.Profile.ID), email: safe(p.Profile.Email), typ: safe(p.Profile.Type),
-			mask: safe(authstore.Mask(p.Profile.Secret())), health: h,
-			rank: p.Rank, excluded: safe(p.Excluded), lastUsed: p.LastUsed,
-		}
-		ids = append(ids, p.Profile.ID)
+	if !d.table.setRows(pr, keep) {
+		d.drag = nil // the carried profile is gone
 	}
-	d.envRows = d.envRows[:0]
-	for _, e := range pr.Env {
-		d.envRows = append(d.envRows, profileRow{
-			key: e.Source + ":" + e.Var, id: e.Var, label: safe(e.Var), typ: "env", mask: safe(authstore.Mask(e.Value)),
-			health: authstore.Health{Status: authstore.StatusStatic}, env: true, envSource: e.Source,
-		})
-	}
-	d.rowsVersion++
 	if c := d.confirm; c != nil && !c.clear {
-		if _, ok := d.rows[c.id]; !ok {
+		if _, ok := d.table.rows[c.id]; !ok {
 			d.confirm = nil // it went away on disk; nothing left to ask
 		}
 	}
-	grabbed := d.list.grab
-	if !d.list.setRows(ids, len(d.envRows), keep) && grabbed != nil {
-		d.drag = nil
-	}
-	d.list.scrollTo(d.layout().listRows)
+	d.layout()
 }
 
 // nextChange is the first moment after now at which some profile's health
@@ -621,7 +567,7 @@ func (d *Dashboard) onOrderSaved(msg orderSavedMsg) tea.Cmd {
 	if msg.err != nil {
 		d.queued = nil
 		d.pending = map[string]authstore.Override{}
-		d.list.cancel()
+		d.table.list.cancel()
 		if d.hasSnap {
 			d.rebuild() // back to the last order read from disk until the reload lands
 		}
@@ -703,7 +649,7 @@ func (d *Dashboard) onRemoved(msg profileRemovedMsg) tea.Cmd {
 
 // startGrab begins carrying the selected profile.
 func (d *Dashboard) startGrab(mouse bool) bool {
-	if !d.list.startGrab(mouse) {
+	if !d.table.list.startGrab(mouse) {
 		return false
 	}
 	view := d.viewSnap()
@@ -753,7 +699,7 @@ func (d *Dashboard) unchangedWhy(move authstore.Move) string {
 		passed = move.Above
 	}
 	for _, id := range []string{move.ID, passed} {
-		r, ok := d.rows[id]
+		r, ok := d.table.rows[id]
 		if !ok || r.health.Unusable == "" || !r.health.Until.After(d.now) {
 			continue
 		}
@@ -772,33 +718,33 @@ func (d *Dashboard) unchangedWhy(move authstore.Move) string {
 
 // grabMove is the move that dropping the carried profile now would make.
 func (d *Dashboard) grabMove() (authstore.Move, bool) {
-	g := d.list.grab
+	g := d.table.list.grab
 	if g == nil {
 		return authstore.Move{}, false
 	}
-	i := slices.Index(d.list.ids, g.id)
+	i := slices.Index(d.table.list.ids, g.id)
 	if i < 0 {
 		return authstore.Move{}, false
 	}
 	m := authstore.Move{ID: g.id, Down: i > slices.Index(g.orig, g.id)}
 	if i > 0 {
-		m.Above = d.list.ids[i-1]
+		m.Above = d.table.list.ids[i-1]
 	}
-	if i+1 < len(d.list.ids) {
-		m.Below = d.list.ids[i+1]
+	if i+1 < len(d.table.list.ids) {
+		m.Below = d.table.list.ids[i+1]
 	}
 	return m, true
 }
 
 // stepMove is the move K/J just made: the profile now at the cursor.
 func (d *Dashboard) stepMove(down bool) authstore.Move {
-	i := d.list.cursor
-	m := authstore.Move{ID: d.list.ids[i], Down: down}
+	i := d.table.list.cursor
+	m := authstore.Move{ID: d.table.list.ids[i], Down: down}
 	if i > 0 {
-		m.Above = d.list.ids[i-1]
+		m.Above = d.table.list.ids[i-1]
 	}
-	if i+1 < len(d.list.ids) {
-		m.Below = d.list.ids[i+1]
+	if i+1 < len(d.table.list.ids) {
+		m.Below = d.table.list.ids[i+1]
 	}
 	return m
 }
@@ -809,10 +755,10 @@ func (d *Dashboard) stepMove(down bool) authstore.Move {
 // cooldown still goes last). Recomputed only when the list or the data
 // changed.
 func (d *Dashboard) carryRanks() carryPreview {
-	if d.carry.ranks != nil && d.carry.listGen == d.list.gen && d.carry.reportGen == d.reportGen {
+	if d.carry.ranks != nil && d.carry.listGen == d.table.list.gen && d.carry.reportGen == d.reportGen {
 		return d.carry
 	}
-	c := carryPreview{listGen: d.list.gen, reportGen: d.reportGen, ranks: map[string]int{}}
+	c := carryPreview{listGen: d.table.list.gen, reportGen: d.reportGen, ranks: map[string]int{}}
 	if m, ok := d.grabMove(); ok {
 		view := d.viewSnap()
 		m.Seen = view.Override(d.providers.selected())
@@ -875,6 +821,7 @@ func (d *Dashboard) cannotWrite() string {
 
 func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 	k := d.keys
+	d.layout()
 	if d.picker != nil {
 		return d.onPickerKey(msg)
 	}
@@ -900,7 +847,7 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if d.list.grab != nil {
+	if d.table.list.grab != nil {
 		return d.onMovingKey(msg)
 	}
 	switch {
@@ -910,7 +857,7 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		text := "reloaded"
 		if len(d.probes) > 0 && d.probesRunning() == 0 {
 			d.probes = map[string]probeState{} // a fresh look: old probe results go
-			d.rowsVersion++
+			d.table.version++
 			text = "reloaded; probe results cleared"
 		}
 		return tea.Batch(d.reload(), status(StatusInfo, "%s", text))
@@ -945,20 +892,10 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	page := max(d.layout().listRows-1, 1)
+	if d.table.Update(msg) {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, k.Up):
-		d.list.moveCursor(-1)
-	case key.Matches(msg, k.Down):
-		d.list.moveCursor(1)
-	case key.Matches(msg, k.PageUp):
-		d.list.moveCursor(-page)
-	case key.Matches(msg, k.PageDown):
-		d.list.moveCursor(page)
-	case key.Matches(msg, k.Top):
-		d.list.setCursor(0)
-	case key.Matches(msg, k.Bottom):
-		d.list.setCursor(d.list.rows() - 1)
 	case key.Matches(msg, k.Grab):
 		if why := d.cannotMove(); why != "" {
 			return status(StatusWarn, "%s", why)
@@ -972,23 +909,23 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		if key.Matches(msg, k.MoveDown) {
 			delta = 1
 		}
-		if !d.list.move(delta) {
-			id, _ := d.list.selectedID()
+		if !d.table.list.move(delta) {
+			id, _ := d.table.list.selectedID()
 			if delta > 0 {
 				return status(StatusInfo, "%s is already the last profile; nothing moved", id)
 			}
 			return status(StatusInfo, "%s is already the first profile; nothing moved", id)
 		}
-		d.list.scrollTo(d.layout().listRows)
+		d.table.list.scrollTo(d.layout().listRows)
 		m := d.stepMove(delta > 0)
 		view := d.viewSnap()
 		m.Seen = view.Override(d.providers.selected())
 		return d.requestSave(d.providers.selected(), m)
 	case key.Matches(msg, k.Remove):
-		if d.list.onEnvRow() {
+		if d.table.list.onEnvRow() {
 			return status(StatusWarn, "%s", d.envReadOnly())
 		}
-		id, ok := d.list.selectedID()
+		id, ok := d.table.list.selectedID()
 		if !ok {
 			return status(StatusInfo, "no profile selected")
 		}
@@ -1004,30 +941,29 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Renew):
 		return d.renewSelected()
 	}
-	d.list.scrollTo(d.layout().listRows)
 	return nil
 }
 
 // cannotMove says why the selected row cannot be moved, or "".
 func (d *Dashboard) cannotMove() string {
-	if d.list.onEnvRow() {
+	if d.table.list.onEnvRow() {
 		return d.envReadOnly()
 	}
-	if _, ok := d.list.selectedID(); !ok {
+	if _, ok := d.table.list.selectedID(); !ok {
 		return "no profile to move"
 	}
 	if d.providers.selected() == authstore.NoProvider {
 		return `these profiles have no "provider" field: the gateway never uses them, so they have no order (see moltbot doctor)`
 	}
-	if len(d.list.ids) < 2 {
+	if len(d.table.list.ids) < 2 {
 		return "only one profile: nothing to reorder"
 	}
 	return d.cannotWrite()
 }
 
 func (d *Dashboard) envReadOnly() string {
-	if d.list.cursor-len(d.list.ids) < len(d.envRows) {
-		r := d.envRows[d.list.cursor-len(d.list.ids)]
+	if d.table.list.cursor-len(d.table.list.ids) < len(d.table.envRows) {
+		r := d.table.envRows[d.table.list.cursor-len(d.table.list.ids)]
 		where := "the environment"
 		if r.envSource == authstore.SourceDotEnv {
 			where = d.displayPath(d.env.Paths.Env)
@@ -1059,27 +995,27 @@ func (d *Dashboard) onMovingKey(msg tea.KeyMsg) tea.Cmd {
 	moved := false
 	switch {
 	case key.Matches(msg, k.Up), key.Matches(msg, k.MoveUp):
-		moved = d.list.move(-1)
+		moved = d.table.list.move(-1)
 	case key.Matches(msg, k.Down), key.Matches(msg, k.MoveDown):
-		moved = d.list.move(1)
+		moved = d.table.list.move(1)
 	case key.Matches(msg, k.PageUp):
-		moved = d.list.move(-max(rows-1, 1))
+		moved = d.table.list.move(-max(rows-1, 1))
 	case key.Matches(msg, k.PageDown):
-		moved = d.list.move(max(rows-1, 1))
+		moved = d.table.list.move(max(rows-1, 1))
 	case key.Matches(msg, k.Top):
-		moved = d.list.moveTo(0)
+		moved = d.table.list.moveTo(0)
 	case key.Matches(msg, k.Bottom):
-		moved = d.list.moveTo(len(d.list.ids) - 1)
+		moved = d.table.list.moveTo(len(d.table.list.ids) - 1)
 	case key.Matches(msg, k.Cancel):
-		d.list.cancel()
+		d.table.list.cancel()
 		d.drag = nil
-		d.list.scrollTo(rows)
+		d.table.list.scrollTo(rows)
 		return nil
 	case key.Matches(msg, k.Drop):
 		return d.drop()
 	}
 	if moved {
-		d.list.scrollTo(rows)
+		d.table.list.scrollTo(rows)
 	}
 	return nil
 }
@@ -1087,7 +1023,7 @@ func (d *Dashboard) onMovingKey(msg tea.KeyMsg) tea.Cmd {
 // drop ends a move and saves when the profile was carried somewhere else.
 func (d *Dashboard) drop() tea.Cmd {
 	m, ok := d.grabMove()
-	_, changed := d.list.drop()
+	_, changed := d.table.list.drop()
 	d.drag = nil
 	if !ok || !changed {
 		return nil
@@ -1098,7 +1034,7 @@ func (d *Dashboard) drop() tea.Cmd {
 
 // providerChanged shows the newly selected provider's profiles.
 func (d *Dashboard) providerChanged() {
-	d.list = reorderList{}
+	d.table.reset()
 	d.loadRows("")
 }
 
@@ -1113,19 +1049,17 @@ func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonWheelUp:
 		if inProviders {
 			d.providerMouse(msg, g)
-		} else if d.list.grab == nil {
-			d.list.moveCursor(-1)
-			d.list.scrollTo(g.listRows)
+		} else if d.table.list.grab == nil {
+			d.table.Update(msg)
 		}
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonWheelDown:
 		if inProviders {
 			d.providerMouse(msg, g)
-		} else if d.list.grab == nil {
-			d.list.moveCursor(1)
-			d.list.scrollTo(g.listRows)
+		} else if d.table.list.grab == nil {
+			d.table.Update(msg)
 		}
 	case msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft:
-		if d.list.grab != nil {
+		if d.table.list.grab != nil {
 			return nil // a keyboard move is in progress; finish it first
 		}
 		if inProviders && msg.Y >= g.provY && msg.Y < g.provY+g.provRows {
@@ -1134,25 +1068,25 @@ func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
 			return nil
 		}
 		if inProfiles && msg.Y >= g.listY && msg.Y < g.listY+g.listRows {
-			row := d.list.offset + msg.Y - g.listY
-			if row >= d.list.rows() {
+			row := d.table.list.offset + msg.Y - g.listY
+			if row >= d.table.list.rows() {
 				return nil
 			}
 			d.focus = paneProfiles
-			d.list.setCursor(row)
-			if row < len(d.list.ids) && d.cannotWrite() == "" {
+			d.table.list.setCursor(row)
+			if row < len(d.table.list.ids) && d.cannotWrite() == "" {
 				d.drag = &mouseDrag{row: row}
 			}
 		}
 	case msg.Action == tea.MouseActionMotion && d.drag != nil:
-		row := d.list.offset + msg.Y - g.listY
+		row := d.table.list.offset + msg.Y - g.listY
 		switch {
 		case msg.Y < g.listY:
-			row = d.list.offset - 1 // above the list: scroll up one
+			row = d.table.list.offset - 1 // above the list: scroll up one
 		case msg.Y >= g.listY+g.listRows:
-			row = d.list.offset + g.listRows // below: scroll down one
+			row = d.table.list.offset + g.listRows // below: scroll down one
 		}
-		row = min(max(row, 0), len(d.list.ids)-1)
+		row = min(max(row, 0), len(d.table.list.ids)-1)
 		if !d.drag.moved {
 			if row == d.drag.row {
 				return nil
@@ -1163,10 +1097,10 @@ func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
 			}
 			d.drag.moved = true
 		}
-		d.list.moveTo(row)
-		d.list.scrollTo(g.listRows)
+		d.table.list.moveTo(row)
+		d.table.list.scrollTo(g.listRows)
 	case msg.Action == tea.MouseActionRelease && d.drag != nil:
-		if d.drag.moved && d.list.grab != nil {
+		if d.drag.moved && d.table.list.grab != nil {
 			return d.drop()
 		}
 		d.drag = nil
@@ -1200,6 +1134,8 @@ const headerLines = 1
 func (d *Dashboard) layout() geometry {
 	g := d.geom()
 	d.providers.SetSize(g.provW, g.paneH)
+	d.table.SetSize(g.listW, g.listRows)
+	d.detail.SetSize(g.listW, g.detailRows)
 	return g
 }
 
@@ -1454,169 +1390,45 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 	w := g.listW + 2
 	pr, ok := d.report.Provider(d.providers.selected())
 	title := "Profiles"
+	moving := d.table.list.grab != nil
 	if ok {
 		n := len(pr.Profiles)
 		title = fmt.Sprintf("%s · %d %s", authstore.SafeText(pr.Provider), n, plural(n, "profile", "profiles"))
-		if d.list.grab != nil {
+		if moving {
 			k := d.keys
-			title = "moving " + authstore.SafeText(d.list.grab.id) + " · " + keyPair(k.Up, k.Down) + " then " + firstKey(k.Drop) + " to drop, " + firstKey(k.Cancel) + " to cancel"
+			title = "moving " + authstore.SafeText(d.table.list.grab.id) + " · " + keyPair(k.Up, k.Down) + " then " + firstKey(k.Drop) + " to drop, " + firstKey(k.Cancel) + " to cancel"
 		}
 	}
 	focused := d.focus == paneProfiles && d.loadErr == nil
-	inner := g.listW
-	if !ok || d.list.rows() == 0 {
-		return box(st, title, d.emptyLines(st, pr, ok, inner), w, g.paneH, focused)
+	if !ok || d.table.len() == 0 {
+		return box(st, title, d.emptyLines(st, pr, ok, g.listW), w, g.paneH, focused)
 	}
-	all := make([]profileRow, 0, d.list.rows())
-	var carry carryPreview
-	if d.list.grab != nil {
-		carry = d.carryRanks()
+	f := tableFrame{now: d.now, focused: focused, greyed: d.loadErr != nil, probe: d.probeCell, probeGen: d.table.version}
+	total := len(pr.Order.IDs)
+	if moving {
+		carry := d.carryRanks()
+		f.ranks, total = carry.ranks, carry.total
 	}
-	for _, id := range d.list.ids {
-		r := d.rows[id]
-		if d.list.grab != nil {
-			// Where it will be tried once dropped: a profile in cooldown
-			// keeps its last place whatever row it is shown in.
-			r.rank = carry.ranks[id]
-		}
-		r.probe, r.probeLevel = d.probeCell(r.key)
-		all = append(all, r)
-	}
-	for _, r := range d.envRows {
-		r.probe, r.probeLevel = d.probeCell(r.key)
-		all = append(all, r)
-	}
-	m := &d.colsCache
-	expired := anyExpired(all, d.now)
-	if m.cols == nil || m.version != d.rowsVersion || m.expired != expired || m.moving != (d.list.grab != nil) || m.width != inner {
-		cols, gap := fitColumns(tableColumns(all, d.now), inner)
-		*m = colsMemo{version: d.rowsVersion, expired: expired, moving: d.list.grab != nil, width: inner, cols: cols, gap: gap, key: columnsKey(cols)}
-	}
-	cols, gap := m.cols, m.gap
-	content := make([]string, 0, g.paneH)
-	content = append(content, renderColumnHeader(st, cols, gap, inner))
-	d.list.scrollTo(g.listRows)
-	end := min(d.list.offset+g.listRows, len(all))
-	for i := d.list.offset; i < end; i++ {
-		state := rowPlain
-		if i == d.list.cursor {
-			switch {
-			case d.list.grab != nil:
-				state = rowGrabbed
-			case focused:
-				state = rowCursor
-			default:
-				state = rowCursorBlurred
-			}
-		}
-		content = append(content, d.rowCache.render(st, d.loadErr != nil, all[i], cols, m.key, gap, d.now, state, inner))
-	}
+	all := d.table.shown(f)
+	content := d.table.View(st, all, f)
 	if g.detailRows > 0 {
-		detail := d.detailLines(st, all, pr, inner, g.detailRows)
+		var detail []string
+		if c := d.table.list.cursor; c >= 0 && c < len(all) {
+			info := detailInfo{row: all[c], now: d.now, total: total, probe: d.probeDetail(all[c].key)}
+			if d.renewDue() {
+				info.renewKey = firstKey(d.keys.Renew)
+			}
+			detail = d.detail.View(st, info)
+		}
 		for len(content) < g.listRows+1+g.detailRows-len(detail) {
 			content = append(content, "")
 		}
 		content = append(content, detail...)
 	}
-	if len(all) > g.listRows && g.listRows > 0 {
-		title += fmt.Sprintf(" · %d–%d of %d", d.list.offset+1, end, len(all))
+	if first, end := d.table.visible(); len(all) > g.listRows && g.listRows > 0 {
+		title += fmt.Sprintf(" · %d–%d of %d", first+1, end, len(all))
 	}
 	return box(st, title, content, w, g.paneH, focused)
-}
-
-// detailLines describe the selected row in full (ids and emails the table
-// had to cut, the exact expiry, why the gateway skips it) in at most n
-// lines of w, broken between parts.
-func (d *Dashboard) detailLines(st DashboardStyles, all []profileRow, pr authstore.ProviderReport, w, n int) []string {
-	if d.list.cursor < 0 || d.list.cursor >= len(all) {
-		return nil
-	}
-	r := all[d.list.cursor]
-	parts := []string{r.label}
-	if r.env {
-		parts = append(parts, r.mask, noteText(r, d.now), "read-only")
-	} else {
-		if r.email != "" {
-			parts = append(parts, r.email)
-		}
-		if r.mask != "" {
-			parts = append(parts, r.mask)
-		}
-		if !r.health.ExpiresAt.IsZero() {
-			verb := "expires "
-			if !r.health.ExpiresAt.After(d.now) {
-				verb = "expired "
-			}
-			parts = append(parts, verb+r.health.ExpiresAt.In(d.now.Location()).Format("2006-01-02 15:04"))
-			if d.renewDue() {
-				parts = append(parts, firstKey(d.keys.Renew)+" renews it")
-			}
-		}
-		switch {
-		case r.health.Unusable != "" && r.health.Until.After(d.now):
-			parts = append(parts, noteText(r, d.now)+" (until "+r.health.Until.In(d.now.Location()).Format("15:04")+")")
-		case r.excluded != "":
-			parts = append(parts, "not tried: "+r.excluded)
-		}
-		if !r.lastUsed.IsZero() {
-			parts = append(parts, "used "+timefmt.Ago(r.lastUsed, d.now))
-		}
-		if total := len(pr.Order.IDs); r.rank > 0 {
-			if d.list.grab != nil {
-				total = d.carryRanks().total
-			}
-			parts = append(parts, fmt.Sprintf("tried %s of %d", ordinal(r.rank), total))
-		}
-	}
-	if p := d.probeDetail(r.key); p != "" {
-		parts = append(parts, authstore.SafeText(p))
-	}
-	lines := wrapParts(parts, " · ", w-1, n)
-	for i, l := range lines {
-		lines[i] = st.Dim.Render(fitCell(" "+l, w))
-	}
-	return lines
-}
-
-// wrapParts joins parts with sep into lines of at most w columns, breaking
-// only between parts, in at most n lines; what is left over goes on the
-// last line, which fitCell then cuts with "…".
-func wrapParts(parts []string, sep string, w, n int) []string {
-	var lines []string
-	cur := ""
-	for _, p := range parts {
-		switch {
-		case cur == "":
-			cur = p
-		case len(lines) < n-1 && lipgloss.Width(cur+sep+p) > w:
-			lines = append(lines, cur)
-			cur = p
-		default:
-			cur += sep + p
-		}
-	}
-	return append(lines, cur)
-}
-
-func ordinal(n int) string {
-	switch {
-	case n%100 >= 11 && n%100 <= 13:
-		return itoa(n) + "th"
-	case n%10 == 1:
-		return itoa(n) + "st"
-	case n%10 == 2:
-		return itoa(n) + "nd"
-	case n%10 == 3:
-		return itoa(n) + "rd"
-	}
-	return itoa(n) + "th"
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // emptyLines is what the profile pane says when there is nothing to list.
@@ -1673,7 +1485,7 @@ func (d *Dashboard) confirmDialog() string {
 	w := min(max(d.width-8, 30), 64)
 	inner := w - 4
 	title := "Remove " + ansi.Truncate(authstore.SafeText(c.id), inner-8, "…") + "?"
-	text := fmt.Sprintf("The %s profile is deleted from auth-profiles.json (with its usage stats and its place in every order) and from the config's auth.profiles.", d.rows[c.id].typ)
+	text := fmt.Sprintf("The %s profile is deleted from auth-profiles.json (with its usage stats and its place in every order) and from the config's auth.profiles.", d.table.rows[c.id].typ)
 	verb, keep := " remove   ", " keep it"
 	if c.clear {
 		title = "Clear the " + ansi.Truncate(authstore.SafeText(c.provider), inner-20, "…") + " order override?"
@@ -1700,7 +1512,7 @@ func (d *Dashboard) ShortHelp() []key.Binding {
 		return []key.Binding{describe(k.Confirm, "clear"), k.Deny}
 	case d.confirm != nil:
 		return []key.Binding{k.Confirm, k.Deny}
-	case d.list.grab != nil:
+	case d.table.list.grab != nil:
 		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move"), k.Drop, k.Cancel}
 	case d.focus == paneProviders:
 		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "provider"), relabel(k.Right, firstKey(k.Right), "profiles"), k.Add, d.enable(k.ClearOrder, d.canClear()), d.enable(relabel(k.Probe, firstKey(k.Probe), "probe all"), d.canProbe()), k.Reload}
@@ -1721,11 +1533,11 @@ func (d *Dashboard) ShortHelp() []key.Binding {
 // renewDue reports whether the selected profile is a token R can renew
 // that is expiring or has expired.
 func (d *Dashboard) renewDue() bool {
-	id, ok := d.list.selectedID()
+	id, ok := d.table.list.selectedID()
 	if !ok {
 		return false
 	}
-	st := d.rows[id].health.Status
+	st := d.table.rows[id].health.Status
 	return (st == authstore.StatusExpiring || st == authstore.StatusExpired) && d.cannotRenew() == ""
 }
 
@@ -1744,11 +1556,11 @@ func (d *Dashboard) FullHelp() [][]key.Binding {
 
 // canProbe says whether there is a credential to probe.
 func (d *Dashboard) canProbe() bool {
-	return d.loadErr == nil && d.list.rows() > 0
+	return d.loadErr == nil && d.table.list.rows() > 0
 }
 
 func (d *Dashboard) canRemove() bool {
-	_, ok := d.list.selectedID()
+	_, ok := d.table.list.selectedID()
 	return ok && d.cannotWrite() == ""
 }
 

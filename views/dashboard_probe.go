@@ -141,7 +141,7 @@ func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
 		}
 		return status(StatusInfo, "nothing to probe")
 	}
-	d.rowsVersion++
+	d.table.version++
 	d.probeBatch = append(d.probeBatch, keys...)
 	// The status, then the probes, then the spinner: a test runner that runs
 	// a batch in order then sees the spinner's first tick with nothing left
@@ -159,25 +159,16 @@ func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
 
 // probeSelected probes the row under the cursor.
 func (d *Dashboard) probeSelected() tea.Cmd {
-	all := d.allRows()
-	if d.list.cursor < 0 || d.list.cursor >= len(all) {
+	r, ok := d.table.selectedRow()
+	if !ok {
 		return status(StatusInfo, "no profile selected")
 	}
-	return d.probeRows(all[d.list.cursor : d.list.cursor+1])
+	return d.probeRows([]profileRow{r})
 }
 
 // probeProvider probes every profile and env key of the selected provider.
 func (d *Dashboard) probeProvider() tea.Cmd {
-	return d.probeRows(d.allRows())
-}
-
-// allRows is the selected provider's rows in shown order, env rows last.
-func (d *Dashboard) allRows() []profileRow {
-	all := make([]profileRow, 0, d.list.rows())
-	for _, id := range d.list.ids {
-		all = append(all, d.rows[id])
-	}
-	return append(all, d.envRows...)
+	return d.probeRows(d.table.all())
 }
 
 func (d *Dashboard) probesRunning() int {
@@ -198,7 +189,7 @@ func (d *Dashboard) onProbeDone(msg probeDoneMsg) tea.Cmd {
 	ps.running = false
 	ps.res = msg.res
 	d.probes[msg.key] = ps
-	d.rowsVersion++
+	d.table.version++
 	if d.probesRunning() > 0 {
 		return nil
 	}

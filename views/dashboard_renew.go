@@ -52,17 +52,17 @@ func findClaude(id string) tea.Cmd {
 
 // cannotRenew says why the selected row cannot be renewed, or "".
 func (d *Dashboard) cannotRenew() string {
-	if d.list.onEnvRow() {
+	if d.table.list.onEnvRow() {
 		return d.envReadOnly()
 	}
-	id, ok := d.list.selectedID()
+	id, ok := d.table.list.selectedID()
 	if !ok {
 		return "no profile selected"
 	}
 	if d.renewing != "" {
 		return "already renewing " + d.renewing
 	}
-	r := d.rows[id]
+	r := d.table.rows[id]
 	if authstore.NormalizeProvider(authstore.ProviderOfID(id)) != "anthropic" || r.typ != authstore.TypeToken {
 		what := r.typ
 		if what == authstore.TypeToken {
@@ -79,7 +79,7 @@ func (d *Dashboard) renewSelected() tea.Cmd {
 	if why := d.cannotRenew(); why != "" {
 		return status(StatusWarn, "%s", why)
 	}
-	id, _ := d.list.selectedID()
+	id, _ := d.table.list.selectedID()
 	d.renewing = id
 	d.busy = "renewing " + id
 	return findClaude(id)
