@@ -196,13 +196,13 @@ func (d *Dashboard) switchAgent(id string) tea.Cmd {
 	d.nextChange = time.Time{}
 	d.configErr = ""
 	d.table.clear()
-d.pending = map[string]authstore.Override{}
+	d.pending = map[string]authstore.Override{}
 	d.queued = nil
 	d.confirm = nil
 	d.drag = nil
 	d.probes = map[string]probeState{}
 	d.endRenew()
-return tea.Batch(d.reload(), emit(AgentSwitchedMsg{Paths: paths}), status(StatusInfo, "showing agent %s", id))
+	return tea.Batch(d.reload(), emit(AgentSwitchedMsg{Paths: paths}), status(StatusInfo, "showing agent %s", id))
 }
 
 // agentPickerView draws the picker box.
