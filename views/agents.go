@@ -2,20 +2,17 @@ package views
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/moltbot/moltbot/authstore"
 )
 
-// This file is the agent picker (`g`): every <state>/agents/<id>/agent that
-// has a store, with a one-word summary of each, over the dashboard.
+// This file is about the other agents of the state directory: finding
+// every <state>/agents/<id>/agent that has a store, summarising each for
+// the picker (agentpicker.go), and switching the dashboard to one.
 
 // AgentSwitchedMsg says the dashboard now shows another agent's files; the
 // root re-points its file watcher (and the wizard) at Paths.
@@ -93,12 +90,6 @@ func agentPaths(base authstore.Paths, id string) authstore.Paths {
 	return p
 }
 
-// agentPicker is the open picker: the agents and the highlighted one.
-type agentPicker struct {
-	agents []agentInfo
-	cursor int
-}
-
 // AgentIDs are the agents the dashboard found (for tests and wiring).
 func (d *Dashboard) AgentIDs() []string {
 	return append([]string(nil), d.agentIDs...)
@@ -109,7 +100,10 @@ func (d *Dashboard) AgentIDs() []string {
 func (d *Dashboard) Agent() string { return d.env.Paths.AgentID }
 
 // PickingAgent reports whether the agent picker is open.
-func (d *Dashboard) PickingAgent() bool { return d.picker != nil }
+func (d *Dashboard) PickingAgent() bool {
+	_, ok := d.modal.(*agentPicker)
+	return ok
+}
 
 func (d *Dashboard) onAgentsListed(msg agentsListedMsg) tea.Cmd {
 	if msg.stateDir != d.env.Paths.StateDir {
@@ -138,12 +132,7 @@ func (d *Dashboard) onAgentsListed(msg agentsListedMsg) tea.Cmd {
 	if others == 0 {
 		return status(StatusInfo, "only one agent has a store here (%s); nothing to switch to", d.displayPath(filepath.Join(msg.stateDir, "agents")))
 	}
-	d.picker = &agentPicker{agents: d.agents}
-	for i, a := range d.agents {
-		if a.id == d.env.Paths.AgentID {
-			d.picker.cursor = i
-		}
-	}
+	d.open(newAgentPicker(d.keys, d.st, d.agents, d.env.Paths.AgentID))
 	return nil
 }
 
@@ -158,29 +147,12 @@ func (d *Dashboard) openAgents() tea.Cmd {
 	return listAgents(d.env.Paths.StateDir, d.env.Getenv, d.now, d.warn, true)
 }
 
-func (d *Dashboard) onPickerKey(msg tea.KeyMsg) tea.Cmd {
-	k := d.keys
-	p := d.picker
-	switch {
-	case key.Matches(msg, k.Up):
-		p.cursor = max(p.cursor-1, 0)
-	case key.Matches(msg, k.Down):
-		p.cursor = min(p.cursor+1, len(p.agents)-1)
-	case key.Matches(msg, k.Top):
-		p.cursor = 0
-	case key.Matches(msg, k.Bottom):
-		p.cursor = len(p.agents) - 1
-	case key.Matches(msg, k.PickAgent):
-		id := p.agents[p.cursor].id
-		d.picker = nil
-		if id == d.env.Paths.AgentID {
-			return status(StatusInfo, "already showing agent %s", id)
-		}
-		return d.switchAgent(id)
-	case key.Matches(msg, k.ClosePicker), key.Matches(msg, k.Agents):
-		d.picker = nil
+// onAgentPicked shows the agent chosen in the picker.
+func (d *Dashboard) onAgentPicked(msg agentPickedMsg) tea.Cmd {
+	if msg.id == d.env.Paths.AgentID {
+		return status(StatusInfo, "already showing agent %s", msg.id)
 	}
-	return nil
+	return d.switchAgent(msg.id)
 }
 
 // switchAgent shows another agent's store: everything about the old one
@@ -198,58 +170,9 @@ func (d *Dashboard) switchAgent(id string) tea.Cmd {
 	d.table.clear()
 	d.pending = map[string]authstore.Override{}
 	d.queued = nil
-	d.confirm = nil
+	d.modal = nil
 	d.drag = nil
 	d.probes = map[string]probeState{}
 	d.endRenew()
 	return tea.Batch(d.reload(), emit(AgentSwitchedMsg{Paths: paths}), status(StatusInfo, "showing agent %s", id))
-}
-
-// agentPickerView draws the picker box.
-func (d *Dashboard) agentPickerView() string {
-	st := d.st
-	p := d.picker
-	w := min(max(d.width-8, 30), 60)
-	inner := w - 4
-	idW := 0
-	for _, a := range p.agents {
-		idW = max(idW, ansi.StringWidth(authstore.SafeText(a.id)))
-	}
-	idW = min(idW, inner/2)
-	lines := []string{st.DialogTitle.Render("Show which agent?"), ""}
-	rows := max(d.height-8, 1)
-	off := 0
-	if p.cursor >= rows {
-		off = p.cursor - rows + 1
-	}
-	for i := off; i < len(p.agents) && i < off+rows; i++ {
-		a := p.agents[i]
-		mark := "  "
-		if i == p.cursor {
-			mark = st.Cursor.Render("▸") + " "
-		}
-		var what string
-		switch {
-		case a.problem != "":
-			what = st.Bad.Render("✗ " + a.problem + " store")
-		case a.profiles == 0:
-			what = st.Dim.Render("no profiles")
-		default:
-			what = st.Dim.Render(fmt.Sprintf("%d %s · ", a.profiles, plural(a.profiles, "profile", "profiles"))) + st.badge(a.status).Render(string(a.status))
-		}
-		cur := "         "
-		if a.id == d.env.Paths.AgentID {
-			cur = st.Key.Render("● shown  ")
-		}
-		line := mark + fitCell(authstore.SafeText(a.id), idW) + "  " + cur + what
-		if i == p.cursor {
-			line = st.Text.Inherit(st.Selected).Render(ansi.Strip(ansi.Truncate(line, inner, "…")))
-		}
-		lines = append(lines, line)
-	}
-	lines = append(lines, "", renderKeyName(firstKey(d.keys.PickAgent), st.Key, st.Dim)+st.Dim.Render(" show   ")+renderKeyName(firstKey(d.keys.ClosePicker), st.Key, st.Dim)+st.Dim.Render(" cancel"))
-	for i, l := range lines {
-		lines[i] = fitLine(l, inner)
-	}
-	return st.Picker.Width(w - 2).Render(strings.Join(lines, "\n"))
 }

@@ -158,16 +158,6 @@ type carryPreview struct {
 	total              int
 }
 
-// confirmState is a change that waits for the user's yes: removing the
-// profile id, or clearing provider's order override.
-type confirmState struct {
-	clear    bool // clear the override; else remove id
-	id       string
-	provider string
-	// override is the override the question shows, for clear.
-	override []string
-}
-
 // mouseDrag is a left-button press on a profile row, until release.
 type mouseDrag struct {
 	row   int
@@ -213,10 +203,12 @@ type Dashboard struct {
 	// says so when the order on disk changed meanwhile.
 	grabSeen authstore.Override
 
-	reportGen int           // bumped whenever d.report is replaced
-	confirm   *confirmState // a question awaiting y or n
-	busy      string        // a write in progress ("removing …")
-	drag      *mouseDrag
+	reportGen int // bumped whenever d.report is replaced
+	// modal is a dialog over the dashboard (a question, the agent
+	// picker); it takes every key until it is done.
+	modal dialog
+	busy  string // a write in progress ("removing …")
+	drag  *mouseDrag
 
 	probes   map[string]probeState // by row key (profile id, "env:VAR")
 	probeSeq int
@@ -226,10 +218,9 @@ type Dashboard struct {
 	spin       spinner.Model
 	spinning   bool // a spinner tick is on its way
 
-	agentIDs []string     // agents with a store, from the last load
-	agents   []agentInfo  // the same, summarised for the picker
-	picker   *agentPicker // the open agent picker
-	renewing string       // profile whose token is being renewed
+	agentIDs []string    // agents with a store, from the last load
+	agents   []agentInfo // the same, summarised for the picker
+	renewing string      // profile whose token is being renewed
 }
 
 var _ Component = (*Dashboard)(nil)
@@ -369,6 +360,40 @@ func removeProfile(paths authstore.Paths, getenv func(string) string, id string)
 	}
 }
 
+// dialog is a Component shown over the dashboard (a question, the agent
+// picker). It takes every key while open. Once it is done (answered or
+// dismissed) the dashboard closes it and acts on its answer at once, a
+// message like any other (nil when it was dismissed without one).
+type dialog interface {
+	Component
+	Result() (answer tea.Msg, done bool)
+}
+
+// open shows m over the dashboard.
+func (d *Dashboard) open(m dialog) {
+	m.SetSize(d.width, d.height)
+	d.modal = m
+}
+
+// onAnswer carries out (or not) what the confirm dialog asked.
+func (d *Dashboard) onAnswer(msg confirmAnsweredMsg) tea.Cmd {
+	q := msg.q
+	switch {
+	case !msg.yes && q.kind == askClearOrder:
+		return status(StatusInfo, "kept the %s order", q.provider)
+	case !msg.yes:
+		return status(StatusInfo, "kept it")
+	case q.kind == askClearOrder:
+		if why := d.cannotWrite(); why != "" {
+			return status(StatusWarn, "%s", why)
+		}
+		d.busy = "clearing the " + q.provider + " order"
+		return clearOrder(d.env.Paths, d.env.Getenv, q.provider)
+	}
+	d.busy = "removing " + q.id
+	return tea.Batch(status(StatusInfo, "removing %s…", q.id), removeProfile(d.env.Paths, d.env.Getenv, q.id))
+}
+
 // status asks the root to show text in the status line.
 func status(level StatusLevel, format string, args ...any) tea.Cmd {
 	return emit(StatusMsg{Level: level, Text: fmt.Sprintf(format, args...)})
@@ -400,6 +425,10 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return d, d.onProbeDone(msg)
 	case agentsListedMsg:
 		return d, d.onAgentsListed(msg)
+	case agentPickedMsg:
+		return d, d.onAgentPicked(msg)
+	case confirmAnsweredMsg:
+		return d, d.onAnswer(msg)
 	case renewClaudeMsg:
 		return d, d.onRenewClaude(msg)
 	case LoginFinishedMsg:
@@ -511,9 +540,9 @@ func (d *Dashboard) loadRows(keep string) {
 	if !d.table.setRows(pr, keep) {
 		d.drag = nil // the carried profile is gone
 	}
-	if c := d.confirm; c != nil && !c.clear {
-		if _, ok := d.table.rows[c.id]; !ok {
-			d.confirm = nil // it went away on disk; nothing left to ask
+	if c, ok := d.modal.(*confirmDialog); ok && c.q.kind == askRemove {
+		if _, ok := d.table.rows[c.q.id]; !ok {
+			d.modal = nil // it went away on disk; nothing left to ask
 		}
 	}
 	d.layout()
@@ -822,30 +851,19 @@ func (d *Dashboard) cannotWrite() string {
 func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 	k := d.keys
 	d.layout()
-	if d.picker != nil {
-		return d.onPickerKey(msg)
-	}
-	if c := d.confirm; c != nil {
-		switch {
-		case key.Matches(msg, k.Confirm) && c.clear:
-			d.confirm = nil
-			if why := d.cannotWrite(); why != "" {
-				return status(StatusWarn, "%s", why)
-			}
-			d.busy = "clearing the " + c.provider + " order"
-			return clearOrder(d.env.Paths, d.env.Getenv, c.provider)
-		case key.Matches(msg, k.Confirm):
-			d.confirm = nil
-			d.busy = "removing " + c.id
-			return tea.Batch(status(StatusInfo, "removing %s…", c.id), removeProfile(d.env.Paths, d.env.Getenv, c.id))
-		case key.Matches(msg, k.Deny):
-			d.confirm = nil
-			if c.clear {
-				return status(StatusInfo, "kept the %s order", c.provider)
-			}
-			return status(StatusInfo, "kept it")
+	if d.modal != nil {
+		next, cmd := d.modal.Update(msg)
+		d.modal = next.(dialog)
+		answer, done := d.modal.Result()
+		if !done {
+			return cmd
 		}
-		return nil
+		d.modal = nil
+		if answer != nil {
+			_, then := d.Update(answer)
+			cmd = tea.Batch(cmd, then)
+		}
+		return cmd
 	}
 	if d.table.list.grab != nil {
 		return d.onMovingKey(msg)
@@ -932,7 +950,7 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		if why := d.cannotWrite(); why != "" {
 			return status(StatusWarn, "%s", why)
 		}
-		d.confirm = &confirmState{id: id}
+		d.open(newConfirmDialog(k, d.st, question{kind: askRemove, id: id, typ: d.table.rows[id].typ}))
 		return nil
 	case key.Matches(msg, k.ClearOrder):
 		return d.clearOverride()
@@ -985,7 +1003,8 @@ func (d *Dashboard) clearOverride() tea.Cmd {
 		return status(StatusWarn, "%s", why)
 	}
 	view := d.viewSnap()
-	d.confirm = &confirmState{clear: true, provider: d.providers.selected(), override: view.Override(d.providers.selected()).IDs}
+	p := d.providers.selected()
+	d.open(newConfirmDialog(d.keys, d.st, question{kind: askClearOrder, provider: p, override: view.Override(p).IDs}))
 	return nil
 }
 
@@ -1039,7 +1058,7 @@ func (d *Dashboard) providerChanged() {
 }
 
 func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
-	if d.confirm != nil || d.picker != nil || d.width == 0 {
+	if d.modal != nil || d.width == 0 {
 		return nil
 	}
 	g := d.layout()
@@ -1136,6 +1155,9 @@ func (d *Dashboard) layout() geometry {
 	d.providers.SetSize(g.provW, g.paneH)
 	d.table.SetSize(g.listW, g.listRows)
 	d.detail.SetSize(g.listW, g.detailRows)
+	if d.modal != nil {
+		d.modal.SetSize(d.width, d.height)
+	}
 	return g
 }
 
@@ -1187,11 +1209,8 @@ func (d *Dashboard) View() string {
 		}
 	}
 	out := fitBlock(lines, d.width, d.height)
-	if d.confirm != nil {
-		out = Overlay(out, d.confirmDialog(), d.width, d.height)
-	}
-	if d.picker != nil {
-		out = Overlay(out, d.agentPickerView(), d.width, d.height)
+	if d.modal != nil {
+		out = Overlay(out, d.modal.View(), d.width, d.height)
 	}
 	return out
 }
@@ -1478,40 +1497,12 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-// confirmDialog asks before removing a profile or clearing an override.
-func (d *Dashboard) confirmDialog() string {
-	st := d.st
-	c := d.confirm
-	w := min(max(d.width-8, 30), 64)
-	inner := w - 4
-	title := "Remove " + ansi.Truncate(authstore.SafeText(c.id), inner-8, "…") + "?"
-	text := fmt.Sprintf("The %s profile is deleted from auth-profiles.json (with its usage stats and its place in every order) and from the config's auth.profiles.", d.table.rows[c.id].typ)
-	verb, keep := " remove   ", " keep it"
-	if c.clear {
-		title = "Clear the " + ansi.Truncate(authstore.SafeText(c.provider), inner-20, "…") + " order override?"
-		text = fmt.Sprintf("The gateway stops using the override (%s) and tries the %s profiles in the order the config or its automatic rule gives.", authstore.ListIDs(c.override, 0), authstore.SafeText(c.provider))
-		verb, keep = " clear   ", " keep it"
-	}
-	lines := []string{
-		st.DialogTitle.Render(title),
-		"",
-		st.Text.Render(ansi.Wordwrap(text, inner, "")),
-		"",
-		renderKeyName(keyName(d.keys.Confirm), st.Key, st.Dim) + st.Dim.Render(verb) + renderKeyName(keyName(d.keys.Deny), st.Key, st.Dim) + st.Dim.Render(keep),
-	}
-	return st.Dialog.Width(w - 2).Render(strings.Join(lines, "\n"))
-}
-
 // ShortHelp is the help bar for what can be done right now.
 func (d *Dashboard) ShortHelp() []key.Binding {
 	k := d.keys
 	switch {
-	case d.picker != nil:
-		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "select"), k.PickAgent, k.ClosePicker}
-	case d.confirm != nil && d.confirm.clear:
-		return []key.Binding{describe(k.Confirm, "clear"), k.Deny}
-	case d.confirm != nil:
-		return []key.Binding{k.Confirm, k.Deny}
+	case d.modal != nil:
+		return d.modal.ShortHelp()
 	case d.table.list.grab != nil:
 		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move"), k.Drop, k.Cancel}
 	case d.focus == paneProviders:
