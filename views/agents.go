@@ -138,7 +138,7 @@ func (d *Dashboard) onAgentsListed(msg agentsListedMsg) tea.Cmd {
 
 // openAgents looks for agents and opens the picker.
 func (d *Dashboard) openAgents() tea.Cmd {
-	if d.saving != nil || d.busy != "" {
+	if d.moves.busy() || d.busy != "" {
 		return status(StatusWarn, "a save is in progress — wait a moment before switching agents")
 	}
 	if d.table.list.grab != nil {
@@ -168,10 +168,8 @@ func (d *Dashboard) switchAgent(id string) tea.Cmd {
 	d.nextChange = time.Time{}
 	d.configErr = ""
 	d.table.clear()
-	d.pending = map[string]authstore.Override{}
-	d.queued = nil
+	d.moves.forget()
 	d.modal = nil
-	d.drag = nil
 	d.probes = map[string]probeState{}
 	d.endRenew()
 	return tea.Batch(d.reload(), emit(AgentSwitchedMsg{Paths: paths}), status(StatusInfo, "showing agent %s", id))

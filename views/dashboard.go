@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -110,24 +109,10 @@ type (
 		err    error
 		agents []string // agents of the state directory that have a store
 	}
-	orderSavedMsg struct {
-		req saveReq
-		res authstore.OrderResult
-		err error
-	}
 	orderClearedMsg struct {
 		provider string
 		res      authstore.OrderResult
 		err      error
-	}
-	// saveSlowMsg fires a moment after a save starts, when that save is
-	// still running: locked says whether it holds the store's lock by now
-	// (then it is writing: "saving…") or is still waiting for it (the
-	// gateway may be writing). It comes again with locked once the lock is
-	// taken.
-	saveSlowMsg struct {
-		rev    int
-		locked bool
 	}
 	profileRemovedMsg struct {
 		id        string
@@ -136,33 +121,6 @@ type (
 		configErr error
 	}
 )
-
-// saveReq is one move to write: a profile dropped beside its neighbours
-// (or moved a step by K/J). Once started, held is closed when its
-// transaction holds the store's lock and settled when the transaction is
-// over (either way); the save command closes them, the slow-save notice
-// waits on them.
-type saveReq struct {
-	provider string
-	move     authstore.Move
-	rev      int
-	held     <-chan struct{}
-	settled  <-chan struct{}
-}
-
-// carryPreview numbers the rows while a profile is carried: where the
-// gateway will try each one once it is dropped there.
-type carryPreview struct {
-	listGen, reportGen int // what it was computed from
-	ranks              map[string]int
-	total              int
-}
-
-// mouseDrag is a left-button press on a profile row, until release.
-type mouseDrag struct {
-	row   int
-	moved bool
-}
 
 // saveTimeout bounds one transaction (the lock wait is ~10 s).
 const saveTimeout = 30 * time.Second
@@ -192,24 +150,12 @@ type Dashboard struct {
 	focus     pane
 	table     profileTable
 	detail    detailPane
-	rev       int
-	saving    *saveReq
-	queued    []saveReq
-	// pending are the overrides that the moves being saved will write, by
-	// provider: shown until the save lands (authstore.Snapshot.Plan).
-	pending map[string]authstore.Override
-	carry   carryPreview
-	// grabSeen is the override shown when the current grab began: a drop
-	// says so when the order on disk changed meanwhile.
-	grabSeen authstore.Override
-
-	reportGen int // bumped whenever d.report is replaced
+	moves     mover // the carried profile's drop, the saves in flight
+	reportGen int   // bumped whenever d.report is replaced
 	// modal is a dialog over the dashboard (a question, the agent
 	// picker); it takes every key until it is done.
-	modal dialog
-	busy  string // a write in progress ("removing …")
-	drag  *mouseDrag
-
+	modal    dialog
+	busy     string                // a write in progress ("removing …")
 	probes   map[string]probeState // by row key (profile id, "env:VAR")
 	probeSeq int
 	// probeBatch are the probes started since the last summary.
@@ -240,7 +186,7 @@ func NewDashboard(env Env) *Dashboard {
 		focus:     paneProfiles,
 		providers: newProviderList(env.Keys.Dashboard),
 		table:     newProfileTable(env.Keys.Dashboard),
-		pending:   map[string]authstore.Override{},
+		moves:     newMover(env.Keys.Dashboard),
 		probes:    map[string]probeState{},
 		probeSem:  make(chan struct{}, probeParallel),
 		spin:      newSpinner(),
@@ -308,24 +254,6 @@ func withEnv(snap authstore.Snapshot, getenv func(string) string) authstore.Snap
 	}
 	snap.Env = authstore.FindEnvCredentials(getenv, lines)
 	return snap
-}
-
-// saveMove writes req's move in one transaction from a fresh read
-// (authstore.MoveProfile): only the moved profile changes place, and an
-// order written meanwhile by someone else is kept. It closes held once the
-// transaction holds the lock and settled when it is over.
-func saveMove(paths authstore.Paths, getenv func(string) string, req saveReq, held, settled chan<- struct{}) tea.Cmd {
-	return func() tea.Msg {
-		defer close(settled)
-		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
-		defer cancel()
-		ctx = authstore.WithLockHeld(ctx, func() { close(held) })
-		res, err := authstore.MoveProfile(ctx, paths, req.provider, req.move)
-		if err == nil {
-			res.Snapshot = withEnv(res.Snapshot, getenv)
-		}
-		return orderSavedMsg{req: req, res: res, err: err}
-	}
 }
 
 func clearOrder(paths authstore.Paths, getenv func(string) string, provider string) tea.Cmd {
@@ -446,14 +374,7 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case profileRemovedMsg:
 		return d, d.onRemoved(msg)
 	case saveSlowMsg:
-		if d.saving == nil || d.saving.rev != msg.rev {
-			return d, nil
-		}
-		if msg.locked {
-			return d, status(StatusInfo, "saving the %s order…", d.saving.provider)
-		}
-		return d, tea.Batch(status(StatusInfo, "saving the %s order — waiting for the store's lock (the gateway may be writing)…", d.saving.provider),
-			waitLockHeld(msg.rev, d.saving.held, d.saving.settled))
+		return d, d.moves.slow(msg)
 	case tea.KeyMsg:
 		return d, d.onKey(msg)
 	case tea.MouseMsg:
@@ -474,7 +395,8 @@ func (d *Dashboard) onLoaded(msg storeLoadedMsg) tea.Cmd {
 		if d.table.list.grab != nil {
 			d.table.list.cancel()
 		}
-		d.drag = nil
+		d.moves.endDrag()
+		d.layout()
 		return nil
 	}
 	d.loadErr = nil
@@ -538,7 +460,7 @@ func (d *Dashboard) rebuild() {
 func (d *Dashboard) loadRows(keep string) {
 	pr, _ := d.report.Provider(d.providers.selected())
 	if !d.table.setRows(pr, keep) {
-		d.drag = nil // the carried profile is gone
+		d.moves.endDrag() // the carried profile is gone
 	}
 	if c, ok := d.modal.(*confirmDialog); ok && c.q.kind == askRemove {
 		if _, ok := d.table.rows[c.q.id]; !ok {
@@ -580,67 +502,26 @@ func nextChange(snap authstore.Snapshot, now time.Time, warn time.Duration) time
 
 // viewSnap is the last snapshot read with the moves being saved applied:
 // what the screen shows.
-func (d *Dashboard) viewSnap() authstore.Snapshot {
-	v := d.snap
-	if v.Store == nil {
-		return v
-	}
-	for provider, o := range d.pending {
-		v = v.Plan(provider, o)
-	}
-	return v
-}
+func (d *Dashboard) viewSnap() authstore.Snapshot { return d.moves.planned(d.snap) }
 
 func (d *Dashboard) onOrderSaved(msg orderSavedMsg) tea.Cmd {
-	d.saving = nil
-	if msg.err != nil {
-		d.queued = nil
-		d.pending = map[string]authstore.Override{}
+	next, outcome := d.moves.saved(msg, d.env.Paths, d.env.Getenv)
+	switch outcome {
+	case saveFailed:
 		d.table.list.cancel()
 		if d.hasSnap {
 			d.rebuild() // back to the last order read from disk until the reload lands
 		}
 		return tea.Batch(d.reload(), status(StatusError, "could not save the %s order (moving %s): %v — showing what is on disk", msg.req.provider, msg.req.move.ID, msg.err))
-	}
-	if len(d.queued) > 0 {
-		next := d.queued[0]
-		d.queued = d.queued[1:]
-		return d.startSave(next)
-	}
-	d.pending = map[string]authstore.Override{}
-	if msg.req.rev != d.rev {
+	case saveNext:
+		return next
+	case saveStale:
 		return d.reload()
 	}
 	d.loadErr = nil
 	d.appliedSeq = d.loadSeq // reads issued before the write are older
 	d.applySnapshot(msg.res.Snapshot)
-	return d.movedStatus(msg.req, msg.res)
-}
-
-// movedStatus says where the moved profile went, that an order written
-// meanwhile was kept, and how the gateway will try the order differently
-// from how it was written (a cooldown puts a profile last for now).
-func (d *Dashboard) movedStatus(req saveReq, res authstore.OrderResult) tea.Cmd {
-	id, provider := req.move.ID, req.provider
-	text := "moved " + id
-	level := StatusSuccess
-	if pr, ok := d.report.Provider(provider); ok {
-		if i := slices.Index(pr.Order.IDs, id); i >= 0 {
-			text = fmt.Sprintf("moved %s to %s of %d", id, ordinal(i+1), len(pr.Order.IDs))
-		}
-	}
-	if res.Meanwhile {
-		// Short enough for the status line: this is the part to read.
-		text += "; the order had changed on disk meanwhile (kept)"
-		level = StatusWarn
-	} else {
-		text += "; saved the " + provider + " order"
-	}
-	snap := d.viewSnap()
-	if notes := snap.OrderNotes(provider, res.After.IDs, d.now); len(notes) > 0 {
-		text += "; " + OrderNoteText(notes[0], d.now)
-		level = StatusWarn
-	}
+	level, text := movedText(msg.req, msg.res, d.report, d.viewSnap(), d.now)
 	return status(level, "%s", text)
 }
 
@@ -676,165 +557,30 @@ func (d *Dashboard) onRemoved(msg profileRemovedMsg) tea.Cmd {
 	return status(StatusSuccess, "removed %s", msg.id)
 }
 
-// startGrab begins carrying the selected profile.
-func (d *Dashboard) startGrab(mouse bool) bool {
-	if !d.table.list.startGrab(mouse) {
-		return false
-	}
+// requestSave saves move (one from the carry or K/J), unless it would
+// leave the stored order as it is: then the status line says why.
+func (d *Dashboard) requestSave(move authstore.Move) tea.Cmd {
 	view := d.viewSnap()
-	d.grabSeen = view.Override(d.providers.selected())
-	return true
-}
-
-// requestSave bumps rev and writes move, or queues it behind the write in
-// flight (one write at a time, so that they land in order). Until it lands
-// the screen shows the order it will write. move.Seen is the override the
-// user saw when the move began.
-func (d *Dashboard) requestSave(provider string, move authstore.Move) tea.Cmd {
-	view := d.viewSnap()
-	planned := authstore.PlanMove(&view, provider, move, d.now)
-	if cur := view.Override(provider); cur.Set && slices.Equal(planned, cur.IDs) {
+	cmd, unchanged := d.moves.request(&view, d.providers.selected(), move, d.now, d.env.Paths, d.env.Getenv)
+	if unchanged {
 		d.rebuild()
-		return status(StatusInfo, "%s", d.unchangedWhy(move))
+		return status(StatusInfo, "%s", unchangedWhy(move, d.table.rows, d.now))
 	}
-	d.rev++
-	req := saveReq{provider: provider, move: move, rev: d.rev}
-	d.pending[provider] = authstore.Override{IDs: planned, Set: true}
 	d.selectNext = move.ID
 	d.rebuild()
-	if d.saving != nil {
-		d.queued = append(d.queued, req)
-		return nil
-	}
-	return d.startSave(req)
+	return cmd
 }
 
-// startSave runs req's transaction and, beside it, the notice that says
-// what a slow save is doing.
-func (d *Dashboard) startSave(req saveReq) tea.Cmd {
-	held, settled := make(chan struct{}), make(chan struct{})
-	req.held, req.settled = held, settled
-	d.saving = &req
-	return tea.Batch(saveMove(d.env.Paths, d.env.Getenv, req, held, settled), slowSaveNotice(req.rev, held, settled))
-}
-
-// unchangedWhy says why move leaves the stored order as it was: the
-// gateway tries a profile in cooldown last wherever it is placed (the moved
-// one, or the one it was carried past), or the profile was carried only
-// among profiles the order leaves out.
-func (d *Dashboard) unchangedWhy(move authstore.Move) string {
-	passed := move.Below
-	if move.Down {
-		passed = move.Above
-	}
-	for _, id := range []string{move.ID, passed} {
-		r, ok := d.table.rows[id]
-		if !ok || r.health.Unusable == "" || !r.health.Until.After(d.now) {
-			continue
-		}
-		state := "in " + r.health.Unusable
-		if r.health.Unusable == authstore.UnusableDisabled {
-			state = "disabled"
-		}
-		until := clockTime(r.health.Until, d.now)
-		if id == move.ID {
-			return fmt.Sprintf("%s stays where it was: %s until %s, the gateway tries it last anyway", id, state, until)
-		}
-		return fmt.Sprintf("%s stays where it was: %s is %s until %s and tried last anyway", move.ID, id, state, until)
-	}
-	return fmt.Sprintf("%s stays where it was: it moved only among profiles the order leaves out", move.ID)
-}
-
-// grabMove is the move that dropping the carried profile now would make.
-func (d *Dashboard) grabMove() (authstore.Move, bool) {
-	g := d.table.list.grab
-	if g == nil {
-		return authstore.Move{}, false
-	}
-	i := slices.Index(d.table.list.ids, g.id)
-	if i < 0 {
-		return authstore.Move{}, false
-	}
-	m := authstore.Move{ID: g.id, Down: i > slices.Index(g.orig, g.id)}
-	if i > 0 {
-		m.Above = d.table.list.ids[i-1]
-	}
-	if i+1 < len(d.table.list.ids) {
-		m.Below = d.table.list.ids[i+1]
-	}
-	return m, true
-}
-
-// stepMove is the move K/J just made: the profile now at the cursor.
-func (d *Dashboard) stepMove(down bool) authstore.Move {
-	i := d.table.list.cursor
-	m := authstore.Move{ID: d.table.list.ids[i], Down: down}
-	if i > 0 {
-		m.Above = d.table.list.ids[i-1]
-	}
-	if i+1 < len(d.table.list.ids) {
-		m.Below = d.table.list.ids[i+1]
-	}
-	return m
-}
-
-// carryRanks numbers the rows while a profile is carried: the place the
-// gateway will try each once the profile is dropped where it is now
-// (authstore.PlanMove, then the gateway's own order rule: a profile in
-// cooldown still goes last). Recomputed only when the list or the data
-// changed.
+// carryRanks is where the gateway will try each row once the carried
+// profile is dropped where it is now.
 func (d *Dashboard) carryRanks() carryPreview {
-	if d.carry.ranks != nil && d.carry.listGen == d.table.list.gen && d.carry.reportGen == d.reportGen {
-		return d.carry
-	}
-	c := carryPreview{listGen: d.table.list.gen, reportGen: d.reportGen, ranks: map[string]int{}}
-	if m, ok := d.grabMove(); ok {
-		view := d.viewSnap()
-		m.Seen = view.Override(d.providers.selected())
-		eo := view.EffectiveOrderWith(d.providers.selected(), authstore.PlanMove(&view, d.providers.selected(), m, d.now), d.now)
-		for i, id := range eo.IDs {
-			c.ranks[id] = i + 1
-		}
-		c.total = len(eo.IDs)
-	}
-	d.carry = c
-	return c
+	return d.moves.ranks(&d.table.list, d.reportGen, d.providers.selected(), d.viewSnap, d.now)
 }
 
-// slowSaveDelay is how long a save may take before the status line says so.
-var slowSaveDelay = 400 * time.Millisecond
-
-// slowSaveNotice waits slowSaveDelay and, when the save is not over by
-// then, says whether it holds the lock yet (saveSlowMsg). A quick save says
-// nothing: "saved" follows at once.
-func slowSaveNotice(rev int, held, settled <-chan struct{}) tea.Cmd {
-	return func() tea.Msg {
-		timer := time.NewTimer(slowSaveDelay)
-		defer timer.Stop()
-		select {
-		case <-settled:
-			return nil
-		case <-timer.C:
-		}
-		select {
-		case <-held:
-			return saveSlowMsg{rev: rev, locked: true}
-		default:
-			return saveSlowMsg{rev: rev}
-		}
-	}
-}
-
-// waitLockHeld reports when a save that was waiting for the lock gets it.
-func waitLockHeld(rev int, held, settled <-chan struct{}) tea.Cmd {
-	return func() tea.Msg {
-		select {
-		case <-held:
-			return saveSlowMsg{rev: rev, locked: true}
-		case <-settled:
-			return nil
-		}
-	}
+// seenOverride is the selected provider's override as shown now.
+func (d *Dashboard) seenOverride() authstore.Override {
+	view := d.viewSnap()
+	return view.Override(d.providers.selected())
 }
 
 // canWrite says why a write cannot start now, or "".
@@ -866,7 +612,10 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	if d.table.list.grab != nil {
-		return d.onMovingKey(msg)
+		if m, ok := d.moves.carryKey(msg, &d.table.list, d.table.height); ok {
+			return d.requestSave(m)
+		}
+		return nil
 	}
 	switch {
 	case key.Matches(msg, k.Add):
@@ -918,7 +667,7 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		if why := d.cannotMove(); why != "" {
 			return status(StatusWarn, "%s", why)
 		}
-		d.startGrab(false)
+		d.moves.grab(&d.table.list, d.seenOverride(), false)
 	case key.Matches(msg, k.MoveUp), key.Matches(msg, k.MoveDown):
 		if why := d.cannotMove(); why != "" {
 			return status(StatusWarn, "%s", why)
@@ -934,11 +683,10 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 			}
 			return status(StatusInfo, "%s is already the first profile; nothing moved", id)
 		}
-		d.table.list.scrollTo(d.layout().listRows)
-		m := d.stepMove(delta > 0)
-		view := d.viewSnap()
-		m.Seen = view.Override(d.providers.selected())
-		return d.requestSave(d.providers.selected(), m)
+		d.table.list.scrollTo(d.table.height)
+		m := stepMove(&d.table.list, delta > 0)
+		m.Seen = d.seenOverride()
+		return d.requestSave(m)
 	case key.Matches(msg, k.Remove):
 		if d.table.list.onEnvRow() {
 			return status(StatusWarn, "%s", d.envReadOnly())
@@ -1008,49 +756,6 @@ func (d *Dashboard) clearOverride() tea.Cmd {
 	return nil
 }
 
-func (d *Dashboard) onMovingKey(msg tea.KeyMsg) tea.Cmd {
-	k := d.keys
-	rows := d.layout().listRows
-	moved := false
-	switch {
-	case key.Matches(msg, k.Up), key.Matches(msg, k.MoveUp):
-		moved = d.table.list.move(-1)
-	case key.Matches(msg, k.Down), key.Matches(msg, k.MoveDown):
-		moved = d.table.list.move(1)
-	case key.Matches(msg, k.PageUp):
-		moved = d.table.list.move(-max(rows-1, 1))
-	case key.Matches(msg, k.PageDown):
-		moved = d.table.list.move(max(rows-1, 1))
-	case key.Matches(msg, k.Top):
-		moved = d.table.list.moveTo(0)
-	case key.Matches(msg, k.Bottom):
-		moved = d.table.list.moveTo(len(d.table.list.ids) - 1)
-	case key.Matches(msg, k.Cancel):
-		d.table.list.cancel()
-		d.drag = nil
-		d.table.list.scrollTo(rows)
-		return nil
-	case key.Matches(msg, k.Drop):
-		return d.drop()
-	}
-	if moved {
-		d.table.list.scrollTo(rows)
-	}
-	return nil
-}
-
-// drop ends a move and saves when the profile was carried somewhere else.
-func (d *Dashboard) drop() tea.Cmd {
-	m, ok := d.grabMove()
-	_, changed := d.table.list.drop()
-	d.drag = nil
-	if !ok || !changed {
-		return nil
-	}
-	m.Seen = d.grabSeen
-	return d.requestSave(d.providers.selected(), m)
-}
-
 // providerChanged shows the newly selected provider's profiles.
 func (d *Dashboard) providerChanged() {
 	d.table.reset()
@@ -1087,42 +792,22 @@ func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
 			return nil
 		}
 		if inProfiles && msg.Y >= g.listY && msg.Y < g.listY+g.listRows {
-			row := d.table.list.offset + msg.Y - g.listY
-			if row >= d.table.list.rows() {
+			row, ok := d.table.rowAt(msg.Y - g.listY)
+			if !ok {
 				return nil
 			}
 			d.focus = paneProfiles
 			d.table.list.setCursor(row)
 			if row < len(d.table.list.ids) && d.cannotWrite() == "" {
-				d.drag = &mouseDrag{row: row}
+				d.moves.press(row)
 			}
 		}
-	case msg.Action == tea.MouseActionMotion && d.drag != nil:
-		row := d.table.list.offset + msg.Y - g.listY
-		switch {
-		case msg.Y < g.listY:
-			row = d.table.list.offset - 1 // above the list: scroll up one
-		case msg.Y >= g.listY+g.listRows:
-			row = d.table.list.offset + g.listRows // below: scroll down one
+	case msg.Action == tea.MouseActionMotion && d.moves.dragging():
+		d.moves.motion(&d.table.list, msg.Y-g.listY, g.listRows, d.seenOverride)
+	case msg.Action == tea.MouseActionRelease && d.moves.dragging():
+		if m, ok := d.moves.release(&d.table.list); ok {
+			return d.requestSave(m)
 		}
-		row = min(max(row, 0), len(d.table.list.ids)-1)
-		if !d.drag.moved {
-			if row == d.drag.row {
-				return nil
-			}
-			if !d.startGrab(true) {
-				d.drag = nil
-				return nil
-			}
-			d.drag.moved = true
-		}
-		d.table.list.moveTo(row)
-		d.table.list.scrollTo(g.listRows)
-	case msg.Action == tea.MouseActionRelease && d.drag != nil:
-		if d.drag.moved && d.table.list.grab != nil {
-			return d.drop()
-		}
-		d.drag = nil
 	}
 	return nil
 }
