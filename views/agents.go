@@ -138,7 +138,7 @@ func (d *Dashboard) onAgentsListed(msg agentsListedMsg) tea.Cmd {
 
 // openAgents looks for agents and opens the picker.
 func (d *Dashboard) openAgents() tea.Cmd {
-	if d.moves.busy() || d.busy != "" {
+	if d.moves.busy() || d.busy() != "" {
 		return status(StatusWarn, "a save is in progress — wait a moment before switching agents")
 	}
 	if d.table.list.grab != nil {
@@ -170,7 +170,7 @@ func (d *Dashboard) switchAgent(id string) tea.Cmd {
 	d.table.clear()
 	d.moves.forget()
 	d.modal = nil
-	d.probes = map[string]probeState{}
-	d.endRenew()
+	d.probes.forget()
+	d.renew.forget()
 	return tea.Batch(d.reload(), emit(AgentSwitchedMsg{Paths: paths}), status(StatusInfo, "showing agent %s", id))
 }

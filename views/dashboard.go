@@ -154,19 +154,13 @@ type Dashboard struct {
 	reportGen int   // bumped whenever d.report is replaced
 	// modal is a dialog over the dashboard (a question, the agent
 	// picker); it takes every key until it is done.
-	modal    dialog
-	busy     string                // a write in progress ("removing …")
-	probes   map[string]probeState // by row key (profile id, "env:VAR")
-	probeSeq int
-	// probeBatch are the probes started since the last summary.
-	probeBatch []string
-	probeSem   chan struct{} // bounds the probes in flight
-	spin       spinner.Model
-	spinning   bool // a spinner tick is on its way
+	modal   dialog
+	writing string // a removal or a clearing in progress ("removing …")
+	probes  prober
+	renew   renewer
 
 	agentIDs []string    // agents with a store, from the last load
 	agents   []agentInfo // the same, summarised for the picker
-	renewing string      // profile whose token is being renewed
 }
 
 var _ Component = (*Dashboard)(nil)
@@ -187,9 +181,8 @@ func NewDashboard(env Env) *Dashboard {
 		providers: newProviderList(env.Keys.Dashboard),
 		table:     newProfileTable(env.Keys.Dashboard),
 		moves:     newMover(env.Keys.Dashboard),
-		probes:    map[string]probeState{},
-		probeSem:  make(chan struct{}, probeParallel),
-		spin:      newSpinner(),
+		probes:    newProber(),
+		renew:     renewer{keys: env.Keys.Dashboard},
 	}
 }
 
@@ -315,10 +308,10 @@ func (d *Dashboard) onAnswer(msg confirmAnsweredMsg) tea.Cmd {
 		if why := d.cannotWrite(); why != "" {
 			return status(StatusWarn, "%s", why)
 		}
-		d.busy = "clearing the " + q.provider + " order"
+		d.writing = "clearing the " + q.provider + " order"
 		return clearOrder(d.env.Paths, d.env.Getenv, q.provider)
 	}
-	d.busy = "removing " + q.id
+	d.writing = "removing " + q.id
 	return tea.Batch(status(StatusInfo, "removing %s…", q.id), removeProfile(d.env.Paths, d.env.Getenv, q.id))
 }
 
@@ -342,15 +335,10 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.Saved != "" {
 			d.selectNext = msg.Saved
 		}
-		// The wizard may have taken the spinner's tick; restarting it is
-		// safe (the spinner drops a duplicate chain by its tag).
-		if d.probesRunning() > 0 {
-			d.spinning = true
-			return d, tea.Batch(d.reload(), d.spin.Tick)
-		}
-		return d, d.reload()
+		// The wizard may have taken the spinner's tick.
+		return d, tea.Batch(d.reload(), d.probes.resume())
 	case probeDoneMsg:
-		return d, d.onProbeDone(msg)
+		return d, d.probes.done(msg, d.env.Paths.Store)
 	case agentsListedMsg:
 		return d, d.onAgentsListed(msg)
 	case agentPickedMsg:
@@ -358,13 +346,13 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case confirmAnsweredMsg:
 		return d, d.onAnswer(msg)
 	case renewClaudeMsg:
-		return d, d.onRenewClaude(msg)
+		return d, d.renew.onClaude(msg)
 	case LoginFinishedMsg:
-		return d, d.onLogin(msg)
+		return d, d.renew.onLogin(msg, d.env.Paths, d.env.Getenv, d.now)
 	case tokenRenewedMsg:
 		return d, d.onRenewed(msg)
 	case spinner.TickMsg:
-		return d, d.onSpinnerTick(msg)
+		return d, d.probes.tick(msg)
 	case storeLoadedMsg:
 		return d, d.onLoaded(msg)
 	case orderSavedMsg:
@@ -428,7 +416,7 @@ func (d *Dashboard) reportSideErrors() tea.Cmd {
 // applySnapshot makes snap the shown data and keeps the selection.
 func (d *Dashboard) applySnapshot(snap authstore.Snapshot) {
 	d.snap, d.hasSnap = snap, true
-	d.keepProbes()
+	d.probes.keep(d.snap)
 	d.rebuild()
 }
 
@@ -526,7 +514,7 @@ func (d *Dashboard) onOrderSaved(msg orderSavedMsg) tea.Cmd {
 }
 
 func (d *Dashboard) onOrderCleared(msg orderClearedMsg) tea.Cmd {
-	d.busy = ""
+	d.writing = ""
 	if msg.err != nil {
 		return tea.Batch(d.reload(), status(StatusError, "could not clear the %s order: %v", msg.provider, msg.err))
 	}
@@ -544,7 +532,7 @@ func (d *Dashboard) onOrderCleared(msg orderClearedMsg) tea.Cmd {
 }
 
 func (d *Dashboard) onRemoved(msg profileRemovedMsg) tea.Cmd {
-	d.busy = ""
+	d.writing = ""
 	if msg.err != nil {
 		return tea.Batch(d.reload(), status(StatusError, "could not remove %s: %v", msg.id, msg.err))
 	}
@@ -588,11 +576,14 @@ func (d *Dashboard) cannotWrite() string {
 	switch {
 	case d.loadErr != nil:
 		return "the store cannot be read; fix it first (see above)"
-	case d.busy != "":
-		return d.busy + " — wait a moment"
+	case d.busy() != "":
+		return d.busy() + " — wait a moment"
 	}
 	return ""
 }
+
+// busy is the write in progress, or "".
+func (d *Dashboard) busy() string { return firstNonEmpty(d.writing, d.renew.busy()) }
 
 func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 	k := d.keys
@@ -622,9 +613,7 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		return emit(OpenWizardMsg{})
 	case key.Matches(msg, k.Reload):
 		text := "reloaded"
-		if len(d.probes) > 0 && d.probesRunning() == 0 {
-			d.probes = map[string]probeState{} // a fresh look: old probe results go
-			d.table.version++
+		if d.probes.clearResults() { // a fresh look: old probe results go
 			text = "reloaded; probe results cleared"
 		}
 		return tea.Batch(d.reload(), status(StatusInfo, "%s", text))
@@ -1107,7 +1096,7 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 	if !ok || d.table.len() == 0 {
 		return box(st, title, d.emptyLines(st, pr, ok, g.listW), w, g.paneH, focused)
 	}
-	f := tableFrame{now: d.now, focused: focused, greyed: d.loadErr != nil, probe: d.probeCell, probeGen: d.table.version}
+	f := tableFrame{now: d.now, focused: focused, greyed: d.loadErr != nil, probe: d.probes.cell, probeGen: d.probes.gen}
 	total := len(pr.Order.IDs)
 	if moving {
 		carry := d.carryRanks()
@@ -1118,7 +1107,7 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 	if g.detailRows > 0 {
 		var detail []string
 		if c := d.table.list.cursor; c >= 0 && c < len(all) {
-			info := detailInfo{row: all[c], now: d.now, total: total, probe: d.probeDetail(all[c].key)}
+			info := detailInfo{row: all[c], now: d.now, total: total, probe: d.probes.detail(all[c].key)}
 			if d.renewDue() {
 				info.renewKey = firstKey(d.keys.Renew)
 			}
@@ -1205,6 +1194,79 @@ func (d *Dashboard) ShortHelp() []key.Binding {
 		d.enable(relabel(k.Probe, keyPair(k.Probe, k.ProbeAll), "probe"), d.canProbe()),
 	}
 }
+
+// renewSelected starts renewing the selected token profile.
+func (d *Dashboard) renewSelected() tea.Cmd {
+	if why := d.cannotRenew(); why != "" {
+		return status(StatusWarn, "%s", why)
+	}
+	id, _ := d.table.selectedID()
+	return d.renew.start(id)
+}
+
+// cannotRenew says why the selected row cannot be renewed, or "".
+func (d *Dashboard) cannotRenew() string {
+	if d.table.list.onEnvRow() {
+		return d.envReadOnly()
+	}
+	id, ok := d.table.selectedID()
+	if !ok {
+		return "no profile selected"
+	}
+	if d.renew.id != "" {
+		return "already renewing " + d.renew.id
+	}
+	if why := d.renew.refusal(id, d.table.rows[id].typ); why != "" {
+		return why
+	}
+	return d.cannotWrite()
+}
+
+// onRenewed shows the store as the renewal left it.
+func (d *Dashboard) onRenewed(msg tokenRenewedMsg) tea.Cmd {
+	if !d.renew.finish(msg.id) || msg.store != d.env.Paths.Store {
+		return nil
+	}
+	level, text := d.renew.renewResult(msg, d.now)
+	if msg.err != nil {
+		return tea.Batch(d.reload(), status(level, "%s", text))
+	}
+	d.appliedSeq = d.loadSeq
+	d.loadErr = nil
+	d.selectNext = msg.id
+	d.applySnapshot(msg.snap)
+	return status(level, "%s", text)
+}
+
+// probeRows probes rows of the selected provider.
+func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
+	if d.loadErr != nil {
+		return status(StatusWarn, "the store cannot be read; fix it first (see above)")
+	}
+	if len(rows) == 0 {
+		return status(StatusInfo, "nothing to probe")
+	}
+	pr, _ := d.report.Provider(d.providers.selected())
+	reqs := make([]probeReq, 0, len(rows))
+	for _, r := range rows {
+		if t, ok := probeTarget(r, pr, d.snap.Store); ok {
+			reqs = append(reqs, probeReq{key: r.key, label: r.label, target: t})
+		}
+	}
+	return d.probes.start(reqs, d.providers.selected(), d.env.Paths, d.env.Getenv)
+}
+
+// probeSelected probes the row under the cursor.
+func (d *Dashboard) probeSelected() tea.Cmd {
+	r, ok := d.table.selectedRow()
+	if !ok {
+		return status(StatusInfo, "no profile selected")
+	}
+	return d.probeRows([]profileRow{r})
+}
+
+// probeProvider probes every profile and env key of the selected provider.
+func (d *Dashboard) probeProvider() tea.Cmd { return d.probeRows(d.table.all()) }
 
 // renewDue reports whether the selected profile is a token R can renew
 // that is expiring or has expired.
