@@ -1,0 +1,426 @@
+package views
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/moltbot/moltbot/authstore"
+)
+
+// This file is the dashboard's layout and drawing: where each part goes
+// (geometry, shared with the mouse), the header, the error lines, the
+// frames, and the profile pane that puts the table and the detail pane
+// together.
+
+// DashboardStyles are the dashboard's styles; tui/theme.go fills them from
+// one renderer. Status is always also spelled out, so no style here is the
+// only carrier of meaning.
+type DashboardStyles struct {
+	Header, HeaderDim   lipgloss.Style
+	Border, BorderFocus lipgloss.Style
+	Title, TitleFocus   lipgloss.Style
+	ColumnHeader        lipgloss.Style
+	Text, Dim, Env      lipgloss.Style
+	Cursor              lipgloss.Style // the ▸ / ↕ marker
+	Selected, Grabbed   lipgloss.Style // row backgrounds
+	OK, Warn, Bad       lipgloss.Style // badges and countdowns
+	Static              lipgloss.Style
+	ErrorBar, ErrorText lipgloss.Style
+	Dialog, DialogTitle lipgloss.Style
+	Picker              lipgloss.Style // the agent picker's frame
+	Key                 lipgloss.Style // keys named in running text
+}
+
+// badge is the style of a health status.
+func (s DashboardStyles) badge(st authstore.Status) lipgloss.Style {
+	switch st {
+	case authstore.StatusOK:
+		return s.OK
+	case authstore.StatusExpiring:
+		return s.Warn
+	case authstore.StatusExpired, authstore.StatusMissing:
+		return s.Bad
+	}
+	return s.Static
+}
+
+// greyed is the set of styles for data that is no longer current (the last
+// good view under a store that cannot be read): everything dim, nothing
+// highlighted.
+func (s DashboardStyles) greyed() DashboardStyles {
+	g := s
+	for _, p := range []*lipgloss.Style{&g.Text, &g.Env, &g.OK, &g.Warn, &g.Bad, &g.Static, &g.Cursor, &g.Title, &g.TitleFocus, &g.ColumnHeader} {
+		*p = s.Dim
+	}
+	g.BorderFocus = s.Border
+	g.Selected = lipgloss.Style{}
+	g.Grabbed = lipgloss.Style{}
+	return g
+}
+
+// geometry is where things are inside the dashboard's area; View and the
+// mouse use the same numbers.
+type geometry struct {
+	errLines            int
+	paneY, paneH        int
+	provW               int
+	provY, provRows     int
+	listX, listY, listW int
+	listRows            int
+	detailRows          int // the selected row described in full below the list
+}
+
+const headerLines = 1
+
+// layout computes the geometry and gives each part its size.
+func (d *Dashboard) layout() geometry {
+	g := d.geom()
+	d.providers.SetSize(g.provW, g.paneH)
+	d.table.SetSize(g.listW, g.listRows)
+	d.detail.SetSize(g.listW, g.detailRows)
+	if d.modal != nil {
+		d.modal.SetSize(d.width, d.height)
+	}
+	return g
+}
+
+func (d *Dashboard) geom() geometry {
+	var g geometry
+	if d.width <= 0 || d.height <= 0 {
+		return g
+	}
+	g.errLines = len(d.errorLines(d.width))
+	g.paneY = headerLines + g.errLines
+	g.paneH = max(d.height-g.paneY, 0)
+	g.provW = d.providers.naturalWidth(d.width)
+	g.provY = g.paneY + 1
+	g.provRows = max(g.paneH-2, 0)
+	g.listX = g.provW + 1
+	g.listW = max(d.width-g.provW-2, 0)
+	inner := max(g.paneH-2, 0)
+	switch {
+	case inner >= 12:
+		g.detailRows = 2 // room for a long id, an email and every note
+	case inner >= 6:
+		g.detailRows = 1
+	}
+	g.listY = g.paneY + 2 // border, column header
+	g.listRows = max(inner-1-g.detailRows, 0)
+	return g
+}
+
+// View draws the dashboard into exactly its width × height.
+func (d *Dashboard) View() string {
+	if d.width <= 0 || d.height <= 0 {
+		return ""
+	}
+	g := d.layout()
+	lines := make([]string, 0, d.height)
+	lines = append(lines, d.headerLine())
+	lines = append(lines, d.errorLines(d.width)...)
+	if !d.loaded {
+		lines = append(lines, d.st.Dim.Render(" Loading "+authstore.SafeText(d.displayPath(d.env.Paths.Store))+" …"))
+	} else if g.paneH >= 3 {
+		st := d.st
+		if d.loadErr != nil {
+			st = st.greyed()
+		}
+		left := d.providers.View(st, d.focus == paneProviders, d.loadErr != nil)
+		right := d.profilePane(st, g)
+		for i := 0; i < g.paneH; i++ {
+			lines = append(lines, left[i]+right[i])
+		}
+	}
+	out := fitBlock(lines, d.width, d.height)
+	if d.modal != nil {
+		out = Overlay(out, d.modal.View(), d.width, d.height)
+	}
+	return out
+}
+
+// fitBlock makes lines exactly w × h: cut, padded, no line wider.
+func fitBlock(lines []string, w, h int) string {
+	var b strings.Builder
+	b.Grow(h * (w + 16))
+	for i := 0; i < h; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(lines) {
+			b.WriteString(fitLine(lines[i], w))
+		} else {
+			b.WriteString(strings.Repeat(" ", w))
+		}
+	}
+	return b.String()
+}
+
+// fitLine cuts a styled line to w cells or pads it with spaces to w.
+func fitLine(s string, w int) string {
+	sw := lipgloss.Width(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	if sw < w {
+		return s + strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+func (d *Dashboard) headerLine() string {
+	st := d.st
+	agent := authstore.SafeText(d.env.Paths.AgentID)
+	if agent == "" {
+		agent = "(from $CLAWDBOT_AGENT_DIR)"
+	}
+	path := authstore.SafeText(d.displayPath(d.env.Paths.Store))
+	agentPart := st.HeaderDim.Render(" agent ") + st.Header.Render(agent)
+	if n := len(d.agentIDs); n > 1 {
+		agentPart += st.HeaderDim.Render(fmt.Sprintf(" (%d agents: %s)", n, firstKey(d.keys.Agents)))
+	}
+	agentPart += st.HeaderDim.Render(" · ")
+	left := st.Header.Render(" moltbot") + st.HeaderDim.Render(" ·") + agentPart
+	right := ""
+	if pr, ok := d.report.Provider(d.providers.selected()); ok && d.hasSnap {
+		right = st.HeaderDim.Render("order: ") + st.Header.Render(string(pr.Order.Source)) + " "
+	}
+	// Narrow: the program name goes before the path is cut hard.
+	const enough = 28
+	room := d.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
+	if room < min(enough, lipgloss.Width(path)) {
+		left = agentPart
+		room = d.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
+	}
+	if room < 12 {
+		right = ""
+		room = d.width - lipgloss.Width(left)
+	}
+	mid := st.HeaderDim.Render(truncateMiddle(path, room))
+	gap := d.width - lipgloss.Width(left) - lipgloss.Width(mid) - lipgloss.Width(right)
+	return left + mid + strings.Repeat(" ", max(gap, 0)) + right
+}
+
+// truncateMiddle shortens a path to w cells by dropping whole directories
+// from its middle: "~/.clawdbot/…/agent/auth-profiles.json".
+func truncateMiddle(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if lipgloss.Width(s) <= w {
+		return s
+	}
+	parts := strings.Split(s, "/")
+	if len(parts) >= 3 {
+		head := parts[0]
+		if head == "" && len(parts) > 3 { // an absolute path: keep its first directory
+			head = "/" + parts[1]
+			parts = parts[1:]
+		}
+		tail := parts[len(parts)-1]
+		best := ""
+		for i := len(parts) - 1; i >= 1; i-- {
+			cand := head + "/…/" + strings.Join(parts[i:], "/")
+			if i == 1 {
+				cand = head + "/" + strings.Join(parts[i:], "/")
+			}
+			if lipgloss.Width(cand) > w {
+				break
+			}
+			best = cand
+		}
+		if best != "" {
+			return best
+		}
+		if lipgloss.Width("…/"+tail) <= w {
+			return "…/" + tail
+		}
+	}
+	return ansi.TruncateLeft(s, lipgloss.Width(s)-w+1, "…")
+}
+
+// displayPath shows paths under the home directory as "~/…".
+func (d *Dashboard) displayPath(p string) string {
+	return DisplayPath(p, d.env.Home)
+}
+
+// DisplayPath abbreviates a path under home to "~/…" for display.
+func DisplayPath(p, home string) string {
+	if home == "" || p == "" {
+		return p
+	}
+	home = filepath.Clean(home)
+	if p == home {
+		return "~"
+	}
+	if rel, ok := strings.CutPrefix(p, home+string(filepath.Separator)); ok {
+		return "~/" + rel
+	}
+	return p
+}
+
+// errorLines say what went wrong reading the store, where, and what to do.
+func (d *Dashboard) errorLines(w int) []string {
+	if d.loadErr == nil || w <= 0 {
+		return nil
+	}
+	st := d.st
+	bar := st.ErrorBar.Render("┃") + " "
+	var title, detail, todo string
+	var ce *authstore.CorruptError
+	switch {
+	case errors.As(d.loadErr, &ce):
+		where := d.displayPath(ce.Path)
+		if ce.Line > 0 {
+			where = fmt.Sprintf("%s:%d:%d", where, ce.Line, ce.Column)
+		}
+		title = "The auth store cannot be read: " + where
+		detail = ce.Reason
+		todo = "Nothing was written. Fix the file by hand, or run `moltbot doctor --fix` (moves it aside, restores the .bak)."
+	default:
+		title = "The auth store cannot be read"
+		detail = d.loadErr.Error()
+		todo = "Check the file and its permissions; press " + firstKey(d.keys.Reload) + " to retry."
+	}
+	if d.hasSnap {
+		todo += " Showing the last good data, greyed; it reloads when the file changes."
+	} else {
+		todo += " It reloads when the file changes."
+	}
+	out := []string{bar + st.ErrorText.Render(authstore.SafeText(title)), bar + st.Text.Render(authstore.SafeText(detail))}
+	for _, l := range strings.Split(ansi.Wordwrap(todo, max(w-3, 10), ""), "\n") {
+		out = append(out, bar+st.Dim.Render(l))
+	}
+	if limit := max(d.height/3, 2); len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// box draws a rounded frame of w × h with title in the top edge around
+// content lines (cut or padded to fit).
+func box(st DashboardStyles, title string, content []string, w, h int, focused bool) []string {
+	if w < 2 || h < 2 {
+		return make([]string, max(h, 0))
+	}
+	border, titleStyle := st.Border, st.Title
+	if focused {
+		border, titleStyle = st.BorderFocus, st.TitleFocus
+	}
+	inner := w - 2
+	out := make([]string, 0, h)
+	var top string
+	if title != "" && inner > 4 {
+		t := ansi.Truncate(title, inner-3, "…")
+		top = border.Render("╭─ ") + titleStyle.Render(t) + border.Render(" "+strings.Repeat("─", max(inner-lipgloss.Width(t)-3, 0))+"╮")
+	} else {
+		top = border.Render("╭" + strings.Repeat("─", inner) + "╮")
+	}
+	out = append(out, top)
+	side := border.Render("│")
+	for i := 0; i < h-2; i++ {
+		line := ""
+		if i < len(content) {
+			line = content[i]
+		}
+		out = append(out, side+fitLine(line, inner)+side)
+	}
+	out = append(out, border.Render("╰"+strings.Repeat("─", inner)+"╯"))
+	return out
+}
+
+func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
+	w := g.listW + 2
+	pr, ok := d.report.Provider(d.providers.selected())
+	title := "Profiles"
+	moving := d.table.list.grab != nil
+	if ok {
+		n := len(pr.Profiles)
+		title = fmt.Sprintf("%s · %d %s", authstore.SafeText(pr.Provider), n, plural(n, "profile", "profiles"))
+		if moving {
+			k := d.keys
+			title = "moving " + authstore.SafeText(d.table.list.grab.id) + " · " + keyPair(k.Up, k.Down) + " then " + firstKey(k.Drop) + " to drop, " + firstKey(k.Cancel) + " to cancel"
+		}
+	}
+	focused := d.focus == paneProfiles && d.loadErr == nil
+	if !ok || d.table.len() == 0 {
+		return box(st, title, d.emptyLines(st, pr, ok, g.listW), w, g.paneH, focused)
+	}
+	f := tableFrame{now: d.now, focused: focused, greyed: d.loadErr != nil, probe: d.probes.cell, probeGen: d.probes.gen}
+	total := len(pr.Order.IDs)
+	if moving {
+		carry := d.carryRanks()
+		f.ranks, total = carry.ranks, carry.total
+	}
+	all := d.table.shown(f)
+	content := d.table.View(st, all, f)
+	if g.detailRows > 0 {
+		var detail []string
+		if c := d.table.list.cursor; c >= 0 && c < len(all) {
+			info := detailInfo{row: all[c], now: d.now, total: total, probe: d.probes.detail(all[c].key)}
+			if d.renewDue() {
+				info.renewKey = firstKey(d.keys.Renew)
+			}
+			detail = d.detail.View(st, info)
+		}
+		for len(content) < g.listRows+1+g.detailRows-len(detail) {
+			content = append(content, "")
+		}
+		content = append(content, detail...)
+	}
+	if first, end := d.table.visible(); len(all) > g.listRows && g.listRows > 0 {
+		title += fmt.Sprintf(" · %d–%d of %d", first+1, end, len(all))
+	}
+	return box(st, title, content, w, g.paneH, focused)
+}
+
+// emptyLines is what the profile pane says when there is nothing to list.
+func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, ok bool, w int) []string {
+	if d.snap.Store == nil {
+		// The first read failed (a corrupt store): nothing good to show yet.
+		return []string{"", "  " + st.Dim.Render("Nothing to show until the store can be read (see above).")}
+	}
+	var text []string
+	key := renderKeyName(firstKey(d.keys.Add), st.Key, st.Dim)
+	store := authstore.SafeText(d.displayPath(d.env.Paths.Store))
+	provider := authstore.SafeText(pr.Provider)
+	switch {
+	case len(d.snap.Store.Profiles) == 0 && !d.snap.Exists:
+		text = []string{
+			st.Text.Render("No credentials yet."),
+			"",
+			st.Dim.Render(store + " does not exist."),
+		}
+	case len(d.snap.Store.Profiles) == 0:
+		text = []string{st.Text.Render("No credentials yet."), "", st.Dim.Render(store + " has no profiles.")}
+	case ok:
+		text = []string{st.Text.Render("No profiles for " + provider + ".")}
+	default:
+		text = []string{st.Text.Render("No providers.")}
+	}
+	if ok && pr.Missing {
+		text = append(text, "", st.Bad.Render(provider+" is used by the configured model but has no credential:"),
+			st.Bad.Render("the gateway cannot call it."))
+	}
+	text = append(text, "", "Press "+key+" to add one (the wizard walks you through it),",
+		st.Dim.Render("or run `moltbot models auth paste-token --provider "+firstNonEmpty(provider, "anthropic")+"`."))
+	out := make([]string, 0, len(text)+1)
+	out = append(out, "")
+	for _, t := range text {
+		for _, l := range strings.Split(ansi.Wordwrap(t, max(w-4, 10), ""), "\n") {
+			out = append(out, "  "+l)
+		}
+	}
+	return out
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
