@@ -12,23 +12,25 @@ import (
 // tui (it imports views): they get this keymap, the default one's shape
 // with the same keys, and unstyled styles.
 
-func bind(help string, keys ...string) key.Binding {
-	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, help))
+func bind(help, desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 }
 
 func testKeys() DashboardKeys {
 	return DashboardKeys{
-		Up: bind("↑/k", "up", "k"), Down: bind("↓/j", "down", "j"),
-		PageUp: bind("pgup", "pgup"), PageDown: bind("pgdn", "pgdown"),
-		Top: bind("home", "home"), Bottom: bind("end", "end"),
-		NextPane: bind("tab", "tab"), PrevPane: bind("shift+tab", "shift+tab"),
-		Left: bind("←/h", "left", "h"), Right: bind("→/l", "right", "l"),
-		Grab: bind("space", " ", "enter"), Drop: bind("space", " ", "enter"), Cancel: bind("esc", "esc"),
-		MoveUp: bind("K/⇧↑", "K", "shift+up"), MoveDown: bind("J/⇧↓", "J", "shift+down"),
-		Add: bind("a", "a"), Remove: bind("d", "d"), ClearOrder: bind("c", "c"), Reload: bind("r", "r"),
-		Probe: bind("p", "p"), ProbeAll: bind("P", "P"),
-		Agents: bind("g", "g"), PickAgent: bind("enter", "enter", " "), ClosePicker: bind("esc", "esc"),
-		Renew: bind("R", "R"), Confirm: bind("y", "y"), Deny: bind("n/esc", "n", "esc"),
+		Up: bind("↑/k", "up", "up", "k"), Down: bind("↓/j", "down", "down", "j"),
+		PageUp: bind("pgup", "page up", "pgup"), PageDown: bind("pgdn", "page down", "pgdown"),
+		Top: bind("home", "first", "home"), Bottom: bind("end", "last", "end"),
+		NextPane: bind("tab", "switch pane", "tab"), PrevPane: bind("shift+tab", "switch pane", "shift+tab"),
+		Left: bind("←/h", "providers", "left", "h"), Right: bind("→/l", "profiles", "right", "l"),
+		Grab: bind("space", "grab to move", " ", "enter"), Drop: bind("space", "drop & save", " ", "enter"),
+		Cancel:   bind("esc", "cancel move", "esc"),
+		MoveUp:   bind("K/⇧↑", "move up & save", "K", "shift+up"),
+		MoveDown: bind("J/⇧↓", "move down & save", "J", "shift+down"),
+		Add:      bind("a", "add", "a"), Remove: bind("d", "remove", "d"), ClearOrder: bind("c", "clear order", "c"),
+		Reload: bind("r", "reload", "r"), Probe: bind("p", "probe profile", "p"), ProbeAll: bind("P", "probe provider", "P"),
+		Agents: bind("g", "pick agent", "g"), PickAgent: bind("enter", "show agent", "enter", " "), ClosePicker: bind("esc", "cancel", "esc"),
+		Renew: bind("R", "renew token", "R"), Confirm: bind("y", "remove", "y"), Deny: bind("n/esc", "keep", "n", "esc"),
 	}
 }
 

@@ -63,7 +63,7 @@ func TestConfirmDialogView(t *testing.T) {
 	for _, b := range c.ShortHelp() {
 		help = append(help, b.Help().Key+" "+b.Help().Desc)
 	}
-	if got := strings.Join(help, ", "); got != "y clear, n/esc n/esc" {
+	if got := strings.Join(help, ", "); got != "y clear, n/esc keep" {
 		t.Errorf("help %q", got)
 	}
 }

@@ -362,7 +362,7 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 		var detail []string
 		if c := d.table.list.cursor; c >= 0 && c < len(all) {
 			info := detailInfo{row: all[c], now: d.now, total: total, probe: d.probes.detail(all[c].key)}
-			if d.renewDue() {
+			if d.renewDue() && d.cannotRenew() == "" {
 				info.renewKey = firstKey(d.keys.Renew)
 			}
 			detail = d.detail.View(st, info)
