@@ -63,6 +63,16 @@ func DefaultKeys() Keys {
 	}
 }
 
+// wizardKeys are the onboarding wizard's own bindings; its forms keep
+// huh's (enter, arrows, tab).
+func wizardKeys() views.WizardKeys {
+	return views.WizardKeys{
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel")),
+		Done: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
+	}
+}
+
 // scopes lists, per situation, the bindings that are live at the same
 // time; within one scope no two may share a key.
 func (k Keys) scopes() map[string][]key.Binding {
