@@ -301,38 +301,6 @@ func (d *Dashboard) errorLines(w int) []string {
 	return out
 }
 
-// box draws a rounded frame of w × h with title in the top edge around
-// content lines (cut or padded to fit).
-func box(st DashboardStyles, title string, content []string, w, h int, focused bool) []string {
-	if w < 2 || h < 2 {
-		return make([]string, max(h, 0))
-	}
-	border, titleStyle := st.Border, st.Title
-	if focused {
-		border, titleStyle = st.BorderFocus, st.TitleFocus
-	}
-	inner := w - 2
-	out := make([]string, 0, h)
-	var top string
-	if title != "" && inner > 4 {
-		t := ansi.Truncate(title, inner-3, "…")
-		top = border.Render("╭─ ") + titleStyle.Render(t) + border.Render(" "+strings.Repeat("─", max(inner-lipgloss.Width(t)-3, 0))+"╮")
-	} else {
-		top = border.Render("╭" + strings.Repeat("─", inner) + "╮")
-	}
-	out = append(out, top)
-	side := border.Render("│")
-	for i := 0; i < h-2; i++ {
-		line := ""
-		if i < len(content) {
-			line = content[i]
-		}
-		out = append(out, side+fitLine(line, inner)+side)
-	}
-	out = append(out, border.Render("╰"+strings.Repeat("─", inner)+"╯"))
-	return out
-}
-
 func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 	w := g.listW + 2
 	pr, ok := d.report.Provider(d.providers.selected())
@@ -357,7 +325,7 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 		f.ranks, total = carry.ranks, carry.total
 	}
 	all := d.table.shown(f)
-	content := d.table.View(st, all, f)
+	content := d.table.View(make([]string, 0, g.paneH), st, all, f)
 	if g.detailRows > 0 {
 		var detail []string
 		if c := d.table.list.cursor; c >= 0 && c < len(all) {

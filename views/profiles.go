@@ -223,8 +223,9 @@ func (t *profileTable) visible() (first, end int) {
 	return t.list.offset, min(t.list.offset+t.height, t.list.rows())
 }
 
-// View draws the column header and the visible rows of all (from shown).
-func (t *profileTable) View(st DashboardStyles, all []profileRow, f tableFrame) []string {
+// View appends to lines the column header and the visible rows of all
+// (from shown); the caller sizes lines for what it adds after them.
+func (t *profileTable) View(lines []string, st DashboardStyles, all []profileRow, f tableFrame) []string {
 	moving := t.list.grab != nil
 	m := &t.cols
 	expired := anyExpired(all, f.now)
@@ -233,7 +234,6 @@ func (t *profileTable) View(st DashboardStyles, all []profileRow, f tableFrame) 
 		*m = colsMemo{version: t.version, probeGen: f.probeGen, expired: expired, moving: moving, width: t.width, cols: cols, gap: gap, key: columnsKey(cols)}
 	}
 	cols, gap := m.cols, m.gap
-	lines := make([]string, 0, t.height+1)
 	lines = append(lines, renderColumnHeader(st, cols, gap, t.width))
 	t.list.scrollTo(t.height)
 	first, end := t.visible()

@@ -103,12 +103,12 @@ func TestProfileTableView(t *testing.T) {
 	tb.SetSize(90, 5)
 	tb.setRows(providerReport([]string{"a:1", "a:2"}, "ANTHROPIC_API_KEY"), "")
 	f := tableFrame{now: now, focused: true}
-	v := plain(tb.View(st, tb.shown(f), f))
+	v := plain(tb.View(nil, st, tb.shown(f), f))
 	if !strings.Contains(v, "▸  1  a:1") || strings.Contains(v, "PROBE") {
 		t.Errorf("plain frame:\n%s", v)
 	}
 	f.focused = false
-	if v := plain(tb.View(st, tb.shown(f), f)); !strings.Contains(v, "›  1  a:1") {
+	if v := plain(tb.View(nil, st, tb.shown(f), f)); !strings.Contains(v, "›  1  a:1") {
 		t.Errorf("blurred:\n%s", v)
 	}
 	f.probe = func(k string) (string, probeLevel) {
@@ -118,7 +118,7 @@ func TestProfileTableView(t *testing.T) {
 		return "", probeNone
 	}
 	f.probeGen = 1
-	if v := plain(tb.View(st, tb.shown(f), f)); !strings.Contains(v, "PROBE") || !strings.Contains(v, "✓ ok 212ms") {
+	if v := plain(tb.View(nil, st, tb.shown(f), f)); !strings.Contains(v, "PROBE") || !strings.Contains(v, "✓ ok 212ms") {
 		t.Errorf("with a probe:\n%s", v)
 	}
 	tb.list.startGrab(false)
@@ -128,7 +128,7 @@ func TestProfileTableView(t *testing.T) {
 	if all[0].label != "a:2" || all[0].rank != 1 || all[1].rank != 2 {
 		t.Errorf("carried ranks: %+v", all[:2])
 	}
-	if v := plain(tb.View(st, all, f)); !strings.Contains(v, "↕  2  a:1") {
+	if v := plain(tb.View(nil, st, all, f)); !strings.Contains(v, "↕  2  a:1") {
 		t.Errorf("carried row:\n%s", v)
 	}
 }
