@@ -136,38 +136,19 @@ func (d *Dashboard) SelectedProfile() string {
 // them (during a move: the order being arranged).
 func (d *Dashboard) ShownOrder() []string { return append([]string(nil), d.table.list.ids...) }
 
-// dialog is a Component shown over the dashboard (a question, the agent
-// picker). It takes every key while open. Once it is done (answered or
-// dismissed) the dashboard closes it and acts on its answer at once, a
-// message like any other (nil when it was dismissed without one).
-type dialog interface {
-	Component
-	Result() (answer tea.Msg, done bool)
+// AgentIDs are the agents the dashboard found (for tests and wiring).
+func (d *Dashboard) AgentIDs() []string {
+	return append([]string(nil), d.agentIDs...)
 }
 
-// open shows m over the dashboard.
-func (d *Dashboard) open(m dialog) {
-	m.SetSize(d.width, d.height)
-	d.modal = m
-}
+// Agent is the agent whose files are shown ("" when the agent directory
+// came from the environment).
+func (d *Dashboard) Agent() string { return d.env.Paths.AgentID }
 
-// onAnswer carries out (or not) what the confirm dialog asked.
-func (d *Dashboard) onAnswer(msg confirmAnsweredMsg) tea.Cmd {
-	q := msg.q
-	switch {
-	case !msg.yes && q.kind == askClearOrder:
-		return status(StatusInfo, "kept the %s order", q.provider)
-	case !msg.yes:
-		return status(StatusInfo, "kept it")
-	case q.kind == askClearOrder:
-		if why := d.cannotWrite(); why != "" {
-			return status(StatusWarn, "%s", why)
-		}
-		d.writing = "clearing the " + q.provider + " order"
-		return clearOrder(d.env.Paths, d.env.Getenv, q.provider)
-	}
-	d.writing = "removing " + q.id
-	return tea.Batch(status(StatusInfo, "removing %s…", q.id), removeProfile(d.env.Paths, d.env.Getenv, q.id))
+// PickingAgent reports whether the agent picker is open.
+func (d *Dashboard) PickingAgent() bool {
+	_, ok := d.modal.(*agentPicker)
+	return ok
 }
 
 // status asks the root to show text in the status line.
@@ -226,46 +207,8 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return d, nil
 }
 
-// requestSave saves move (one from the carry or K/J), unless it would
-// leave the stored order as it is: then the status line says why.
-func (d *Dashboard) requestSave(move authstore.Move) tea.Cmd {
-	view := d.viewSnap()
-	cmd, unchanged := d.moves.request(&view, d.providers.selected(), move, d.now, d.env.Paths, d.env.Getenv)
-	if unchanged {
-		d.rebuild()
-		return status(StatusInfo, "%s", unchangedWhy(move, d.table.rows, d.now))
-	}
-	d.selectNext = move.ID
-	d.rebuild()
-	return cmd
-}
-
-// carryRanks is where the gateway will try each row once the carried
-// profile is dropped where it is now.
-func (d *Dashboard) carryRanks() carryPreview {
-	return d.moves.ranks(&d.table.list, d.reportGen, d.providers.selected(), d.viewSnap, d.now)
-}
-
-// seenOverride is the selected provider's override as shown now.
-func (d *Dashboard) seenOverride() authstore.Override {
-	view := d.viewSnap()
-	return view.Override(d.providers.selected())
-}
-
-// canWrite says why a write cannot start now, or "".
-func (d *Dashboard) cannotWrite() string {
-	switch {
-	case d.loadErr != nil:
-		return "the store cannot be read; fix it first (see above)"
-	case d.busy() != "":
-		return d.busy() + " — wait a moment"
-	}
-	return ""
-}
-
-// busy is the write in progress, or "".
-func (d *Dashboard) busy() string { return firstNonEmpty(d.writing, d.renew.busy()) }
-
+// onKey routes a key: to the open dialog, to the carry, to the
+// dashboard's own actions, then to the focused pane.
 func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 	k := d.keys
 	d.layout()
@@ -380,58 +323,9 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// cannotMove says why the selected row cannot be moved, or "".
-func (d *Dashboard) cannotMove() string {
-	if d.table.list.onEnvRow() {
-		return d.envReadOnly()
-	}
-	if _, ok := d.table.list.selectedID(); !ok {
-		return "no profile to move"
-	}
-	if d.providers.selected() == authstore.NoProvider {
-		return `these profiles have no "provider" field: the gateway never uses them, so they have no order (see moltbot doctor)`
-	}
-	if len(d.table.list.ids) < 2 {
-		return "only one profile: nothing to reorder"
-	}
-	return d.cannotWrite()
-}
-
-func (d *Dashboard) envReadOnly() string {
-	if d.table.list.cursor-len(d.table.list.ids) < len(d.table.envRows) {
-		r := d.table.envRows[d.table.list.cursor-len(d.table.list.ids)]
-		where := "the environment"
-		if r.envSource == authstore.SourceDotEnv {
-			where = d.displayPath(d.env.Paths.Env)
-		}
-		return fmt.Sprintf("%s comes from %s and is read-only here (not part of the order; edit it there)", r.label, where)
-	}
-	return "environment keys are read-only here"
-}
-
-func (d *Dashboard) clearOverride() tea.Cmd {
-	pr, ok := d.report.Provider(d.providers.selected())
-	if !ok {
-		return nil
-	}
-	if pr.Order.Source != authstore.SourceOverride {
-		return status(StatusInfo, "%s has no order override (its order is %s)", d.providers.selected(), pr.Order.Source)
-	}
-	if why := d.cannotWrite(); why != "" {
-		return status(StatusWarn, "%s", why)
-	}
-	view := d.viewSnap()
-	p := d.providers.selected()
-	d.open(newConfirmDialog(d.keys, d.st, question{kind: askClearOrder, provider: p, override: view.Override(p).IDs}))
-	return nil
-}
-
-// providerChanged shows the newly selected provider's profiles.
-func (d *Dashboard) providerChanged() {
-	d.table.reset()
-	d.loadRows("")
-}
-
+// onMouse routes the mouse by where it is: the wheel and clicks to the
+// pane under the pointer, a press, drag and release on a profile row to
+// the move state.
 func (d *Dashboard) onMouse(msg tea.MouseMsg) tea.Cmd {
 	if d.modal != nil || d.width == 0 {
 		return nil
@@ -490,6 +384,134 @@ func (d *Dashboard) providerMouse(msg tea.MouseMsg, g geometry) {
 	}
 }
 
+// providerChanged shows the newly selected provider's profiles.
+func (d *Dashboard) providerChanged() {
+	d.table.reset()
+	d.loadRows("")
+}
+
+// dialog is a Component shown over the dashboard (a question, the agent
+// picker). It takes every key while open. Once it is done (answered or
+// dismissed) the dashboard closes it and acts on its answer at once, a
+// message like any other (nil when it was dismissed without one).
+type dialog interface {
+	Component
+	Result() (answer tea.Msg, done bool)
+}
+
+// open shows m over the dashboard.
+func (d *Dashboard) open(m dialog) {
+	m.SetSize(d.width, d.height)
+	d.modal = m
+}
+
+// onAnswer carries out (or not) what the confirm dialog asked.
+func (d *Dashboard) onAnswer(msg confirmAnsweredMsg) tea.Cmd {
+	q := msg.q
+	switch {
+	case !msg.yes && q.kind == askClearOrder:
+		return status(StatusInfo, "kept the %s order", q.provider)
+	case !msg.yes:
+		return status(StatusInfo, "kept it")
+	case q.kind == askClearOrder:
+		if why := d.cannotWrite(); why != "" {
+			return status(StatusWarn, "%s", why)
+		}
+		d.writing = "clearing the " + q.provider + " order"
+		return clearOrder(d.env.Paths, d.env.Getenv, q.provider)
+	}
+	d.writing = "removing " + q.id
+	return tea.Batch(status(StatusInfo, "removing %s…", q.id), removeProfile(d.env.Paths, d.env.Getenv, q.id))
+}
+
+// cannotWrite says why a write cannot start now, or "".
+func (d *Dashboard) cannotWrite() string {
+	switch {
+	case d.loadErr != nil:
+		return "the store cannot be read; fix it first (see above)"
+	case d.busy() != "":
+		return d.busy() + " — wait a moment"
+	}
+	return ""
+}
+
+// busy is the write in progress, or "".
+func (d *Dashboard) busy() string { return firstNonEmpty(d.writing, d.renew.busy()) }
+
+// cannotMove says why the selected row cannot be moved, or "".
+func (d *Dashboard) cannotMove() string {
+	if d.table.list.onEnvRow() {
+		return d.envReadOnly()
+	}
+	if _, ok := d.table.list.selectedID(); !ok {
+		return "no profile to move"
+	}
+	if d.providers.selected() == authstore.NoProvider {
+		return `these profiles have no "provider" field: the gateway never uses them, so they have no order (see moltbot doctor)`
+	}
+	if len(d.table.list.ids) < 2 {
+		return "only one profile: nothing to reorder"
+	}
+	return d.cannotWrite()
+}
+
+// envReadOnly says why the env row under the cursor cannot be changed.
+func (d *Dashboard) envReadOnly() string {
+	if r, ok := d.table.envRow(); ok {
+		where := "the environment"
+		if r.envSource == authstore.SourceDotEnv {
+			where = d.displayPath(d.env.Paths.Env)
+		}
+		return fmt.Sprintf("%s comes from %s and is read-only here (not part of the order; edit it there)", r.label, where)
+	}
+	return "environment keys are read-only here"
+}
+
+// clearOverride asks before clearing the selected provider's order
+// override.
+func (d *Dashboard) clearOverride() tea.Cmd {
+	pr, ok := d.report.Provider(d.providers.selected())
+	if !ok {
+		return nil
+	}
+	if pr.Order.Source != authstore.SourceOverride {
+		return status(StatusInfo, "%s has no order override (its order is %s)", d.providers.selected(), pr.Order.Source)
+	}
+	if why := d.cannotWrite(); why != "" {
+		return status(StatusWarn, "%s", why)
+	}
+	view := d.viewSnap()
+	p := d.providers.selected()
+	d.open(newConfirmDialog(d.keys, d.st, question{kind: askClearOrder, provider: p, override: view.Override(p).IDs}))
+	return nil
+}
+
+// requestSave saves move (one from the carry or K/J), unless it would
+// leave the stored order as it is: then the status line says why.
+func (d *Dashboard) requestSave(move authstore.Move) tea.Cmd {
+	view := d.viewSnap()
+	cmd, unchanged := d.moves.request(&view, d.providers.selected(), move, d.now, d.env.Paths, d.env.Getenv)
+	if unchanged {
+		d.rebuild()
+		return status(StatusInfo, "%s", unchangedWhy(move, d.table.rows, d.now))
+	}
+	d.selectNext = move.ID
+	d.rebuild()
+	return cmd
+}
+
+// carryRanks is where the gateway will try each row once the carried
+// profile is dropped where it is now.
+func (d *Dashboard) carryRanks() carryPreview {
+	return d.moves.ranks(&d.table.list, d.reportGen, d.providers.selected(), d.viewSnap, d.now)
+}
+
+// seenOverride is the selected provider's override as shown now.
+func (d *Dashboard) seenOverride() authstore.Override {
+	view := d.viewSnap()
+	return view.Override(d.providers.selected())
+}
+
 // renewSelected starts renewing the selected token profile.
 func (d *Dashboard) renewSelected() tea.Cmd {
 	if why := d.cannotRenew(); why != "" {
@@ -546,21 +568,6 @@ func (d *Dashboard) probeSelected() tea.Cmd {
 
 // probeProvider probes every profile and env key of the selected provider.
 func (d *Dashboard) probeProvider() tea.Cmd { return d.probeRows(d.table.all()) }
-
-// AgentIDs are the agents the dashboard found (for tests and wiring).
-func (d *Dashboard) AgentIDs() []string {
-	return append([]string(nil), d.agentIDs...)
-}
-
-// Agent is the agent whose files are shown ("" when the agent directory
-// came from the environment).
-func (d *Dashboard) Agent() string { return d.env.Paths.AgentID }
-
-// PickingAgent reports whether the agent picker is open.
-func (d *Dashboard) PickingAgent() bool {
-	_, ok := d.modal.(*agentPicker)
-	return ok
-}
 
 // openAgents looks for agents and opens the picker.
 func (d *Dashboard) openAgents() tea.Cmd {
