@@ -11,9 +11,11 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 
 	"github.com/moltbot/moltbot/authstore"
@@ -99,6 +101,11 @@ func DefaultEnv() Env {
 type app struct {
 	env   Env
 	agent string // --agent
+
+	// background asks the terminal for its background colour once (see
+	// darkBackground); lightBackground is its answer.
+	background      sync.Once
+	lightBackground bool
 }
 
 // paths resolves the files for this invocation's agent.
@@ -172,6 +179,11 @@ var extraCommands []func(a *app, root, models *cobra.Command)
 func Execute() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// lipgloss's default renderer would ask the terminal for its background
+	// the first time anything renders an adaptive colour through it, with
+	// termenv's 5 s wait: moltbot asks itself, only where colour is shown
+	// (darkBackground), and tells it the answer; until then it is dark.
+	lipgloss.SetHasDarkBackground(true)
 	env := DefaultEnv()
 	if debugs(env.Getenv("MOLTBOT_DEBUG"), "lock") {
 		authstore.ObserveLocks(func(w authstore.LockWait) { fmt.Fprintln(env.Stderr, lockWaitLine(w)) })
