@@ -108,3 +108,19 @@ func (x *Term) WaitFor(want string) string {
 	x.t.Helper()
 	return x.WaitUntil(fmt.Sprintf("%q", want), func(s string) bool { return strings.Contains(s, want) })
 }
+
+// ScreenANSI is the visible screen with its colours and attributes, as
+// tmux re-encodes them (SGR sequences).
+func (x *Term) ScreenANSI() string {
+	out, _ := x.run("capture-pane", "-p", "-e", "-t", "e2e")
+	return out
+}
+
+// Tmux runs a tmux command on the test's server (e.g. "set", "-g",
+// "window-style", "bg=#ffffff").
+func (x *Term) Tmux(args ...string) {
+	x.t.Helper()
+	if out, err := x.run(args...); err != nil {
+		x.t.Fatalf("tmux %v: %v %s", args, err, out)
+	}
+}
