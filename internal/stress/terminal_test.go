@@ -28,7 +28,7 @@ type silentTerminal struct {
 	done   chan struct{} // closed when the far end hung up
 }
 
-func newSilentTerminal(t *testing.T) (*silentTerminal, *os.File) {
+func newSilentTerminal(t testing.TB) (*silentTerminal, *os.File) {
 	t.Helper()
 	m, s, err := pty.Open()
 	if err != nil {
@@ -62,7 +62,7 @@ func (st *silentTerminal) String() string {
 }
 
 // start runs moltbot args on the terminal with env (nothing else inherited).
-func (st *silentTerminal) start(t *testing.T, tty *os.File, dir string, env []string, args ...string) *exec.Cmd {
+func (st *silentTerminal) start(t testing.TB, tty *os.File, dir string, env []string, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(moltbot, args...)
 	cmd.Env, cmd.Dir = env, dir
@@ -82,7 +82,7 @@ func (st *silentTerminal) start(t *testing.T, tty *os.File, dir string, env []st
 }
 
 // wait waits for the program to exit (20 s at most) and for its output.
-func (st *silentTerminal) wait(t *testing.T, cmd *exec.Cmd) int {
+func (st *silentTerminal) wait(t testing.TB, cmd *exec.Cmd) int {
 	t.Helper()
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
