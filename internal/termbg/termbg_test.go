@@ -14,8 +14,9 @@ import (
 
 // fakeTerminal is a pty whose far end plays the terminal: it reads what the
 // program sends and, once the whole query has arrived, runs answer with the
-// master side to write to. It returns the program's side.
-func fakeTerminal(t *testing.T, answer func(master *os.File)) *os.File {
+// master side to write to (and the program's side, to look at). It returns
+// the program's side.
+func fakeTerminal(t *testing.T, answer func(master, tty *os.File)) *os.File {
 	t.Helper()
 	master, tty, err := pty.Open()
 	if err != nil {
@@ -35,7 +36,7 @@ func fakeTerminal(t *testing.T, answer func(master *os.File)) *os.File {
 			}
 			got = append(got, buf[:n]...)
 		}
-		answer(master)
+		answer(master, tty)
 		_, _ = master.Read(buf) // keep reading until the test closes it
 	}()
 	return tty
@@ -60,7 +61,7 @@ func TestQuery(t *testing.T) {
 		{name: "nothing", answer: "", err: ErrNoAnswer},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tty := fakeTerminal(t, func(m *os.File) {
+			tty := fakeTerminal(t, func(m, _ *os.File) {
 				if !tc.split {
 					_, _ = m.WriteString(tc.answer)
 					return
@@ -95,8 +96,7 @@ func TestQuery(t *testing.T) {
 // back for a newline; afterwards it is as it was.
 func TestQueryRestoresTheTerminal(t *testing.T) {
 	during := make(chan uint32, 1)
-	var tty *os.File
-	tty = fakeTerminal(t, func(m *os.File) {
+	tty := fakeTerminal(t, func(m, tty *os.File) {
 		tio, err := unix.IoctlGetTermios(int(tty.Fd()), ioctlGetTermios)
 		if err == nil {
 			during <- uint32(tio.Lflag)
