@@ -186,6 +186,7 @@ func (d *Dashboard) rebuild() {
 // loadRows fills the profile table for the selected provider.
 func (d *Dashboard) loadRows(keep string) {
 	pr, _ := d.report.Provider(d.providers.selected())
+	d.layout() // the table scrolls in the room it has now
 	if !d.table.setRows(pr, keep) {
 		d.moves.endDrag() // the carried profile is gone
 	}
@@ -194,7 +195,6 @@ func (d *Dashboard) loadRows(keep string) {
 			d.modal = nil // it went away on disk; nothing left to ask
 		}
 	}
-	d.layout()
 }
 
 // nextChange is the first moment after now at which some profile's health
