@@ -1,7 +1,6 @@
 package views
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -75,8 +74,6 @@ type geometry struct {
 	detailRows          int // the selected row described in full below the list
 }
 
-const headerLines = 1
-
 // layout computes the geometry and gives each part its size.
 func (d *Dashboard) layout() geometry {
 	g := d.geom()
@@ -94,8 +91,8 @@ func (d *Dashboard) geom() geometry {
 	if d.width <= 0 || d.height <= 0 {
 		return g
 	}
-	g.errLines = len(d.errorLines(d.width))
-	g.paneY = headerLines + g.errLines
+	g.errLines = len(d.header().errorLines())
+	g.paneY = titleLines + g.errLines
 	g.paneH = max(d.height-g.paneY, 0)
 	g.provW = d.providers.naturalWidth(d.width)
 	g.provY = g.paneY + 1
@@ -121,8 +118,9 @@ func (d *Dashboard) View() string {
 	}
 	g := d.layout()
 	lines := make([]string, 0, d.height)
-	lines = append(lines, d.headerLine())
-	lines = append(lines, d.errorLines(d.width)...)
+	h := d.header()
+	lines = append(lines, h.titleLine())
+	lines = append(lines, h.errorLines()...)
 	if !d.loaded {
 		lines = append(lines, d.st.Dim.Render(" Loading "+authstore.SafeText(d.displayPath(d.env.Paths.Store))+" …"))
 	} else if g.paneH >= 3 {
@@ -172,75 +170,14 @@ func fitLine(s string, w int) string {
 	return s
 }
 
-func (d *Dashboard) headerLine() string {
-	st := d.st
-	agent := authstore.SafeText(d.env.Paths.AgentID)
-	if agent == "" {
-		agent = "(from $CLAWDBOT_AGENT_DIR)"
-	}
-	path := authstore.SafeText(d.displayPath(d.env.Paths.Store))
-	agentPart := st.HeaderDim.Render(" agent ") + st.Header.Render(agent)
-	if n := len(d.agentIDs); n > 1 {
-		agentPart += st.HeaderDim.Render(fmt.Sprintf(" (%d agents: %s)", n, firstKey(d.keys.Agents)))
-	}
-	agentPart += st.HeaderDim.Render(" · ")
-	left := st.Header.Render(" moltbot") + st.HeaderDim.Render(" ·") + agentPart
-	right := ""
+// header is the lines above the panes as they are now.
+func (d *Dashboard) header() header {
+	h := header{keys: d.keys, st: d.st, width: d.width, height: d.height, home: d.env.Home,
+		agent: d.env.Paths.AgentID, agents: len(d.agentIDs), store: d.env.Paths.Store, err: d.loadErr, stale: d.hasSnap}
 	if pr, ok := d.report.Provider(d.providers.selected()); ok && d.hasSnap {
-		right = st.HeaderDim.Render("order: ") + st.Header.Render(string(pr.Order.Source)) + " "
+		h.order = string(pr.Order.Source)
 	}
-	// Narrow: the program name goes before the path is cut hard.
-	const enough = 28
-	room := d.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
-	if room < min(enough, lipgloss.Width(path)) {
-		left = agentPart
-		room = d.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
-	}
-	if room < 12 {
-		right = ""
-		room = d.width - lipgloss.Width(left)
-	}
-	mid := st.HeaderDim.Render(truncateMiddle(path, room))
-	gap := d.width - lipgloss.Width(left) - lipgloss.Width(mid) - lipgloss.Width(right)
-	return left + mid + strings.Repeat(" ", max(gap, 0)) + right
-}
-
-// truncateMiddle shortens a path to w cells by dropping whole directories
-// from its middle: "~/.clawdbot/…/agent/auth-profiles.json".
-func truncateMiddle(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if lipgloss.Width(s) <= w {
-		return s
-	}
-	parts := strings.Split(s, "/")
-	if len(parts) >= 3 {
-		head := parts[0]
-		if head == "" && len(parts) > 3 { // an absolute path: keep its first directory
-			head = "/" + parts[1]
-			parts = parts[1:]
-		}
-		tail := parts[len(parts)-1]
-		best := ""
-		for i := len(parts) - 1; i >= 1; i-- {
-			cand := head + "/…/" + strings.Join(parts[i:], "/")
-			if i == 1 {
-				cand = head + "/" + strings.Join(parts[i:], "/")
-			}
-			if lipgloss.Width(cand) > w {
-				break
-			}
-			best = cand
-		}
-		if best != "" {
-			return best
-		}
-		if lipgloss.Width("…/"+tail) <= w {
-			return "…/" + tail
-		}
-	}
-	return ansi.TruncateLeft(s, lipgloss.Width(s)-w+1, "…")
+	return h
 }
 
 // displayPath shows paths under the home directory as "~/…".
@@ -261,44 +198,6 @@ func DisplayPath(p, home string) string {
 		return "~/" + rel
 	}
 	return p
-}
-
-// errorLines say what went wrong reading the store, where, and what to do.
-func (d *Dashboard) errorLines(w int) []string {
-	if d.loadErr == nil || w <= 0 {
-		return nil
-	}
-	st := d.st
-	bar := st.ErrorBar.Render("┃") + " "
-	var title, detail, todo string
-	var ce *authstore.CorruptError
-	switch {
-	case errors.As(d.loadErr, &ce):
-		where := d.displayPath(ce.Path)
-		if ce.Line > 0 {
-			where = fmt.Sprintf("%s:%d:%d", where, ce.Line, ce.Column)
-		}
-		title = "The auth store cannot be read: " + where
-		detail = ce.Reason
-		todo = "Nothing was written. Fix the file by hand, or run `moltbot doctor --fix` (moves it aside, restores the .bak)."
-	default:
-		title = "The auth store cannot be read"
-		detail = d.loadErr.Error()
-		todo = "Check the file and its permissions; press " + firstKey(d.keys.Reload) + " to retry."
-	}
-	if d.hasSnap {
-		todo += " Showing the last good data, greyed; it reloads when the file changes."
-	} else {
-		todo += " It reloads when the file changes."
-	}
-	out := []string{bar + st.ErrorText.Render(authstore.SafeText(title)), bar + st.Text.Render(authstore.SafeText(detail))}
-	for _, l := range strings.Split(ansi.Wordwrap(todo, max(w-3, 10), ""), "\n") {
-		out = append(out, bar+st.Dim.Render(l))
-	}
-	if limit := max(d.height/3, 2); len(out) > limit {
-		out = out[:limit]
-	}
-	return out
 }
 
 func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
