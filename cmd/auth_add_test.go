@@ -269,3 +269,24 @@ func TestAddCorruptStoreAsksNothing(t *testing.T) {
 	assertOneLine(t, errOut, "is corrupt")
 	assertSameTree(t, before, c.tree())
 }
+
+// TestAddRefusesWhatCannotBeAnAnthropicKey: `hello` is not saved as an
+// Anthropic API key (it was, with a warning): one line says why, and
+// nothing is written.
+func TestAddRefusesWhatCannotBeAnAnthropicKey(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	c.terminal = true
+	before := c.tree()
+	answerAdd(t,
+		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddAnthropicAPIKey }),
+		expect(t, addStepName, func(v *views.AddValues) { v.Name = "team" }),
+		expect(t, addStepSecret, func(v *views.AddValues) { v.Secret = "hello"; v.Destination = views.DestStore }),
+	)
+	_, errOut, code := c.run("models", "auth", "add")
+	if code != ExitFailure {
+		t.Fatalf("exit %d", code)
+	}
+	assertOneLine(t, lastLine(errOut), "that is not an Anthropic API key (sk-ant-api03-…)")
+	assertSameTree(t, before, c.tree())
+}

@@ -117,19 +117,11 @@ func (v *AddValues) AsksDestination() bool { return v.EnvVar() != "" }
 func (v *AddValues) ToEnv() bool { return v.AsksDestination() && v.Destination == DestEnv }
 
 // CleanSecret is the secret as it will be stored: a setup token without
-// the line breaks a terminal added, other secrets trimmed. It checks the
-// secret the same way the forms do.
+// the line breaks a terminal added, other secrets trimmed. It refuses what
+// cannot be the chosen kind of secret (CheckSecret).
 func (v *AddValues) CleanSecret() (string, error) {
-	c := v.Choice()
-	if c.Type == authstore.TypeToken {
-		return authstore.NormalizeToken(v.Provider(), v.Secret)
-	}
-	key, err := authstore.NormalizeToken("", v.Secret) // api keys: trimmed, one line
-	var te *authstore.TokenError
-	if errors.As(err, &te) {
-		return "", &authstore.TokenError{Reason: strings.Replace(te.Reason, "the token", "the key", 1)}
-	}
-	return key, err
+	s, _, err := CheckSecret(v.Method, v.Provider(), v.Secret)
+	return s, err
 }
 
 // Credential is what to write to the store. A setup token expires
@@ -183,26 +175,116 @@ func ValidateProviderID(p string) error {
 	return nil
 }
 
-// KeyWarning is a warning (never a refusal: providers change their formats)
-// when secret does not look like what the method expects; "" when it does.
-// It never quotes the secret, and is short enough to stay on one line of a
-// 60-column terminal (a form keeps the height it had when first drawn).
-func KeyWarning(m AddMethod, secret string) string {
-	s := strings.TrimSpace(secret)
+// API key lengths: a whole Anthropic API key has 108 characters; one under
+// AnthropicAPIKeyMinLen was cut off or is something else. No provider's
+// API key is shorter than APIKeyMinLen.
+const (
+	AnthropicAPIKeyMinLen = 80
+	APIKeyMinLen          = 20
+)
+
+// Prefixes that say whose key a secret is, whatever method was chosen.
+const (
+	anthropicKeyPrefix   = "sk-ant-"
+	anthropicAdminPrefix = "sk-ant-admin01-"
+	openRouterKeyPrefix  = "sk-or-"
+)
+
+// openAIKeyPrefixes start OpenAI's project, service-account and admin keys.
+var openAIKeyPrefixes = []string{"sk-proj-", "sk-svcacct-", "sk-admin-"}
+
+// CheckSecret cleans secret for method m (provider is the provider id) and
+// says whether it can be that kind of secret. err refuses one that cannot
+// (a setup token cut off, `hello` as an Anthropic API key, another
+// provider's key); warning (never a refusal: providers change their
+// formats) flags one that merely looks unusual. Neither quotes the secret,
+// and each fits one line of the form in a 60-column terminal.
+//
+// API keys are refused when they are shorter than APIKeyMinLen, belong to
+// another known provider (sk-ant-… for OpenAI or OpenRouter, sk-or-… for
+// OpenAI, sk-proj-… for OpenRouter), or are a setup token; an Anthropic
+// API key must also start with sk-ant-, not be an Admin key, have only
+// letters, digits, '-' and '_', and be at least AnthropicAPIKeyMinLen long.
+// Another start than the usual one (sk-ant-api03-, sk-, sk-or-) is a
+// warning.
+func CheckSecret(m AddMethod, provider, secret string) (clean, warning string, err error) {
 	c := ChoiceFor(m)
-	if s == "" || c.KeyPrefix == "" || m == AddSetupToken {
+	if c.Type == authstore.TypeToken {
+		clean, err = authstore.NormalizeToken(provider, secret)
+		return clean, "", err
+	}
+	key, err := authstore.NormalizeToken("", secret) // trimmed, one line
+	var te *authstore.TokenError
+	if errors.As(err, &te) {
+		return "", "", &authstore.TokenError{Reason: strings.Replace(te.Reason, "the token", "the key", 1)}
+	}
+	if err != nil {
+		return "", "", err
+	}
+	if warning, err = checkAPIKey(m, key); err != nil {
+		return "", "", err
+	}
+	return key, warning, nil
+}
+
+func checkAPIKey(m AddMethod, key string) (string, error) {
+	c := ChoiceFor(m)
+	refuse := func(format string, args ...any) (string, error) {
+		return "", &authstore.TokenError{Reason: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case strings.HasPrefix(key, authstore.AnthropicSetupTokenPrefix):
+		return refuse("that is a setup token: pick the Claude subscription")
+	case m != AddAnthropicAPIKey && strings.HasPrefix(key, anthropicKeyPrefix):
+		return refuse("that is an Anthropic key: pick Anthropic in step 1")
+	case m == AddOpenAIAPIKey && strings.HasPrefix(key, openRouterKeyPrefix):
+		return refuse("that is an OpenRouter key: pick OpenRouter in step 1")
+	case m == AddOpenRouterAPIKey && hasAnyPrefix(key, openAIKeyPrefixes):
+		return refuse("that is an OpenAI key: pick OpenAI in step 1")
+	}
+	if m == AddAnthropicAPIKey {
+		switch {
+		case !strings.HasPrefix(key, anthropicKeyPrefix):
+			return refuse("that is not an Anthropic API key (%s…)", authstore.AnthropicAPIKeyPrefix)
+		case strings.HasPrefix(key, anthropicAdminPrefix):
+			return refuse("an Admin key cannot call models: use an API key")
+		}
+		for i, r := range key {
+			if !(r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+				return refuse("character %d is not a key character: copy it again", i+1)
+			}
+		}
+		if len(key) < AnthropicAPIKeyMinLen {
+			return refuse("only %d of 108 characters: copy all of the key", len(key))
+		}
+	}
+	if len(key) < APIKeyMinLen {
+		return refuse("only %d characters, too short for an API key", len(key))
+	}
+	if !strings.HasPrefix(key, c.KeyPrefix) {
+		return fmt.Sprintf("⚠ Unusual: %ss start with %s", c.KeyName, c.KeyPrefix), nil
+	}
+	return "", nil
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// KeyWarning is CheckSecret's warning for a secret it accepts: "" when the
+// secret looks as expected, or is refused (the refusal is the form's
+// error).
+func KeyWarning(m AddMethod, secret string) string {
+	_, warn, err := CheckSecret(m, ChoiceFor(m).Provider, secret)
+	if err != nil {
 		return ""
 	}
-	if strings.HasPrefix(s, authstore.AnthropicSetupTokenPrefix) {
-		return "⚠ That is a setup token: choose “Claude subscription”"
-	}
-	if !strings.HasPrefix(s, c.KeyPrefix) {
-		return fmt.Sprintf("⚠ Unusual: %ss start with %s", c.KeyName, c.KeyPrefix)
-	}
-	if m == AddOpenAIAPIKey && (strings.HasPrefix(s, "sk-ant-") || strings.HasPrefix(s, "sk-or-")) {
-		return "⚠ Unusual: looks like an Anthropic or OpenRouter key"
-	}
-	return ""
+	return warn
 }
 
 // AddMethodForm is step 1: what to add, and for another provider its id.
@@ -255,9 +337,10 @@ func AddReplaceForm(v *AddValues, existing string) *huh.Form {
 	))
 }
 
-// AddSecretForm is step 3: the secret at a hidden input (with a warning,
-// not a refusal, for an unusual key), an optional expiry for another
-// provider's token, and for an API key where it goes (store or .env).
+// AddSecretForm is step 3: the secret at a hidden input (refused when it
+// cannot be the chosen kind, a warning for an unusual key), an optional
+// expiry for another provider's token, and for an API key where it goes
+// (store or .env).
 func AddSecretForm(v *AddValues) *huh.Form {
 	c := v.Choice()
 	title := "Paste the " + c.KeyName

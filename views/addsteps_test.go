@@ -2,6 +2,7 @@ package views
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -198,6 +199,24 @@ func TestAddSecretFormAPIKeyWarnsButAccepts(t *testing.T) {
 	}
 }
 
+func TestAddSecretFormRefusesWhatCannotBeAnAnthropicKey(t *testing.T) {
+	v := NewAddValues()
+	v.Method = AddAnthropicAPIKey
+	d := newSizedAddFormDriver(t, AddSecretForm(v), 60, 15)
+	d.typ("hello").keys(keyEnter)
+	flat := strings.Join(strings.Fields(d.view()), " ")
+	if d.completed() || !strings.Contains(d.view(), "that is not an Anthropic API key (sk-ant-api03-…)") {
+		t.Fatalf("hello was accepted as an Anthropic API key:\n%s", d.view())
+	}
+	if strings.Count(flat, "not an Anthropic API key") != 1 || strings.Contains(flat, "Unusual") {
+		t.Fatalf("want one error, no warning:\n%s", d.view())
+	}
+	d.keys(keyClearLine).typ(addFakeAPIKey).keys(keyEnter)
+	if !strings.Contains(d.view(), "Where should the key go?") {
+		t.Fatalf("a real-shaped key was refused:\n%s", d.view())
+	}
+}
+
 func TestAddSecretFormSetupToken(t *testing.T) {
 	v := NewAddValues()
 	d := newAddFormDriver(t, AddSecretForm(v)).typ(addFakeToken[:70]).keys(keyEnter)
@@ -279,32 +298,89 @@ func TestValidateProviderID(t *testing.T) {
 	}
 }
 
-func TestKeyWarning(t *testing.T) {
+// Fake keys of the real shapes.
+var (
+	addFakeAPIKey    = "sk-ant-api03-FAKE" + strings.Repeat("k", 89) + "AA" // 108 characters, as real ones
+	addFakeOpenAI    = "sk-proj-FAKE" + strings.Repeat("p", 100)
+	addFakeOpenRoute = "sk-or-v1-FAKE" + strings.Repeat("0", 60)
+)
+
+// TestCheckSecret: what each method accepts, warns about and refuses. A
+// key that cannot be the chosen kind is refused with one error; one that
+// is merely unusual (another start than the usual, which providers do
+// change) is accepted with a warning.
+func TestCheckSecret(t *testing.T) {
+	const ok = ""
 	for _, tc := range []struct {
 		m      AddMethod
 		secret string
-		want   string // "" = no warning
+		err    string // "" = accepted
+		warn   string // "" = no warning
 	}{
-		{AddAnthropicAPIKey, "sk-ant-api03-FAKE", ""},
-		{AddAnthropicAPIKey, "sk-FAKE", "start with sk-ant-api03-"},
-		{AddAnthropicAPIKey, addFakeToken, "That is a setup token"},
-		{AddOpenAIAPIKey, "sk-proj-FAKE", ""},
-		{AddOpenAIAPIKey, "sk-ant-api03-FAKE", "looks like an Anthropic or OpenRouter key"},
-		{AddOpenRouterAPIKey, "sk-or-v1-FAKE", ""},
-		{AddOpenRouterAPIKey, "sk-proj-FAKE", "start with sk-or-"},
-		{AddOtherToken, "anything", ""},
-		{AddSetupToken, "anything", ""}, // refused by validation instead
-		{AddOpenAIAPIKey, "", ""},
+		// Anthropic API keys.
+		{AddAnthropicAPIKey, addFakeAPIKey, ok, ok},
+		{AddAnthropicAPIKey, "  " + addFakeAPIKey + "\n", ok, ok},
+		{AddAnthropicAPIKey, "sk-ant-api03-FAKE" + strings.Repeat("K", 70), ok, ok}, // 87: shorter than real ones, not cut off
+		{AddAnthropicAPIKey, "sk-ant-api04-FAKE" + strings.Repeat("k", 91), ok, "start with sk-ant-api03-"},
+		{AddAnthropicAPIKey, "hello", "that is not an Anthropic API key (sk-ant-api03-…)", ok},
+		{AddAnthropicAPIKey, "sk-ant-api03-FAKEshort", "only 22 of 108 characters", ok},
+		{AddAnthropicAPIKey, addFakeAPIKey[:60], "only 60 of 108 characters", ok},
+		{AddAnthropicAPIKey, addFakeOpenAI, "not an Anthropic API key", ok},
+		{AddAnthropicAPIKey, addFakeToken, "that is a setup token: pick the Claude subscription", ok},
+		{AddAnthropicAPIKey, "sk-ant-admin01-FAKE" + strings.Repeat("a", 89), "an Admin key cannot call models", ok},
+		{AddAnthropicAPIKey, addFakeAPIKey[:50] + "." + addFakeAPIKey[51:], "character 51", ok},
+		{AddAnthropicAPIKey, addFakeAPIKey[:50] + " " + addFakeAPIKey[51:], "space", ok},
+		{AddAnthropicAPIKey, "", "no token given", ok},
+		// OpenAI.
+		{AddOpenAIAPIKey, addFakeOpenAI, ok, ok},
+		{AddOpenAIAPIKey, "sk-FAKE" + strings.Repeat("0", 44), ok, ok},
+		{AddOpenAIAPIKey, "pk-FAKE-unusual-0000000000", ok, "start with sk-"},
+		{AddOpenAIAPIKey, "hello", "only 5 characters, too short for an API key", ok},
+		{AddOpenAIAPIKey, addFakeAPIKey, "that is an Anthropic key: pick Anthropic in step 1", ok},
+		{AddOpenAIAPIKey, addFakeOpenRoute, "that is an OpenRouter key: pick OpenRouter in step 1", ok},
+		// OpenRouter.
+		{AddOpenRouterAPIKey, addFakeOpenRoute, ok, ok},
+		{AddOpenRouterAPIKey, "or-FAKE-" + strings.Repeat("0", 40), ok, "start with sk-or-"},
+		{AddOpenRouterAPIKey, addFakeOpenAI, "that is an OpenAI key: pick OpenAI in step 1", ok},
+		{AddOpenRouterAPIKey, "sk-ant-oat01-x", "setup token", ok},
+		{AddOpenRouterAPIKey, "hello", "too short", ok},
+		// Tokens: the setup token's own checks; another provider's is free.
+		{AddSetupToken, addFakeToken, ok, ok},
+		{AddSetupToken, "hello", "not a Claude setup token", ok},
+		{AddSetupToken, addFakeToken[:70], "cut off", ok},
+		{AddOtherToken, "anything-goes", ok, ok},
+		{AddOtherToken, "two words", "space", ok},
 	} {
-		got := KeyWarning(tc.m, tc.secret)
-		if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
-			t.Errorf("KeyWarning(%s, %q) = %q, want %q", tc.m, tc.secret, got, tc.want)
+		clean, warn, err := CheckSecret(tc.m, ChoiceFor(tc.m).Provider, tc.secret)
+		name := fmt.Sprintf("%s %.24q", tc.m, tc.secret)
+		switch {
+		case tc.err == "" && err != nil:
+			t.Errorf("%s: refused: %v", name, err)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%s: error %v, want %q", name, err, tc.err)
+		case tc.err == "" && clean != strings.TrimSpace(tc.secret):
+			t.Errorf("%s: cleaned to %q", name, clean)
 		}
-		if tc.secret != "" && strings.Contains(got, tc.secret) {
-			t.Errorf("the warning quotes the secret: %q", got)
+		if tc.warn == "" && warn != "" || tc.warn != "" && !strings.Contains(warn, tc.warn) {
+			t.Errorf("%s: warning %q, want %q", name, warn, tc.warn)
 		}
-		if w := ansi.StringWidth(got); w > 58 { // "┃ " plus this in 60 columns
-			t.Errorf("warning %q is %d columns wide: it would wrap in a 60-column terminal", got, w)
+		if kw := KeyWarning(tc.m, tc.secret); kw != warn {
+			t.Errorf("%s: KeyWarning %q, CheckSecret's warning %q", name, kw, warn)
+		}
+		if len(tc.secret) > 8 && (strings.Contains(warn, tc.secret) || err != nil && strings.Contains(err.Error(), tc.secret)) {
+			t.Errorf("%s: the message quotes the secret", name)
+		}
+		if w := ansi.StringWidth(warn); w > 54 { // "┃ " plus this in the form of a 60-column wizard
+			t.Errorf("warning %q is %d columns wide: it would wrap in a 60-column terminal", warn, w)
+		}
+		if err != nil && ansi.StringWidth(err.Error()) > 53 && tc.err != "space" && tc.m != AddSetupToken && tc.m != AddOtherToken {
+			t.Errorf("error %q is %d columns wide: it would wrap in a 60-column terminal", err, ansi.StringWidth(err.Error()))
+		}
+		if err != nil && !errors.Is(err, authstore.ErrEmptyToken) {
+			var te *authstore.TokenError
+			if !errors.As(err, &te) {
+				t.Errorf("%s: %T is not a *authstore.TokenError", name, err)
+			}
 		}
 	}
 }
@@ -312,9 +388,9 @@ func TestKeyWarning(t *testing.T) {
 func TestAddValuesCredential(t *testing.T) {
 	now := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
 	v := NewAddValues()
-	v.Method, v.Name, v.Secret = AddOpenRouterAPIKey, "team", "  sk-or-v1-FAKE-000  \n"
+	v.Method, v.Name, v.Secret = AddOpenRouterAPIKey, "team", "  "+addFakeOpenRoute+"  \n"
 	cred, err := v.Credential(now)
-	if err != nil || cred != (authstore.Credential{ID: "openrouter:team", Provider: "openrouter", Type: authstore.TypeAPIKey, Secret: "sk-or-v1-FAKE-000"}) {
+	if err != nil || cred != (authstore.Credential{ID: "openrouter:team", Provider: "openrouter", Type: authstore.TypeAPIKey, Secret: addFakeOpenRoute}) {
 		t.Fatalf("%+v %v", cred.ID, err)
 	}
 	if v.EnvVar() != "OPENROUTER_API_KEY" || !v.AsksDestination() || v.ToEnv() {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,7 +140,14 @@ func TestGoldenWizard(t *testing.T) {
 			g.keys("Anthropic — API key", "down")
 			g.keys("Saved as", "enter")
 			g.keys("Paste the Anthropic API key", "enter")
-			g.keys("Unusual", wizOpenAI)
+			g.keys("*****", wizOpenAI)
+			g.keys("not an Anthropic API key", "enter")
+		}},
+		{name: "api-key-unusual", w: 100, h: 30, run: func(g *goldenWizard) {
+			g.keys("Anthropic — API key", "down")
+			g.keys("Saved as", "enter")
+			g.keys("Paste the Anthropic API key", "enter")
+			g.keys("Unusual", "sk-ant-api04-FAKE"+strings.Repeat("u", 91))
 		}},
 		{name: "store-or-env", w: 100, h: 30, run: func(g *goldenWizard) {
 			g.keys("Anthropic — API key", "down")

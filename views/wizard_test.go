@@ -474,8 +474,16 @@ func TestWizardAPIKeyToStoreWithPlacement(t *testing.T) {
 	d.keys("down", "enter") // Anthropic API key
 	d.keys("ctrl+u", "work", "enter")
 	d.expect("step 3 of 5", "Paste the Anthropic API key", "Input is hidden")
-	d.paste(wizOpenAI)
-	d.expect("Unusual")
+	// An OpenAI key cannot be an Anthropic one: refused, with one error.
+	d.paste(wizOpenAI).keys("enter")
+	d.expect("that is not an Anthropic API key (sk-ant-api03-…)")
+	if v := d.view(); strings.Contains(v, "Unusual") || strings.Count(v, "Anthropic API key (") != 1 {
+		t.Fatalf("want one error, no warning:\n%s", v)
+	}
+	// A key of another Anthropic kind is only unusual: a warning.
+	d.keys("ctrl+u")
+	d.paste("sk-ant-api04-FAKE" + strings.Repeat("k", 91))
+	d.expect("Unusual: Anthropic API keys start with sk-ant-api03-")
 	d.keys("ctrl+u")
 	d.paste(wizAPIKey[:len(wizAPIKey)-1] + "Z").keys("enter")
 	d.expect("Where should the key go?", "The auth store", ".env, as ANTHROPIC_API_KEY")
