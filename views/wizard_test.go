@@ -323,11 +323,12 @@ func TestWizardSetupTokenCapturedAndSaved(t *testing.T) {
 	t.Parallel()
 	f := newWizFixture(t, "")
 	d := newWizDriver(t, f)
-	d.expect("step 1 of 5", "What do you want to add?", "Anthropic — Claude subscription (setup-token)")
+	// Four steps: the order is not asked with no other anthropic profile.
+	d.expect("step 1 of 4", "What do you want to add?", "Anthropic — Claude subscription (setup-token)")
 	d.keys("enter") // Claude subscription (the default)
-	d.expect("step 2 of 5", "Profile name", "default")
+	d.expect("step 2 of 4", "Profile name", "default")
 	d.keys("enter")
-	d.expect("step 3 of 5", "claude setup-token", "ctrl+] at any time to cancel", "Start claude setup-token")
+	d.expect("step 3 of 4", "claude setup-token", "ctrl+] at any time to cancel", "Start claude setup-token")
 	if len(d.logins) != 0 {
 		t.Fatal("the login started before the user chose to start it")
 	}
@@ -342,7 +343,7 @@ func TestWizardSetupTokenCapturedAndSaved(t *testing.T) {
 		t.Fatal("something was written before the user confirmed")
 	}
 	d.keys("enter")
-	d.expect("step 5 of 5", "Saved anthropic:default", "expires in 365d", "moltbot models status",
+	d.expect("step 4 of 4", "Saved anthropic:default", "expires in 365d", "moltbot models status",
 		"moltbot models auth order get --provider anthropic", "mode token")
 	noSecretOnScreen(t, d.view(), wizToken)
 
@@ -472,11 +473,14 @@ func TestWizardAPIKeyToStoreWithPlacement(t *testing.T) {
 	f := newWizFixture(t, storeWith(keyProfile("anthropic:default", "anthropic", wizAPIKey)))
 	d := newWizDriver(t, f)
 	d.keys("down", "enter") // Anthropic API key
-	d.keys("ctrl+u", "work", "enter")
-	d.expect("step 3 of 5", "Paste the Anthropic API key", "Input is hidden")
+	// anthropic:default is the only anthropic profile: replacing it asks no order.
+	d.expect("step 2 of 5", "Where should the key go?", "The auth store", ".env, as ANTHROPIC_API_KEY")
+	d.keys("enter")
+	d.keys("ctrl+u", "work", "enter") // beside it: the order is asked too
+	d.expect("step 4 of 6", "Paste the Anthropic API key", "Input is hidden")
 	// An OpenAI key cannot be an Anthropic one: refused, with one error.
 	d.paste(wizOpenAI).keys("enter")
-	d.expect("that is not an Anthropic API key (sk-ant-api03-…)")
+	d.expect("step 4 of 6", "that is not an Anthropic API key (sk-ant-api03-…)")
 	if v := d.view(); strings.Contains(v, "Unusual") || strings.Count(v, "Anthropic API key (") != 1 {
 		t.Fatalf("want one error, no warning:\n%s", v)
 	}
@@ -486,9 +490,7 @@ func TestWizardAPIKeyToStoreWithPlacement(t *testing.T) {
 	d.expect("Unusual: Anthropic API keys start with sk-ant-api03-")
 	d.keys("ctrl+u")
 	d.paste(wizAPIKey[:len(wizAPIKey)-1] + "Z").keys("enter")
-	d.expect("Where should the key go?", "The auth store", ".env, as ANTHROPIC_API_KEY")
-	d.keys("enter")
-	d.expect("step 4 of 5", "Where in the order", "anthropic already has anthropic:default")
+	d.expect("step 5 of 6", "Where in the order", "anthropic already has anthropic:default")
 	d.keys("down", "enter") // last
 	d.expect("Saved anthropic:work")
 	snap := f.snapshot()
@@ -505,10 +507,12 @@ func TestWizardAPIKeyToEnv(t *testing.T) {
 	t.Parallel()
 	f := newWizFixture(t, "")
 	d := newWizDriver(t, f)
-	d.keys("down", "down", "enter", "enter") // OpenAI API key, name default
+	d.keys("down", "down", "enter") // OpenAI API key
+	d.expect("step 2 of 5", "Where should the key go?")
+	d.keys("down", "enter") // .env: no profile name to ask
+	d.expect("step 3 of 4 · API key", "Paste the OpenAI API key")
 	d.paste(wizOpenAI).keys("enter")
-	d.keys("down", "enter") // .env
-	d.expect("Saved OPENAI_API_KEY in", "Restart the gateway daemon")
+	d.expect("step 4 of 4", "Saved OPENAI_API_KEY in", "Restart the gateway daemon")
 	noSecretOnScreen(t, d.view(), wizOpenAI)
 	data, err := os.ReadFile(f.paths.Env)
 	if err != nil || !strings.Contains(string(data), "OPENAI_API_KEY="+wizOpenAI) {
@@ -557,9 +561,12 @@ func TestWizardEscGoesBack(t *testing.T) {
 		{"esc", "Profile name"},
 		{"esc", "What do you want to add?"},
 		{"down", ""},
+		{"enter", "Where should the key go?"},
 		{"enter", "Profile name"},
 		{"ctrl+u work enter", "Paste the Anthropic API key"},
 		{"esc", "Profile name"},
+		{"esc", "Where should the key go?"},
+		{"enter", "Profile name"},
 		{"enter", "Paste the Anthropic API key"},
 	}
 	for _, s := range steps {
@@ -574,10 +581,10 @@ func TestWizardEscGoesBack(t *testing.T) {
 		t.Error("going back lost the chosen method")
 	}
 	d.paste(wizAPIKey).keys("enter")
-	d.expect("Where should the key go?")
+	d.expect("Where in the order")
 	d.keys("esc")
 	d.expect("Paste the Anthropic API key")
-	d.keys("esc", "esc", "esc")
+	d.keys("esc", "esc", "esc", "esc")
 	if len(d.closed) != 1 || d.closed[0].Saved != "" {
 		t.Fatalf("esc on the first step: closed %+v", d.closed)
 	}
@@ -597,8 +604,9 @@ func TestWizardCtrlCWritesNothing(t *testing.T) {
 		"handover":  {"enter", "enter", "up", "enter"},
 		"captured":  {"enter", "enter", "up", "enter", "enter", "captured"},
 		"notoken":   {"enter", "enter", "up", "enter", "enter", "failed"},
-		"secret":    {"down", "enter", "enter"},
-		"placement": {"down", "down", "enter", "ctrl+u", "two", "enter", "pastekey", "enter", "enter"},
+		"where":     {"down", "enter"},
+		"secret":    {"down", "enter", "enter", "enter"},
+		"placement": {"down", "down", "enter", "enter", "ctrl+u", "two", "enter", "pastekey", "enter"},
 	}
 	for name, keys := range stops {
 		t.Run(name, func(t *testing.T) {
