@@ -25,6 +25,7 @@ var runAddForm = func(ctx context.Context, a *app, _ views.AddStepID, sf views.S
 func addKeys() views.WizardKeys { return tui.DefaultKeys().Views.Wizard }
 
 func (a *app) newAuthAddCommand() *cobra.Command {
+	keys := addKeys()
 	return &cobra.Command{
 		Use:   "add",
 		Short: "Add a credential interactively: provider → method → details",
@@ -33,7 +34,7 @@ func (a *app) newAuthAddCommand() *cobra.Command {
 			"auth store or to the daemon's .env. A new profile is put first or last in its provider's order as\n" +
 			"you choose: when the order is automatic and already puts it there, the order is left alone;\n" +
 			"otherwise the provider's order override is written (from the config's auth.order when there is\n" +
-			"one). esc goes back a step; ctrl+c leaves with nothing written.\n\n" +
+			"one). " + keys.Back.Help().Key + " goes back a step; " + keys.Quit.Help().Key + " leaves with nothing written.\n\n" +
 			"Needs a terminal; from a script use `moltbot models auth paste-token`.",
 		Args: noSecretArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -57,7 +58,7 @@ func (a *app) runAdd(ctx context.Context) error {
 	paths := snap.Paths
 	v := views.NewAddValues()
 	flow := views.NewAddFlow(v, snap, a.env.Now())
-	quitKey := "ctrl+c"
+	quitKey := addKeys().Quit.Help().Key
 
 	// A form clears itself when done: each answer is echoed as a line so
 	// the user keeps seeing what was chosen.

@@ -25,7 +25,7 @@ func init() {
 				".env), name the profile, then either sign in with your Claude subscription (moltbot runs\n" +
 				"`claude setup-token` in this terminal and captures the token it prints) or paste the key;\n" +
 				"choose where it goes in the order, and save. `moltbot models auth add` asks the same steps.\n\n" +
-				"esc goes back a step; ctrl+c leaves with nothing written. Needs a terminal; from a script use\n" +
+				addKeys().Back.Help().Key + " goes back a step; " + addKeys().Quit.Help().Key + " leaves with nothing written. Needs a terminal; from a script use\n" +
 				"`moltbot models auth paste-token`.",
 			Args: cobra.NoArgs,
 			RunE: func(c *cobra.Command, _ []string) error {

@@ -321,7 +321,7 @@ func (w *Wizard) setScreen(s wizardScreen) {
 // showForm shows the current step's form.
 func (w *Wizard) showForm() tea.Cmd {
 	w.screen = screenForm
-	return w.startForm(w.flow.Form("ctrl+c"))
+	return w.startForm(w.flow.Form(w.keyName(w.keys.Quit)))
 }
 
 // startForm hosts sf and starts it.
@@ -334,6 +334,10 @@ func (w *Wizard) startForm(sf StepForm) tea.Cmd {
 	w.host = h
 	return tea.Sequence(cmd, w.resizeForm())
 }
+
+// keyName is how the screen names a binding's key: its help text, so a
+// rebound key is named as it is bound.
+func (w *Wizard) keyName(b key.Binding) string { return b.Help().Key }
 
 // forward moves the flow past the current step and shows the next.
 func (w *Wizard) forward() tea.Cmd {

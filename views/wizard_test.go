@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
@@ -736,5 +737,65 @@ func TestWizardFailedSaveSaysWhyAndRetries(t *testing.T) {
 	}
 	if _, ok := snap.Store.Profile("openai:default"); !ok {
 		t.Fatal("the retry lost another profile")
+	}
+}
+
+// TestWizardNamesKeysFromTheKeymap: every key the wizard names in its text
+// is the keymap's; rebound, the screen names the new key.
+func TestWizardNamesKeysFromTheKeymap(t *testing.T) {
+	t.Parallel()
+	rebind := func(env *views.Env) {
+		k := &env.Keys.Wizard
+		k.Back = key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "back"))
+		k.Quit = key.NewBinding(key.WithKeys("ctrl+q"), key.WithHelp("ctrl+q", "cancel"))
+		k.Done = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "done"))
+	}
+	start := func(store string) (*wizFixture, *views.Wizard, func(...tea.Msg)) {
+		f := newWizFixture(t, store)
+		env := wizEnv(f)
+		rebind(&env)
+		w := views.NewWizard(env, views.WizardOptions{LookPath: func(string) (string, error) { return "", errors.New("none") }})
+		w.SetSize(100, 28)
+		d := &wizDriver{t: t, f: f, w: w}
+		d.run(w.Init())
+		return f, w, func(msgs ...tea.Msg) {
+			for _, m := range msgs {
+				d.send(m)
+			}
+		}
+	}
+	enter, down := tea.KeyMsg{Type: tea.KeyEnter}, tea.KeyMsg{Type: tea.KeyDown}
+	view := func(w *views.Wizard) string { return strings.Join(strings.Fields(ansi.Strip(w.View())), " ") }
+
+	// The store cannot be read: the key that leaves.
+	_, w, _ := start(`{"version": 1, "profiles": {`)
+	if v := view(w); !strings.Contains(v, "Press f to leave") {
+		t.Errorf("broken store:\n%s", v)
+	}
+	// An empty key: the key that leaves without saving.
+	f, w, send := start("")
+	send(down, enter, enter, enter, enter) // Anthropic API key, the store, default
+	if v := view(w); !strings.Contains(v, "paste the Anthropic API key (ctrl+q leaves without saving)") {
+		t.Errorf("empty key:\n%s", v)
+	}
+	// A failed save: the keys that retry and go back.
+	send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(wizAPIKey), Paste: true})
+	if err := os.MkdirAll(filepath.Dir(f.paths.Store), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(f.paths.Store, []byte(`{"version": 1, "profiles": {`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	send(enter)
+	if v := view(w); !strings.Contains(v, "Press f to try again, ctrl+b to go back.") {
+		t.Errorf("failed save:\n%s", v)
+	}
+	// Saved: the key that finishes.
+	if err := os.Remove(f.paths.Store); err != nil {
+		t.Fatal(err)
+	}
+	send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("f")})
+	if v := view(w); !strings.Contains(v, "Saved anthropic:default") || !strings.Contains(v, "Press f to finish.") {
+		t.Errorf("result:\n%s", v)
 	}
 }

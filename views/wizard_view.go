@@ -153,7 +153,7 @@ func (w *Wizard) textLines(width int) []string {
 	case screenBroken:
 		t.para(st.Bad, 2, "✗ "+w.brokenError.Error())
 		t.para(st.Text, 2, "  Nothing can be added until the store can be read: `moltbot doctor` says what is wrong.")
-		t.para(st.Dim, 2, "  Press enter to leave.")
+		t.para(st.Dim, 2, "  Press "+w.keyName(w.keys.Done)+" to leave.")
 	default: // loading, checking, finding: a moment
 	}
 	return t.lines
@@ -165,7 +165,7 @@ func (w *Wizard) resultText(t *textBuilder) {
 	st, s := w.st, w.saved
 	if s.err != nil {
 		t.para(st.Bad, 2, "✗ Nothing was saved: "+s.err.Error())
-		t.para(st.Dim, 2, "  Press enter to try again, esc to go back.")
+		t.para(st.Dim, 2, "  Press "+w.keyName(w.keys.Done)+" to try again, "+w.keyName(w.keys.Back)+" to go back.")
 		return
 	}
 	t.para(st.OK, 2, "✓ "+s.title)
@@ -183,7 +183,7 @@ func (w *Wizard) resultText(t *textBuilder) {
 		}
 	}
 	t.lines = append(t.lines, "")
-	t.para(st.Dim, 0, "Press enter to finish.")
+	t.para(st.Dim, 0, "Press "+w.keyName(w.keys.Done)+" to finish.")
 }
 
 // wrapWords wraps s at spaces into lines of at most width cells; lines
