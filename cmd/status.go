@@ -377,12 +377,15 @@ func (p paint) Render(s string) string {
 }
 
 func (a *app) styles() statusStyles {
-	r := lipgloss.NewRenderer(a.env.Stdout)
-	on := a.env.Getenv("NO_COLOR") == "" && a.env.IsTerminal(a.env.Stdout)
+	r := a.newRenderer()
+	on := a.env.Getenv("NO_COLOR") == "" && a.env.IsTerminal(a.env.Stdout) && r.ColorProfile() != termenv.Ascii
 	if on {
 		r.SetHasDarkBackground(a.darkBackground(r))
 	} else {
+		// Plain text: nothing to ask the terminal. Both set, so that no
+		// style rendered by mistake can make lipgloss ask.
 		r.SetColorProfile(termenv.Ascii)
+		r.SetHasDarkBackground(true)
 	}
 	ps := func(s lipgloss.Style) paint { return paint{s, on} }
 	c := func(light, dark string) lipgloss.AdaptiveColor {

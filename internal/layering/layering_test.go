@@ -64,6 +64,9 @@ func TestImportsPointDown(t *testing.T) {
 		"views":     {[]string{module + "tui", module + "cmd"}, "views never import tui or cmd"},
 		"tui":       {[]string{module + "cmd"}, "tui never imports cmd"},
 		"probe":     {[]string{"github.com/charmbracelet/", module + "views", module + "tui", module + "cmd"}, "probe is below the screens"},
+		// termbg replaces the query bubbletea's init made through lipgloss
+		// and termenv: a leaf, with nothing that could ask again.
+		"internal/termbg": {[]string{"github.com/charmbracelet/", "github.com/muesli/", module}, "termbg is a leaf without Charm code"},
 	}
 	for dir, rule := range rules {
 		for name, f := range sources(t, dir) {
