@@ -14,11 +14,12 @@ import (
 	"github.com/moltbot/moltbot/views"
 )
 
-// runAddForm shows one step's form on the terminal: nil once answered,
-// views.ErrAddBack for esc on its first question. Tests replace it with a
-// function that fills v as a user would.
+// runAddForm shows one step's form on the terminal, in the wizard's theme:
+// nil once answered, views.ErrAddBack for esc on its first question. Tests
+// replace it with a function that fills v as a user would.
 var runAddForm = func(ctx context.Context, a *app, _ views.AddStepID, sf views.StepForm, _ *views.AddValues) error {
-	return views.RunAddStep(ctx, sf, addKeys(), nil, a.env.Stdin, a.env.Stdout)
+	theme := tui.NewTheme(a.renderer()).Views.Wizard.Form
+	return views.RunAddStep(ctx, sf, addKeys(), theme, a.env.Stdin, a.env.Stdout)
 }
 
 // addKeys are the wizard's keys, which `models auth add` shares.
