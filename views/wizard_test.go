@@ -59,6 +59,9 @@ func newWizFixture(t *testing.T, store string) *wizFixture {
 		if k == "MOLTBOT_STATE_DIR" {
 			return f.state
 		}
+		if k == "MOLTBOT_GATEWAY" {
+			return "clawdbot" // a fresh state dir says nothing about the gateway
+		}
 		return ""
 	}, root)
 	if err != nil {
