@@ -21,7 +21,7 @@ func TestTmuxAddAPIKey(t *testing.T) {
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	command := fmt.Sprintf("env -i PATH=/usr/bin:/bin HOME=%s TERM=xterm-256color MOLTBOT_STATE_DIR=%s sh -c '%s models auth add; echo moltbot-exit=$?; sleep 30'",
+	command := fmt.Sprintf("env -i PATH=/usr/bin:/bin HOME=%s TERM=xterm-256color MOLTBOT_GATEWAY=clawdbot MOLTBOT_STATE_DIR=%s sh -c '%s models auth add; echo moltbot-exit=$?; sleep 30'",
 		home, state, bin)
 	term := tmuxtest.Start(t, 80, 24, command)
 	waitFor, keys := term.WaitFor, term.Keys
