@@ -73,6 +73,7 @@ func newInstall(t testing.TB, state string) *install {
 		"PATH=/usr/bin:/bin",
 		"HOME=" + home,
 		"MOLTBOT_STATE_DIR=" + state,
+		"MOLTBOT_GATEWAY=clawdbot", // a fresh state dir says nothing about the gateway
 		"NO_COLOR=1",
 		"TERM=dumb",
 	}}
