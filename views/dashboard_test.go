@@ -910,10 +910,13 @@ func TestViewFitsEverySize(t *testing.T) {
 	}
 }
 
-func TestNarrowTerminalDropsColumnsNotIDs(t *testing.T) {
+// Issue 14 changed this on purpose: at 60 columns the countdowns stay and
+// the ids are cut in the middle (they used to stay whole while the
+// countdowns went).
+func TestNarrowTerminalDropsColumnsNotCountdowns(t *testing.T) {
 	f := newFixture(t, populatedStore()).start(58, 13) // a 60×15 terminal's body
 	v := f.view()
-	for _, s := range []string{"anthropic:manual", "anthropic:default", "STATUS"} {
+	for _, s := range []string{"anthro…:manual", "anthr…:default", "anthropic:soon", "STATUS", "in 3d 4h", "in 2h 00m"} {
 		if !strings.Contains(v, s) {
 			t.Errorf("60 columns lack %q:\n%s", s, v)
 		}

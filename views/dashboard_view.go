@@ -106,6 +106,14 @@ func (d *Dashboard) geom() geometry {
 	case inner >= 6:
 		g.detailRows = 1
 	}
+	// Rows the table does not need go to the description, as far as it
+	// needs them (nothing is cut while room is left over), a blank line
+	// apart from the table.
+	if room := inner - 1 - d.table.len() - 1; g.detailRows > 0 && room > g.detailRows {
+		if info, ok := d.detailInfo(nil); ok {
+			g.detailRows = min(max(d.detail.need(info, g.listW), g.detailRows), room, maxDetailRows)
+		}
+	}
 	g.listY = g.paneY + 2 // border, column header
 	g.listRows = max(inner-1-g.detailRows, 0)
 	return g
@@ -227,11 +235,8 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 	content := d.table.View(make([]string, 0, g.paneH), st, all, f)
 	if g.detailRows > 0 {
 		var detail []string
-		if c := d.table.list.cursor; c >= 0 && c < len(all) {
-			info := detailInfo{row: all[c], now: d.now, total: total, probe: d.probes.detail(all[c].key)}
-			if d.renewDue() && d.cannotRenew() == "" {
-				info.renewKey = firstKey(d.keys.Renew)
-			}
+		if info, ok := d.detailInfo(all); ok {
+			info.total = total
 			detail = d.detail.View(st, info)
 		}
 		for len(content) < g.listRows+1+g.detailRows-len(detail) {
@@ -243,6 +248,37 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 		title += fmt.Sprintf(" · %d–%d of %d", first+1, end, len(all))
 	}
 	return box(st, title, content, w, g.paneH, focused)
+}
+
+// maxDetailRows bounds the description under the table.
+const maxDetailRows = 4
+
+// detailInfo is what the detail pane describes: the row under the cursor
+// among all (the rows as this frame shows them; nil: as the table has
+// them), with the number of profiles in the order.
+func (d *Dashboard) detailInfo(all []profileRow) (detailInfo, bool) {
+	c := d.table.list.cursor
+	var r profileRow
+	switch {
+	case all != nil && c >= 0 && c < len(all):
+		r = all[c]
+	case all == nil:
+		row, ok := d.table.selectedRow()
+		if !ok {
+			return detailInfo{}, false
+		}
+		r = row
+	default:
+		return detailInfo{}, false
+	}
+	info := detailInfo{row: r, now: d.now, probe: d.probes.detail(r.key)}
+	if pr, ok := d.report.Provider(d.providers.selected()); ok {
+		info.total = len(pr.Order.IDs)
+	}
+	if d.renewDue() && d.cannotRenew() == "" {
+		info.renewKey = firstKey(d.keys.Renew)
+	}
+	return info, true
 }
 
 // emptyLines is what the profile pane says when there is nothing to list.

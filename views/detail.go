@@ -44,6 +44,20 @@ func (p *detailPane) View(st DashboardStyles, info detailInfo) []string {
 	if p.height <= 0 {
 		return nil
 	}
+	lines := wrapParts(detailParts(info), " · ", p.width-1, p.height)
+	for i, l := range lines {
+		lines[i] = st.Dim.Render(fitCell(" "+l, p.width))
+	}
+	return lines
+}
+
+// need is how many lines of width w describe info whole.
+func (p *detailPane) need(info detailInfo, w int) int {
+	return len(wrapParts(detailParts(info), " · ", w-1, 1<<10))
+}
+
+// detailParts are the pieces of the description, in the order shown.
+func detailParts(info detailInfo) []string {
 	r, now := info.row, info.now
 	parts := []string{r.label}
 	if r.env {
@@ -81,11 +95,7 @@ func (p *detailPane) View(st DashboardStyles, info detailInfo) []string {
 	if info.probe != "" {
 		parts = append(parts, authstore.SafeText(info.probe))
 	}
-	lines := wrapParts(parts, " · ", p.width-1, p.height)
-	for i, l := range lines {
-		lines[i] = st.Dim.Render(fitCell(" "+l, p.width))
-	}
-	return lines
+	return parts
 }
 
 // wrapParts joins parts with sep into lines of at most w columns, breaking

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -63,58 +64,124 @@ const (
 type column struct {
 	id    colID
 	title string
-	width int // natural width (content and title)
-	min   int // the least a flexible column may shrink to
-	keep  int
+	width int // natural width (content and title); the profile column's includes emails
+	// ideal and min are the profile column's: its longest id, kept whole
+	// until the columns with a keep below cutIDs have gone, and the least
+	// it is cut to (in the middle, see cutID) before the countdowns go.
+	ideal, min int
+	keep       int
+	// head is the profile column's: how many cells of a cut id come
+	// before the "…" (chooseHead keeps the ids shown distinct).
+	head int
 }
 
 // colGap is the space between columns; tight tables use 1.
 const colGap = 2
 
-// fitColumns chooses the columns that fit in width and their widths: the
-// optional column with the lowest keep goes first, the profile column takes
-// what is left (never beyond its natural width). When dropping would be
-// needed anyway, a single-space gap is tried first so that fewer columns
-// go. The returned gap is the one to draw with.
+// cutIDs is the keep level at which ids start to be cut: the type, the
+// secret and the last use go before an id loses a character; the probe,
+// the note, the expiry countdown and then the status word only after.
+const cutIDs = 4
+
+// minIDWidth is the least a cut id keeps ("anth…on-team").
+const minIDWidth = 12
+
+// fitColumns chooses the columns that fit in width and their widths. What
+// gives way, in this order: the emails beside the ids, the optional
+// columns of lowest keep, then the ids (cut in the middle, down to
+// minIDWidth), then the other optional columns (the countdowns, the status
+// word last). A column given up comes back when the room it needs is left
+// over, so nothing is cut while space is unused. When giving way would be
+// needed anyway, a single-space gap is tried and kept if it gives up less.
+// The returned gap is the one to draw with.
 func fitColumns(cols []column, width int) ([]column, int) {
-	best, bestGap := fitWithGap(cols, width, colGap)
-	if len(best) < len(cols) {
-		if tight, g := fitWithGap(cols, width, 1); len(tight) > len(best) {
-			return tight, g
+	best, lost := fitWithGap(cols, width, colGap)
+	if lost > 0 {
+		if tight, l := fitWithGap(cols, width, 1); l < lost {
+			return tight, 1
 		}
 	}
-	return best, bestGap
+	return best, colGap
 }
 
+// fitWithGap fits cols in width with gap between them; lost measures what
+// was given up (a thousand for each column gone, one for each cell cut
+// from the longest id), so that two gaps can be compared.
 func fitWithGap(cols []column, width, gap int) ([]column, int) {
-	shown := append([]column(nil), cols...)
-	for {
-		total := 0
-		for i, c := range shown {
-			w := c.width
-			if c.id == colProfile {
-				w = c.min
-			}
-			total += w
-			if i > 0 {
-				total += gap
-			}
+	prof := -1
+	for i, c := range cols {
+		if c.id == colProfile {
+			prof = i
 		}
-		if total <= width {
+	}
+	present := make([]bool, len(cols))
+	for i := range present {
+		present[i] = true
+	}
+	floor := 0 // the profile column's least width now
+	if prof >= 0 {
+		floor = max(cols[prof].ideal, 1)
+	}
+	need := func(extra, fl int) int {
+		total, n := 0, 0
+		for i, c := range cols {
+			if !present[i] && i != extra {
+				continue
+			}
+			if i == prof {
+				total += fl
+			} else {
+				total += c.width
+			}
+			n++
+		}
+		return total + max(n-1, 0)*gap
+	}
+	// The optional columns in the order they go.
+	var order []int
+	for i, c := range cols {
+		if c.keep > 0 {
+			order = append(order, i)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cols[a].keep - cols[b].keep })
+	type gone struct{ col, floor int }
+	var dropped []gone
+	lost := 0
+	for _, i := range order {
+		if need(-1, floor) <= width {
 			break
 		}
-		drop := -1
-		for i, c := range shown {
-			if c.keep > 0 && (drop < 0 || c.keep < shown[drop].keep) {
-				drop = i
+		if prof >= 0 && cols[i].keep > cutIDs && floor > cols[prof].min {
+			floor = max(cols[prof].min, 1)
+			if need(-1, floor) <= width {
+				break
 			}
 		}
-		if drop < 0 {
-			break // only the essentials are left; the profile column truncates
-		}
-		shown = append(shown[:drop], shown[drop+1:]...)
+		present[i] = false
+		dropped = append(dropped, gone{i, floor})
 	}
-	// Give the profile column what is left, up to its natural width.
+	if need(-1, floor) > width {
+		floor = 1 // only the essentials are left; the id is cut further
+	}
+	// Give back what fits in what is left over, the most important first.
+	for j := len(dropped) - 1; j >= 0; j-- {
+		if need(dropped[j].col, max(dropped[j].floor, floor)) <= width {
+			present[dropped[j].col] = true
+		} else {
+			lost += 1000
+		}
+	}
+	shown := make([]column, 0, len(cols))
+	for i, c := range cols {
+		if present[i] {
+			shown = append(shown, c)
+		}
+	}
+	if prof < 0 {
+		return shown, lost
+	}
+	// The profile column takes what is left, up to its natural width.
 	used := 0
 	for i, c := range shown {
 		if c.id != colProfile {
@@ -126,17 +193,12 @@ func fitWithGap(cols []column, width, gap int) ([]column, int) {
 	}
 	for i := range shown {
 		if shown[i].id == colProfile {
-			w := width - used
-			if w > shown[i].width {
-				w = shown[i].width
-			}
-			if w < 1 {
-				w = 1
-			}
+			w := max(min(width-used, shown[i].width), 1)
 			shown[i].width = w
+			lost += max(shown[i].ideal-w, 0)
 		}
 	}
-	return shown, gap
+	return shown, lost
 }
 
 // tableColumns are the columns the rows call for at now: a column nobody
@@ -168,27 +230,31 @@ func tableColumns(rows []profileRow, now time.Time) []column {
 	cols := []column{
 		{id: colMark, width: 1},
 		{id: colRank, title: "#", width: rankW},
-		// Whole ids matter more than optional columns; emails give way first.
-		{id: colProfile, title: "PROFILE", width: profW, min: min(idW, 28)},
+		// Emails give way first, then whole ids (see fitColumns).
+		{id: colProfile, title: "PROFILE", width: profW, ideal: idW, min: min(idW, minIDWidth)},
 		{id: colType, title: "TYPE", width: len("api_key"), keep: 3},
 	}
 	if secretW > 0 {
 		cols = append(cols, column{id: colSecret, title: "SECRET", width: max(secretW, len("SECRET")), keep: 2})
 	}
-	cols = append(cols, column{id: colStatus, title: "STATUS", width: statusW})
+	// The status word is the last to go (the row's style and the detail
+	// pane still say it).
+	cols = append(cols, column{id: colStatus, title: "STATUS", width: statusW, keep: 8})
 	if probeW > 0 {
-		// Asked for a moment ago: the last optional column to go.
-		cols = append(cols, column{id: colProbe, title: "PROBE", width: max(probeW, len("PROBE")), keep: 6})
+		// Asked for a moment ago, but the countdowns matter more: a probe
+		// adds a column when there is room, the detail pane and the status
+		// line say the result anyway.
+		cols = append(cols, column{id: colProbe, title: "PROBE", width: max(probeW, len("PROBE")), keep: 5})
 	}
 	if anyExpiry {
 		w := len("in 23h 59m") // countdowns keep one width as they tick
 		if anyExpired {
 			w = len("23h 59m ago")
 		}
-		cols = append(cols, column{id: colExpires, title: "EXPIRES", width: w, keep: 4})
+		cols = append(cols, column{id: colExpires, title: "EXPIRES", width: w, keep: 7})
 	}
 	if noteW > 0 {
-		cols = append(cols, column{id: colNote, title: "NOTE", width: max(noteW, len("NOTE")), keep: 5})
+		cols = append(cols, column{id: colNote, title: "NOTE", width: max(noteW, len("NOTE")), keep: 6})
 	}
 	if anyUsed {
 		cols = append(cols, column{id: colLastUsed, title: "LAST USED", width: len("LAST USED"), keep: 1})
@@ -373,7 +439,7 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 				b.WriteString(paint(st.Dim, rest))
 				continue
 			}
-			cell = r.label
+			cell = cutID(r.label, c.width, c.head)
 		case colType:
 			cell = r.typ
 			if r.env {
@@ -480,6 +546,8 @@ func columnsKey(cols []column) string {
 		b.WriteString(itoa(int(c.id)))
 		b.WriteByte(':')
 		b.WriteString(itoa(c.width))
+		b.WriteByte('/')
+		b.WriteString(itoa(c.head))
 		b.WriteByte(',')
 	}
 	return b.String()
