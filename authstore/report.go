@@ -208,3 +208,62 @@ func (r Report) Check() int {
 	}
 	return code
 }
+
+// Counts are the numbers `models status` sums up under its table and the
+// dashboard shows above its panes.
+type Counts struct {
+	// ExpiredOrMissing counts profiles expired or without a credential,
+	// and providers in use with none at all.
+	ExpiredOrMissing int
+	Expiring         int // within the report's warn window
+	Unusable         int // cooling down or disabled now
+}
+
+// Counts sums the report up.
+func (r Report) Counts() Counts {
+	c := Counts{ExpiredOrMissing: len(r.MissingInUse)}
+	for _, p := range r.Providers {
+		for _, pr := range p.Profiles {
+			switch pr.Health.Status {
+			case StatusExpired, StatusMissing:
+				c.ExpiredOrMissing++
+			case StatusExpiring:
+				c.Expiring++
+			}
+			if pr.Health.Unusable != "" {
+				c.Unusable++
+			}
+		}
+	}
+	return c
+}
+
+// Usable reports whether the gateway has something to call the provider
+// with now: a key in the environment, or a profile in its order that has
+// not expired (or will be refreshed), has its secret, and is not cooling
+// down or disabled.
+func (p ProviderReport) Usable() bool {
+	if len(p.Env) > 0 {
+		return true
+	}
+	for _, pr := range p.Profiles {
+		h := pr.Health
+		if pr.Rank == 0 || h.Unusable != "" || h.Status == StatusMissing || h.Status == StatusExpired && !h.Refreshable {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// UnusableInUse are the providers a configured model uses that the
+// gateway has nothing usable for now (see ProviderReport.Usable).
+func (r Report) UnusableInUse() []string {
+	var out []string
+	for _, p := range r.Providers {
+		if p.InUse && !p.Usable() {
+			out = append(out, p.Provider)
+		}
+	}
+	return out
+}

@@ -495,38 +495,17 @@ func (a *app) writeText(snap authstore.Snapshot, rep authstore.Report) {
 	}
 	tbl.write(w, width)
 
-	var expired, expiring, unusable int
-	for _, p := range rep.Providers {
-		for _, pr := range p.Profiles {
-			switch pr.Health.Status {
-			case authstore.StatusExpired, authstore.StatusMissing:
-				expired++
-			case authstore.StatusExpiring:
-				expiring++
-			}
-			if pr.Health.Unusable != "" {
-				unusable++
-			}
-		}
-	}
+	c := rep.Counts()
 	fmt.Fprintln(w)
-	summary := fmt.Sprintf("%d expired or missing · %d expiring within %s · %d cooling down or disabled", expired+len(rep.MissingInUse), expiring, warnText(rep.Warn), unusable)
-	if expired+expiring+unusable+len(rep.MissingInUse) == 0 {
+	summary := fmt.Sprintf("%d expired or missing · %d expiring within %s · %d cooling down or disabled", c.ExpiredOrMissing, c.Expiring, warnText(rep.Warn), c.Unusable)
+	if c == (authstore.Counts{}) {
 		summary = "All credentials are usable."
 	}
 	fmt.Fprintln(w, st.dim.Render(summary))
 }
 
 // warnText shows the warn window the way people say it: "24h", "3d".
-func warnText(d time.Duration) string {
-	if d%(24*time.Hour) == 0 && d >= 48*time.Hour {
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	}
-	if d%time.Hour == 0 {
-		return fmt.Sprintf("%dh", d/time.Hour)
-	}
-	return timefmt.Short(d)
-}
+func warnText(d time.Duration) string { return timefmt.Window(d) }
 
 // profileCells is one profile's row: rank, id, type, mask, status, expiry,
 // cooldown, last used; the file's text in it made safe (SafeText).

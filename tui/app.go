@@ -26,6 +26,12 @@ type Options struct {
 	Getenv func(string) string
 	// Home abbreviates paths on screen.
 	Home string
+	// Warn is how far ahead an expiry counts as expiring (0: the default).
+	Warn time.Duration
+	// Mouse says the program reports the mouse (tea.WithMouseCellMotion):
+	// it is turned on again when the terminal comes back after a suspend
+	// or a program run in it.
+	Mouse bool
 	// Renderer decides colour (nil: lipgloss's default renderer).
 	Renderer *lipgloss.Renderer
 	// NewWizard makes the add-a-credential screen; nil is views.NewWizard
@@ -87,6 +93,7 @@ func newApp(o Options, keys Keys) *App {
 		Clock:  o.Clock,
 		Getenv: o.Getenv,
 		Home:   o.Home,
+		Warn:   o.Warn,
 		Keys:   keys.Views,
 		Styles: theme.Views,
 	}

@@ -83,6 +83,12 @@ type Dashboard struct {
 
 	agentIDs []string    // agents with a store, from the last load
 	agents   []agentInfo // the same, summarised for the picker
+
+	// hadStore says a load found the store; when a later one does not, it
+	// was deleted meanwhile (the header says so). backup is the number of
+	// profiles in a good .bak, -1 when there is none to restore.
+	hadStore bool
+	backup   int
 }
 
 var _ Component = (*Dashboard)(nil)
@@ -93,12 +99,17 @@ func NewDashboard(env Env) *Dashboard {
 	if env.Clock != nil {
 		now = env.Clock()
 	}
+	warn := env.Warn
+	if warn <= 0 {
+		warn = authstore.DefaultWarn
+	}
 	return &Dashboard{
 		env:       env,
 		keys:      env.Keys.Dashboard,
 		st:        env.Styles.Dashboard,
 		now:       now,
-		warn:      authstore.DefaultWarn,
+		warn:      warn,
+		backup:    -1,
 		focus:     paneProfiles,
 		providers: newProviderList(env.Keys.Dashboard),
 		table:     newProfileTable(env.Keys.Dashboard),

@@ -491,7 +491,7 @@ func TestEscCancelsAMoveAndWritesNothing(t *testing.T) {
 
 // profileRowY is the screen row of the table's i-th row at 120×28 (header,
 // pane border, column header).
-func profileRowY(i int) int { return 3 + i }
+func profileRowY(i int) int { return 4 + i } // title, counts, pane border, column header
 
 func mouse(action tea.MouseAction, x, y int) tea.MouseMsg {
 	return tea.MouseMsg{X: x, Y: y, Action: action, Button: tea.MouseButtonLeft}
@@ -539,7 +539,7 @@ func TestMouseClickOnlySelects(t *testing.T) {
 		t.Error("a click moved or saved")
 	}
 	// A click in the provider list selects the provider.
-	f.send(mouse(tea.MouseActionPress, 3, 3), mouse(tea.MouseActionRelease, 3, 3))
+	f.send(mouse(tea.MouseActionPress, 3, 4), mouse(tea.MouseActionRelease, 3, 4))
 	if f.d.SelectedProvider() != "openai" {
 		t.Errorf("provider %q after clicking its row", f.d.SelectedProvider())
 	}

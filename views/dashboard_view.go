@@ -33,6 +33,8 @@ type DashboardStyles struct {
 	Dialog, DialogTitle lipgloss.Style
 	Picker              lipgloss.Style // the agent picker's frame
 	Key                 lipgloss.Style // keys named in running text
+	// AlertBad and AlertWarn are the title's badge (its text says it too).
+	AlertBad, AlertWarn lipgloss.Style
 }
 
 // badge is the style of a health status.
@@ -65,7 +67,7 @@ func (s DashboardStyles) greyed() DashboardStyles {
 // geometry is where things are inside the dashboard's area; View and the
 // mouse use the same numbers.
 type geometry struct {
-	errLines            int
+	headLines           int // title, counts, error lines
 	paneY, paneH        int
 	provW               int
 	provY, provRows     int
@@ -91,8 +93,8 @@ func (d *Dashboard) geom() geometry {
 	if d.width <= 0 || d.height <= 0 {
 		return g
 	}
-	g.errLines = len(d.header().errorLines())
-	g.paneY = titleLines + g.errLines
+	g.headLines = len(d.header().lines())
+	g.paneY = g.headLines
 	g.paneH = max(d.height-g.paneY, 0)
 	g.provW = d.providers.naturalWidth(d.width)
 	g.provY = g.paneY + 1
@@ -126,9 +128,7 @@ func (d *Dashboard) View() string {
 	}
 	g := d.layout()
 	lines := make([]string, 0, d.height)
-	h := d.header()
-	lines = append(lines, h.titleLine())
-	lines = append(lines, h.errorLines()...)
+	lines = append(lines, d.header().lines()...)
 	if !d.loaded {
 		lines = append(lines, d.st.Dim.Render(" Loading "+authstore.SafeText(d.displayPath(d.env.Paths.Store))+" …"))
 	} else if g.paneH >= 3 {
@@ -181,11 +181,38 @@ func fitLine(s string, w int) string {
 // header is the lines above the panes as they are now.
 func (d *Dashboard) header() header {
 	h := header{keys: d.keys, st: d.st, width: d.width, height: d.height, home: d.env.Home,
-		agent: d.env.Paths.AgentID, agents: len(d.agentIDs), store: d.env.Paths.Store, err: d.loadErr, stale: d.hasSnap}
+		agent: d.env.Paths.AgentID, agents: len(d.agentIDs), store: d.env.Paths.Store, err: d.loadErr, stale: d.hasSnap,
+		warn: d.warn, backup: d.backup}
 	if pr, ok := d.report.Provider(d.providers.selected()); ok && d.hasSnap {
 		h.order = string(pr.Order.Source)
 	}
+	if d.hasSnap && d.loadErr == nil {
+		c := d.report.Counts()
+		h.counts = &c
+		h.badge, h.bad = attention(d.report)
+		h.deleted = d.hadStore && !d.snap.Exists
+	}
 	return h
+}
+
+// attention is the title's badge: what needs attention first (a provider
+// in use with nothing usable, then an expired credential, then one
+// expiring within the warn window), and whether it is a failure already.
+// The same credentials make `models status --check` fail.
+func attention(r authstore.Report) (string, bool) {
+	if ps := r.UnusableInUse(); len(ps) == 1 {
+		return "✗ " + ps[0] + ": no usable credential", true
+	} else if len(ps) > 1 {
+		return fmt.Sprintf("✗ %d providers in use: no usable credential", len(ps)), true
+	}
+	c := r.Counts()
+	switch r.Check() {
+	case 1:
+		return fmt.Sprintf("✗ %d expired", c.ExpiredOrMissing), true
+	case 2:
+		return fmt.Sprintf("! %d expiring", c.Expiring), false
+	}
+	return "", false
 }
 
 // displayPath shows paths under the home directory as "~/…".
@@ -292,6 +319,12 @@ func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, 
 	store := authstore.SafeText(d.displayPath(d.env.Paths.Store))
 	provider := authstore.SafeText(pr.Provider)
 	switch {
+	case len(d.snap.Store.Profiles) == 0 && !d.snap.Exists && d.hadStore:
+		text = []string{
+			st.Text.Render("The store was deleted while moltbot was open (see above)."),
+			"",
+			st.Dim.Render(store + " does not exist any more."),
+		}
 	case len(d.snap.Store.Profiles) == 0 && !d.snap.Exists:
 		text = []string{
 			st.Text.Render("No credentials yet."),

@@ -3,18 +3,22 @@ package views
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/internal/timefmt"
 )
 
-// This file is the lines above the panes: the title line (the program,
-// the agent shown and how many there are, the store, the selected
-// provider's order source) and, when the store cannot be read, what
-// failed, where, and what to do.
+// This file is the lines above the panes: the title line (the program, a
+// badge when something needs attention, the agent shown and how many there
+// are, the store, the selected provider's order source), the counts
+// `models status` prints under its table, and, when the store cannot be
+// read or has gone, what happened, where, and what to do.
 
 // header is those lines' model, made for each frame from the dashboard's
 // state (Dashboard.header).
@@ -29,14 +33,35 @@ type header struct {
 	order         string // the selected provider's order source ("" none)
 	err           error  // why the newest read failed
 	stale         bool   // … and older data is shown, greyed
+	// badge is what needs attention first ("" nothing), bad whether it is
+	// already a failure rather than a warning.
+	badge string
+	bad   bool
+	// counts are the report's counts, shown when there is a report to
+	// count (nil: none); warn is the window "expiring" means.
+	counts *authstore.Counts
+	warn   time.Duration
+	// backup is the number of profiles in a good .bak beside the store, or
+	// -1 when there is none that could be restored.
+	backup int
+	// deleted says the store existed and is gone now.
+	deleted bool
 }
 
-// titleLines is the title line's height.
-const titleLines = 1
+// lines are the header's lines, in order.
+func (h header) lines() []string {
+	out := []string{h.titleLine()}
+	if l := h.countsLine(); l != "" {
+		out = append(out, l)
+	}
+	return append(out, h.errorLines()...)
+}
 
-// titleLine is the program, the agent (and how many there are), the store
-// and the selected provider's order source, giving way from the left on a
-// narrow screen.
+// titleLine is the program, the badge, the agent (and how many there
+// are), the store and the selected provider's order source, giving way on
+// a narrow screen in this order: the program's name, the order source, the
+// number of agents, the path (losing directories from its middle first);
+// the badge is never cut.
 func (h header) titleLine() string {
 	st := h.st
 	agent := authstore.SafeText(h.agent)
@@ -44,30 +69,84 @@ func (h header) titleLine() string {
 		agent = "(from $CLAWDBOT_AGENT_DIR)"
 	}
 	path := authstore.SafeText(DisplayPath(h.store, h.home))
+	pathW := lipgloss.Width(path)
+	baseW := min(lipgloss.Width("…/"+filepath.Base(path)), pathW)
 	agentPart := st.HeaderDim.Render(" agent ") + st.Header.Render(agent)
+	agents := ""
 	if h.agents > 1 {
-		agentPart += st.HeaderDim.Render(fmt.Sprintf(" (%d agents: %s)", h.agents, firstKey(h.keys.Agents)))
+		agents = st.HeaderDim.Render(fmt.Sprintf(" (%d agents: %s)", h.agents, firstKey(h.keys.Agents)))
 	}
-	agentPart += st.HeaderDim.Render(" · ")
-	left := st.Header.Render(" moltbot") + st.HeaderDim.Render(" ·") + agentPart
-	right := ""
+	sep := st.HeaderDim.Render(" · ")
+	badge := ""
+	if h.badge != "" {
+		style := st.AlertWarn
+		if h.bad {
+			style = st.AlertBad
+		}
+		badge = " " + style.Render(authstore.SafeText(h.badge)) + st.HeaderDim.Render(" ·")
+	}
+	order := ""
 	if h.order != "" {
-		right = st.HeaderDim.Render("order: ") + st.Header.Render(h.order) + " "
+		order = st.HeaderDim.Render("order: ") + st.Header.Render(h.order) + " "
 	}
-	// Narrow: the program name goes before the path is cut hard.
-	const enough = 28
-	room := h.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
-	if room < min(enough, lipgloss.Width(path)) {
-		left = agentPart
-		room = h.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
+	name := st.Header.Render(" moltbot")
+	if badge == "" {
+		name += st.HeaderDim.Render(" ·")
 	}
-	if room < 12 {
-		right = ""
-		room = h.width - lipgloss.Width(left)
+	for _, v := range []struct {
+		left, right string
+		minPath     int
+	}{
+		{name + badge + agentPart + agents + sep, order, min(28, pathW)},
+		{badge + agentPart + agents + sep, order, baseW},
+		{badge + agentPart + agents + sep, "", baseW},
+		{badge + agentPart + sep, "", baseW},
+		{badge + agentPart + sep, "", min(8, pathW)},
+	} {
+		room := h.width - lipgloss.Width(v.left) - lipgloss.Width(v.right)
+		if v.right != "" {
+			room-- // a space before the order source
+		}
+		if room < v.minPath {
+			continue
+		}
+		mid := st.HeaderDim.Render(truncateMiddle(path, room))
+		gap := h.width - lipgloss.Width(v.left) - lipgloss.Width(mid) - lipgloss.Width(v.right)
+		return v.left + mid + strings.Repeat(" ", max(gap, 0)) + v.right
 	}
-	mid := st.HeaderDim.Render(truncateMiddle(path, room))
-	gap := h.width - lipgloss.Width(left) - lipgloss.Width(mid) - lipgloss.Width(right)
-	return left + mid + strings.Repeat(" ", max(gap, 0)) + right
+	return fitLine(badge+agentPart, h.width)
+}
+
+// countsLine is what `models status` prints under its table: how many
+// are expired or missing, expiring, cooling down or disabled. A shorter
+// wording is used when the full one does not fit.
+func (h header) countsLine() string {
+	c := h.counts
+	if c == nil || h.width <= 0 {
+		return ""
+	}
+	st := h.st
+	if *c == (authstore.Counts{}) {
+		return " " + st.OK.Render("All credentials are usable.")
+	}
+	window := timefmt.Window(h.warn)
+	paint := func(n int, style lipgloss.Style, text string) string {
+		if n == 0 {
+			style = st.Dim
+		}
+		return style.Render(itoa(n) + " " + text)
+	}
+	sep := st.Dim.Render(" · ")
+	for _, words := range [][3]string{
+		{"expired or missing", "expiring within " + window, "cooling down or disabled"},
+		{"expired/missing", "expiring (" + window + ")", "cooling/disabled"},
+	} {
+		line := " " + paint(c.ExpiredOrMissing, st.Bad, words[0]) + sep + paint(c.Expiring, st.Warn, words[1]) + sep + paint(c.Unusable, st.Warn, words[2])
+		if lipgloss.Width(line) <= h.width {
+			return line
+		}
+	}
+	return " " + paint(c.ExpiredOrMissing, st.Bad, "expired") + sep + paint(c.Expiring, st.Warn, "expiring") + sep + paint(c.Unusable, st.Warn, "cooling")
 }
 
 // truncateMiddle shortens a path to w cells by dropping whole directories
@@ -108,42 +187,98 @@ func truncateMiddle(s string, w int) string {
 	return ansi.TruncateLeft(s, lipgloss.Width(s)-w+1, "…")
 }
 
-// errorLines say what went wrong reading the store, where, and what to
-// do, in at most a third of the height.
+// errorLines say what went wrong reading the store (or that it has gone),
+// where, and what to do, in at most a third of the height; the file's
+// location is never cut: a long one is wrapped.
 func (h header) errorLines() []string {
 	w := h.width
-	if h.err == nil || w <= 0 {
+	if w <= 0 || h.err == nil && !h.deleted {
 		return nil
 	}
 	st := h.st
 	bar := st.ErrorBar.Render("┃") + " "
-	var title, detail, todo string
+	var head []string // what happened and where: never cut
+	var detail, todo string
 	var ce *authstore.CorruptError
+	reload := " It reloads when the file changes."
 	switch {
+	case h.err == nil: // deleted
+		bar = st.Warn.Render("┃") + " "
+		head = h.where("The auth store was deleted:", DisplayPath(h.store, h.home))
+		for i := range head {
+			head[i] = st.Warn.Render(head[i])
+		}
+		todo = "Press " + firstKey(h.keys.Add) + " to add a credential (that makes a new store)"
+		if h.backup >= 0 {
+			todo += fmt.Sprintf(", or copy %s.bak back (it holds %d %s)", filepath.Base(h.store), h.backup, plural(h.backup, "profile", "profiles"))
+		}
+		todo += "." + reload
 	case errors.As(h.err, &ce):
 		where := DisplayPath(ce.Path, h.home)
 		if ce.Line > 0 {
 			where = fmt.Sprintf("%s:%d:%d", where, ce.Line, ce.Column)
 		}
-		title = "The auth store cannot be read: " + where
+		head = h.where("The auth store cannot be read:", where)
 		detail = ce.Reason
-		todo = "Nothing was written. Fix the file by hand, or run `moltbot doctor --fix` (moves it aside, restores the .bak)."
+		fix := fmt.Sprintf("moves it aside, restores the .bak: %d %s", h.backup, plural(h.backup, "profile", "profiles"))
+		if h.backup < 0 {
+			fix = "moves it aside; there is no good .bak to restore"
+		}
+		todo = "Nothing was written. Fix it by hand, or run `moltbot doctor --fix` (" + fix + ")."
 	default:
-		title = "The auth store cannot be read"
+		head = []string{"The auth store cannot be read"}
 		detail = h.err.Error()
 		todo = "Check the file and its permissions; press " + firstKey(h.keys.Reload) + " to retry."
 	}
-	if h.stale {
-		todo += " Showing the last good data, greyed; it reloads when the file changes."
-	} else {
-		todo += " It reloads when the file changes."
+	if h.err != nil {
+		if h.stale {
+			todo += " Showing the last good data, greyed; it reloads when the file changes."
+		} else {
+			todo += reload
+		}
+		for i := range head {
+			head[i] = st.ErrorText.Render(authstore.SafeText(head[i]))
+		}
 	}
-	out := []string{bar + st.ErrorText.Render(authstore.SafeText(title)), bar + st.Text.Render(authstore.SafeText(detail))}
+	out := make([]string, 0, len(head)+4)
+	for _, l := range head {
+		out = append(out, bar+l)
+	}
+	if detail != "" {
+		out = append(out, bar+st.Text.Render(authstore.SafeText(detail)))
+	}
 	for _, l := range strings.Split(ansi.Wordwrap(todo, max(w-3, 10), ""), "\n") {
 		out = append(out, bar+st.Dim.Render(l))
 	}
-	if limit := max(h.height/3, 2); len(out) > limit {
+	// A third of the height, but room for what happened, where, why and
+	// the first lines of what to do.
+	if limit := max(min(max(h.height/3, len(head)+4), h.height-4), len(head), 2); len(out) > limit {
 		out = out[:limit]
 	}
 	return out
+}
+
+// where is title and the location of a file: on one line when they fit,
+// else the location on lines of its own, broken after a "/" (or anywhere,
+// for a name longer than a line).
+func (h header) where(title, location string) []string {
+	location = authstore.SafeText(location)
+	w := max(h.width-2, 10) // the bar and its space
+	if lipgloss.Width(title+" "+location) <= w {
+		return []string{title + " " + location}
+	}
+	out := []string{title}
+	line := ""
+	for _, part := range strings.SplitAfter(location, "/") {
+		if line != "" && lipgloss.Width(line+part) > w {
+			out = append(out, line)
+			line = ""
+		}
+		line += part
+		for lipgloss.Width(line) > w {
+			out = append(out, ansi.Truncate(line, w, ""))
+			line = ansi.TruncateLeft(line, w, "")
+		}
+	}
+	return append(out, line)
 }

@@ -35,6 +35,9 @@ type Env struct {
 	Getenv func(string) string
 	// Home is the user's home directory; paths under it are shown as "~/…".
 	Home string
+	// Warn is how far ahead an expiry counts as expiring (the dashboard's
+	// --warn); zero is authstore.DefaultWarn.
+	Warn time.Duration
 	// Keys and Styles are filled by tui (keys.go, theme.go), the only code
 	// that chooses bindings and colours.
 	Keys   KeyMap

@@ -95,3 +95,14 @@ func Parse(s string) (time.Duration, error) {
 	}
 	return d, nil
 }
+
+// Window is a warn window the way people say it: "24h", "3d", "90m".
+func Window(d time.Duration) string {
+	if d%(24*time.Hour) == 0 && d >= 48*time.Hour {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return Short(d)
+}
