@@ -23,7 +23,7 @@ func testKeys() DashboardKeys {
 		Top: bind("home", "first", "home"), Bottom: bind("end", "last", "end"),
 		NextPane: bind("tab", "switch pane", "tab"), PrevPane: bind("shift+tab", "switch pane", "shift+tab"),
 		Left: bind("←/h", "providers", "left", "h"), Right: bind("→/l", "profiles", "right", "l"),
-		Grab: bind("space", "grab to move", " ", "enter"), Drop: bind("space", "drop & save", " ", "enter"),
+		Grab: bind("space/enter", "grab to move", " ", "enter"), Drop: bind("space/enter", "drop & save", " ", "enter"),
 		Cancel:   bind("esc", "cancel move", "esc"),
 		MoveUp:   bind("K/⇧↑", "move up & save", "K", "shift+up"),
 		MoveDown: bind("J/⇧↓", "move down & save", "J", "shift+down"),
@@ -31,6 +31,8 @@ func testKeys() DashboardKeys {
 		Reload: bind("r", "reload", "r"), Probe: bind("p", "probe profile", "p"), ProbeAll: bind("P", "probe provider", "P"),
 		Agents: bind("g", "pick agent", "g"), PickAgent: bind("enter", "show agent", "enter", " "), ClosePicker: bind("esc", "cancel", "esc"),
 		Renew: bind("R", "renew token", "R"), Confirm: bind("y", "remove", "y"), Deny: bind("n/esc", "keep", "n", "esc"),
+		Click: bind("click", "select a row or provider", "mouse:click"), Drag: bind("drag", "move a profile, release saves", "mouse:drag"),
+		Wheel: bind("wheel", "scroll", "mouse:wheel"),
 	}
 }
 

@@ -37,6 +37,9 @@ type DashboardKeys struct {
 	Renew key.Binding
 	// Confirm and Deny answer the remove dialog.
 	Confirm, Deny key.Binding
+	// Click, Drag and Wheel describe the mouse in the full help; no key
+	// matches them.
+	Click, Drag, Wheel key.Binding
 }
 
 // pane is where keyboard focus is.
@@ -133,6 +136,20 @@ func (d *Dashboard) CapturesInput() bool { return false }
 
 // Moving reports whether a profile is being moved (keyboard or mouse).
 func (d *Dashboard) Moving() bool { return d.table.list.grab != nil }
+
+// CancelMove puts a carried profile back where it was, saving nothing,
+// and reports whether one was carried. The root calls it when asked to
+// quit during a move, which would otherwise drop the move unsaved without
+// a word.
+func (d *Dashboard) CancelMove() bool {
+	if d.table.list.grab == nil {
+		return false
+	}
+	d.table.list.cancel()
+	d.moves.endDrag()
+	d.table.list.scrollTo(d.table.height)
+	return true
+}
 
 // SelectedProvider is the provider whose profiles are shown.
 func (d *Dashboard) SelectedProvider() string { return d.providers.selected() }

@@ -15,6 +15,9 @@ import (
 // situation is tested apart from the dashboard.
 type helpState struct {
 	focus     pane
+	navigable bool // there is more than one row or provider to go to
+	panes     bool // there are providers, so the panes can be switched
+	agents    bool // another agent has a store to switch to
 	moving    bool // a profile is carried
 	movable   bool // the selected row can be carried or moved a step
 	removable bool // the selected row is a profile and a write can start
@@ -31,6 +34,9 @@ func (d *Dashboard) helpState() helpState {
 	renewable := d.cannotRenew() == ""
 	return helpState{
 		focus:     d.focus,
+		navigable: d.table.len() > 1 || len(d.providers.provs) > 1,
+		panes:     len(d.providers.provs) > 0,
+		agents:    len(d.agentIDs) > 1,
 		moving:    d.table.list.grab != nil,
 		movable:   d.cannotMove() == "",
 		removable: selected && d.cannotWrite() == "",
@@ -57,7 +63,7 @@ func (d *Dashboard) FullHelp() [][]key.Binding { return fullHelp(d.keys, d.helpS
 func shortHelp(k DashboardKeys, s helpState) []key.Binding {
 	switch {
 	case s.moving:
-		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move"), k.Drop, k.Cancel}
+		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move"), relabel(k.Drop, firstKey(k.Drop), k.Drop.Help().Desc), k.Cancel}
 	case s.focus == paneProviders:
 		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "provider"), relabel(k.Right, firstKey(k.Right), "profiles"), k.Add,
 			enable(k.ClearOrder, s.clearable), enable(relabel(k.Probe, firstKey(k.Probe), "probe all"), s.probeable), k.Reload}
@@ -74,14 +80,22 @@ func shortHelp(k DashboardKeys, s helpState) []key.Binding {
 	}
 }
 
-// fullHelp is every binding in situation s, grouped.
+// fullHelp is every binding in situation s, grouped; what cannot work
+// now is disabled (the help leaves it out), the mouse is described last.
 func fullHelp(k DashboardKeys, s helpState) [][]key.Binding {
+	nav := s.navigable
+	move := []key.Binding{enable(k.Grab, s.movable), enable(k.MoveUp, s.movable), enable(k.MoveDown, s.movable), enable(k.ClearOrder, s.clearable)}
+	if s.moving {
+		move = []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move it"), k.Drop, k.Cancel}
+		nav = false // the arrows move the profile now
+	}
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.NextPane, k.Left, k.Right, k.Reload},
-		{enable(k.Grab, s.movable), k.Drop, k.Cancel, enable(k.MoveUp, s.movable), enable(k.MoveDown, s.movable), enable(k.ClearOrder, s.clearable)},
-		{k.Add, enable(k.Remove, s.removable)},
-		{enable(k.Probe, s.probeable), enable(k.ProbeAll, s.probeable), enable(k.Renew, s.renewable), k.Agents},
+		{enable(k.Up, nav), enable(k.Down, nav), enable(k.PageUp, nav), enable(k.PageDown, nav), enable(k.Top, nav), enable(k.Bottom, nav)},
+		{enable(k.NextPane, s.panes && !s.moving), enable(k.Left, s.panes && !s.moving), enable(k.Right, s.panes && !s.moving), enable(k.Reload, !s.moving)},
+		move,
+		{enable(k.Add, !s.moving), enable(k.Remove, s.removable && !s.moving)},
+		{enable(k.Probe, s.probeable && !s.moving), enable(k.ProbeAll, s.probeable && !s.moving), enable(k.Renew, s.renewable && !s.moving), enable(k.Agents, s.agents && !s.moving)},
+		{enable(k.Click, s.panes && !s.moving), enable(k.Drag, s.movable && !s.moving), enable(k.Wheel, nav)},
 	}
 }
 
