@@ -418,11 +418,13 @@ func (a *App) View() string {
 	}
 	screen := a.current()
 	body := clip(screen.View(), l.Body.W, l.Body.H)
+	out := body + "\n" + a.statusView(l.Status.W) + "\n" + a.helpView(l.Help.W)
 	if a.showHelp {
+		// Over the whole terminal: at 60×15 every key fits.
 		global := append(a.globals(), a.keys.Global.Suspend)
-		body = views.Overlay(body, views.HelpView(screen, global, a.theme.Views.Help, l.Body.W-4, l.Body.H-2), l.Body.W, l.Body.H)
+		out = views.Overlay(out, views.HelpView(screen, global, a.theme.Views.Help, l.Width-4, l.Height), l.Width, l.Height)
 	}
-	return body + "\n" + a.statusView(l.Status.W) + "\n" + a.helpView(l.Help.W)
+	return out
 }
 
 func (a *App) statusView(w int) string {

@@ -244,8 +244,14 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 		n := len(pr.Profiles)
 		title = fmt.Sprintf("%s · %d %s", authstore.SafeText(pr.Provider), n, plural(n, "profile", "profiles"))
 		if moving {
+			// The id whole if it fits, then the keys if they fit too (the
+			// help bar names them anyway).
 			k := d.keys
-			title = "moving " + authstore.SafeText(d.table.list.grab.id) + " · " + keyPair(k.Up, k.Down) + " then " + firstKey(k.Drop) + " to drop, " + firstKey(k.Cancel) + " to cancel"
+			room := max(g.listW-3, 1) // the frame's corner and dashes
+			title = "moving " + cutID(authstore.SafeText(d.table.list.grab.id), room-len("moving "), 3)
+			if hint := " · " + keyPair(k.Up, k.Down) + " then " + firstKey(k.Drop) + " to drop, " + firstKey(k.Cancel) + " to cancel"; lipgloss.Width(title+hint) <= room {
+				title += hint
+			}
 		}
 	}
 	focused := d.focus == paneProfiles && d.loadErr == nil

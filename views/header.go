@@ -101,7 +101,6 @@ func (h header) titleLine() string {
 		{badge + agentPart + agents + sep, order, baseW},
 		{badge + agentPart + agents + sep, "", baseW},
 		{badge + agentPart + sep, "", baseW},
-		{badge + agentPart + sep, "", min(8, pathW)},
 	} {
 		room := h.width - lipgloss.Width(v.left) - lipgloss.Width(v.right)
 		if v.right != "" {
@@ -113,6 +112,10 @@ func (h header) titleLine() string {
 		mid := st.HeaderDim.Render(truncateMiddle(path, room))
 		gap := h.width - lipgloss.Width(v.left) - lipgloss.Width(mid) - lipgloss.Width(v.right)
 		return v.left + mid + strings.Repeat(" ", max(gap, 0)) + v.right
+	}
+	// No room for the path: the agent alone (the badge is never cut).
+	if left := badge + agentPart + agents; lipgloss.Width(left) <= h.width {
+		return fitLine(left, h.width)
 	}
 	return fitLine(badge+agentPart, h.width)
 }
