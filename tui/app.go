@@ -342,7 +342,9 @@ func (a *App) statusLines(w int) []string {
 	// makes them data, never terminal control.
 	text := sign + authstore.SafeText(s.text)
 	inner := max(w-1, 1)
-	lines := strings.Split(ansi.Wrap(text, inner, ""), "\n")
+	// Broken between words (or after a hyphen), a word longer than the
+	// line wherever it must be.
+	lines := strings.Split(ansi.Hardwrap(ansi.Wordwrap(text, inner, ""), inner, true), "\n")
 	if len(lines) > maxStatusLines {
 		lines = lines[:maxStatusLines]
 		lines[maxStatusLines-1] = ansi.Truncate(lines[maxStatusLines-1]+" …", inner, "…")
