@@ -118,3 +118,17 @@ func TestCorruptStoreLocationFitsAt60x15(t *testing.T) {
 		t.Errorf("a good .bak is not offered:\n%s", f.view())
 	}
 }
+
+// Issue 14 part 1.1: at 60×15 the empty store still says what to press;
+// its blank lines and the least important hint give way first.
+func TestEmptyStoreSaysWhatToPressAt60x15(t *testing.T) {
+	f := newFixture(t, "")
+	f.getenv = map[string]string{}
+	v := f.start(58, 13).view()
+	flat := strings.Join(strings.Fields(strings.ReplaceAll(v, "│", " ")), " ")
+	for _, want := range []string{"No credentials yet.", "Press a to add one", "anthropic is used by the configured model but has no credential"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("60×15 lacks %q:\n%s", want, v)
+		}
+	}
+}

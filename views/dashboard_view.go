@@ -256,7 +256,7 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 	}
 	focused := d.focus == paneProfiles && d.loadErr == nil
 	if !ok || d.table.len() == 0 {
-		return box(st, title, d.emptyLines(st, pr, ok, g.listW), w, g.paneH, focused)
+		return box(st, title, d.emptyLines(st, pr, ok, g.listW, max(g.paneH-2, 0)), w, g.paneH, focused)
 	}
 	f := tableFrame{now: d.now, focused: focused, greyed: d.loadErr != nil, probe: d.probes.cell, probeGen: d.probes.gen}
 	total := len(pr.Order.IDs)
@@ -314,50 +314,79 @@ func (d *Dashboard) detailInfo(all []profileRow) (detailInfo, bool) {
 	return info, true
 }
 
-// emptyLines is what the profile pane says when there is nothing to list.
-func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, ok bool, w int) []string {
+// emptyLines is what the profile pane says when there is nothing to list,
+// in at most h lines w wide: the blank lines between its parts go first,
+// then its least important parts (what to press stays).
+func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, ok bool, w, h int) []string {
 	if d.snap.Store == nil {
 		// The first read failed (a corrupt store): nothing good to show yet.
 		return []string{"", "  " + st.Dim.Render("Nothing to show until the store can be read (see above).")}
 	}
-	var text []string
 	key := renderKeyName(firstKey(d.keys.Add), st.Key, st.Dim)
 	store := authstore.SafeText(d.displayPath(d.env.Paths.Store))
 	provider := authstore.SafeText(pr.Provider)
+	// Parts in the order shown; keep says which stay longest.
+	type part struct {
+		keep  int
+		lines []string
+	}
+	var parts []part
 	switch {
 	case len(d.snap.Store.Profiles) == 0 && !d.snap.Exists && d.hadStore:
-		text = []string{
-			st.Text.Render("The store was deleted while moltbot was open (see above)."),
-			"",
-			st.Dim.Render(store + " does not exist any more."),
-		}
+		parts = append(parts, part{4, []string{st.Text.Render("The store was deleted while moltbot was open (see above).")}},
+			part{1, []string{st.Dim.Render(store + " does not exist any more.")}})
 	case len(d.snap.Store.Profiles) == 0 && !d.snap.Exists:
-		text = []string{
-			st.Text.Render("No credentials yet."),
-			"",
-			st.Dim.Render(store + " does not exist."),
-		}
+		parts = append(parts, part{4, []string{st.Text.Render("No credentials yet.")}}, part{1, []string{st.Dim.Render(store + " does not exist.")}})
 	case len(d.snap.Store.Profiles) == 0:
-		text = []string{st.Text.Render("No credentials yet."), "", st.Dim.Render(store + " has no profiles.")}
+		parts = append(parts, part{4, []string{st.Text.Render("No credentials yet.")}}, part{1, []string{st.Dim.Render(store + " has no profiles.")}})
 	case ok:
-		text = []string{st.Text.Render("No profiles for " + provider + ".")}
+		parts = append(parts, part{4, []string{st.Text.Render("No profiles for " + provider + ".")}})
 	default:
-		text = []string{st.Text.Render("No providers.")}
+		parts = append(parts, part{4, []string{st.Text.Render("No providers.")}})
 	}
 	if ok && pr.Missing {
-		text = append(text, "", st.Bad.Render(provider+" is used by the configured model but has no credential:"),
-			st.Bad.Render("the gateway cannot call it."))
+		parts = append(parts, part{2, []string{st.Bad.Render(provider + " is used by the configured model but has no credential:"),
+			st.Bad.Render("the gateway cannot call it.")}})
 	}
-	text = append(text, "", "Press "+key+" to add one (the wizard walks you through it),",
-		st.Dim.Render("or run `moltbot models auth paste-token --provider "+firstNonEmpty(provider, "anthropic")+"`."))
-	out := make([]string, 0, len(text)+1)
-	out = append(out, "")
-	for _, t := range text {
-		for _, l := range strings.Split(ansi.Wordwrap(t, max(w-4, 10), ""), "\n") {
-			out = append(out, "  "+l)
+	parts = append(parts, part{3, []string{"Press " + key + " to add one (the wizard walks you through it)."}},
+		part{0, []string{st.Dim.Render("Or run `moltbot models auth paste-token --provider " + firstNonEmpty(provider, "anthropic") + "`.")}})
+	wrap := func(p part) []string {
+		var out []string
+		for _, t := range p.lines {
+			for _, l := range strings.Split(ansi.Wordwrap(t, max(w-4, 10), ""), "\n") {
+				out = append(out, "  "+l)
+			}
+		}
+		return out
+	}
+	for minKeep := 0; ; minKeep++ {
+		var kept [][]string
+		n := 0
+		for _, p := range parts {
+			if p.keep >= minKeep {
+				kept = append(kept, wrap(p))
+				n += len(kept[len(kept)-1])
+			}
+		}
+		spaced := n + len(kept) // a blank line before each part
+		if spaced <= h || minKeep >= 4 {
+			out := make([]string, 0, spaced)
+			for _, k := range kept {
+				if spaced <= h {
+					out = append(out, "")
+				}
+				out = append(out, k...)
+			}
+			return out
+		}
+		if n <= h {
+			out := make([]string, 0, n)
+			for _, k := range kept {
+				out = append(out, k...)
+			}
+			return out
 		}
 	}
-	return out
 }
 
 func firstNonEmpty(a, b string) string {
