@@ -540,63 +540,6 @@ func (d *Dashboard) seenOverride() authstore.Override {
 	return view.Override(d.providers.selected())
 }
 
-// renewSelected starts renewing the selected token profile.
-func (d *Dashboard) renewSelected() tea.Cmd {
-	if why := d.cannotRenew(); why != "" {
-		return status(StatusWarn, "%s", why)
-	}
-	id, _ := d.table.selectedID()
-	return d.renew.start(id)
-}
-
-// cannotRenew says why the selected row cannot be renewed, or "".
-func (d *Dashboard) cannotRenew() string {
-	if d.table.list.onEnvRow() {
-		return d.envReadOnly()
-	}
-	id, ok := d.table.selectedID()
-	if !ok {
-		return "no profile selected"
-	}
-	if d.renew.id != "" {
-		return "already renewing " + d.renew.id
-	}
-	if why := d.renew.refusal(id, d.table.rows[id].typ); why != "" {
-		return why
-	}
-	return d.cannotWrite()
-}
-
-// probeRows probes rows of the selected provider.
-func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
-	if d.loadErr != nil {
-		return status(StatusWarn, "the store cannot be read; fix it first (see above)")
-	}
-	if len(rows) == 0 {
-		return status(StatusInfo, "nothing to probe")
-	}
-	pr, _ := d.report.Provider(d.providers.selected())
-	reqs := make([]probeReq, 0, len(rows))
-	for _, r := range rows {
-		if t, ok := probeTarget(r, pr, d.snap.Store); ok {
-			reqs = append(reqs, probeReq{key: r.key, label: r.label, target: t})
-		}
-	}
-	return d.probes.start(reqs, d.providers.selected(), d.env.Paths, d.env.Getenv)
-}
-
-// probeSelected probes the row under the cursor.
-func (d *Dashboard) probeSelected() tea.Cmd {
-	r, ok := d.table.selectedRow()
-	if !ok {
-		return status(StatusInfo, "no profile selected")
-	}
-	return d.probeRows([]profileRow{r})
-}
-
-// probeProvider probes every profile and env key of the selected provider.
-func (d *Dashboard) probeProvider() tea.Cmd { return d.probeRows(d.table.all()) }
-
 // openAgents looks for agents and opens the picker.
 func (d *Dashboard) openAgents() tea.Cmd {
 	if d.moves.busy() || d.busy() != "" {
