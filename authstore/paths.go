@@ -31,7 +31,7 @@ type Paths struct {
 	// shared credentials live while the state database does not own them
 	// (no auth.sharedStore marker, "legacy-main").
 	MainAgentDB string
-	Env      string // <state>/.env
+	Env         string // <state>/.env
 	// Config is the config file to read; ConfigExists reports whether it is
 	// there. When none exists it names the file to create: clawdbot.json
 	// for clawdbot, else openclaw.json.

@@ -53,8 +53,8 @@ func layoutOf(p Paths) sqliteLayout {
 type sharedMode int
 
 const (
-	legacyMain sharedMode = iota // no marker: the main agent's database
-	stateDBMode                  // {"location":"state-db"}: the state database
+	legacyMain  sharedMode = iota // no marker: the main agent's database
+	stateDBMode                   // {"location":"state-db"}: the state database
 )
 
 // markerMode reads the auth.sharedStore row as openclaw does: absent or
@@ -90,7 +90,7 @@ type layer struct {
 
 	// What a transaction changed, and for a refusal's message the last
 	// credential and order put here.
-	storeTouched, stateTouched bool
+	storeTouched, stateTouched  bool
 	putID, putType, putProvider string
 	orderProvider               string
 	orderIDs                    []string
