@@ -501,3 +501,63 @@ func unmarshalCell(t testing.TB, raw []byte) map[string]any {
 	}
 	return m
 }
+
+// TestSQLiteWatch: DBWatch reports every commit to either database (by
+// another program or by moltbot), a database created or replaced, and
+// nothing for reads.
+func TestSQLiteWatch(t *testing.T) {
+	state := copySample(t, sampleB)
+	p := sqlitePaths(t, state, "")
+	w := WatchDatabases(p)
+	defer w.Close()
+	step := func(what string, want bool) {
+		t.Helper()
+		if got := w.Changed(); got != want {
+			t.Errorf("%s: Changed() = %v, want %v", what, got, want)
+		}
+	}
+	step("start", false)
+	if _, err := Load(p); err != nil {
+		t.Fatal(err)
+	}
+	step("a read", false)
+	sqlExec(t, sharedDB(state), `UPDATE config_machine_state SET updated_at_ms = updated_at_ms + 1 WHERE state_key = 'authProfiles.state'`)
+	step("a commit to the shared database", true)
+	step("nothing since", false)
+	sqlExec(t, agentDBOf(state, "main"), `UPDATE auth_profile_state SET updated_at = updated_at + 1`)
+	step("a commit to the agent's database", true)
+	if _, err := ClearOrder(context.Background(), p, "anthropic"); err != nil {
+		t.Fatal(err)
+	}
+	step("moltbot's own write", true)
+
+	// Another agent: its database appears on openclaw's first write, and
+	// may be replaced (a restore).
+	wp := sqlitePaths(t, state, "work")
+	ww := WatchDatabases(wp)
+	defer ww.Close()
+	if ww.Changed() {
+		t.Error("work: changed at start")
+	}
+	work := agentDBOf(state, "work")
+	copyFile(t, filepath.Join("testdata", "openclaw-2026.9.6", sampleB, "agents", "main", "agent", "openclaw-agent.sqlite"), work)
+	if !ww.Changed() {
+		t.Error("work: the database appeared, no change")
+	}
+	sqlExec(t, work, `UPDATE auth_profile_state SET updated_at = updated_at + 1`)
+	if !ww.Changed() {
+		t.Error("work: commit not seen")
+	}
+	tmp := work + ".restore"
+	copyFile(t, filepath.Join("testdata", "openclaw-2026.9.6", sampleB, "agents", "main", "agent", "openclaw-agent.sqlite"), tmp)
+	if err := os.Rename(tmp, work); err != nil {
+		t.Fatal(err)
+	}
+	if !ww.Changed() {
+		t.Error("work: replaced, no change")
+	}
+	sqlExec(t, work, `UPDATE auth_profile_state SET updated_at = updated_at + 1`)
+	if !ww.Changed() {
+		t.Error("work: commit to the new file not seen")
+	}
+}
