@@ -169,12 +169,12 @@ func (c *sqlConn) readCells(ctx context.Context, kind dbKind) (dbCells, error) {
 	out.tables = true
 	for rows.Next() {
 		var k string
-		var v sql.NullString
+		var v []byte // NULL: nil, an absent row
 		var at sql.NullInt64
 		if err := rows.Scan(&k, &v, &at); err != nil {
 			return out, dbError(c.path, err)
 		}
-		ce := cell{raw: []byte(v.String), at: at.Int64}
+		ce := cell{raw: v, at: at.Int64}
 		switch k {
 		case keyStore:
 			out.store = ce
@@ -421,6 +421,30 @@ func readDB(ctx context.Context, path string, kind dbKind) (dbCells, bool, error
 		return dbCells{}, true, err
 	}
 	return cells, true, nil
+}
+
+// readMarker reads only the state database's auth.sharedStore row (what
+// detection needs, without the credentials). tables is false when the
+// database has no config_machine_state table.
+func readMarker(ctx context.Context, path string) (marker cell, tables, exists bool, err error) {
+	err = withReadConn(ctx, path, func(c *sqlConn) error {
+		var v []byte
+		qerr := c.conn.QueryRowContext(ctx, `SELECT value_json FROM config_machine_state WHERE state_key = 'auth.sharedStore'`).Scan(&v)
+		switch {
+		case qerr == nil:
+			marker, tables = cell{raw: v}, true
+		case errors.Is(qerr, sql.ErrNoRows):
+			tables = true
+		case strings.Contains(qerr.Error(), "no such table"):
+		default:
+			return dbError(c.path, qerr)
+		}
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return cell{}, false, false, nil
+	}
+	return marker, tables, err == nil, err
 }
 
 // msTimeOf is a cell's updated_at as a time.

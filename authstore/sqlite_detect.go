@@ -22,11 +22,11 @@ func isOpenclawStateDB(path string) bool {
 	if !ok || v <= 1 {
 		return false
 	}
-	cells, exists, err := readDB(context.Background(), path, stateDB)
+	_, tables, _, err := readMarker(context.Background(), path)
 	if err != nil {
-		return exists // unreadable, newer…: the read says why
+		return true // unreadable…: the read says why
 	}
-	return cells.tables
+	return tables
 }
 
 // detectSQLiteDetails fills in, for a gateway found to be generation D,
@@ -34,15 +34,15 @@ func isOpenclawStateDB(path string) bool {
 // pending (Pending).
 func detectSQLiteDetails(p Paths, g *Gateway) {
 	lay := layoutOf(p)
-	if cells, exists, err := readDB(context.Background(), lay.shared, stateDB); err == nil && exists {
-		mode, merr := markerMode(lay.shared, cells.marker)
+	if marker, _, exists, err := readMarker(context.Background(), lay.shared); err == nil && exists {
+		mode, merr := markerMode(lay.shared, marker)
 		switch {
 		case merr != nil:
 			g.How = append(g.How, "the state database's auth.sharedStore row is not one openclaw accepts")
 		case mode == stateDBMode:
 			g.Shared = true
 			g.How = append(g.How, `auth.sharedStore says {"location":"state-db"}: the main agent's credentials are in the shared state database`)
-		case cells.marker.present():
+		case marker.present():
 			g.How = append(g.How, `auth.sharedStore says {"location":"legacy-main"}: the shared credentials are the main agent's database`)
 		default:
 			g.How = append(g.How, "no auth.sharedStore row: the shared credentials are the main agent's database (legacy-main)")

@@ -26,13 +26,65 @@ import (
 // authView is what one database says about auth (or the merge of two):
 // the parts of a store document, each nil when absent. Keys are
 // normalised as openclaw reads them (providers lower-cased with their
-// aliases, ids trimmed); values are the cells' own bytes where they are
-// kept whole.
+// aliases, ids trimmed); values are the cells' own bytes.
 type authView struct {
-	profiles *object // id → credential
-	order    *object // provider → ["id", …]
-	lastGood *object // provider → "id"
-	usage    *object // id → usage stats
+	profiles *part // id → credential
+	order    *part // provider → ["id", …]
+	lastGood *part // provider → "id"
+	usage    *part // id → usage stats
+}
+
+// part is one section of a view: the bytes of a cell's section when it is
+// taken whole (the usual case: parsing a thousand profiles into an object
+// and writing them out again would cost more than reading the database),
+// or an object built from several.
+type part struct {
+	raw json.RawMessage
+	o   *object
+}
+
+func rawPart(raw json.RawMessage) *part { return &part{raw: raw} }
+
+// objPart is o as a part; nil when o has no keys.
+func objPart(o *object) *part {
+	if o.len() == 0 {
+		return nil
+	}
+	return &part{o: o}
+}
+
+// obj is the part as an object (parsed on first use); nil for a nil part.
+func (p *part) obj() *object {
+	if p == nil {
+		return nil
+	}
+	if p.o == nil {
+		o, err := parseObject(p.raw)
+		if err != nil {
+			o = newObject()
+		}
+		p.o = o
+	}
+	return p.o
+}
+
+// json is the part's encoding.
+func (p *part) json() json.RawMessage {
+	if p.o != nil {
+		return p.o.marshal()
+	}
+	return p.raw
+}
+
+// len is the number of keys.
+func (p *part) len() int {
+	switch {
+	case p == nil:
+		return 0
+	case p.o != nil:
+		return len(p.o.keys)
+	}
+	return countMembers(p.raw)
 }
 
 func (v authView) empty() bool {
@@ -78,12 +130,11 @@ func dbView(store, state *object) authView {
 	if store == nil { // openclaw ignores a state row without its store row
 		return v
 	}
-	v.profiles = newObject()
 	if raw, ok := store.get("profiles"); ok && isObject(raw) {
-		if p, err := parseObject(raw); err == nil {
-			v.profiles = p
-		}
+		v.profiles = rawPart(raw)
 	}
+	var order, lastGood, usage *object
+	var usageRaws []json.RawMessage
 	for _, src := range []*object{store, state} {
 		if src == nil {
 			continue
@@ -92,7 +143,7 @@ func dbView(store, state *object) authView {
 			members(raw, func(k string, val json.RawMessage) {
 				p := NormalizeProvider(k)
 				if ids, ok := orderList(val); ok && p != "" {
-					v.order = setIn(v.order, p, mustMarshal(ids))
+					order = setIn(order, p, mustMarshal(ids))
 				}
 			})
 		}
@@ -100,19 +151,45 @@ func dbView(store, state *object) authView {
 			members(raw, func(k string, val json.RawMessage) {
 				p := NormalizeProvider(k)
 				if id := strings.TrimSpace(stringValue(val)); p != "" && id != "" {
-					v.lastGood = setIn(v.lastGood, p, mustMarshal(id))
+					lastGood = setIn(lastGood, p, mustMarshal(id))
 				}
 			})
 		}
-		if raw, ok := src.get("usageStats"); ok {
-			members(raw, func(k string, val json.RawMessage) {
-				if id := strings.TrimSpace(k); id != "" && isObject(val) {
-					v.usage = setIn(v.usage, id, val) // the whole entry
-				}
-			})
+		if raw, ok := src.get("usageStats"); ok && isObject(raw) {
+			usageRaws = append(usageRaws, raw)
 		}
 	}
+	v.order, v.lastGood = objPart(order), objPart(lastGood)
+	if len(usageRaws) == 1 && cleanUsage(usageRaws[0]) {
+		if countMembers(usageRaws[0]) > 0 {
+			v.usage = rawPart(usageRaws[0])
+		}
+		return v
+	}
+	for _, raw := range usageRaws { // per id, the state row's whole entry
+		members(raw, func(k string, val json.RawMessage) {
+			if id := strings.TrimSpace(k); id != "" && isObject(val) {
+				usage = setIn(usage, id, val)
+			}
+		})
+	}
+	v.usage = objPart(usage)
 	return v
+}
+
+// cleanUsage reports whether a usageStats object is as openclaw reads it
+// already: ids trimmed and not blank, every entry an object.
+//
+// (An id written twice is left to the store's reader, which takes the
+// last value, as JSON.parse does.)
+func cleanUsage(raw json.RawMessage) bool {
+	clean := true
+	members(raw, func(k string, val json.RawMessage) {
+		if k == "" || strings.TrimSpace(k) != k || !isObject(val) {
+			clean = false
+		}
+	})
+	return clean
 }
 
 // orderList reads an order entry as openclaw does: an array of strings,
@@ -158,40 +235,44 @@ func mergeViews(base, own authView) authView {
 		return base
 	}
 	var out authView
-	out.profiles = newObject()
-	for _, id := range own.profiles.keysOf() {
-		raw, _ := own.profiles.get(id)
-		out.profiles.set(id, raw)
-	}
-	for _, id := range base.profiles.keysOf() {
-		if _, mine := own.profiles.get(id); !mine {
-			raw, _ := base.profiles.get(id)
-			out.profiles.set(id, raw)
+	if own.profiles.len() == 0 {
+		out.profiles = base.profiles
+	} else {
+		profiles := newObject()
+		ownP, baseP := own.profiles.obj(), base.profiles.obj()
+		for _, id := range ownP.keysOf() {
+			profiles.set(id, ownP.vals[id])
 		}
+		for _, id := range baseP.keysOf() {
+			if _, mine := ownP.get(id); !mine {
+				profiles.set(id, baseP.vals[id])
+			}
+		}
+		out.profiles = &part{o: profiles}
 	}
 
 	if base.order != nil || own.order != nil {
 		order := newObject()
-		for _, src := range []*object{base.order, own.order} {
+		baseO, ownO := base.order.obj(), own.order.obj()
+		for _, src := range []*object{baseO, ownO} {
 			for _, k := range src.keysOf() {
-				raw, _ := src.get(k)
-				order.set(k, raw)
+				order.set(k, src.vals[k])
 			}
 		}
 		// Providers the agent has profiles of its own for, in its order.
 		var provs []string
 		local := map[string][]string{}
-		for _, id := range own.profiles.keysOf() {
-			raw, _ := own.profiles.get(id)
-			p := profileProvider(raw)
+		ownP := own.profiles.obj()
+		for _, id := range ownP.keysOf() {
+			p := profileProvider(ownP.vals[id])
 			if _, seen := local[p]; !seen {
 				provs = append(provs, p)
 			}
 			local[p] = append(local[p], id)
 		}
 		for _, p := range provs {
-			ownRaw, ownHas := own.order.getOK(p)
-			baseRaw, baseHas := base.order.getOK(p)
+			ownRaw, ownHas := ownO.getOK(p)
+			baseRaw, baseHas := baseO.getOK(p)
 			switch {
 			case ownHas:
 				ids, _ := orderList(ownRaw)
@@ -201,47 +282,62 @@ func mergeViews(base, own authView) authView {
 				order.set(p, mustMarshal(uniqueIDs(append(append([]string(nil), local[p]...), ids...))))
 			}
 		}
-		if order.len() > 0 {
-			out.order = order
-		}
+		out.order = objPart(order)
 	}
 
-	has := func(id string) bool { _, ok := out.profiles.get(id); return ok }
-	for _, src := range []*object{base.lastGood, own.lastGood} {
-		for _, k := range src.keysOf() {
-			raw, _ := src.get(k)
-			out.lastGood = setIn(out.lastGood, k, raw)
-		}
-	}
-	if out.lastGood != nil {
-		var gone []string
-		for _, k := range out.lastGood.keys {
-			if !has(stringValue(out.lastGood.vals[k])) {
-				gone = append(gone, k)
+	// lastGood and usage stats: the agent's per key, then only those of
+	// profiles that exist.
+	var ids map[string]bool
+	has := func(id string) bool {
+		if ids == nil {
+			ids = map[string]bool{}
+			if out.profiles != nil && out.profiles.o != nil {
+				for _, k := range out.profiles.o.keys {
+					ids[k] = true
+				}
+			} else if out.profiles != nil {
+				members(out.profiles.raw, func(k string, _ json.RawMessage) { ids[k] = true })
 			}
 		}
-		out.lastGood.deleteAll(gone)
-		if out.lastGood.len() == 0 {
-			out.lastGood = nil
-		}
+		return ids[id]
 	}
-	for _, src := range []*object{base.usage, own.usage} {
-		for _, id := range src.keysOf() {
-			raw, _ := src.get(id)
-			out.usage = setIn(out.usage, id, raw)
-		}
-	}
-	if out.usage != nil {
-		var gone []string
-		for _, id := range out.usage.keys {
-			if !has(id) && !strings.HasPrefix(id, "inline-api-key:") {
-				gone = append(gone, id)
+	if base.lastGood != nil || own.lastGood != nil {
+		lg := newObject()
+		for _, src := range []*object{base.lastGood.obj(), own.lastGood.obj()} {
+			for _, k := range src.keysOf() {
+				if has(stringValue(src.vals[k])) {
+					lg.set(k, src.vals[k])
+				} else {
+					lg.delete(k)
+				}
 			}
 		}
-		out.usage.deleteAll(gone)
-		if out.usage.len() == 0 {
-			out.usage = nil
+		out.lastGood = objPart(lg)
+	}
+	keep := func(id string) bool { return has(id) || strings.HasPrefix(id, "inline-api-key:") }
+	switch {
+	case own.usage.len() == 0 && base.usage != nil:
+		dropped := false
+		members(base.usage.json(), func(id string, _ json.RawMessage) {
+			if !keep(id) {
+				dropped = true
+			}
+		})
+		if !dropped {
+			out.usage = base.usage
+			break
 		}
+		fallthrough
+	case base.usage != nil || own.usage != nil:
+		usage := newObject()
+		for _, src := range []*object{base.usage.obj(), own.usage.obj()} {
+			for _, id := range src.keysOf() {
+				if keep(id) {
+					usage.set(id, src.vals[id])
+				}
+			}
+		}
+		out.usage = objPart(usage)
 	}
 	return out
 }
@@ -280,16 +376,16 @@ func viewDoc(v authView) *object {
 	doc := newObject()
 	doc.set("version", json.RawMessage("1"))
 	if v.profiles != nil {
-		doc.setChild("profiles", v.profiles)
+		doc.set("profiles", v.profiles.json())
 	} else {
 		doc.set("profiles", json.RawMessage("{}"))
 	}
-	for _, part := range []struct {
+	for _, sec := range []struct {
 		key string
-		o   *object
+		p   *part
 	}{{"order", v.order}, {"lastGood", v.lastGood}, {"usageStats", v.usage}} {
-		if part.o.len() > 0 {
-			doc.setChild(part.key, part.o)
+		if sec.p.len() > 0 {
+			doc.set(sec.key, sec.p.json())
 		}
 	}
 	return doc

@@ -533,22 +533,24 @@ func (t *sqliteTxn) missing(l *layer) error {
 func (t *sqliteTxn) route(before, after authView) error {
 	r := t.r
 	// 1. Removed profiles leave every row that names them.
-	for _, id := range before.profiles.keysOf() {
-		if _, kept := after.profiles.getOK(id); !kept {
+	afterP := after.profiles.obj()
+	for _, id := range before.profiles.obj().keysOf() {
+		if _, kept := afterP.getOK(id); !kept {
 			for _, l := range r.layers() {
 				l.dropProfile(id)
 			}
 		}
 	}
 	now := r.merged()
+	nowP := now.profiles.obj()
 	// 2. Credentials.
-	for _, id := range after.profiles.keysOf() {
-		raw, _ := after.profiles.getOK(id)
-		if old, ok := now.profiles.getOK(id); ok && bytes.Equal(old, raw) {
+	for _, id := range afterP.keysOf() {
+		raw, _ := afterP.getOK(id)
+		if old, ok := nowP.getOK(id); ok && bytes.Equal(old, raw) {
 			continue
 		}
 		l := r.credTarget(id)
-		if _, ok := now.profiles.getOK(id); !ok && !r.anyHasProfile(id) {
+		if _, ok := nowP.getOK(id); !ok && !r.anyHasProfile(id) {
 			raw = openclawKeyOrder(raw)
 		}
 		l.putProfile(id, raw)
@@ -560,9 +562,10 @@ func (t *sqliteTxn) route(before, after authView) error {
 		})
 	}
 	// 3. Order: the selected agent's own database.
-	for _, p := range unionKeys(now.order, after.order) {
-		raw, ok := after.order.getOK(p)
-		old, had := now.order.getOK(p)
+	nowO, afterO := now.order.obj(), after.order.obj()
+	for _, p := range unionKeys(nowO, afterO) {
+		raw, ok := afterO.getOK(p)
+		old, had := nowO.getOK(p)
 		switch {
 		case ok && had && bytes.Equal(raw, old):
 		case ok:
@@ -587,8 +590,8 @@ func (t *sqliteTxn) route(before, after authView) error {
 		norm    func(string) string
 		id      func(k string, raw json.RawMessage) string
 	}{
-		{"lastGood", now.lastGood, after.lastGood, NormalizeProvider, func(_ string, raw json.RawMessage) string { return stringValue(raw) }},
-		{"usageStats", now.usage, after.usage, strings.TrimSpace, func(k string, _ json.RawMessage) string { return k }},
+		{"lastGood", now.lastGood.obj(), after.lastGood.obj(), NormalizeProvider, func(_ string, raw json.RawMessage) string { return stringValue(raw) }},
+		{"usageStats", now.usage.obj(), after.usage.obj(), strings.TrimSpace, func(k string, _ json.RawMessage) string { return k }},
 	} {
 		for _, k := range unionKeys(part.before, part.after) {
 			raw, ok := part.after.getOK(k)
