@@ -117,13 +117,14 @@ func TestSQLiteRoundTrip(t *testing.T) {
 	}
 	type check func(t *testing.T, after map[string]cell)
 	for _, tc := range []struct {
-		name    string
-		sample  string
-		setup   func(t *testing.T, state string)
-		op      func(Paths) error
-		changed []string // rows written
-		wantErr string   // the error, when the operation must be refused
-		check   check
+		name     string
+		sample   string
+		setup    func(t *testing.T, state string)
+		op       func(Paths) error
+		changed  []string // rows written
+		wantErr  string   // the error, when the operation must be refused
+		wantErr2 string   // and more of it
+		check    check
 	}{
 		{
 			name: "a save new", sample: sampleA, op: save("anthropic:new", TypeAPIKey, fakeAPI),
@@ -168,6 +169,23 @@ func TestSQLiteRoundTrip(t *testing.T) {
 			name: "a order set needs the agent database", sample: sampleA,
 			op:      func(p Paths) error { _, err := SetOrder(ctx, p, "anthropic", []string{"anthropic:manual"}); return err },
 			wantErr: "run `openclaw models auth order set --agent main --provider anthropic anthropic:manual`",
+		},
+		{
+			// Placing a new profile writes the order too: refused as a
+			// whole, and the command names only profiles openclaw knows.
+			name: "a save placed first needs the agent database", sample: sampleA,
+			op: func(p Paths) error {
+				first := PlaceFirst
+				_, err := SaveCredential(ctx, p, Credential{ID: "anthropic:new", Provider: "anthropic", Type: TypeAPIKey, Secret: fakeAPI}, SaveOptions{Place: &first})
+				return err
+			},
+			wantErr:  "the order for anthropic would be written to ",
+			wantErr2: "run `openclaw models auth order set --agent main --provider anthropic anthropic:manual`",
+			check: func(t *testing.T, r map[string]cell) {
+				if strings.Contains(field(t, r, "shared.store"), "anthropic:new") {
+					t.Error("the credential was saved without its place")
+				}
+			},
 		},
 		{
 			name: "a order clear (none)", sample: sampleA,
@@ -329,7 +347,7 @@ func TestSQLiteRoundTrip(t *testing.T) {
 			after := allRows(t, state)
 			if tc.wantErr != "" {
 				var me *MissingDatabaseError
-				if !errors.As(err, &me) || !strings.Contains(err.Error(), tc.wantErr) {
+				if !errors.As(err, &me) || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), tc.wantErr2) {
 					t.Fatalf("err %v, want a MissingDatabaseError with %q", err, tc.wantErr)
 				}
 			} else if err != nil {
@@ -448,6 +466,21 @@ func TestSQLiteOtherAgent(t *testing.T) {
 		}
 		if got := snap.Store.Order["anthropic"]; !slices.Equal(got, []string{"anthropic:default"}) {
 			t.Errorf("order %v", got)
+		}
+	})
+	t.Run("order clear brings back the shared order", func(t *testing.T) {
+		state, p := setup(t)
+		before := allRows(t, state)
+		res, err := ClearOrder(ctx, p, "anthropic")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := changedRows(t, before, allRows(t, state)); !slices.Equal(got, []string{"work.state (deleted)"}) {
+			t.Errorf("rows written %v", got)
+		}
+		want := []string{"anthropic:manual", "anthropic:default"}
+		if !res.After.Set || !slices.Equal(res.After.IDs, want) || !slices.Equal(res.Snapshot.Store.Order["anthropic"], want) {
+			t.Errorf("after: %+v, store %v; want the shared order %v", res.After, res.Snapshot.Store.Order, want)
 		}
 	})
 	t.Run("no database yet", func(t *testing.T) {

@@ -262,6 +262,7 @@ func (sqliteStorage) update(ctx context.Context, p Paths, fn func(*Store) error)
 	hook("store-read")
 
 	before := r.merged()
+	t.before = before.profiles.obj()
 	s := storeOfView(before)
 	doc0 := s.doc.marshal()
 	if err := fn(s); err != nil {
@@ -293,6 +294,9 @@ type sqliteTxn struct {
 	conns []*sqlConn // open, in BEGIN order, each in a transaction
 	byPth map[string]*layer
 	token *lockHandle // registers the transaction with WaitIdle
+	// before holds the profiles the agent had before the change (the
+	// openclaw command in a refusal names only those: it checks them).
+	before *object
 }
 
 // begin opens every existing database of the agent read-write and takes
@@ -521,8 +525,17 @@ func (t *sqliteTxn) missing(l *layer) error {
 	prov, ids := "PROVIDER", "PROFILE_ID…"
 	e.What = "this change"
 	if l.orderProvider != "" {
-		prov, ids = l.orderProvider, strings.Join(l.orderIDs, " ")
+		prov = l.orderProvider
 		e.What = "the order for " + prov
+		var known []string
+		for _, id := range l.orderIDs {
+			if _, ok := t.before.getOK(id); ok {
+				known = append(known, id)
+			}
+		}
+		if len(known) > 0 {
+			ids = strings.Join(known, " ")
+		}
 	}
 	e.Command = fmt.Sprintf("openclaw models auth order set%s --provider %s %s", agent, prov, ids)
 	return e
