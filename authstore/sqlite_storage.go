@@ -327,6 +327,13 @@ func (t *sqliteTxn) begin(ctx context.Context) error {
 			}
 			return waitError(ctx, err)
 		}
+		// Parse the schema before taking the lock (the first statement
+		// that reads a table does; openclaw's has a hundred tables): the
+		// lock is then held for the read, the change and the write only.
+		if _, err := c.conn.ExecContext(wctx, "SELECT 1 FROM sqlite_master WHERE 0"); err != nil {
+			c.close()
+			return waitError(ctx, dbError(path, err))
+		}
 		t.conns = append(t.conns, c)
 		if t.token == nil {
 			t.token = &lockHandle{path: path}
