@@ -1,6 +1,8 @@
 package authstore
 
 import (
+	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 )
@@ -9,10 +11,12 @@ import (
 // its shared store (credentials in authProfiles.store; order and usage in
 // authProfiles.state, where openclaw keeps them) and the same config as
 // the JSON benchmark.
-func sqliteBenchState(b *testing.B) Paths {
+func sqliteBenchState(b *testing.B) Paths { return sqliteBenchStateOf(b, sampleA, 1000) }
+
+func sqliteBenchStateOf(b *testing.B, sampleName string, n int) Paths {
 	b.Helper()
-	state := copySample(b, sampleA)
-	doc, err := parseDocument(benchStore(b, 1000))
+	state := copySample(b, sampleName)
+	doc, err := parseDocument(benchStore(b, n))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -71,6 +75,25 @@ func BenchmarkReport1000SQLiteCold(b *testing.B) {
 		}
 		if r := BuildReport(snap, fixedNow, DefaultWarn); len(r.Providers) == 0 || len(snap.Store.Profiles) != 1000 {
 			b.Fatal("empty report")
+		}
+	}
+}
+
+// BenchmarkUpdate100SQLite is BenchmarkUpdate100 (one order change on a
+// 100-profile store) in openclaw's SQLite store: open both databases,
+// BEGIN IMMEDIATE, fresh read, write the agent's state row, COMMIT.
+func BenchmarkUpdate100SQLite(b *testing.B) {
+	p := sqliteBenchStateOf(b, sampleB, 100)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		if _, err := update(ctx, p, func(s *Store) error {
+			s.SetOrder("provider1", []string{fmt.Sprintf("provider1:p%04d", 1+10*(i%10))})
+			return nil
+		}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -262,7 +262,7 @@ func (sqliteStorage) update(ctx context.Context, p Paths, fn func(*Store) error)
 	hook("store-read")
 
 	before := r.merged()
-	t.before = before.profiles.obj()
+	t.before = before.profiles
 	s := storeOfView(before)
 	doc0 := s.doc.marshal()
 	if err := fn(s); err != nil {
@@ -296,7 +296,7 @@ type sqliteTxn struct {
 	token *lockHandle // registers the transaction with WaitIdle
 	// before holds the profiles the agent had before the change (the
 	// openclaw command in a refusal names only those: it checks them).
-	before *object
+	before *part
 }
 
 // begin opens every existing database of the agent read-write and takes
@@ -536,7 +536,7 @@ func (t *sqliteTxn) missing(l *layer) error {
 		e.What = "the order for " + prov
 		var known []string
 		for _, id := range l.orderIDs {
-			if _, ok := t.before.getOK(id); ok {
+			if _, ok := t.before.obj().getOK(id); ok {
 				known = append(known, id)
 			}
 		}
