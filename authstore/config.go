@@ -135,7 +135,10 @@ func (c Config) ProvidersInUse() []string {
 	return out
 }
 
-func (c Config) orderFor(provider string) ([]string, bool) {
+// OrderFor is the config's auth.order list for provider (normalised), the
+// one the gateway reads: with two aliases of it present, the first key in
+// sorted order.
+func (c Config) OrderFor(provider string) ([]string, bool) {
 	keys := make([]string, 0, len(c.Order))
 	for k := range c.Order {
 		keys = append(keys, k)

@@ -233,7 +233,7 @@ func (snap *Snapshot) effectiveOrder(provider string, now time.Time, own []int, 
 	if stored := snap.Override(provider); stored.Set {
 		list, eo.Source, explicit = stored.IDs, SourceOverride, true
 		notListed = "not in the override order"
-	} else if ids, ok := snap.Config.orderFor(provider); ok {
+	} else if ids, ok := snap.Config.OrderFor(provider); ok {
 		list, eo.Source, explicit = ids, SourceConfig, true
 		notListed = "not in the config's auth.order"
 	} else if ids := snap.Config.profilesFor(provider); len(ids) > 0 {

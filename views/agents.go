@@ -252,7 +252,7 @@ func (d *Dashboard) agentPickerView() string {
 	}
 	lines = append(lines, "", st.Key.Render("enter")+st.Dim.Render(" show   ")+st.Key.Render("esc")+st.Dim.Render(" cancel"))
 	for i, l := range lines {
-		lines[i] = fitLine(l, inner)
+		lines[i] = FitLine(l, inner)
 	}
 	return st.Picker.Width(w - 2).Render(strings.Join(lines, "\n"))
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -1323,7 +1324,7 @@ func providerCount(p authstore.ProviderReport) int { return len(p.Profiles) + le
 
 // countLabel is the number of rows in parentheses, so that without colour
 // "(3) expiring" cannot be read as "three expiring".
-func countLabel(p authstore.ProviderReport) string { return "(" + itoa(providerCount(p)) + ")" }
+func countLabel(p authstore.ProviderReport) string { return "(" + strconv.Itoa(providerCount(p)) + ")" }
 
 func providerBadge(p authstore.ProviderReport) string {
 	if p.Missing {
@@ -1373,24 +1374,12 @@ func fitBlock(lines []string, w, h int) string {
 			b.WriteByte('\n')
 		}
 		if i < len(lines) {
-			b.WriteString(fitLine(lines[i], w))
+			b.WriteString(FitLine(lines[i], w))
 		} else {
 			b.WriteString(strings.Repeat(" ", w))
 		}
 	}
 	return b.String()
-}
-
-// fitLine cuts a styled line to w cells or pads it with spaces to w.
-func fitLine(s string, w int) string {
-	sw := lipgloss.Width(s)
-	if sw > w {
-		return ansi.Truncate(s, w, "…")
-	}
-	if sw < w {
-		return s + strings.Repeat(" ", w-sw)
-	}
-	return s
 }
 
 func (d *Dashboard) headerLine() string {
@@ -1548,7 +1537,7 @@ func box(st DashboardStyles, title string, content []string, w, h int, focused b
 		if i < len(content) {
 			line = content[i]
 		}
-		out = append(out, side+fitLine(line, inner)+side)
+		out = append(out, side+FitLine(line, inner)+side)
 	}
 	out = append(out, border.Render("╰"+strings.Repeat("─", inner)+"╯"))
 	return out
@@ -1753,15 +1742,15 @@ func wrapParts(parts []string, sep string, w, n int) []string {
 func ordinal(n int) string {
 	switch {
 	case n%100 >= 11 && n%100 <= 13:
-		return itoa(n) + "th"
+		return strconv.Itoa(n) + "th"
 	case n%10 == 1:
-		return itoa(n) + "st"
+		return strconv.Itoa(n) + "st"
 	case n%10 == 2:
-		return itoa(n) + "nd"
+		return strconv.Itoa(n) + "nd"
 	case n%10 == 3:
-		return itoa(n) + "rd"
+		return strconv.Itoa(n) + "rd"
 	}
-	return itoa(n) + "th"
+	return strconv.Itoa(n) + "th"
 }
 
 func plural(n int, one, many string) string {

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -166,7 +168,7 @@ func (l *reorderList) drop() (ids []string, changed bool) {
 	if l.grab == nil {
 		return nil, false
 	}
-	changed = !equalIDs(l.grab.orig, l.ids)
+	changed = !slices.Equal(l.grab.orig, l.ids)
 	l.grab = nil
 	return append([]string(nil), l.ids...), changed
 }
@@ -266,18 +268,6 @@ func indexOf(ids []string, id string) int {
 		}
 	}
 	return -1
-}
-
-func equalIDs(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Columns of the profile table, and how narrow terminals shed them.
@@ -440,7 +430,7 @@ func rankText(r profileRow) string {
 	case r.env:
 		return "" // the type column and the note say env
 	case r.rank > 0:
-		return itoa(r.rank)
+		return strconv.Itoa(r.rank)
 	}
 	return "–"
 }
@@ -682,7 +672,7 @@ func (c *rowCache) render(st DashboardStyles, greyed bool, r profileRow, cols []
 	var k strings.Builder
 	k.Grow(160)
 	for _, s := range []string{
-		r.label, r.email, r.typ, r.mask, string(r.health.Status), r.health.Label(), itoa(r.rank), r.excluded, r.envSource,
+		r.label, r.email, r.typ, r.mask, string(r.health.Status), r.health.Label(), strconv.Itoa(r.rank), r.excluded, r.envSource,
 		expiresText(r, now), noteText(r, now), lastUsedText(r, now), r.probe, colsKey,
 	} {
 		k.WriteString(s)
@@ -699,7 +689,7 @@ func (c *rowCache) render(st DashboardStyles, greyed bool, r profileRow, cols []
 		flags[3] |= 2
 	}
 	k.Write(flags)
-	k.WriteString(itoa(width))
+	k.WriteString(strconv.Itoa(width))
 	key := k.String()
 	if out, ok := c.m[key]; ok {
 		return out
@@ -716,9 +706,9 @@ func (c *rowCache) render(st DashboardStyles, greyed bool, r profileRow, cols []
 func columnsKey(cols []column) string {
 	var b strings.Builder
 	for _, c := range cols {
-		b.WriteString(itoa(int(c.id)))
+		b.WriteString(strconv.Itoa(int(c.id)))
 		b.WriteByte(':')
-		b.WriteString(itoa(c.width))
+		b.WriteString(strconv.Itoa(c.width))
 		b.WriteByte(',')
 	}
 	return b.String()
@@ -764,26 +754,4 @@ func padLeft(s string, w int) string {
 		return ansi.Truncate(s, w, "…")
 	}
 	return strings.Repeat(" ", w-sw) + s
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var buf [20]byte
-	i := len(buf)
-	for n > 0 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		buf[i] = '-'
-	}
-	return string(buf[i:])
 }
