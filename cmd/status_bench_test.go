@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/moltbot/moltbot/authstore"
 	"github.com/moltbot/moltbot/internal/fixtures"
+	"github.com/moltbot/moltbot/internal/jsondoc"
 )
 
 // writeBigStore writes fixtures.MixedStore(n) as the main agent's store.
@@ -63,8 +63,9 @@ func BenchmarkStatusJSON1000(b *testing.B) {
 			b.Fatal(err)
 		}
 		rep := authstore.BuildReport(snap, testNow, authstore.DefaultWarn)
-		if err := json.NewEncoder(io.Discard).Encode(statusJSON(snap, rep)); err != nil {
+		if err := jsondoc.WriteStatus(io.Discard, snap, rep, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
+
