@@ -91,36 +91,44 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 	}
 
 	providerOf := func(i int) string { return norm[i] }
+	// Scratch by position, reused for every provider: each profile's usage
+	// (looked up once), effectiveOrder's seen, and each profile's rank and
+	// exclusion (index + 1 into the provider's Excluded, reset after each
+	// provider), so that no map from id is needed.
+	sc := newEvalScratch(snap.Store)
+	rankAt := make([]int32, len(profiles))
+	excludedAt := make([]int32, len(profiles))
 	for _, name := range names {
 		pr := ProviderReport{Provider: name, Status: StatusStatic, InUse: inUse[name]}
 		if name == NoProvider {
-			r.Providers = append(r.Providers, snap.noProviderReport(listed[name], now, warn))
+			r.Providers = append(r.Providers, snap.noProviderReport(listed[name], now, warn, sc))
 			continue
 		}
-		pr.Order = snap.effectiveOrder(name, now, listed[name], providerOf)
-		rank := make(map[string]int, len(pr.Order.IDs))
-		for i, id := range pr.Order.IDs {
-			rank[id] = i + 1
+		var ordered, excludedPos []int
+		pr.Order, ordered, excludedPos = snap.effectiveOrder(name, now, listed[name], providerOf, sc)
+		for k, i := range ordered {
+			rankAt[i] = int32(k + 1)
 		}
-		excluded := make(map[string]string, len(pr.Order.Excluded))
-		for _, ex := range pr.Order.Excluded {
-			excluded[ex.ID] = ex.Reason
+		for k, i := range excludedPos {
+			if i >= 0 {
+				excludedAt[i] = int32(k + 1)
+			}
 		}
 		// The ranked profiles first, each in its place (ranks are 1..n, each
 		// once: no sort needed), then the rest in file order.
 		pr.Profiles = make([]ProfileReport, len(pr.Order.IDs), max(len(listed[name]), len(pr.Order.IDs)))
 		for _, i := range listed[name] {
-			p := profiles[i]
-			rep := ProfileReport{Profile: p, Health: snap.Store.Health(p, now, warn), Rank: rank[p.ID], Excluded: excluded[p.ID]}
-			if u := snap.Store.Usage[p.ID]; u.LastUsed > 0 {
-				rep.LastUsed = msTime(u.LastUsed)
+			rep := snap.profileReport(i, now, warn, sc)
+			rep.Rank = int(rankAt[i])
+			if k := excludedAt[i]; k > 0 {
+				rep.Excluded = pr.Order.Excluded[k-1].Reason
 			}
 			if rep.Rank == 0 && rep.Excluded == "" {
 				rep.Excluded = "not usable"
 			}
 			// Only credentials that can expire decide the provider's health
 			// (SPEC §2); keys and entries of unknown type are static.
-			if p.Type == TypeToken || p.Type == TypeOAuth {
+			if t := rep.Profile.Type; t == TypeToken || t == TypeOAuth {
 				if rep.Health.Status.Worse(pr.Status) {
 					pr.Status = rep.Health.Status
 				}
@@ -129,6 +137,14 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 				pr.Profiles[rep.Rank-1] = rep
 			} else {
 				pr.Profiles = append(pr.Profiles, rep)
+			}
+		}
+		for _, i := range ordered {
+			rankAt[i] = 0
+		}
+		for _, i := range excludedPos {
+			if i >= 0 {
+				excludedAt[i] = 0
 			}
 		}
 		for _, e := range snap.Env {
@@ -146,6 +162,18 @@ func BuildReport(snap Snapshot, now time.Time, warn time.Duration) Report {
 	return r
 }
 
+// profileReport is the profile at position i with its health and last use
+// (its usage entry looked up once).
+func (snap *Snapshot) profileReport(i int, now time.Time, warn time.Duration, sc *evalScratch) ProfileReport {
+	p := &snap.Store.Profiles[i]
+	u, ok := sc.usageOf(snap.Store, i)
+	rep := ProfileReport{Profile: *p, Health: health(p, u, ok, now, warn)}
+	if u.LastUsed > 0 {
+		rep.LastUsed = msTime(u.LastUsed)
+	}
+	return rep
+}
+
 // NoProvider is the ProviderReport.Provider of the profiles that have no
 // usable "provider" field. The gateway never uses them; they are listed so
 // that nothing in the store is hidden. It is no provider id a store can
@@ -154,15 +182,12 @@ const NoProvider = "(no provider)"
 
 // noProviderReport lists the profiles at positions (which have no
 // provider): none is ranked, each says why.
-func (snap *Snapshot) noProviderReport(positions []int, now time.Time, warn time.Duration) ProviderReport {
+func (snap *Snapshot) noProviderReport(positions []int, now time.Time, warn time.Duration, sc *evalScratch) ProviderReport {
 	pr := ProviderReport{Provider: NoProvider, Status: StatusStatic, Order: EffectiveOrder{Source: SourceAutomatic}}
 	for _, i := range positions {
-		p := snap.Store.Profiles[i]
-		rep := ProfileReport{Profile: p, Health: snap.Store.Health(p, now, warn), Excluded: NoProviderReason}
-		if u := snap.Store.Usage[p.ID]; u.LastUsed > 0 {
-			rep.LastUsed = msTime(u.LastUsed)
-		}
-		pr.Order.Excluded = append(pr.Order.Excluded, Exclusion{ID: p.ID, Reason: NoProviderReason, Kind: ExcludedNotListed})
+		rep := snap.profileReport(i, now, warn, sc)
+		rep.Excluded = NoProviderReason
+		pr.Order.Excluded = append(pr.Order.Excluded, Exclusion{ID: rep.Profile.ID, Reason: NoProviderReason, Kind: ExcludedNotListed})
 		pr.Profiles = append(pr.Profiles, rep)
 	}
 	return pr
