@@ -16,19 +16,41 @@ func Mask(secret string) string {
 	if secret == "" {
 		return ""
 	}
-	r := []rune(secret)
-	n := len(r)
 	if !utf8.ValidString(secret) {
 		return "…"
 	}
+	n := utf8.RuneCountInString(secret)
 	if n >= 24 {
-		return string(r[:12]) + "…" + string(r[n-4:])
+		return secret[:runeOffset(secret, 12)] + "…" + secret[runeOffset(secret, n-4):]
 	}
 	tail := n / 4 // never more than a quarter of a short secret
 	if tail > 4 {
 		tail = 4
 	}
-	return "…" + string(r[n-tail:])
+	return "…" + secret[runeOffset(secret, n-tail):]
+}
+
+// runeOffset is the byte offset of the k-th character of s (valid UTF-8).
+func runeOffset(s string, k int) int {
+	if k < len(s) && isASCII(s[:k]) {
+		return k // the usual secret: no multi-byte character before k
+	}
+	for i := range s {
+		if k == 0 {
+			return i
+		}
+		k--
+	}
+	return len(s)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // RedactRun is the shortest run of a secret's characters that Redact
