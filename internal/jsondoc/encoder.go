@@ -46,14 +46,18 @@ func (e *encoder) maybeFlush() {
 	}
 }
 
-// spaces is indentation to slice from.
-const spaces = "                                                                "
+// indents is a line break and indentation to slice from.
+const indents = "\n                                                                "
 
 func (e *encoder) newline() {
+	if n := 1 + 2*e.depth; n <= len(indents) {
+		e.buf = append(e.buf, indents[:n]...)
+		return
+	}
 	e.buf = append(e.buf, '\n')
 	for n := 2 * e.depth; n > 0; {
-		k := min(n, len(spaces))
-		e.buf = append(e.buf, spaces[:k]...)
+		k := min(n, len(indents)-1)
+		e.buf = append(e.buf, indents[1:1+k]...)
 		n -= k
 	}
 }
@@ -74,7 +78,7 @@ func (e *encoder) key(k string) {
 	e.next()
 	e.buf = append(e.buf, '"')
 	e.buf = append(e.buf, k...)
-	e.buf = append(e.buf, '"', ':', ' ')
+	e.buf = append(e.buf, `": `...)
 }
 
 // elem starts an element of an array.
@@ -183,6 +187,13 @@ func appendString(dst []byte, s string) []byte {
 func appendStringBody(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while none needs a look.
+		for i+8 <= len(s) && plain8(s[i:i+8]) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		b := s[i]
 		if b < utf8.RuneSelf {
 			if safeASCII[b] {
@@ -226,4 +237,15 @@ func appendStringBody(dst []byte, s string) []byte {
 		start = i
 	}
 	return append(dst, s[start:]...)
+}
+
+// plain8 reports whether none of the 8 bytes of s needs escaping or
+// decoding: no control character, quote, backslash or non-ASCII byte.
+func plain8(s string) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	zero := func(x uint64) uint64 { return (x - ones) & ^x & highs } // a byte of x is 0
+	less := (w - ones*0x20) & ^w & highs                              // a byte is below 0x20
+	return (less | zero(w^(ones*'"')) | zero(w^(ones*'\\')) | w&highs) == 0
 }

@@ -65,3 +65,19 @@ func FuzzWriteStatus(f *testing.F) {
 		sameBytes(t, "fuzzed store", statusBytes(t, snap, rep, nil), referenceStatus(t, snap, rep, nil))
 	})
 }
+
+// TestPlain8: every byte value at every place of a block of eight: the
+// block is plain exactly when the byte is printable ASCII other than the
+// quote and the backslash.
+func TestPlain8(t *testing.T) {
+	for b := range 256 {
+		for at := range 8 {
+			block := []byte("aZ09 ~!a")
+			block[at] = byte(b)
+			want := b >= 0x20 && b < 0x80 && b != '"' && b != '\\'
+			if got := plain8(string(block)); got != want {
+				t.Errorf("plain8 with %#02x at %d = %v", b, at, got)
+			}
+		}
+	}
+}
