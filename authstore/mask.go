@@ -16,6 +16,12 @@ func Mask(secret string) string {
 	if secret == "" {
 		return ""
 	}
+	if isASCII(secret) { // the usual secret: a character is a byte
+		if n := len(secret); n >= 24 {
+			return secret[:12] + "…" + secret[n-4:]
+		}
+		return "…" + secret[len(secret)-min(len(secret)/4, 4):]
+	}
 	if !utf8.ValidString(secret) {
 		return "…"
 	}
@@ -32,9 +38,6 @@ func Mask(secret string) string {
 
 // runeOffset is the byte offset of the k-th character of s (valid UTF-8).
 func runeOffset(s string, k int) int {
-	if k < len(s) && isASCII(s[:k]) {
-		return k // the usual secret: no multi-byte character before k
-	}
 	for i := range s {
 		if k == 0 {
 			return i
@@ -44,8 +47,17 @@ func runeOffset(s string, k int) int {
 	return len(s)
 }
 
+// isASCII reports whether s is all ASCII, eight bytes at a time.
 func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
 		}
