@@ -246,6 +246,6 @@ func plain8(s string) bool {
 	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 	zero := func(x uint64) uint64 { return (x - ones) & ^x & highs } // a byte of x is 0
-	less := (w - ones*0x20) & ^w & highs                              // a byte is below 0x20
+	less := (w - ones*0x20) & ^w & highs                             // a byte is below 0x20
 	return (less | zero(w^(ones*'"')) | zero(w^(ones*'\\')) | w&highs) == 0
 }
