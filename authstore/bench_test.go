@@ -127,7 +127,7 @@ func BenchmarkBuildReport1000(b *testing.B) {
 
 func newBenchPaths(b *testing.B) Paths {
 	b.Helper()
-	p, err := ResolvePaths("", mapEnv(map[string]string{"MOLTBOT_STATE_DIR": b.TempDir()}), "")
+	p, err := ResolvePaths("", mapEnv(map[string]string{"MOLTBOT_STATE_DIR": b.TempDir(), "MOLTBOT_GATEWAY": "clawdbot"}), "")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -44,7 +44,9 @@ func mapEnv(m map[string]string) Getenv {
 func newTestPaths(t *testing.T) Paths {
 	t.Helper()
 	root := t.TempDir()
-	p, err := ResolvePaths("", mapEnv(map[string]string{"MOLTBOT_STATE_DIR": filepath.Join(root, "state")}), filepath.Join(root, "home"))
+	// Tests speak for clawdbot 2026.1 (generation A) unless they say
+	// otherwise: a fresh state dir alone says nothing.
+	p, err := ResolvePaths("", mapEnv(map[string]string{"MOLTBOT_STATE_DIR": filepath.Join(root, "state"), "MOLTBOT_GATEWAY": "clawdbot"}), filepath.Join(root, "home"))
 	if err != nil {
 		t.Fatal(err)
 	}

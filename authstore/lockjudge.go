@@ -66,19 +66,24 @@ func parseLockPayload(data []byte) (lockPayload, bool) {
 	return p, true
 }
 
-// ownLockPayload is the content of a lock file this process makes.
+// ownLockPayload is the content of a lock file this process makes, in the
+// shape openclaw 2026.6.1 writes its own (2-space JSON, createdAt an ISO
+// 8601 string, a final newline): openclaw 2026.2.17–4.5 parses createdAt
+// as a date and would take a number for a stale lock; 6.1 checks the
+// starttime. The pidns and bootid keys are moltbot's (the gateways ignore
+// them).
 func ownLockPayload(pid int, now time.Time, proc procView) []byte {
-	s := fmt.Sprintf(`{"pid":%d,"createdAt":%d`, pid, now.UnixMilli())
+	s := fmt.Sprintf("{\n  \"pid\": %d,\n  \"createdAt\": %q", pid, now.UTC().Format("2006-01-02T15:04:05.000Z"))
 	if st, ok := selfStartTime(); ok {
-		s += fmt.Sprintf(`,"starttime":%d`, st)
+		s += fmt.Sprintf(",\n  \"starttime\": %d", st)
 	}
 	if ns, boot := proc.namespace(); ns != "" && boot != "" {
 		b, _ := json.Marshal(ns)
-		s += `,"pidns":` + string(b)
+		s += ",\n  \"pidns\": " + string(b)
 		b, _ = json.Marshal(boot)
-		s += `,"bootid":` + string(b)
+		s += ",\n  \"bootid\": " + string(b)
 	}
-	return []byte(s + "}")
+	return []byte(s + "\n}\n")
 }
 
 // lockSeen is one look at a lock: what is at the path and what it says.

@@ -37,7 +37,7 @@ func TestHelperProcess(t *testing.T) {
 	if mode == "" {
 		return
 	}
-	paths, err := ResolvePaths("", mapEnv(map[string]string{"MOLTBOT_STATE_DIR": os.Getenv("AUTHSTORE_STATE")}), "")
+	paths, err := ResolvePaths("", mapEnv(map[string]string{"MOLTBOT_STATE_DIR": os.Getenv("AUTHSTORE_STATE"), "MOLTBOT_GATEWAY": "clawdbot"}), "")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
@@ -317,7 +317,7 @@ func TestReadOnlyDirectories(t *testing.T) {
 		t.Fatal(err)
 	}
 	state := filepath.Join(root, "state")
-	p, err := ResolvePaths("", mapEnv(map[string]string{"MOLTBOT_STATE_DIR": state}), "")
+	p, err := ResolvePaths("", mapEnv(map[string]string{"MOLTBOT_STATE_DIR": state, "MOLTBOT_GATEWAY": "clawdbot"}), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,99 +19,169 @@ func TestResolvePaths(t *testing.T) {
 		env   map[string]string // values may use $HOME and $ROOT
 		dirs  []string          // created under $ROOT before resolving
 		files []string          // created under $ROOT before resolving
-		want  want
+		// content of files, by name under $ROOT ("{}" when not given)
+		content map[string]string
+		links   map[string]string // symlinks under $ROOT: name → target
+		want    want
 	}{
 		{
-			name: "nothing set, nothing exists: ~/.clawdbot",
-			want: want{state: "$HOME/.clawdbot", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "clawdbot.json"},
+			name: "nothing set, nothing exists: ~/.openclaw, today's gateway",
+			want: want{state: "$HOME/.openclaw", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
+		},
+		{
+			name: "only ~/.clawdbot exists: ~/.clawdbot",
+			dirs: []string{"home/.clawdbot"},
+			want: want{state: "$HOME/.clawdbot", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
+		},
+		{
+			name: "~/.openclaw wins over ~/.clawdbot and ~/.moltbot",
+			dirs: []string{"home/.moltbot", "home/.clawdbot", "home/.openclaw"},
+			want: want{state: "$HOME/.openclaw", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
+		},
+		{
+			name:  "~/.clawdbot a symlink to ~/.openclaw (after openclaw's doctor): followed",
+			dirs:  []string{"real-openclaw"},
+			links: map[string]string{"home/.clawdbot": "$ROOT/real-openclaw"},
+			want:  want{state: "$ROOT/real-openclaw", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
 		},
 		{
 			name: "only ~/.moltbot exists: ~/.moltbot",
 			dirs: []string{"home/.moltbot"},
-			want: want{state: "$HOME/.moltbot", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "clawdbot.json"},
+			want: want{state: "$HOME/.moltbot", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
 		},
 		{
-			name: "both exist: ~/.clawdbot",
-			dirs: []string{"home/.moltbot", "home/.clawdbot"},
-			want: want{state: "$HOME/.clawdbot", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "clawdbot.json"},
-		},
-		{
-			name:  "~/.moltbot is a file, not a dir: ~/.clawdbot",
+			name:  "~/.moltbot is a file, not a dir: ~/.openclaw",
 			files: []string{"home/.moltbot"},
-			want:  want{state: "$HOME/.clawdbot", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "clawdbot.json"},
+			want:  want{state: "$HOME/.openclaw", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
 		},
 		{
-			name: "MOLTBOT_STATE_DIR wins over CLAWDBOT_STATE_DIR and ~/.moltbot",
-			env:  map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/molt", "CLAWDBOT_STATE_DIR": "$ROOT/claw"},
-			dirs: []string{"home/.moltbot"},
-			want: want{state: "$ROOT/molt", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "clawdbot.json"},
+			name: "OPENCLAW_HOME moves the home the gateway looks in",
+			env:  map[string]string{"OPENCLAW_HOME": "$ROOT/oh"},
+			dirs: []string{"oh/.clawdbot", "home/.openclaw"},
+			want: want{state: "$ROOT/oh/.clawdbot", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
+		},
+		{
+			name: "MOLTBOT_STATE_DIR (moltbot's own) wins over OPENCLAW_STATE_DIR and CLAWDBOT_STATE_DIR",
+			env:  map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/molt", "OPENCLAW_STATE_DIR": "$ROOT/oc", "CLAWDBOT_STATE_DIR": "$ROOT/claw"},
+			dirs: []string{"home/.openclaw"},
+			want: want{state: "$ROOT/molt", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
+		},
+		{
+			name: "OPENCLAW_STATE_DIR wins over CLAWDBOT_STATE_DIR",
+			env:  map[string]string{"OPENCLAW_STATE_DIR": "$ROOT/oc", "CLAWDBOT_STATE_DIR": "$ROOT/claw"},
+			want: want{state: "$ROOT/oc", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
 		},
 		{
 			name: "CLAWDBOT_STATE_DIR alone",
 			env:  map[string]string{"CLAWDBOT_STATE_DIR": "$ROOT/claw"},
-			want: want{state: "$ROOT/claw", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "clawdbot.json"},
+			want: want{state: "$ROOT/claw", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
 		},
 		{
 			name: "blank MOLTBOT_STATE_DIR falls through to CLAWDBOT_STATE_DIR",
 			env:  map[string]string{"MOLTBOT_STATE_DIR": "  ", "CLAWDBOT_STATE_DIR": "$ROOT/claw"},
-			want: want{state: "$ROOT/claw", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "clawdbot.json"},
+			want: want{state: "$ROOT/claw", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
 		},
 		{
 			name: "leading ~/ is expanded",
 			env:  map[string]string{"MOLTBOT_STATE_DIR": "~/gw-state"},
-			want: want{state: "$HOME/gw-state", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "clawdbot.json"},
+			want: want{state: "$HOME/gw-state", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
 		},
 		{
 			name: "a bare ~ is the home dir",
 			env:  map[string]string{"CLAWDBOT_STATE_DIR": "~"},
-			want: want{state: "$HOME", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "clawdbot.json"},
+			want: want{state: "$HOME", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
 		},
 		{
 			name:  "--agent is trimmed and lower-cased",
 			agent: "  Work-2.x_Y ",
 			env:   map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s"},
-			want:  want{state: "$ROOT/s", agentDir: "$STATE/agents/work-2.x_y/agent", agentID: "work-2.x_y", config: "clawdbot.json"},
+			want:  want{state: "$ROOT/s", agentDir: "$STATE/agents/work-2.x_y/agent", agentID: "work-2.x_y", config: "openclaw.json"},
 		},
 		{
-			name:  "--agent beats CLAWDBOT_AGENT_DIR",
+			name:  "--agent beats OPENCLAW_AGENT_DIR",
 			agent: "ops",
-			env:   map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s", "CLAWDBOT_AGENT_DIR": "$ROOT/elsewhere"},
-			want:  want{state: "$ROOT/s", agentDir: "$STATE/agents/ops/agent", agentID: "ops", config: "clawdbot.json"},
+			env:   map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s", "OPENCLAW_AGENT_DIR": "$ROOT/elsewhere"},
+			want:  want{state: "$ROOT/s", agentDir: "$STATE/agents/ops/agent", agentID: "ops", config: "openclaw.json"},
+		},
+		{
+			name: "OPENCLAW_AGENT_DIR wins over CLAWDBOT_AGENT_DIR and PI_CODING_AGENT_DIR",
+			env:  map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s", "OPENCLAW_AGENT_DIR": "$ROOT/oc-agent", "CLAWDBOT_AGENT_DIR": "$ROOT/custom-agent", "PI_CODING_AGENT_DIR": "$ROOT/pi"},
+			want: want{state: "$ROOT/s", agentDir: "$ROOT/oc-agent", agentID: "", config: "openclaw.json"},
 		},
 		{
 			name: "CLAWDBOT_AGENT_DIR without --agent",
 			env:  map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s", "CLAWDBOT_AGENT_DIR": "$ROOT/custom-agent", "PI_CODING_AGENT_DIR": "$ROOT/pi"},
-			want: want{state: "$ROOT/s", agentDir: "$ROOT/custom-agent", agentID: "", config: "clawdbot.json"},
+			want: want{state: "$ROOT/s", agentDir: "$ROOT/custom-agent", agentID: "", config: "openclaw.json"},
 		},
 		{
-			name: "PI_CODING_AGENT_DIR when CLAWDBOT_AGENT_DIR is unset, ~ expanded",
+			name: "PI_CODING_AGENT_DIR when the others are unset, ~ expanded",
 			env:  map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s", "PI_CODING_AGENT_DIR": "~/pi-agent"},
-			want: want{state: "$ROOT/s", agentDir: "$HOME/pi-agent", agentID: "", config: "clawdbot.json"},
+			want: want{state: "$ROOT/s", agentDir: "$HOME/pi-agent", agentID: "", config: "openclaw.json"},
 		},
 		{
-			name:  "moltbot.json is preferred to clawdbot.json",
+			name:    "the config's default agent and its agentDir (agents.list)",
+			env:     map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s"},
+			files:   []string{"s/openclaw.json"},
+			content: map[string]string{"s/openclaw.json": `{agents: {list: [{id: "Other"}, {id: "Work", default: true, agentDir: "$ROOT/custom"}]}}`},
+			want:    want{state: "$ROOT/s", agentDir: "$ROOT/custom", agentID: "work", config: "openclaw.json", configExists: true},
+		},
+		{
+			name:    "--agent with an agents.entries dir (entries win over list)",
+			agent:   "ops",
+			env:     map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s"},
+			files:   []string{"s/openclaw.json"},
+			content: map[string]string{"s/openclaw.json": `{"agents": {"list": [{"id": "ops", "agentDir": "$ROOT/from-list"}], "entries": {"ops": {"agentDir": "$ROOT/from-entries"}}}}`},
+			want:    want{state: "$ROOT/s", agentDir: "$ROOT/from-entries", agentID: "ops", config: "openclaw.json", configExists: true},
+		},
+		{
+			name:  "openclaw.json, then clawdbot.json, then moltbot.json",
 			env:   map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s"},
 			files: []string{"s/moltbot.json", "s/clawdbot.json"},
+			want:  want{state: "$ROOT/s", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "clawdbot.json", configExists: true},
+		},
+		{
+			name:  "openclaw.json first",
+			env:   map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s"},
+			files: []string{"s/moltbot.json", "s/clawdbot.json", "s/openclaw.json"},
+			want:  want{state: "$ROOT/s", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json", configExists: true},
+		},
+		{
+			name:  "moltbot.json when it is the only config",
+			env:   map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s"},
+			files: []string{"s/moltbot.json"},
 			want:  want{state: "$ROOT/s", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "moltbot.json", configExists: true},
 		},
 		{
-			name:  "clawdbot.json when it is the only config",
+			name:  "a directory named openclaw.json is not a config",
 			env:   map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s"},
+			dirs:  []string{"s/openclaw.json"},
 			files: []string{"s/clawdbot.json"},
 			want:  want{state: "$ROOT/s", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "clawdbot.json", configExists: true},
 		},
 		{
-			name:  "a directory named moltbot.json is not a config",
-			env:   map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s"},
-			dirs:  []string{"s/moltbot.json"},
-			files: []string{"s/clawdbot.json"},
-			want:  want{state: "$ROOT/s", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "clawdbot.json", configExists: true},
+			name:  "an empty ~/.openclaw and ~/.clawdbot/clawdbot.json: the config from there, as openclaw reads it",
+			dirs:  []string{"home/.openclaw"},
+			files: []string{"home/.clawdbot/clawdbot.json"},
+			want:  want{state: "$HOME/.openclaw", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "$HOME/.clawdbot/clawdbot.json", configExists: true},
 		},
 		{
-			name:  "MOLTBOT_CONFIG_PATH wins over CLAWDBOT_CONFIG_PATH and the state dir's files",
-			env:   map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s", "MOLTBOT_CONFIG_PATH": "$ROOT/m.json5", "CLAWDBOT_CONFIG_PATH": "$ROOT/c.json"},
-			files: []string{"s/moltbot.json", "m.json5", "c.json"},
+			name:    "clawdbot's own config names the file to create clawdbot.json",
+			env:     map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s", "MOLTBOT_CONFIG_PATH": "$ROOT/s/clawdbot.json"},
+			files:   []string{"s/clawdbot.json"},
+			content: map[string]string{"s/clawdbot.json": `{"meta": {"lastTouchedVersion": "2026.1.24"}}`},
+			want:    want{state: "$ROOT/s", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "clawdbot.json", configExists: true},
+		},
+		{
+			name:  "MOLTBOT_CONFIG_PATH wins over OPENCLAW_CONFIG_PATH, CLAWDBOT_CONFIG_PATH and the state dir's files",
+			env:   map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s", "MOLTBOT_CONFIG_PATH": "$ROOT/m.json5", "OPENCLAW_CONFIG_PATH": "$ROOT/o.json", "CLAWDBOT_CONFIG_PATH": "$ROOT/c.json"},
+			files: []string{"s/openclaw.json", "m.json5", "o.json", "c.json"},
 			want:  want{state: "$ROOT/s", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "$ROOT/m.json5", configExists: true},
+		},
+		{
+			name:  "OPENCLAW_CONFIG_PATH wins over CLAWDBOT_CONFIG_PATH",
+			env:   map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s", "OPENCLAW_CONFIG_PATH": "$ROOT/o.json", "CLAWDBOT_CONFIG_PATH": "$ROOT/c.json"},
+			files: []string{"o.json", "c.json"},
+			want:  want{state: "$ROOT/s", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "$ROOT/o.json", configExists: true},
 		},
 		{
 			name:  "CLAWDBOT_CONFIG_PATH, ~ expanded, not existing yet",
@@ -132,11 +202,20 @@ func TestResolvePaths(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			for _, f := range tc.files {
-				writeFile(t, filepath.Join(root, f), []byte("{}"))
-			}
 			sub := func(s string) string {
 				return strings.NewReplacer("$HOME", home, "$ROOT", root).Replace(s)
+			}
+			for _, f := range tc.files {
+				content := "{}"
+				if c, ok := tc.content[f]; ok {
+					content = sub(c)
+				}
+				writeFile(t, filepath.Join(root, f), []byte(content))
+			}
+			for name, target := range tc.links {
+				if err := os.Symlink(sub(target), filepath.Join(root, name)); err != nil {
+					t.Fatal(err)
+				}
 			}
 			env := map[string]string{}
 			for k, v := range tc.env {

@@ -1,7 +1,6 @@
 package authstore
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -50,17 +49,21 @@ func LoadWithEnv(paths Paths, getenv Getenv) (Snapshot, error) {
 }
 
 func load(paths Paths, getenv Getenv) (Snapshot, error) {
+	paths = paths.redetect()
 	snap := Snapshot{Paths: paths}
-	store, fi, legacy, err := readStore(paths, paths.Store)
+	st, err := storageFor(paths).read(paths)
 	if err != nil {
 		return snap, err
 	}
-	snap.Store, snap.LegacyImported = store, legacy
-	if fi != nil {
-		snap.Exists, snap.ModTime, snap.Size = true, fi.ModTime(), fi.Size()
-	}
+	snap.setStored(st)
 	snap.loadSides(getenv)
 	return snap, nil
+}
+
+// setStored fills in what a storage read or transaction returned.
+func (snap *Snapshot) setStored(st stored) {
+	snap.Store, snap.LegacyImported = st.store, st.legacy
+	snap.Exists, snap.ModTime, snap.Size = st.exists, st.modTime, st.size
 }
 
 // loadSides reads what a snapshot holds beside the store: the config and
@@ -114,67 +117,26 @@ func readStore(paths Paths, path string) (*Store, fs.FileInfo, []string, error) 
 	return s, fi, nil, nil
 }
 
-// update runs one transaction (SPEC §3): take the lock, read the store fresh
-// from disk, let fn change it, write it atomically (keeping the previous
-// file as .bak), release the lock. fn sees the store as it is on disk now,
-// never a copy from an earlier read. When fn returns an error or changes
-// nothing, nothing is written.
+// update runs one transaction (SPEC §3) in the agent's storage: take the
+// lock (or the database's write lock), read the store fresh, let fn change
+// it, write back what changed, release. fn sees the store as it is on disk
+// now, never a copy from an earlier read. When fn returns an error or
+// changes nothing, nothing is written.
 func update(ctx context.Context, paths Paths, fn func(*Store) error) (Snapshot, error) {
-	if err := mkdirAllOwned(paths.AgentDir); err != nil {
-		return Snapshot{}, fmt.Errorf("create agent dir: %w", err)
+	paths = paths.redetect()
+	if g := paths.Gateway; g.Pending != nil {
+		return Snapshot{}, &MigrationPendingError{Migration: *g.Pending}
 	}
-	real, err := resolveReal(paths.Store)
+	st, err := storageFor(paths).update(ctx, paths, fn)
 	if err != nil {
-		return Snapshot{}, err
-	}
-	lock, err := acquireLock(ctx, real+".lock")
-	if err != nil {
-		return Snapshot{}, err
-	}
-	// Deferred, so that the lock is released on every return and also when
-	// fn panics (the panic then goes on to the caller).
-	defer lock.release() //nolint:errcheck // a failed rmdir leaves a lock that goes stale
-	lockHeld(ctx)
-	removeAbandonedTemps(real)
-
-	store, fi, legacy, err := readStore(paths, real)
-	if err != nil {
-		return Snapshot{}, err
-	}
-	hook("store-read")
-	before := store.Marshal()
-	if err := fn(store); err != nil {
-		return Snapshot{}, err
-	}
-	after := store.Marshal()
-	if !bytes.Equal(before, after) {
-		// Asked to stop (ctrl+c, SIGTERM, SIGHUP) before anything was
-		// written: write nothing. Once the write has begun it finishes.
-		if errors.Is(ctx.Err(), context.Canceled) {
-			return Snapshot{}, interrupted(ctx.Err())
-		}
-		if fi != nil {
-			if err := backup(lock, real, real+".bak"); err != nil {
-				return Snapshot{}, err
-			}
-		}
-		if err := writeAtomic(lock, real, after, 0o600); err != nil {
-			return Snapshot{}, err
-		}
-	}
-	if err := lock.release(); err != nil {
 		return Snapshot{}, err
 	}
 	// The snapshot after the change is the store as just written (or read,
-	// when nothing changed): reading the file again would parse it a
-	// second time for nothing (half a second at 100,000 profiles). The
-	// store is the caller's from here on; nothing changes it any more.
-	snap := Snapshot{Paths: paths, Store: store}
-	if fi, err := os.Stat(real); err == nil {
-		snap.Exists, snap.ModTime, snap.Size = true, fi.ModTime(), fi.Size()
-	} else {
-		snap.LegacyImported = legacy // nothing written: still to import
-	}
+	// when nothing changed): reading it again would parse it a second time
+	// for nothing (half a second at 100,000 profiles). The store is the
+	// caller's from here on; nothing changes it any more.
+	snap := Snapshot{Paths: paths}
+	snap.setStored(st)
 	snap.loadSides(os.Getenv)
 	return snap, nil
 }

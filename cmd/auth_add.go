@@ -10,35 +10,32 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/tui"
 	"github.com/moltbot/moltbot/views"
 )
 
-// addStep names a step of `models auth add`, for the form runner.
-type addStep string
-
-const (
-	addStepMethod    addStep = "method"
-	addStepName      addStep = "name"
-	addStepReplace   addStep = "replace"
-	addStepSecret    addStep = "secret"
-	addStepPlacement addStep = "placement"
-)
-
-// runAddForm shows one step's form on the terminal. Tests replace it with a
-// function that fills v as a user would.
-var runAddForm = func(ctx context.Context, a *app, _ addStep, f *huh.Form, _ *views.AddValues) error {
-	return f.WithInput(a.env.Stdin).WithOutput(a.env.Stdout).RunWithContext(ctx)
+// runAddForm shows one step's form on the terminal, in the wizard's theme:
+// nil once answered, views.ErrAddBack for esc on its first question. Tests
+// replace it with a function that fills v as a user would.
+var runAddForm = func(ctx context.Context, a *app, _ views.AddStepID, sf views.StepForm, _ *views.AddValues) error {
+	theme := tui.NewTheme(a.renderer()).Views.Wizard.Form
+	return views.RunAddStep(ctx, sf, addKeys(), theme, a.env.Stdin, a.env.Stdout)
 }
 
+// addKeys are the wizard's keys, which `models auth add` shares.
+func addKeys() views.WizardKeys { return tui.DefaultKeys().Views.Wizard }
+
 func (a *app) newAuthAddCommand() *cobra.Command {
+	keys := addKeys()
 	return &cobra.Command{
 		Use:   "add",
 		Short: "Add a credential interactively: provider → method → details",
-		Long: "Add a credential step by step: a Claude subscription (setup token), an Anthropic, OpenAI or\n" +
-			"OpenRouter API key, or another provider's token. API keys can go to the auth store or to the\n" +
-			"daemon's .env. A new profile is put first or last in its provider's order as you choose: when\n" +
-			"the order is automatic and already puts it there, the order is left alone; otherwise the\n" +
-			"provider's order override is written (from the config's auth.order when there is one).\n\n" +
+		Long: "Add a credential step by step, as `moltbot onboard` does: a Claude subscription (setup token),\n" +
+			"an Anthropic, OpenAI or OpenRouter API key, or another provider's token. API keys can go to the\n" +
+			"auth store or to the daemon's .env. A new profile is put first or last in its provider's order as\n" +
+			"you choose: when the order is automatic and already puts it there, the order is left alone;\n" +
+			"otherwise the provider's order override is written (from the config's auth.order when there is\n" +
+			"one). " + keys.Back.Help().Key + " goes back a step; " + keys.Quit.Help().Key + " leaves with nothing written.\n\n" +
 			"Needs a terminal; from a script use `moltbot models auth paste-token`.",
 		Args: noSecretArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -47,6 +44,9 @@ func (a *app) newAuthAddCommand() *cobra.Command {
 	}
 }
 
+// runAdd walks the add flow (views.AddSteps, the same steps as the
+// wizard's) on the terminal: each step's form in turn, `claude
+// setup-token` for a subscription, then the write.
 func (a *app) runAdd(ctx context.Context) error {
 	pr := a.prompter()
 	if !pr.interactive() || !a.env.IsTerminal(a.env.Stdout) {
@@ -57,107 +57,122 @@ func (a *app) runAdd(ctx context.Context) error {
 		return err
 	}
 	paths := snap.Paths
-	now := a.env.Now()
 	v := views.NewAddValues()
-	run := func(step addStep, f *huh.Form) error {
-		err := runAddForm(ctx, a, step, f, v)
-		if errors.Is(err, huh.ErrUserAborted) || errors.Is(err, context.Canceled) {
-			return errCancelled
-		}
-		return err
-	}
+	flow := views.NewAddFlow(v, snap, a.env.Now())
+	quitKey := addKeys().Quit.Help().Key
 
-	// A huh form clears itself when done: each answer is echoed as a line
-	// so the user keeps seeing what was chosen.
-	done := func(format string, args ...any) {
-		fmt.Fprintf(a.env.Stderr, "✓ "+format+"\n", args...)
+	// A form clears itself when done: each answer is echoed as a line so
+	// the user keeps seeing what was chosen.
+	var echoed []string
+	echo := func() {
+		lines := flow.Echoes()
+		for i, l := range lines {
+			if i >= len(echoed) || echoed[i] != l {
+				fmt.Fprintln(a.env.Stderr, "✓ "+l)
+			}
+		}
+		echoed = lines
 	}
-	if err := run(addStepMethod, views.AddMethodForm(v)); err != nil {
-		return err
-	}
-	done("%s", v.Choice().Label)
 	for {
-		if err := run(addStepName, views.AddNameForm(v)); err != nil {
-			return err
+		step := flow.Step()
+		switch step.ID {
+		case views.StepSave:
+			return a.saveAdd(ctx, flow, paths)
+		case views.StepLogin:
+			tok, err := a.captureToken(ctx, pr)
+			switch {
+			case errors.Is(err, errPasteInstead):
+				v.Paste = true
+			case err != nil:
+				return err
+			default:
+				v.Secret, v.Paste, v.IssuedAt = tok, false, a.env.Now()
+			}
+		default:
+			err := runAddForm(ctx, a, step.ID, flow.Form(quitKey), v)
+			switch {
+			case errors.Is(err, views.ErrAddBack):
+				if !addBack(flow) {
+					return errCancelled // esc on the first step
+				}
+				continue
+			case errors.Is(err, huh.ErrUserAborted) || errors.Is(err, context.Canceled):
+				return errCancelled
+			case err != nil:
+				return err
+			}
+			if step.Lookup {
+				fresh, err := a.loadSnapshot(paths)
+				if err != nil {
+					return err
+				}
+				flow.SetStore(fresh, a.env.Now())
+			}
 		}
-		old, exists := snap.Store.Profile(v.ProfileID())
-		if !exists {
-			break
+		fwd, err := flow.Next()
+		if err != nil {
+			return err // the form checked it already; this also covers a captured token
 		}
-		v.Replace = false
-		if err := run(addStepReplace, views.AddReplaceForm(v, describeProfile(old, now))); err != nil {
-			return err
+		if !fwd {
+			continue
 		}
-		if v.Replace {
-			break
+		echo()
+		if step.ID == views.StepSecret || step.ID == views.StepLogin && !v.Paste {
+			a.echoSecret(v)
 		}
 	}
-	done("Profile %s", v.ProfileID())
+}
 
-	var capErr error
-	if v.Method == views.AddSetupToken {
-		v.Secret, capErr = a.captureToken(ctx, pr)
-		if capErr != nil && !errors.Is(capErr, errPasteInstead) {
-			return capErr
+// addBack goes to the step before, past the sign-in (going back to it
+// would run claude again); false on the first step.
+func addBack(flow *views.AddFlow) bool {
+	for flow.Back() {
+		if flow.Step().ID != views.StepLogin {
+			return true
 		}
 	}
-	if v.Method != views.AddSetupToken || capErr != nil {
-		if err := run(addStepSecret, views.AddSecretForm(v)); err != nil {
-			return err
-		}
-		if warn := views.KeyWarning(v.Method, v.Secret); warn != "" {
-			fmt.Fprintln(a.env.Stderr, "warning: "+warn)
-		}
-	}
-	// The form checked the secret already; this also covers a captured one.
+	return false
+}
+
+// echoSecret repeats the secret just given, masked.
+func (a *app) echoSecret(v *views.AddValues) {
 	cred, err := v.Credential(a.env.Now())
 	if err != nil {
-		return err
+		return
 	}
 	what := strings.ToUpper(v.Choice().KeyName[:1]) + v.Choice().KeyName[1:]
 	switch {
 	case v.ToEnv():
-		done("%s %s, for .env", what, authstore.Mask(cred.Secret))
+		fmt.Fprintf(a.env.Stderr, "✓ %s %s, for .env\n", what, authstore.Mask(cred.Secret))
 	case cred.Expires > 0:
-		done("%s %s, %s", what, authstore.Mask(cred.Secret), describeExpiry(cred.Expires, a.env.Now()))
+		fmt.Fprintf(a.env.Stderr, "✓ %s %s, %s\n", what, authstore.Mask(cred.Secret), describeExpiry(cred.Expires, a.env.Now()))
 	default:
-		done("%s %s", what, authstore.Mask(cred.Secret))
+		fmt.Fprintf(a.env.Stderr, "✓ %s %s\n", what, authstore.Mask(cred.Secret))
 	}
+}
 
-	if v.ToEnv() {
-		if err := authstore.SetEnvVar(paths, v.EnvVar(), cred.Secret); err != nil {
-			return fmt.Errorf("save %s in %s: %w", v.EnvVar(), paths.Env, err)
+// saveAdd writes what the flow's answers say (views.AddPlan, as the
+// wizard does) and reports it.
+func (a *app) saveAdd(ctx context.Context, flow *views.AddFlow, paths authstore.Paths) error {
+	now := a.env.Now()
+	plan, err := flow.Plan(now)
+	if err != nil {
+		return err
+	}
+	cred := plan.Credential
+	written, err := plan.Write(ctx, paths)
+	if plan.EnvVar != "" {
+		if err != nil {
+			return fmt.Errorf("save %s in %s: %w", plan.EnvVar, paths.Env, err)
 		}
-		fmt.Fprintf(a.env.Stdout, "Saved %s (%s) in %s\n", v.EnvVar(), authstore.Mask(cred.Secret), a.shown(a.env.Stdout, paths.Env))
+		fmt.Fprintf(a.env.Stdout, "Saved %s (%s) in %s\n", plan.EnvVar, authstore.Mask(cred.Secret), a.shown(a.env.Stdout, paths.Env))
 		fmt.Fprintln(a.env.Stdout, "Restart the gateway daemon so that it reads it. Check it with `moltbot models status`.")
 		return nil
 	}
-
-	var others []string
-	for _, p := range snap.Store.ProviderProfiles(cred.Provider) {
-		if p.ID != cred.ID {
-			others = append(others, p.ID)
-		}
-	}
-	if len(others) > 0 {
-		if err := run(addStepPlacement, views.AddPlacementForm(v, others)); err != nil {
-			return err
-		}
-		where := "first"
-		if v.Placement == authstore.PlaceLast {
-			where = "last"
-		}
-		done("Tried %s among the %s profiles", where, cred.Provider)
-	}
-
-	var opt authstore.SaveOptions
-	if len(others) > 0 {
-		opt.Place = &v.Placement
-	}
-	res, err := authstore.SaveCredential(ctx, paths, cred, opt)
 	if err != nil {
 		return storeError(err)
 	}
+	res := written.Saved
 	verb := "Saved"
 	if res.Replaced {
 		verb = "Replaced"
@@ -166,7 +181,7 @@ func (a *app) runAdd(ctx context.Context) error {
 	if res.Placed {
 		fmt.Fprintf(a.stdout(), "Order override for %s: %s\n", cred.Provider, authstore.ListIDs(res.Override, 0))
 	}
-	if err := a.saveConfigProfile(paths, cred.ID, cred.Provider, cred.Type); err != nil {
+	if err := a.configProfileSaved(paths, cred.ID, cred.Type, written.ConfigErr); err != nil {
 		return err
 	}
 	if final, err := a.loadSnapshot(paths); err == nil {

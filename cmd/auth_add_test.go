@@ -16,12 +16,12 @@ import (
 
 // answerAdd replaces the form runner with scripted answers, one function per
 // step in the order the steps must come, and checks that they all ran.
-func answerAdd(t *testing.T, steps ...func(step addStep, v *views.AddValues) error) {
+func answerAdd(t *testing.T, steps ...func(step views.AddStepID, v *views.AddValues) error) {
 	t.Helper()
 	old := runAddForm
 	i := 0
-	runAddForm = func(_ context.Context, _ *app, step addStep, f *huh.Form, v *views.AddValues) error {
-		if f == nil {
+	runAddForm = func(_ context.Context, _ *app, step views.AddStepID, sf views.StepForm, v *views.AddValues) error {
+		if sf.Form == nil {
 			t.Fatalf("step %s has no form", step)
 		}
 		if i >= len(steps) {
@@ -39,8 +39,8 @@ func answerAdd(t *testing.T, steps ...func(step addStep, v *views.AddValues) err
 }
 
 // expect returns a step answer that checks the step's name and fills v.
-func expect(t *testing.T, want addStep, fill func(v *views.AddValues)) func(addStep, *views.AddValues) error {
-	return func(step addStep, v *views.AddValues) error {
+func expect(t *testing.T, want views.AddStepID, fill func(v *views.AddValues)) func(views.AddStepID, *views.AddValues) error {
+	return func(step views.AddStepID, v *views.AddValues) error {
 		if step != want {
 			t.Fatalf("step %s, want %s", step, want)
 		}
@@ -65,10 +65,11 @@ func TestAddAPIKeyFirstWithOverride(t *testing.T) {
 	c.copyFixture("auth-store.json")
 	c.terminal = true
 	answerAdd(t,
-		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddAnthropicAPIKey }),
-		expect(t, addStepName, func(v *views.AddValues) { v.Name = "team" }),
-		expect(t, addStepSecret, func(v *views.AddValues) { v.Secret = "  " + fakeAPIKey + "\n"; v.Destination = views.DestStore }),
-		expect(t, addStepPlacement, func(v *views.AddValues) { v.Placement = authstore.PlaceFirst }),
+		expect(t, views.StepMethod, func(v *views.AddValues) { v.Method = views.AddAnthropicAPIKey }),
+		expect(t, views.StepDestination, func(v *views.AddValues) { v.Destination = views.DestStore }),
+		expect(t, views.StepName, func(v *views.AddValues) { v.Name = "team" }),
+		expect(t, views.StepSecret, func(v *views.AddValues) { v.Secret = "  " + fakeAPIKey + "\n" }),
+		expect(t, views.StepPlacement, func(v *views.AddValues) { v.Placement = authstore.PlaceFirst }),
 	)
 	out, errOut, code := c.run("models", "auth", "add")
 	if code != 0 {
@@ -94,9 +95,10 @@ func TestAddAPIKeyToEnv(t *testing.T) {
 	storeBefore := readFile(t, c.storePath())
 	c.terminal = true
 	answerAdd(t,
-		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddOpenRouterAPIKey }),
-		expect(t, addStepName, func(v *views.AddValues) {}),
-		expect(t, addStepSecret, func(v *views.AddValues) { v.Secret = fakeOtherToken; v.Destination = views.DestEnv }),
+		expect(t, views.StepMethod, func(v *views.AddValues) { v.Method = views.AddOpenRouterAPIKey }),
+		expect(t, views.StepDestination, func(v *views.AddValues) { v.Destination = views.DestEnv }),
+		// no profile name: nothing would use it
+		expect(t, views.StepSecret, func(v *views.AddValues) { v.Secret = fakeOtherToken }),
 	)
 	out, errOut, code := c.run("models", "auth", "add")
 	if code != 0 {
@@ -126,9 +128,10 @@ func TestAddAPIKeyToEnvBesideAMultiLineValue(t *testing.T) {
 	envPath := c.write(".env", body)
 	c.terminal = true
 	answerAdd(t,
-		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddOpenRouterAPIKey }),
-		expect(t, addStepName, func(v *views.AddValues) {}),
-		expect(t, addStepSecret, func(v *views.AddValues) { v.Secret = fakeOtherToken; v.Destination = views.DestEnv }),
+		expect(t, views.StepMethod, func(v *views.AddValues) { v.Method = views.AddOpenRouterAPIKey }),
+		expect(t, views.StepDestination, func(v *views.AddValues) { v.Destination = views.DestEnv }),
+		// no profile name: nothing would use it
+		expect(t, views.StepSecret, func(v *views.AddValues) { v.Secret = fakeOtherToken }),
 	)
 	out, errOut, code := c.run("models", "auth", "add")
 	if code != 0 || !strings.Contains(out, "Saved OPENROUTER_API_KEY") {
@@ -148,9 +151,9 @@ func TestAddSetupTokenPasted(t *testing.T) {
 	c := newCLI(t)
 	c.terminal = true
 	answerAdd(t,
-		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddSetupToken }),
-		expect(t, addStepName, func(v *views.AddValues) {}),
-		expect(t, addStepSecret, func(v *views.AddValues) {
+		expect(t, views.StepMethod, func(v *views.AddValues) { v.Method = views.AddSetupToken }),
+		expect(t, views.StepName, func(v *views.AddValues) {}),
+		expect(t, views.StepSecret, func(v *views.AddValues) {
 			v.Secret = fakeSetupToken[:79] + " " + fakeSetupToken[79:] // huh turns the pasted line break into a space
 		}),
 	)
@@ -180,12 +183,12 @@ func TestAddOtherTokenReplaceAskedThenAnotherName(t *testing.T) {
 `)
 	c.terminal = true
 	answerAdd(t,
-		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddOtherToken; v.OtherProvider = "Groq" }),
-		expect(t, addStepName, func(v *views.AddValues) {}), // "default" exists
-		expect(t, addStepReplace, func(v *views.AddValues) { v.Replace = false }),
-		expect(t, addStepName, func(v *views.AddValues) { v.Name = "new" }),
-		expect(t, addStepSecret, func(v *views.AddValues) { v.Secret = "gsk-FAKE-new-000000000000000000"; v.ExpiresIn = "30d" }),
-		expect(t, addStepPlacement, func(v *views.AddValues) { v.Placement = authstore.PlaceLast }),
+		expect(t, views.StepMethod, func(v *views.AddValues) { v.Method = views.AddOtherToken; v.OtherProvider = "Groq" }),
+		expect(t, views.StepName, func(v *views.AddValues) {}), // "default" exists
+		expect(t, views.StepReplace, func(v *views.AddValues) { v.Replace = false }),
+		expect(t, views.StepName, func(v *views.AddValues) { v.Name = "new" }),
+		expect(t, views.StepSecret, func(v *views.AddValues) { v.Secret = "gsk-FAKE-new-000000000000000000"; v.ExpiresIn = "30d" }),
+		expect(t, views.StepPlacement, func(v *views.AddValues) { v.Placement = authstore.PlaceLast }),
 	)
 	out, errOut, code := c.run("models", "auth", "add")
 	if code != 0 {
@@ -213,8 +216,8 @@ func TestAddCancelledWritesNothing(t *testing.T) {
 	c.terminal = true
 	before := c.tree()
 	answerAdd(t,
-		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddOpenAIAPIKey }),
-		func(addStep, *views.AddValues) error { return huh.ErrUserAborted },
+		expect(t, views.StepMethod, func(v *views.AddValues) { v.Method = views.AddOpenAIAPIKey }),
+		func(views.AddStepID, *views.AddValues) error { return huh.ErrUserAborted },
 	)
 	_, errOut, code := c.run("models", "auth", "add")
 	if code != ExitFailure {
@@ -231,10 +234,11 @@ func TestAddLockHeldWritesNothing(t *testing.T) {
 	c.holdLock()
 	before := c.tree()
 	answerAdd(t,
-		expect(t, addStepMethod, func(v *views.AddValues) { v.Method = views.AddOpenAIAPIKey }),
-		expect(t, addStepName, func(v *views.AddValues) { v.Name = "second" }),
-		expect(t, addStepSecret, func(v *views.AddValues) { v.Secret = "sk-proj-FAKE-second-0000000000"; v.Destination = views.DestStore }),
-		expect(t, addStepPlacement, func(v *views.AddValues) {}),
+		expect(t, views.StepMethod, func(v *views.AddValues) { v.Method = views.AddOpenAIAPIKey }),
+		expect(t, views.StepDestination, func(v *views.AddValues) { v.Destination = views.DestStore }),
+		expect(t, views.StepName, func(v *views.AddValues) { v.Name = "second" }),
+		expect(t, views.StepSecret, func(v *views.AddValues) { v.Secret = "sk-proj-FAKE-second-0000000000" }),
+		expect(t, views.StepPlacement, func(v *views.AddValues) {}),
 	)
 	_, errOut, code := c.run("models", "auth", "add")
 	if code != ExitFailure {
@@ -267,5 +271,72 @@ func TestAddCorruptStoreAsksNothing(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	assertOneLine(t, errOut, "is corrupt")
+	assertSameTree(t, before, c.tree())
+}
+
+// back answers a step with the back key.
+func back(t *testing.T, want views.AddStepID) func(views.AddStepID, *views.AddValues) error {
+	return func(step views.AddStepID, _ *views.AddValues) error {
+		if step != want {
+			t.Fatalf("step %s, want %s", step, want)
+		}
+		return views.ErrAddBack
+	}
+}
+
+// TestAddRefusesWhatCannotBeAnAnthropicKey: `hello` is not saved as an
+// Anthropic API key (it was, with a warning): one line says why, and
+// nothing is written. (The form refuses it inline; the flow checks it again.)
+func TestAddRefusesWhatCannotBeAnAnthropicKey(t *testing.T) {
+	c := newCLI(t)
+	c.copyFixture("auth-store.json")
+	c.terminal = true
+	before := c.tree()
+	answerAdd(t,
+		expect(t, views.StepMethod, func(v *views.AddValues) { v.Method = views.AddAnthropicAPIKey }),
+		expect(t, views.StepDestination, func(v *views.AddValues) {}),
+		expect(t, views.StepName, func(v *views.AddValues) { v.Name = "team" }),
+		expect(t, views.StepSecret, func(v *views.AddValues) { v.Secret = "hello" }),
+	)
+	_, errOut, code := c.run("models", "auth", "add")
+	if code != ExitFailure {
+		t.Fatalf("exit %d", code)
+	}
+	assertOneLine(t, lastLine(errOut), "that is not an Anthropic API key (sk-ant-api03-…)")
+	assertSameTree(t, before, c.tree())
+}
+
+// TestAddEscGoesBack: esc on a step's first question goes to the step
+// before (past the sign-in, which would run claude again); on the first
+// step it leaves with nothing written.
+func TestAddEscGoesBack(t *testing.T) {
+	c := newCLI(t)
+	c.terminal = true
+	old := captureSetupToken
+	captureSetupToken = func(context.Context) (string, error) { return "", errPasteInstead }
+	t.Cleanup(func() { captureSetupToken = old })
+	answerAdd(t,
+		expect(t, views.StepMethod, func(v *views.AddValues) {}),
+		expect(t, views.StepName, func(v *views.AddValues) { v.Name = "first" }),
+		back(t, views.StepSecret), // the paste prompt: back past the sign-in
+		expect(t, views.StepName, func(v *views.AddValues) { v.Name = "second" }),
+		expect(t, views.StepSecret, func(v *views.AddValues) { v.Secret = fakeSetupToken }),
+	)
+	if _, errOut, code := c.run("models", "auth", "add"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if c.profile("anthropic:first") != nil || c.profile("anthropic:second")["token"] != fakeSetupToken {
+		t.Fatalf("store: %v", c.storeJSON()["profiles"])
+	}
+
+	c = newCLI(t)
+	c.terminal = true
+	before := c.tree()
+	answerAdd(t, back(t, views.StepMethod))
+	_, errOut, code := c.run("models", "auth", "add")
+	if code != ExitFailure {
+		t.Fatalf("esc on step 1: exit %d", code)
+	}
+	assertOneLine(t, lastLine(errOut), "cancelled; nothing was saved")
 	assertSameTree(t, before, c.tree())
 }

@@ -308,7 +308,13 @@ func describeProfile(p authstore.Profile, now time.Time) string {
 // gets a warning with the line to add by hand; any other failure is an
 // error, because the credential is saved but the config is out of step.
 func (a *app) saveConfigProfile(paths authstore.Paths, id, provider, mode string) error {
-	err := authstore.SetConfigProfile(paths, id, provider, mode)
+	return a.configProfileSaved(paths, id, mode, authstore.SetConfigProfile(paths, id, provider, mode))
+}
+
+// configProfileSaved reports what authstore.SetConfigProfile did for id
+// (err is what it returned): a config that is not moltbot's to write is a
+// warning, any other failure an error.
+func (a *app) configProfileSaved(paths authstore.Paths, id, mode string, err error) error {
 	var nw *authstore.ConfigNotWritableError
 	switch {
 	case err == nil:

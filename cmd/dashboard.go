@@ -10,6 +10,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
+	"github.com/moltbot/moltbot/internal/termbg"
 	"github.com/moltbot/moltbot/tui"
 )
 
@@ -61,23 +62,44 @@ func (a *app) runRoot(c *cobra.Command) error {
 // renderer is the one lipgloss renderer of a program on a.env.Stdout:
 // colour decided from the real output and the injected environment
 // (NO_COLOR, COLORTERM, …), and whether the background is dark known before
-// the program owns the terminal's input.
+// the program owns the terminal's input. lipgloss's default renderer gets
+// the same answer: huh's base theme and bubbles' default styles render
+// through it, and left alone it would ask the terminal itself, mid-program,
+// while bubbletea reads the answer as keys (and termenv waits 5 s).
 func (a *app) renderer() *lipgloss.Renderer {
-	r := lipgloss.NewRenderer(a.env.Stdout, termenv.WithEnvironment(environ{a.env.Getenv}), termenv.WithColorCache(true))
-	r.SetHasDarkBackground(a.darkBackground(r))
+	r := a.newRenderer()
+	dark := a.darkBackground(r)
+	r.SetHasDarkBackground(dark)
+	lipgloss.SetHasDarkBackground(dark)
 	return r
 }
 
-// darkBackground reports whether the terminal behind r is dark. When r
-// writes to the process's stdout, bubbletea's init has already asked the
-// terminal (lipgloss's default renderer keeps the answer): asking again
-// would cost another round trip — over ssh, a network one — or, on a
-// terminal that answers neither query, another 5 s wait.
+// newRenderer is a renderer on a.env.Stdout whose colour follows the
+// injected environment. Its background is not known yet: see
+// darkBackground.
+func (a *app) newRenderer() *lipgloss.Renderer {
+	return lipgloss.NewRenderer(a.env.Stdout, termenv.WithEnvironment(environ{a.env.Getenv}))
+}
+
+// darkBackground reports whether the terminal behind r has a dark
+// background, asking the terminal at most once per invocation and only when
+// the answer is used: r renders colour (not NO_COLOR, TERM=dumb or a pipe)
+// to a terminal. Without an answer (not asked, or no answer within
+// termbg.Timeout) it is dark, as lipgloss assumes.
 func (a *app) darkBackground(r *lipgloss.Renderer) bool {
-	if f, ok := a.env.Stdout.(*os.File); ok && f == os.Stdout {
-		return lipgloss.HasDarkBackground()
-	}
-	return r.HasDarkBackground()
+	a.background.Do(func() {
+		if r.ColorProfile() == termenv.Ascii {
+			return
+		}
+		f, ok := a.env.Stdout.(*os.File)
+		if !ok || !a.env.IsTerminal(f) {
+			return
+		}
+		if c, ok := termbg.Ask(f, a.env.Getenv); ok {
+			a.lightBackground = !c.Dark()
+		}
+	})
+	return !a.lightBackground
 }
 
 // environ adapts Env.Getenv for termenv.

@@ -34,7 +34,7 @@ func TestTmuxOnboardSubscription(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	command := fmt.Sprintf("env -i PATH=%s:/usr/bin:/bin HOME=%s TERM=xterm-256color MOLTBOT_STATE_DIR=%s %s=%s %s=1 sh -c '%s onboard; echo moltbot-exit=$?; sleep 30'",
+	command := fmt.Sprintf("env -i PATH=%s:/usr/bin:/bin HOME=%s TERM=xterm-256color MOLTBOT_GATEWAY=clawdbot MOLTBOT_STATE_DIR=%s %s=%s %s=1 sh -c '%s onboard; echo moltbot-exit=$?; sleep 30'",
 		claudeDir, home, state, fakeclaudetest.EnvMode, fakeclaudetest.ModeOK, fakeclaudetest.EnvFast, bin)
 	term := tmuxtest.Start(t, 100, 30, command)
 	waitFor, keys := term.WaitFor, term.Keys

@@ -37,7 +37,9 @@ func newCLI(t *testing.T) *cli {
 	if err := os.MkdirAll(c.home, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	c.env = map[string]string{"MOLTBOT_STATE_DIR": c.state, "NO_COLOR": "1"}
+	// A fresh state dir says nothing about the gateway: the tests speak for
+	// clawdbot 2026.1 (generation A) unless they say otherwise.
+	c.env = map[string]string{"MOLTBOT_STATE_DIR": c.state, "NO_COLOR": "1", "MOLTBOT_GATEWAY": "clawdbot"}
 	return c
 }
 

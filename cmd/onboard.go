@@ -21,10 +21,11 @@ func init() {
 		root.AddCommand(&cobra.Command{
 			Use:   "onboard",
 			Short: "Add a credential step by step (the onboarding wizard)",
-			Long: "The onboarding wizard: choose a provider and method, name the profile, then either sign in\n" +
-				"with your Claude subscription (moltbot runs `claude setup-token` in this terminal and captures\n" +
-				"the token it prints) or paste an API key; choose where it goes in the order, and save.\n\n" +
-				"esc goes back a step; ctrl+c leaves with nothing written. Needs a terminal; from a script use\n" +
+			Long: "The onboarding wizard: choose a provider and method (and, for an API key, the auth store or\n" +
+				".env), name the profile, then either sign in with your Claude subscription (moltbot runs\n" +
+				"`claude setup-token` in this terminal and captures the token it prints) or paste the key;\n" +
+				"choose where it goes in the order, and save. `moltbot models auth add` asks the same steps.\n\n" +
+				addKeys().Back.Help().Key + " goes back a step; " + addKeys().Quit.Help().Key + " leaves with nothing written. Needs a terminal; from a script use\n" +
 				"`moltbot models auth paste-token`.",
 			Args: cobra.NoArgs,
 			RunE: func(c *cobra.Command, _ []string) error {

@@ -14,7 +14,7 @@ import (
 // the wizard saves the captured token.
 func TestOnboardSubscriptionThroughTeaExec(t *testing.T) {
 	c := newCLI(t)
-	c.env["TERM"] = "screen" // termenv asks no colour question that nobody answers
+	c.env["TERM"] = "screen" // GNU screen: moltbot asks it no colour question (nobody here would answer)
 	r := c.runInPTY(fakeclaudetest.ModeSlow, "onboard")
 	r.screen.waitFor(t, "What do you want to add?")
 	r.typeKeys(t, "\r") // Anthropic — Claude subscription

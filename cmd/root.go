@@ -11,9 +11,11 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 
 	"github.com/moltbot/moltbot/authstore"
@@ -102,6 +104,11 @@ func DefaultEnv() Env {
 type app struct {
 	env   Env
 	agent string // --agent
+
+	// background asks the terminal for its background colour once (see
+	// darkBackground); lightBackground is its answer.
+	background      sync.Once
+	lightBackground bool
 }
 
 // paths resolves the files for this invocation's agent.
@@ -183,6 +190,11 @@ func Execute() int {
 	defer cancel(nil)
 	stop := watchSignals(cancel, os.Stderr)
 	defer stop()
+	// lipgloss's default renderer would ask the terminal for its background
+	// the first time anything renders an adaptive colour through it, with
+	// termenv's 5 s wait: moltbot asks itself, only where colour is shown
+	// (darkBackground), and tells it the answer; until then it is dark.
+	lipgloss.SetHasDarkBackground(true)
 	env := DefaultEnv()
 	if debugs(env.Getenv("MOLTBOT_DEBUG"), "lock") {
 		authstore.ObserveLocks(func(w authstore.LockWait) { fmt.Fprintln(env.Stderr, lockWaitLine(w)) })

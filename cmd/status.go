@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
@@ -320,11 +319,14 @@ func (a *app) writeJSON(v any) {
 // NO_COLOR, the terminal's width, and paths under home as ~/… there.
 func (a *app) statusTextOptions() views.StatusTextOptions {
 	w := a.env.Stdout
-	r := lipgloss.NewRenderer(w)
-	if a.env.Getenv("NO_COLOR") == "" && a.env.IsTerminal(w) {
+	r := a.newRenderer()
+	if a.env.Getenv("NO_COLOR") == "" && a.env.IsTerminal(w) && r.ColorProfile() != termenv.Ascii {
 		r.SetHasDarkBackground(a.darkBackground(r))
 	} else {
+		// Plain text: nothing to ask the terminal. Both set, so that no
+		// style rendered by mistake can make lipgloss ask.
 		r.SetColorProfile(termenv.Ascii)
+		r.SetHasDarkBackground(true)
 	}
 	o := views.StatusTextOptions{
 		Styles:   tui.NewStatusStyles(r),

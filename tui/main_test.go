@@ -51,6 +51,9 @@ func newScratch(t *testing.T, fixture string) *scratch {
 		if k == "MOLTBOT_STATE_DIR" {
 			return s.state
 		}
+		if k == "MOLTBOT_GATEWAY" {
+			return "clawdbot" // a fresh state dir says nothing about the gateway
+		}
 		return ""
 	}, root)
 	if err != nil {

@@ -41,6 +41,9 @@ func scratchPaths(t *testing.T) (authstore.Paths, string) {
 		if k == "MOLTBOT_STATE_DIR" {
 			return state
 		}
+		if k == "MOLTBOT_GATEWAY" {
+			return "clawdbot" // a fresh state dir says nothing about the gateway
+		}
 		return ""
 	}, root)
 	if err != nil {

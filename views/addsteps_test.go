@@ -2,11 +2,13 @@ package views
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/x/ansi"
@@ -100,9 +102,24 @@ var (
 	keyClearLine = tea.KeyMsg{Type: tea.KeyCtrlU} // delete to the start of the line
 )
 
-func TestAddMethodFormOtherProvider(t *testing.T) {
+// stepForm builds one row's form as the table does.
+func stepForm(t *testing.T, id AddStepID, v *AddValues, c AddContext) *huh.Form {
+	t.Helper()
+	for _, s := range AddSteps {
+		if s.ID == id {
+			if s.Form == nil {
+				t.Fatalf("step %s has no form", id)
+			}
+			return s.Form(v, c).Form
+		}
+	}
+	t.Fatalf("no step %s", id)
+	return nil
+}
+
+func TestMethodFormOtherProvider(t *testing.T) {
 	v := NewAddValues()
-	d := newAddFormDriver(t, AddMethodForm(v))
+	d := newAddFormDriver(t, stepForm(t, StepMethod, v, AddContext{}))
 	for _, c := range AddChoices {
 		if !strings.Contains(d.view(), c.Label) {
 			t.Fatalf("step 1 does not offer %q:\n%s", c.Label, d.view())
@@ -125,18 +142,31 @@ func TestAddMethodFormOtherProvider(t *testing.T) {
 	}
 }
 
-func TestAddMethodFormKnownProviderSkipsID(t *testing.T) {
+func TestMethodFormKnownProviderSkipsID(t *testing.T) {
 	v := NewAddValues()
-	d := newAddFormDriver(t, AddMethodForm(v)).keys(keyDown, keyDown, keyEnter)
+	d := newAddFormDriver(t, stepForm(t, StepMethod, v, AddContext{})).keys(keyDown, keyDown, keyEnter)
 	if !d.completed() || v.Method != AddOpenAIAPIKey || v.Provider() != "openai" {
 		t.Fatalf("completed=%v values %+v", d.completed(), v)
 	}
 }
 
-func TestAddNameFormValidates(t *testing.T) {
+func TestDestinationForm(t *testing.T) {
 	v := NewAddValues()
-	d := newAddFormDriver(t, AddNameForm(v))
-	if !strings.Contains(d.view(), "saved as anthropic:<name>") {
+	v.Method = AddOpenRouterAPIKey
+	d := newAddFormDriver(t, stepForm(t, StepDestination, v, AddContext{}))
+	if !strings.Contains(d.view(), "The auth store (recommended)") || !strings.Contains(d.view(), ".env, as OPENROUTER_API_KEY") {
+		t.Fatalf("view:\n%s", d.view())
+	}
+	d.keys(keyDown, keyEnter)
+	if !d.completed() || !v.ToEnv() {
+		t.Fatalf("completed=%v destination %q", d.completed(), v.Destination)
+	}
+}
+
+func TestNameFormValidates(t *testing.T) {
+	v := NewAddValues()
+	d := newAddFormDriver(t, stepForm(t, StepName, v, AddContext{}))
+	if !strings.Contains(d.view(), "Saved as anthropic:default") {
 		t.Fatalf("the description should say what the id will be:\n%s", d.view())
 	}
 	d.keys(keyClearLine).typ("Work Laptop").keys(keyEnter)
@@ -149,9 +179,10 @@ func TestAddNameFormValidates(t *testing.T) {
 	}
 }
 
-func TestAddReplaceForm(t *testing.T) {
+func TestReplaceForm(t *testing.T) {
 	v := NewAddValues()
-	d := newAddFormDriver(t, AddReplaceForm(v, "token sk-ant-oat01…AAAA, expires in 3d"))
+	v.Replace = true // from an earlier name: asked afresh
+	d := newAddFormDriver(t, stepForm(t, StepReplace, v, AddContext{Lookup: AddLookup{Exists: true, Existing: "token sk-ant-oat01…AAAA, expires in 3d"}}))
 	if !strings.Contains(d.view(), "anthropic:default already exists") || !strings.Contains(d.view(), "expires in 3d") {
 		t.Fatalf("view:\n%s", d.view())
 	}
@@ -160,47 +191,69 @@ func TestAddReplaceForm(t *testing.T) {
 		t.Fatalf("completed=%v replace=%v", d.completed(), v.Replace)
 	}
 	v2 := NewAddValues()
-	d2 := newAddFormDriver(t, AddReplaceForm(v2, "")).typ("y")
+	d2 := newAddFormDriver(t, stepForm(t, StepReplace, v2, AddContext{})).keys(tea.KeyMsg{Type: tea.KeyUp}, keyEnter)
 	if !d2.completed() || !v2.Replace {
-		t.Fatal("y should replace")
+		t.Fatal("“Replace it” should replace")
 	}
 }
 
-func TestAddSecretFormAPIKeyWarnsButAccepts(t *testing.T) {
+func TestSecretFormAPIKeyWarnsButAccepts(t *testing.T) {
 	v := NewAddValues()
 	v.Method = AddOpenAIAPIKey
 	secret := "pk-FAKE-unusual-0000000000"
 	// At the smallest supported width the warning must not push the input
 	// out of the form (it keeps the height it had before the warning).
-	d := newSizedAddFormDriver(t, AddSecretForm(v), 60, 15).typ(secret)
+	h, _ := newFormHost(secretForm(v, AddContext{}), testWizardKeys(), nil, false)
+	d := newSizedAddFormDriver(t, h.form(), 60, 15)
+	d.typ(secret)
+	h.sf.Form = d.form
+	h.refresh()
+	d.form = h.form()
 	view := d.view()
 	if !strings.Contains(view, "> ***") {
 		t.Fatalf("the input is not visible any more:\n%s", view)
 	}
-	// The warning is not live (huh's DescriptionFunc races); the caller
-	// shows KeyWarning once the key is entered.
-	if w := KeyWarning(v.Method, v.Secret); !strings.Contains(w, "Unusual: OpenAI API keys start with sk-") {
-		t.Fatalf("no prefix warning for the entered key: %q", w)
+	if !strings.Contains(view, "Unusual: OpenAI API keys start with sk-") {
+		t.Fatalf("no prefix warning for the entered key:\n%s", view)
 	}
 	if strings.Contains(view, secret) || strings.Contains(view, "unusual") {
 		t.Fatalf("the secret is shown:\n%s", view)
 	}
 	d.keys(keyEnter)
-	if d.completed() || !strings.Contains(d.view(), "OPENAI_API_KEY") {
-		t.Fatalf("an API key should ask where it goes:\n%s", d.view())
-	}
-	d.keys(keyDown, keyEnter)
-	if !d.completed() || v.Destination != DestEnv || !v.ToEnv() {
-		t.Fatalf("completed=%v destination %q", d.completed(), v.Destination)
+	if !d.completed() {
+		t.Fatalf("an unusual key was refused:\n%s", d.view())
 	}
 	if got, err := v.CleanSecret(); err != nil || got != secret {
 		t.Fatalf("secret %q, %v", got, err)
 	}
 }
 
-func TestAddSecretFormSetupToken(t *testing.T) {
+func TestSecretFormRefusesWhatCannotBeAnAnthropicKey(t *testing.T) {
 	v := NewAddValues()
-	d := newAddFormDriver(t, AddSecretForm(v)).typ(addFakeToken[:70]).keys(keyEnter)
+	v.Method = AddAnthropicAPIKey
+	d := newSizedAddFormDriver(t, stepForm(t, StepSecret, v, AddContext{QuitKey: "ctrl+q"}), 60, 15)
+	d.keys(keyEnter)
+	if d.completed() || !strings.Contains(strings.Join(strings.Fields(d.view()), " "), "paste the Anthropic API key (ctrl+q leaves without saving)") {
+		t.Fatalf("an empty key was accepted, or the quit key is not the keymap's:\n%s", d.view())
+	}
+	d.typ("hello").keys(keyEnter)
+	flat := strings.Join(strings.Fields(d.view()), " ")
+	if d.completed() || !strings.Contains(d.view(), "that is not an Anthropic API key (sk-ant-api03-…)") {
+		t.Fatalf("hello was accepted as an Anthropic API key:\n%s", d.view())
+	}
+	if strings.Count(flat, "not an Anthropic API key") != 1 || strings.Contains(flat, "Unusual") {
+		t.Fatalf("want one error, no warning:\n%s", d.view())
+	}
+	d.keys(keyClearLine).typ(addFakeAPIKey).keys(keyEnter)
+	if !d.completed() {
+		t.Fatalf("a real-shaped key was refused:\n%s", d.view())
+	}
+}
+
+func TestSecretFormSetupToken(t *testing.T) {
+	v := NewAddValues()
+	v.Paste = true
+	d := newAddFormDriver(t, stepForm(t, StepSecret, v, AddContext{})).typ(addFakeToken[:70]).keys(keyEnter)
 	if d.completed() || !strings.Contains(d.view(), "cut off") {
 		t.Fatalf("a truncated token was accepted:\n%s", d.view())
 	}
@@ -215,14 +268,14 @@ func TestAddSecretFormSetupToken(t *testing.T) {
 		t.Fatalf("credential %+v, %v", cred.ID, err)
 	}
 	if want := time.Date(2027, 1, 2, 15, 4, 5, 0, time.UTC).UnixMilli(); cred.Expires != want {
-		t.Fatalf("expires %d, want a year after capture (%d)", cred.Expires, want)
+		t.Fatalf("expires %d, want a year after it was pasted (%d)", cred.Expires, want)
 	}
 }
 
-func TestAddSecretFormOtherTokenExpiry(t *testing.T) {
+func TestSecretFormOtherTokenExpiry(t *testing.T) {
 	v := NewAddValues()
 	v.Method, v.OtherProvider = AddOtherToken, "mistral"
-	d := newAddFormDriver(t, AddSecretForm(v))
+	d := newAddFormDriver(t, stepForm(t, StepSecret, v, AddContext{}))
 	if !strings.Contains(d.view(), "Paste the mistral token") {
 		t.Fatalf("view:\n%s", d.view())
 	}
@@ -245,9 +298,9 @@ func TestAddSecretFormOtherTokenExpiry(t *testing.T) {
 	}
 }
 
-func TestAddPlacementForm(t *testing.T) {
+func TestPlacementForm(t *testing.T) {
 	v := NewAddValues()
-	d := newAddFormDriver(t, AddPlacementForm(v, []string{"anthropic:work"}))
+	d := newAddFormDriver(t, stepForm(t, StepPlacement, v, AddContext{Lookup: AddLookup{Others: []string{"anthropic:work"}}}))
 	if !strings.Contains(d.view(), "anthropic already has anthropic:work") {
 		t.Fatalf("view:\n%s", d.view())
 	}
@@ -279,32 +332,89 @@ func TestValidateProviderID(t *testing.T) {
 	}
 }
 
-func TestKeyWarning(t *testing.T) {
+// Fake keys of the real shapes.
+var (
+	addFakeAPIKey    = "sk-ant-api03-FAKE" + strings.Repeat("k", 89) + "AA" // 108 characters, as real ones
+	addFakeOpenAI    = "sk-proj-FAKE" + strings.Repeat("p", 100)
+	addFakeOpenRoute = "sk-or-v1-FAKE" + strings.Repeat("0", 60)
+)
+
+// TestCheckSecret: what each method accepts, warns about and refuses. A
+// key that cannot be the chosen kind is refused with one error; one that
+// is merely unusual (another start than the usual, which providers do
+// change) is accepted with a warning.
+func TestCheckSecret(t *testing.T) {
+	const ok = ""
 	for _, tc := range []struct {
 		m      AddMethod
 		secret string
-		want   string // "" = no warning
+		err    string // "" = accepted
+		warn   string // "" = no warning
 	}{
-		{AddAnthropicAPIKey, "sk-ant-api03-FAKE", ""},
-		{AddAnthropicAPIKey, "sk-FAKE", "start with sk-ant-api03-"},
-		{AddAnthropicAPIKey, addFakeToken, "That is a setup token"},
-		{AddOpenAIAPIKey, "sk-proj-FAKE", ""},
-		{AddOpenAIAPIKey, "sk-ant-api03-FAKE", "looks like an Anthropic or OpenRouter key"},
-		{AddOpenRouterAPIKey, "sk-or-v1-FAKE", ""},
-		{AddOpenRouterAPIKey, "sk-proj-FAKE", "start with sk-or-"},
-		{AddOtherToken, "anything", ""},
-		{AddSetupToken, "anything", ""}, // refused by validation instead
-		{AddOpenAIAPIKey, "", ""},
+		// Anthropic API keys.
+		{AddAnthropicAPIKey, addFakeAPIKey, ok, ok},
+		{AddAnthropicAPIKey, "  " + addFakeAPIKey + "\n", ok, ok},
+		{AddAnthropicAPIKey, "sk-ant-api03-FAKE" + strings.Repeat("K", 70), ok, ok}, // 87: shorter than real ones, not cut off
+		{AddAnthropicAPIKey, "sk-ant-api04-FAKE" + strings.Repeat("k", 91), ok, "start with sk-ant-api03-"},
+		{AddAnthropicAPIKey, "hello", "that is not an Anthropic API key (sk-ant-api03-…)", ok},
+		{AddAnthropicAPIKey, "sk-ant-api03-FAKEshort", "only 22 of 108 characters", ok},
+		{AddAnthropicAPIKey, addFakeAPIKey[:60], "only 60 of 108 characters", ok},
+		{AddAnthropicAPIKey, addFakeOpenAI, "not an Anthropic API key", ok},
+		{AddAnthropicAPIKey, addFakeToken, "that is a setup token: pick the Claude subscription", ok},
+		{AddAnthropicAPIKey, "sk-ant-admin01-FAKE" + strings.Repeat("a", 89), "an Admin key cannot call models", ok},
+		{AddAnthropicAPIKey, addFakeAPIKey[:50] + "." + addFakeAPIKey[51:], "character 51", ok},
+		{AddAnthropicAPIKey, addFakeAPIKey[:50] + " " + addFakeAPIKey[51:], "space", ok},
+		{AddAnthropicAPIKey, "", "no token given", ok},
+		// OpenAI.
+		{AddOpenAIAPIKey, addFakeOpenAI, ok, ok},
+		{AddOpenAIAPIKey, "sk-FAKE" + strings.Repeat("0", 44), ok, ok},
+		{AddOpenAIAPIKey, "pk-FAKE-unusual-0000000000", ok, "start with sk-"},
+		{AddOpenAIAPIKey, "hello", "only 5 characters, too short for an API key", ok},
+		{AddOpenAIAPIKey, addFakeAPIKey, "that is an Anthropic key: pick Anthropic in step 1", ok},
+		{AddOpenAIAPIKey, addFakeOpenRoute, "that is an OpenRouter key: pick OpenRouter in step 1", ok},
+		// OpenRouter.
+		{AddOpenRouterAPIKey, addFakeOpenRoute, ok, ok},
+		{AddOpenRouterAPIKey, "or-FAKE-" + strings.Repeat("0", 40), ok, "start with sk-or-"},
+		{AddOpenRouterAPIKey, addFakeOpenAI, "that is an OpenAI key: pick OpenAI in step 1", ok},
+		{AddOpenRouterAPIKey, "sk-ant-oat01-x", "setup token", ok},
+		{AddOpenRouterAPIKey, "hello", "too short", ok},
+		// Tokens: the setup token's own checks; another provider's is free.
+		{AddSetupToken, addFakeToken, ok, ok},
+		{AddSetupToken, "hello", "not a Claude setup token", ok},
+		{AddSetupToken, addFakeToken[:70], "cut off", ok},
+		{AddOtherToken, "anything-goes", ok, ok},
+		{AddOtherToken, "two words", "space", ok},
 	} {
-		got := KeyWarning(tc.m, tc.secret)
-		if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
-			t.Errorf("KeyWarning(%s, %q) = %q, want %q", tc.m, tc.secret, got, tc.want)
+		clean, warn, err := CheckSecret(tc.m, ChoiceFor(tc.m).Provider, tc.secret)
+		name := fmt.Sprintf("%s %.24q", tc.m, tc.secret)
+		switch {
+		case tc.err == "" && err != nil:
+			t.Errorf("%s: refused: %v", name, err)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%s: error %v, want %q", name, err, tc.err)
+		case tc.err == "" && clean != strings.TrimSpace(tc.secret):
+			t.Errorf("%s: cleaned to %q", name, clean)
 		}
-		if tc.secret != "" && strings.Contains(got, tc.secret) {
-			t.Errorf("the warning quotes the secret: %q", got)
+		if tc.warn == "" && warn != "" || tc.warn != "" && !strings.Contains(warn, tc.warn) {
+			t.Errorf("%s: warning %q, want %q", name, warn, tc.warn)
 		}
-		if w := ansi.StringWidth(got); w > 58 { // "┃ " plus this in 60 columns
-			t.Errorf("warning %q is %d columns wide: it would wrap in a 60-column terminal", got, w)
+		if kw := KeyWarning(tc.m, tc.secret); kw != warn {
+			t.Errorf("%s: KeyWarning %q, CheckSecret's warning %q", name, kw, warn)
+		}
+		if len(tc.secret) > 8 && (strings.Contains(warn, tc.secret) || err != nil && strings.Contains(err.Error(), tc.secret)) {
+			t.Errorf("%s: the message quotes the secret", name)
+		}
+		if w := ansi.StringWidth(warn); w > 54 { // "┃ " plus this in the form of a 60-column wizard
+			t.Errorf("warning %q is %d columns wide: it would wrap in a 60-column terminal", warn, w)
+		}
+		if err != nil && ansi.StringWidth(err.Error()) > 53 && tc.err != "space" && tc.m != AddSetupToken && tc.m != AddOtherToken {
+			t.Errorf("error %q is %d columns wide: it would wrap in a 60-column terminal", err, ansi.StringWidth(err.Error()))
+		}
+		if err != nil && !errors.Is(err, authstore.ErrEmptyToken) {
+			var te *authstore.TokenError
+			if !errors.As(err, &te) {
+				t.Errorf("%s: %T is not a *authstore.TokenError", name, err)
+			}
 		}
 	}
 }
@@ -312,9 +422,9 @@ func TestKeyWarning(t *testing.T) {
 func TestAddValuesCredential(t *testing.T) {
 	now := time.Date(2026, 1, 2, 15, 4, 5, 0, time.UTC)
 	v := NewAddValues()
-	v.Method, v.Name, v.Secret = AddOpenRouterAPIKey, "team", "  sk-or-v1-FAKE-000  \n"
+	v.Method, v.Name, v.Secret = AddOpenRouterAPIKey, "team", "  "+addFakeOpenRoute+"  \n"
 	cred, err := v.Credential(now)
-	if err != nil || cred != (authstore.Credential{ID: "openrouter:team", Provider: "openrouter", Type: authstore.TypeAPIKey, Secret: "sk-or-v1-FAKE-000"}) {
+	if err != nil || cred != (authstore.Credential{ID: "openrouter:team", Provider: "openrouter", Type: authstore.TypeAPIKey, Secret: addFakeOpenRoute}) {
 		t.Fatalf("%+v %v", cred.ID, err)
 	}
 	if v.EnvVar() != "OPENROUTER_API_KEY" || !v.AsksDestination() || v.ToEnv() {
@@ -334,5 +444,24 @@ func TestAddValuesCredential(t *testing.T) {
 	v.Method = AddOtherToken
 	if v.AsksDestination() || v.ToEnv() {
 		t.Fatal("a token offered .env")
+	}
+	// A captured setup token's year starts when it was made; a pasted one's
+	// when it is saved.
+	v = NewAddValues()
+	v.Secret, v.IssuedAt = addFakeToken, now.Add(-time.Hour)
+	if cred, _ := v.Credential(now); cred.Expires != now.Add(-time.Hour).Add(authstore.SetupTokenLife).UnixMilli() {
+		t.Errorf("captured: expires %d", cred.Expires)
+	}
+	v.Paste = true
+	if cred, _ := v.Credential(now); cred.Expires != now.Add(authstore.SetupTokenLife).UnixMilli() {
+		t.Errorf("pasted: expires %d", cred.Expires)
+	}
+}
+
+func testWizardKeys() WizardKeys {
+	return WizardKeys{
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel")),
+		Done: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
 	}
 }

@@ -126,6 +126,9 @@ func (f *fixture) env() views.Env {
 		if k == "MOLTBOT_STATE_DIR" {
 			return f.state
 		}
+		if k == "MOLTBOT_GATEWAY" {
+			return "clawdbot" // a fresh state dir says nothing about the gateway
+		}
 		return ""
 	}, f.root)
 	if err != nil {

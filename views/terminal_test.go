@@ -183,9 +183,8 @@ func TestWizardShowsFileTextAsData(t *testing.T) {
 
 	f = newWizFixture(t, store)
 	d = newWizDriver(t, f)
-	d.keys("down", "enter", "ctrl+u", "work", "enter") // an API key named work
+	d.keys("down", "enter", "enter", "ctrl+u", "work", "enter") // an API key for the store, named work
 	d.paste(wizAPIKey[:len(wizAPIKey)-1] + "Z").keys("enter")
-	d.keys("enter") // to the store
 	d.expect("Where in the order", `anthropic:x\x1b]0;PWNED-`)
 	checkScreen(t, "placement step", d.w.View())
 	d.keys("enter")

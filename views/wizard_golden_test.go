@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,24 +138,36 @@ func TestGoldenWizard(t *testing.T) {
 		}},
 		{name: "api-key", w: 100, h: 30, run: func(g *goldenWizard) {
 			g.keys("Anthropic — API key", "down")
+			g.keys("Where should the key go?", "enter")
 			g.keys("Saved as", "enter")
 			g.keys("Paste the Anthropic API key", "enter")
-			g.keys("Unusual", wizOpenAI)
+			g.keys("*****", wizOpenAI)
+			g.keys("not an Anthropic API key", "enter")
+		}},
+		{name: "api-key-unusual", w: 100, h: 30, run: func(g *goldenWizard) {
+			g.keys("Anthropic — API key", "down")
+			g.keys("Where should the key go?", "enter")
+			g.keys("Saved as", "enter")
+			g.keys("Paste the Anthropic API key", "enter")
+			g.keys("Unusual", "sk-ant-api04-FAKE"+strings.Repeat("u", 91))
 		}},
 		{name: "store-or-env", w: 100, h: 30, run: func(g *goldenWizard) {
 			g.keys("Anthropic — API key", "down")
-			g.keys("Saved as", "enter")
-			g.keys("Paste the Anthropic API key", "enter")
-			g.keys("*****", wizAPIKey)
 			g.keys("Where should the key go?", "enter")
+		}},
+		{name: "env-key", w: 100, h: 30, run: func(g *goldenWizard) {
+			g.keys("Anthropic — API key", "down")
+			g.keys("Where should the key go?", "enter")
+			g.keys(".env, as ANTHROPIC_API_KEY", "down")
+			g.keys("Paste the Anthropic API key", "enter")
 		}},
 		{name: "placement", w: 100, h: 30, store: other, run: func(g *goldenWizard) {
 			g.keys("Anthropic — API key", "down")
+			g.keys("Where should the key go?", "enter")
 			g.keys("Saved as", "enter")
 			g.keys("Saved as anthropic:work", "ctrl+u", "work")
 			g.keys("Paste the Anthropic API key", "enter")
 			g.keys("*****", wizAPIKey)
-			g.keys("Where should the key go?", "enter")
 			g.keys("Where in the order", "enter")
 		}},
 		{name: "result", w: 100, h: 30, answer: captureOK, run: func(g *goldenWizard) {

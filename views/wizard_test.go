@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
@@ -57,6 +58,9 @@ func newWizFixture(t *testing.T, store string) *wizFixture {
 	paths, err := authstore.ResolvePaths("", func(k string) string {
 		if k == "MOLTBOT_STATE_DIR" {
 			return f.state
+		}
+		if k == "MOLTBOT_GATEWAY" {
+			return "clawdbot" // a fresh state dir says nothing about the gateway
 		}
 		return ""
 	}, root)
@@ -323,11 +327,12 @@ func TestWizardSetupTokenCapturedAndSaved(t *testing.T) {
 	t.Parallel()
 	f := newWizFixture(t, "")
 	d := newWizDriver(t, f)
-	d.expect("step 1 of 5", "What do you want to add?", "Anthropic — Claude subscription (setup-token)")
+	// Four steps: the order is not asked with no other anthropic profile.
+	d.expect("step 1 of 4", "What do you want to add?", "Anthropic — Claude subscription (setup-token)")
 	d.keys("enter") // Claude subscription (the default)
-	d.expect("step 2 of 5", "Profile name", "default")
+	d.expect("step 2 of 4", "Profile name", "default")
 	d.keys("enter")
-	d.expect("step 3 of 5", "claude setup-token", "ctrl+] at any time to cancel", "Start claude setup-token")
+	d.expect("step 3 of 4", "claude setup-token", "ctrl+] at any time to cancel", "Start claude setup-token")
 	if len(d.logins) != 0 {
 		t.Fatal("the login started before the user chose to start it")
 	}
@@ -342,7 +347,7 @@ func TestWizardSetupTokenCapturedAndSaved(t *testing.T) {
 		t.Fatal("something was written before the user confirmed")
 	}
 	d.keys("enter")
-	d.expect("step 5 of 5", "Saved anthropic:default", "expires in 365d", "moltbot models status",
+	d.expect("step 4 of 4", "Saved anthropic:default", "expires in 365d", "moltbot models status",
 		"moltbot models auth order get --provider anthropic", "mode token")
 	noSecretOnScreen(t, d.view(), wizToken)
 
@@ -472,15 +477,24 @@ func TestWizardAPIKeyToStoreWithPlacement(t *testing.T) {
 	f := newWizFixture(t, storeWith(keyProfile("anthropic:default", "anthropic", wizAPIKey)))
 	d := newWizDriver(t, f)
 	d.keys("down", "enter") // Anthropic API key
-	d.keys("ctrl+u", "work", "enter")
-	d.expect("step 3 of 5", "Paste the Anthropic API key", "Input is hidden")
-	d.paste(wizOpenAI)
-	d.expect("Unusual")
+	// anthropic:default is the only anthropic profile: replacing it asks no order.
+	d.expect("step 2 of 5", "Where should the key go?", "The auth store", ".env, as ANTHROPIC_API_KEY")
+	d.keys("enter")
+	d.keys("ctrl+u", "work", "enter") // beside it: the order is asked too
+	d.expect("step 4 of 6", "Paste the Anthropic API key", "Input is hidden")
+	// An OpenAI key cannot be an Anthropic one: refused, with one error.
+	d.paste(wizOpenAI).keys("enter")
+	d.expect("step 4 of 6", "that is not an Anthropic API key (sk-ant-api03-…)")
+	if v := d.view(); strings.Contains(v, "Unusual") || strings.Count(v, "Anthropic API key (") != 1 {
+		t.Fatalf("want one error, no warning:\n%s", v)
+	}
+	// A key of another Anthropic kind is only unusual: a warning.
+	d.keys("ctrl+u")
+	d.paste("sk-ant-api04-FAKE" + strings.Repeat("k", 91))
+	d.expect("Unusual: Anthropic API keys start with sk-ant-api03-")
 	d.keys("ctrl+u")
 	d.paste(wizAPIKey[:len(wizAPIKey)-1] + "Z").keys("enter")
-	d.expect("Where should the key go?", "The auth store", ".env, as ANTHROPIC_API_KEY")
-	d.keys("enter")
-	d.expect("step 4 of 5", "Where in the order", "anthropic already has anthropic:default")
+	d.expect("step 5 of 6", "Where in the order", "anthropic already has anthropic:default")
 	d.keys("down", "enter") // last
 	d.expect("Saved anthropic:work")
 	snap := f.snapshot()
@@ -497,10 +511,12 @@ func TestWizardAPIKeyToEnv(t *testing.T) {
 	t.Parallel()
 	f := newWizFixture(t, "")
 	d := newWizDriver(t, f)
-	d.keys("down", "down", "enter", "enter") // OpenAI API key, name default
+	d.keys("down", "down", "enter") // OpenAI API key
+	d.expect("step 2 of 5", "Where should the key go?")
+	d.keys("down", "enter") // .env: no profile name to ask
+	d.expect("step 3 of 4 · API key", "Paste the OpenAI API key")
 	d.paste(wizOpenAI).keys("enter")
-	d.keys("down", "enter") // .env
-	d.expect("Saved OPENAI_API_KEY in", "Restart the gateway daemon")
+	d.expect("step 4 of 4", "Saved OPENAI_API_KEY in", "Restart the gateway daemon")
 	noSecretOnScreen(t, d.view(), wizOpenAI)
 	data, err := os.ReadFile(f.paths.Env)
 	if err != nil || !strings.Contains(string(data), "OPENAI_API_KEY="+wizOpenAI) {
@@ -549,9 +565,12 @@ func TestWizardEscGoesBack(t *testing.T) {
 		{"esc", "Profile name"},
 		{"esc", "What do you want to add?"},
 		{"down", ""},
+		{"enter", "Where should the key go?"},
 		{"enter", "Profile name"},
 		{"ctrl+u work enter", "Paste the Anthropic API key"},
 		{"esc", "Profile name"},
+		{"esc", "Where should the key go?"},
+		{"enter", "Profile name"},
 		{"enter", "Paste the Anthropic API key"},
 	}
 	for _, s := range steps {
@@ -566,10 +585,10 @@ func TestWizardEscGoesBack(t *testing.T) {
 		t.Error("going back lost the chosen method")
 	}
 	d.paste(wizAPIKey).keys("enter")
-	d.expect("Where should the key go?")
+	d.expect("Where in the order")
 	d.keys("esc")
 	d.expect("Paste the Anthropic API key")
-	d.keys("esc", "esc", "esc")
+	d.keys("esc", "esc", "esc", "esc")
 	if len(d.closed) != 1 || d.closed[0].Saved != "" {
 		t.Fatalf("esc on the first step: closed %+v", d.closed)
 	}
@@ -589,8 +608,9 @@ func TestWizardCtrlCWritesNothing(t *testing.T) {
 		"handover":  {"enter", "enter", "up", "enter"},
 		"captured":  {"enter", "enter", "up", "enter", "enter", "captured"},
 		"notoken":   {"enter", "enter", "up", "enter", "enter", "failed"},
-		"secret":    {"down", "enter", "enter"},
-		"placement": {"down", "down", "enter", "ctrl+u", "two", "enter", "pastekey", "enter", "enter"},
+		"where":     {"down", "enter"},
+		"secret":    {"down", "enter", "enter", "enter"},
+		"placement": {"down", "down", "enter", "enter", "ctrl+u", "two", "enter", "pastekey", "enter"},
 	}
 	for name, keys := range stops {
 		t.Run(name, func(t *testing.T) {
@@ -720,5 +740,65 @@ func TestWizardFailedSaveSaysWhyAndRetries(t *testing.T) {
 	}
 	if _, ok := snap.Store.Profile("openai:default"); !ok {
 		t.Fatal("the retry lost another profile")
+	}
+}
+
+// TestWizardNamesKeysFromTheKeymap: every key the wizard names in its text
+// is the keymap's; rebound, the screen names the new key.
+func TestWizardNamesKeysFromTheKeymap(t *testing.T) {
+	t.Parallel()
+	rebind := func(env *views.Env) {
+		k := &env.Keys.Wizard
+		k.Back = key.NewBinding(key.WithKeys("ctrl+b"), key.WithHelp("ctrl+b", "back"))
+		k.Quit = key.NewBinding(key.WithKeys("ctrl+q"), key.WithHelp("ctrl+q", "cancel"))
+		k.Done = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "done"))
+	}
+	start := func(store string) (*wizFixture, *views.Wizard, func(...tea.Msg)) {
+		f := newWizFixture(t, store)
+		env := wizEnv(f)
+		rebind(&env)
+		w := views.NewWizard(env, views.WizardOptions{LookPath: func(string) (string, error) { return "", errors.New("none") }})
+		w.SetSize(100, 28)
+		d := &wizDriver{t: t, f: f, w: w}
+		d.run(w.Init())
+		return f, w, func(msgs ...tea.Msg) {
+			for _, m := range msgs {
+				d.send(m)
+			}
+		}
+	}
+	enter, down := tea.KeyMsg{Type: tea.KeyEnter}, tea.KeyMsg{Type: tea.KeyDown}
+	view := func(w *views.Wizard) string { return strings.Join(strings.Fields(ansi.Strip(w.View())), " ") }
+
+	// The store cannot be read: the key that leaves.
+	_, w, _ := start(`{"version": 1, "profiles": {`)
+	if v := view(w); !strings.Contains(v, "Press f to leave") {
+		t.Errorf("broken store:\n%s", v)
+	}
+	// An empty key: the key that leaves without saving.
+	f, w, send := start("")
+	send(down, enter, enter, enter, enter) // Anthropic API key, the store, default
+	if v := view(w); !strings.Contains(v, "paste the Anthropic API key (ctrl+q leaves without saving)") {
+		t.Errorf("empty key:\n%s", v)
+	}
+	// A failed save: the keys that retry and go back.
+	send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(wizAPIKey), Paste: true})
+	if err := os.MkdirAll(filepath.Dir(f.paths.Store), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(f.paths.Store, []byte(`{"version": 1, "profiles": {`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	send(enter)
+	if v := view(w); !strings.Contains(v, "Press f to try again, ctrl+b to go back.") {
+		t.Errorf("failed save:\n%s", v)
+	}
+	// Saved: the key that finishes.
+	if err := os.Remove(f.paths.Store); err != nil {
+		t.Fatal(err)
+	}
+	send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("f")})
+	if v := view(w); !strings.Contains(v, "Saved anthropic:default") || !strings.Contains(v, "Press f to finish.") {
+		t.Errorf("result:\n%s", v)
 	}
 }

@@ -33,12 +33,8 @@ func buildAndRun(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
 	moltbot = filepath.Join(dir, "moltbot")
-	build := exec.Command(goTool, "build", "-o", moltbot, "github.com/moltbot/moltbot/cmd/moltbot")
+	build := exec.Command(goTool(), "build", "-o", moltbot, "github.com/moltbot/moltbot/cmd/moltbot")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "go build moltbot: %v\n%s", err, out)
@@ -48,6 +44,14 @@ func buildAndRun(m *testing.M) int {
 	// tests that switch users do so.
 	_ = os.Chmod(dir, 0o755)
 	return m.Run()
+}
+
+// goTool is the go command that runs the tests.
+func goTool() string {
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
+	}
+	return filepath.Join(runtime.GOROOT(), "bin", "go")
 }
 
 // install is one scratch moltbot installation: a state dir and the
@@ -69,6 +73,7 @@ func newInstall(t testing.TB, state string) *install {
 		"PATH=/usr/bin:/bin",
 		"HOME=" + home,
 		"MOLTBOT_STATE_DIR=" + state,
+		"MOLTBOT_GATEWAY=clawdbot", // a fresh state dir says nothing about the gateway
 		"NO_COLOR=1",
 		"TERM=dumb",
 	}}

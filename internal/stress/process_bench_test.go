@@ -1,6 +1,8 @@
 package stress
 
 import (
+	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -34,6 +36,11 @@ var mixedStore = func() func(n int) []byte {
 // profiles (31 MB of store, 64 MB of JSON). Each reports the wall time
 // per run, the CPU time per run (user+sys, which other jobs on the machine
 // do not change) and the largest resident set of any run.
+// "version-silent-pty" is `--version` with a pty nobody answers as its
+// terminal (see terminal_test.go): the same as "version" plus the pty's
+// set-up, since nothing asks the terminal anything (with bubbletea's init
+// it was 5 s). "go-hello-world" is Go's floor on the machine: moltbot's
+// start-up is measured against it.
 func BenchmarkProcess(b *testing.B) {
 	for _, bc := range []struct {
 		name     string
@@ -69,4 +76,33 @@ func BenchmarkProcess(b *testing.B) {
 			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 	}
+	// The floor: a Go program that only prints a line, built as moltbot is
+	// (CGO_ENABLED=0), started the same way.
+	b.Run("go-hello-world", func(b *testing.B) {
+		dir := b.TempDir()
+		src := filepath.Join(dir, "hello.go")
+		writeFile(b, src, []byte("package main\n\nimport \"os\"\n\nfunc main() { os.Stdout.WriteString(\"hello\\n\") }\n"))
+		hello := filepath.Join(dir, "hello")
+		build := exec.Command(goTool(), "build", "-o", hello, src)
+		build.Dir, build.Env = dir, append(os.Environ(), "CGO_ENABLED=0", "GO111MODULE=off")
+		if out, err := build.CombinedOutput(); err != nil {
+			b.Fatalf("go build hello: %v\n%s", err, out)
+		}
+		for b.Loop() {
+			if err := exec.Command(hello).Run(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("version-silent-pty", func(b *testing.B) {
+		in := newInstall(b, filepath.Join(b.TempDir(), "state"))
+		env := withEnv(in.env, "TERM=xterm-256color", "NO_COLOR=")
+		for b.Loop() {
+			term, tty := newSilentTerminal(b)
+			if code := term.wait(b, term.start(b, tty, in.home, env, "--version")); code != 0 {
+				b.Fatalf("moltbot --version exited %d: %q", code, term.String())
+			}
+			_ = term.master.Close() // not only at the end: one pty per run
+		}
+	})
 }

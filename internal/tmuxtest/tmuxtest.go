@@ -109,8 +109,16 @@ func (x *Term) WaitFor(want string) string {
 	return x.WaitUntil(fmt.Sprintf("%q", want), func(s string) bool { return strings.Contains(s, want) })
 }
 
-// Tmux runs a tmux command on this test's server (e.g. "display-message",
-// "-p", "#{pane_title}") and returns its output.
+// ScreenANSI is the visible screen with its colours and attributes, as
+// tmux re-encodes them (SGR sequences).
+func (x *Term) ScreenANSI() string {
+	out, _ := x.run("capture-pane", "-p", "-e", "-t", "e2e")
+	return out
+}
+
+// Tmux runs a tmux command on this test's server (e.g. "set", "-g",
+// "window-style", "bg=#ffffff"; "display-message", "-p", "#{pane_title}")
+// and returns its output.
 func (x *Term) Tmux(args ...string) (string, error) {
 	return x.run(args...)
 }
