@@ -50,9 +50,12 @@ const (
 // Health is one profile's state at a moment.
 type Health struct {
 	Status      Status
-	Refreshable bool      // an expired oauth profile with a refresh token
-	ExpiresAt   time.Time // zero when the credential does not expire
-	Remaining   time.Duration
+	Refreshable bool // an expired oauth profile with a refresh token
+	// InvalidExpires: the status is "missing" because the gateway does
+	// not take the profile's "expires" for a time (GatewayRules).
+	InvalidExpires bool
+	ExpiresAt      time.Time // zero when the credential does not expire
+	Remaining      time.Duration
 	// Unusable is "", UnusableCooldown or UnusableDisabled; Until says when
 	// the gateway will try the profile again.
 	Unusable string
@@ -68,19 +71,27 @@ func (h Health) Label() string {
 	return string(h.Status)
 }
 
-// Health computes a profile's health at now with the given warn window.
+// Health computes a profile's health at now with the given warn window,
+// by the rules of the gateway the store was loaded for (GatewayRules).
 func (s *Store) Health(p Profile, now time.Time, warn time.Duration) Health {
 	var h Health
+	invalid := s.rules.InvalidExpires && p.ExpiresInvalid
 	switch p.Type {
 	case TypeAPIKey:
 		h.Status = StatusStatic
 	case TypeToken:
 		h.Status = StatusStatic
-		if p.Expires > 0 {
+		switch {
+		case invalid:
+			h.Status, h.InvalidExpires = StatusMissing, true
+		case p.Expires > 0:
 			h.Status, h.ExpiresAt, h.Remaining = expiryStatus(p.Expires, now, warn)
 		}
 	case TypeOAuth:
-		if p.Expires > 0 {
+		if invalid {
+			h.InvalidExpires = true
+		}
+		if p.Expires > 0 && !invalid {
 			h.Status, h.ExpiresAt, h.Remaining = expiryStatus(p.Expires, now, warn)
 			h.Refreshable = h.Status == StatusExpired && strings.TrimSpace(p.Refresh) != ""
 		} else {
@@ -175,6 +186,9 @@ const (
 	ExcludedUnknownType ExclusionKind = "unknown-type"
 	ExcludedNoSecret    ExclusionKind = "no-secret"
 	ExcludedExpired     ExclusionKind = "expired"
+	// ExcludedInvalidExpires: a token whose "expires" is no time the
+	// gateway accepts (openclaw 2026.3.7 and later, GatewayRules).
+	ExcludedInvalidExpires ExclusionKind = "invalid-expires"
 )
 
 // EffectiveOrder is the order in which the gateway tries a provider's
@@ -267,6 +281,8 @@ func (snap *Snapshot) effectiveOrder(provider string, now time.Time, own []int, 
 			eo.Excluded = append(eo.Excluded, Exclusion{id, "unknown type " + quote(p.Type), ExcludedUnknownType})
 		case strings.TrimSpace(p.Secret()) == "":
 			eo.Excluded = append(eo.Excluded, Exclusion{id, "no secret", ExcludedNoSecret})
+		case p.Type == TypeToken && s.rules.InvalidExpires && p.ExpiresInvalid:
+			eo.Excluded = append(eo.Excluded, Exclusion{id, invalidExpiresReason(*p), ExcludedInvalidExpires})
 		case p.Type == TypeToken && p.Expires > 0 && p.Expires <= nowMs:
 			eo.Excluded = append(eo.Excluded, Exclusion{id, "token expired", ExcludedExpired})
 		default:
@@ -318,4 +334,14 @@ func typeRank(t string) int {
 		return 1
 	}
 	return 2
+}
+
+// invalidExpiresReason says why a token with an invalid "expires" is left
+// out (GatewayRules.InvalidExpires).
+func invalidExpiresReason(p Profile) string {
+	what := "a time after 8.64e15"
+	if p.ExpiresIgnored != "" {
+		what = p.ExpiresIgnored
+	}
+	return "its expires (" + what + ") is no time the gateway accepts, so it never uses it"
 }
