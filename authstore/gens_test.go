@@ -253,3 +253,108 @@ func TestGatewayE1Vectors(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckTablePerRelease is json-gens.md §6's `--check` table (the
+// cells marked · follow their neighbours, as the research says: 2.12 ≡
+// clawdbot, 4.7 and 5.7 ≡ 4.5) and sqlite.md §2d's for 2026.9.6, on
+// stores built here: the exit code and missingProvidersInUse each release
+// gives, moltbot gives when it judges the store as that release.
+func TestCheckTablePerRelease(t *testing.T) {
+	const config = `{"agents":{"defaults":{"model":{"primary":"anthropic/claude-opus-4-5"}}}}`
+	now := time.Now()
+	at := func(d time.Duration) string { return strconv.FormatInt(now.Add(d).UnixMilli(), 10) }
+	key := `"anthropic:key":{"type":"api_key","provider":"anthropic","key":"sk-ant-api03-FAKEKKKK"}`
+	tok := func(expires string) string {
+		e := ""
+		if expires != "" {
+			e = `,"expires":` + expires
+		}
+		return `"anthropic:tok":{"type":"token","provider":"anthropic","token":"sk-ant-oat01-FAKETTTT"` + e + `}`
+	}
+	store := func(extra string, profiles ...string) string {
+		return `{"version":1,"profiles":{` + strings.Join(profiles, ",") + `}` + extra + `}`
+	}
+	cooldown := `,"usageStats":{"anthropic:key":{"cooldownUntil":` + at(time.Hour) + `}}`
+	disabled := `,"usageStats":{"anthropic:key":{"disabledUntil":` + at(time.Hour) + `,"disabledReason":"billing"}}`
+	type cell struct {
+		exit    int
+		missing bool // missingProvidersInUse = [anthropic]
+	}
+	cases := []struct {
+		name  string
+		store string
+		// by release: clawdbot 1.24, 2.12, 4.5, 4.7, 5.7, 5.12, 6.1, 9.6
+		want [8]cell
+	}{
+		{"no store", "", [8]cell{{1, true}, {1, true}, {1, true}, {1, true}, {1, true}, {1, true}, {1, true}, {1, true}}},
+		{"API key", store("", key), [8]cell{}},
+		{"token, expires in 2 h", store("", tok(at(2*time.Hour))), [8]cell{{2, false}, {2, false}, {2, false}, {2, false}, {2, false}, {2, false}, {2, false}, {2, false}}},
+		{"token without expires", store("", tok("")), [8]cell{}},
+		{"token expired 1 h ago", store("", tok(at(-time.Hour))), [8]cell{{1, false}, {1, false}, {1, false}, {1, false}, {1, false}, {1, true}, {1, true}, {1, true}}},
+		{"API key + expired token", store("", key, tok(at(-time.Hour))), [8]cell{{1, false}, {1, false}, {1, false}, {1, false}, {1, false}, {0, false}, {0, false}, {0, false}}},
+		{`token with "expires": 0`, store("", tok("0")), [8]cell{{0, false}, {0, false}, {1, false}, {1, false}, {1, false}, {1, true}, {1, true}, {1, true}}},
+		{"anthropic key + expired openai token (not in use)", store("", key, `"openai:tok":{"type":"token","provider":"openai","token":"sk-FAKE","expires":`+at(-time.Hour)+`}`),
+			[8]cell{{1, false}, {1, false}, {1, false}, {1, false}, {1, false}, {0, false}, {0, false}, {0, false}}},
+		// sqlite.md §2d: from 2026.6.5 a key in cooldown or disabled is
+		// not usable; before, cooldowns do not count.
+		{"API key in cooldown", store(cooldown, key), [8]cell{7: {1, true}}},
+		{"API key disabled (billing)", store(disabled, key), [8]cell{7: {1, true}}},
+		{"API key + token expiring in 2 h (the token first)", store("", key, tok(at(2*time.Hour))), [8]cell{{2, false}, {2, false}, {2, false}, {2, false}, {2, false}, {2, false}, {2, false}, {2, false}}},
+		{"token valid for 30 days", store("", tok(at(30*24*time.Hour))), [8]cell{}},
+	}
+	rels := [8]string{"clawdbot-2026.1.24", "openclaw-2026.2.12", "openclaw-2026.4.5", "openclaw-2026.4.7", "openclaw-2026.5.7", "openclaw-2026.5.12", "openclaw-2026.6.1", "openclaw-2026.9.6"}
+	for _, tc := range cases {
+		for i, rel := range rels {
+			t.Run(tc.name+"/"+rel, func(t *testing.T) {
+				p := gatewayState(t, rel, config, tc.store, "")
+				if rel == "openclaw-2026.9.6" {
+					// The SQLite storage is another helper's: judge the same
+					// store by 9.6's rules.
+					p.Gateway = Gateway{Name: "openclaw", Version: "2026.9.6", Generation: GenOpenclawJSON}
+					p.Gateway.Override = true
+				}
+				st, err := storageFor(p).read(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				snap := Snapshot{Paths: p}
+				snap.setStored(st)
+				snap.Config, _ = ParseConfig("c", []byte(config))
+				r := BuildReport(snap, now, DefaultWarn)
+				want := tc.want[i]
+				if got := r.Check(); got != want.exit {
+					t.Errorf("Check = %d, want %d", got, want.exit)
+				}
+				if got := len(r.MissingInUse) > 0; got != want.missing {
+					t.Errorf("MissingInUse = %v, want missing=%v", r.MissingInUse, want.missing)
+				}
+			})
+		}
+	}
+}
+
+// TestSamples61Status: the files openclaw 2026.6.1 wrote
+// (../shared/samples/openclaw-json-era) read as it read them: its
+// `models status --json` (statuses, missingProvidersInUse) and
+// `--check` exit code (README: 1, 0, 2, 1).
+func TestSamples61Status(t *testing.T) {
+	const rel = "openclaw-2026.6.1"
+	sonnet := `{"agents":{"defaults":{"model":{"primary":"anthropic/claude-sonnet-4-6"}}}}`
+	token := `{"version":1,"profiles":{"anthropic:manual":{"type":"token","provider":"anthropic","token":"sk-ant-oat01-FAKETTTT","expires":%d}}}`
+	for _, tc := range []struct {
+		name, config, store, state, out string
+		exit                            int
+	}{
+		{"after paste-token, paste-api-key, order set", sample61(t, "openclaw.after-order-set.json"),
+			sample61(t, "auth-profiles.after-order-set.json"), sample61(t, "auth-state.after-order-set.json"), "models-status.json", 1},
+		{"API key only", sonnet, `{"version":1,"profiles":{"anthropic:manual":{"type":"api_key","provider":"anthropic","key":"sk-ant-api03-FAKEAAAA"}}}`, "", "models-status.check0-api-key-only.json", 0},
+		{"token expiring in 2 h", sonnet, sample61(t, "auth-profiles.token-expires-2h.json"), "", "models-status.check2-token-expires-2h.json", 2},
+		{"token expired", sonnet, strings.Replace(token, "%d", strconv.FormatInt(time.Now().Add(-3*time.Second).UnixMilli(), 10), 1), "", "models-status.check1-token-expired.json", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := gatewayState(t, rel, tc.config, tc.store, tc.state)
+			out := readStatusOut(t, filepath.Join(gatewaysDir, rel, "samples", tc.out))
+			agreeWith(t, mustLoad(t, p), out, tc.exit, out.now(time.Now()))
+		})
+	}
+}
