@@ -73,11 +73,14 @@ type App struct {
 }
 
 // New builds the root model.
-func New(o Options) *App {
+func New(o Options) *App { return newApp(o, DefaultKeys()) }
+
+// newApp builds the root model with keys (tests move keys to check that
+// the screen follows).
+func newApp(o Options, keys Keys) *App {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	keys := DefaultKeys()
 	theme := NewTheme(o.Renderer)
 	env := views.Env{
 		Paths:  o.Paths,
@@ -173,11 +176,16 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.status.level == views.StatusError && a.status.text != "" {
 			a.status = statusLine{} // an error stays until the next key
 		}
-		// ctrl+c quits, except in a wizard opened from the dashboard: there
-		// it cancels the wizard (which writes nothing) and the dashboard
-		// comes back, as esc on its first step does.
-		if msg.Type == tea.KeyCtrlC && (a.wizard == nil || a.opts.StartInWizard) {
-			return a, tea.Quit
+		// The interrupt key (ctrl+c) quits, also while a screen takes
+		// text, except in a wizard opened from the dashboard: there it
+		// cancels the wizard (which writes nothing) and the dashboard comes
+		// back, as esc on its first step does.
+		if key.Matches(msg, a.keys.Global.Interrupt) {
+			if a.wizard == nil || a.opts.StartInWizard {
+				return a, tea.Quit
+			}
+			a.showHelp = false
+			return a, a.updateCurrent(msg)
 		}
 		if a.showHelp {
 			a.showHelp = false

@@ -14,9 +14,10 @@ import (
 	"github.com/moltbot/moltbot/probe"
 )
 
-// This file is the dashboard's live probes (`p`, `P`): one free request per
-// credential, run in commands, shown in the PROBE column and the detail
-// line. A probe never writes anything and its result holds no secret.
+// This file is the live probes (`p`, `P`): one free request per
+// credential, run in commands, shown in the table's PROBE column and the
+// detail pane, summed up in the status line. A probe never writes anything
+// and its result holds no secret.
 
 // probeState is one row's probe: running, or its last result. sum is a
 // digest of the secret that was probed, so that a result is dropped as soon
@@ -88,10 +89,33 @@ func runProbe(t probe.Target, key string, seq int, paths authstore.Paths, getenv
 	}
 }
 
-// probeTarget is what row stands for, from the shown snapshot.
-func (d *Dashboard) probeTarget(r profileRow) (probe.Target, bool) {
+// prober is the probes of the rows shown: running or their last result,
+// by row key (profile id, "env:VAR"), and the spinner of those running.
+type prober struct {
+	probes map[string]probeState
+	seq    int
+	// batch are the probes started since the last summary.
+	batch    []string
+	sem      chan struct{} // bounds the probes in flight
+	spin     spinner.Model
+	spinning bool // a spinner tick is on its way
+	gen      int  // bumped whenever a cell changes (start, end, forget)
+}
+
+func newProber() prober {
+	return prober{probes: map[string]probeState{}, sem: make(chan struct{}, probeParallel), spin: newSpinner()}
+}
+
+// probeReq is one row to probe.
+type probeReq struct {
+	key, label string
+	target     probe.Target
+}
+
+// probeTarget is what row stands for: its profile in store, or its env
+// key in the provider's report.
+func probeTarget(r profileRow, pr authstore.ProviderReport, store *authstore.Store) (probe.Target, bool) {
 	if r.env {
-		pr, _ := d.report.Provider(d.provider)
 		for _, e := range pr.Env {
 			if e.Var == r.id && e.Source == r.envSource {
 				return probe.FromEnv(e), true
@@ -99,39 +123,30 @@ func (d *Dashboard) probeTarget(r profileRow) (probe.Target, bool) {
 		}
 		return probe.Target{}, false
 	}
-	if d.snap.Store == nil {
+	if store == nil {
 		return probe.Target{}, false
 	}
-	p, ok := d.snap.Store.Profile(r.id)
+	p, ok := store.Profile(r.id)
 	if !ok {
 		return probe.Target{}, false
 	}
 	return probe.FromProfile(p), true
 }
 
-// probeRows starts a probe for each row not already being probed.
-func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
-	if d.loadErr != nil {
-		return status(StatusWarn, "the store cannot be read; fix it first (see above)")
-	}
-	if len(rows) == 0 {
-		return status(StatusInfo, "nothing to probe")
-	}
+// start probes each of reqs not already being probed (provider names
+// them in the status line when there are several).
+func (p *prober) start(reqs []probeReq, provider string, paths authstore.Paths, getenv func(string) string) tea.Cmd {
 	var cmds []tea.Cmd
 	var started, keys []string
 	busy := 0
-	for _, r := range rows {
-		t, ok := d.probeTarget(r)
-		if !ok {
-			continue
-		}
-		if ps, ok := d.probes[r.key]; ok && ps.running {
+	for _, r := range reqs {
+		if ps, ok := p.probes[r.key]; ok && ps.running {
 			busy++
 			continue
 		}
-		d.probeSeq++
-		d.probes[r.key] = probeState{running: true, seq: d.probeSeq, sum: secretSum(t.Secret)}
-		cmds = append(cmds, runProbe(t, r.key, d.probeSeq, d.env.Paths, d.env.Getenv, d.probeSem))
+		p.seq++
+		p.probes[r.key] = probeState{running: true, seq: p.seq, sum: secretSum(r.target.Secret)}
+		cmds = append(cmds, runProbe(r.target, r.key, p.seq, paths, getenv, p.sem))
 		started = append(started, r.label)
 		keys = append(keys, r.key)
 	}
@@ -141,48 +156,26 @@ func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
 		}
 		return status(StatusInfo, "nothing to probe")
 	}
-	d.rowsVersion++
-	d.probeBatch = append(d.probeBatch, keys...)
+	p.gen++
+	p.batch = append(p.batch, keys...)
 	// The status, then the probes, then the spinner: a test runner that runs
 	// a batch in order then sees the spinner's first tick with nothing left
 	// running.
-	if !d.spinning {
-		d.spinning = true
-		cmds = append(cmds, d.spin.Tick)
+	if !p.spinning {
+		p.spinning = true
+		cmds = append(cmds, p.spin.Tick)
 	}
 	what := started[0]
 	if len(started) > 1 {
-		what = fmt.Sprintf("%d credentials of %s", len(started), d.provider)
+		what = fmt.Sprintf("%d credentials of %s", len(started), provider)
 	}
 	return tea.Batch(append([]tea.Cmd{status(StatusInfo, "probing %s…", what)}, cmds...)...)
 }
 
-// probeSelected probes the row under the cursor.
-func (d *Dashboard) probeSelected() tea.Cmd {
-	all := d.allRows()
-	if d.list.cursor < 0 || d.list.cursor >= len(all) {
-		return status(StatusInfo, "no profile selected")
-	}
-	return d.probeRows(all[d.list.cursor : d.list.cursor+1])
-}
-
-// probeProvider probes every profile and env key of the selected provider.
-func (d *Dashboard) probeProvider() tea.Cmd {
-	return d.probeRows(d.allRows())
-}
-
-// allRows is the selected provider's rows in shown order, env rows last.
-func (d *Dashboard) allRows() []profileRow {
-	all := make([]profileRow, 0, d.list.rows())
-	for _, id := range d.list.ids {
-		all = append(all, d.rows[id])
-	}
-	return append(all, d.envRows...)
-}
-
-func (d *Dashboard) probesRunning() int {
+// running is the number of probes in flight.
+func (p *prober) running() int {
 	n := 0
-	for _, ps := range d.probes {
+	for _, ps := range p.probes {
 		if ps.running {
 			n++
 		}
@@ -190,32 +183,34 @@ func (d *Dashboard) probesRunning() int {
 	return n
 }
 
-func (d *Dashboard) onProbeDone(msg probeDoneMsg) tea.Cmd {
-	ps, ok := d.probes[msg.key]
-	if msg.store != d.env.Paths.Store || !ok || !ps.running || ps.seq != msg.seq {
+// done records a result for store (the agent shown); the last one of a
+// batch says how the batch went.
+func (p *prober) done(msg probeDoneMsg, store string) tea.Cmd {
+	ps, ok := p.probes[msg.key]
+	if msg.store != store || !ok || !ps.running || ps.seq != msg.seq {
 		return nil // another agent, or the credential changed meanwhile
 	}
 	ps.running = false
 	ps.res = msg.res
-	d.probes[msg.key] = ps
-	d.rowsVersion++
-	if d.probesRunning() > 0 {
+	p.probes[msg.key] = ps
+	p.gen++
+	if p.running() > 0 {
 		return nil
 	}
-	return d.probeSummary()
+	return p.summary()
 }
 
-// probeSummary says how the probes started since the last summary went:
-// the one result, or a count per outcome.
-func (d *Dashboard) probeSummary() tea.Cmd {
-	batch := d.probeBatch
-	d.probeBatch = nil
+// summary says how the probes started since the last summary went: the
+// one result, or a count per outcome.
+func (p *prober) summary() tea.Cmd {
+	batch := p.batch
+	p.batch = nil
 	var order []string
 	counts := map[string]int{}
 	worst := probeGood
 	last := ""
 	for _, k := range batch {
-		ps, ok := d.probes[k]
+		ps, ok := p.probes[k]
 		if !ok || ps.running {
 			continue
 		}
@@ -258,50 +253,79 @@ func probeDetailText(r probe.Result) string {
 	return text
 }
 
-func (d *Dashboard) onSpinnerTick(msg spinner.TickMsg) tea.Cmd {
-	if msg.ID != d.spin.ID() {
+// tick advances the spinner while probes run.
+func (p *prober) tick(msg spinner.TickMsg) tea.Cmd {
+	if msg.ID != p.spin.ID() {
 		return nil
 	}
-	if d.probesRunning() == 0 {
-		d.spinning = false // the chain stops here; the next probe restarts it
+	if p.running() == 0 {
+		p.spinning = false // the chain stops here; the next probe restarts it
 		return nil
 	}
 	var cmd tea.Cmd
-	d.spin, cmd = d.spin.Update(msg)
+	p.spin, cmd = p.spin.Update(msg)
 	return cmd
 }
 
-// keepProbes drops the results whose credential is no longer the one in
-// the shown data (renewed, edited, removed). A probe still running for a
-// changed credential is dropped too; its result will be ignored.
-func (d *Dashboard) keepProbes() {
-	if len(d.probes) == 0 {
+// resume restarts the spinner's tick while probes run (another screen may
+// have taken it); the spinner drops a duplicate chain by its tag.
+func (p *prober) resume() tea.Cmd {
+	if p.running() == 0 {
+		return nil
+	}
+	p.spinning = true
+	return p.spin.Tick
+}
+
+// keep drops the results whose credential is no longer the one in snap
+// (renewed, edited, removed). A probe still running for a changed
+// credential is dropped too; its result will be ignored.
+func (p *prober) keep(snap authstore.Snapshot) {
+	if len(p.probes) == 0 {
 		return
 	}
 	sums := map[string][32]byte{}
-	if d.snap.Store != nil {
-		for _, p := range d.snap.Store.Profiles {
-			sums[p.ID] = secretSum(p.Secret())
+	if snap.Store != nil {
+		for _, pr := range snap.Store.Profiles {
+			sums[pr.ID] = secretSum(pr.Secret())
 		}
 	}
-	for _, e := range d.snap.Env {
+	for _, e := range snap.Env {
 		sums[probe.FromEnv(e).ProfileID] = secretSum(e.Value)
 	}
-	for k, ps := range d.probes {
+	for k, ps := range p.probes {
 		if s, ok := sums[k]; !ok || s != ps.sum {
-			delete(d.probes, k)
+			delete(p.probes, k)
+			p.gen++
 		}
 	}
 }
 
-// probeCell is what the PROBE column shows for row key, and how loud.
-func (d *Dashboard) probeCell(key string) (string, probeLevel) {
-	ps, ok := d.probes[key]
+// clearResults forgets the results when none is running (a fresh look);
+// it reports whether there were any.
+func (p *prober) clearResults() bool {
+	if len(p.probes) == 0 || p.running() > 0 {
+		return false
+	}
+	p.forget()
+	return true
+}
+
+// forget drops every probe, running or not (another agent is shown: their
+// results will be ignored).
+func (p *prober) forget() {
+	p.probes = map[string]probeState{}
+	p.gen++
+}
+
+// cell is what the PROBE column shows for row key, and how loud.
+func (p *prober) cell(key string) (string, probeLevel) {
+	ps, ok := p.probes[key]
 	if !ok {
 		return "", probeNone
 	}
 	if ps.running {
-		return d.spin.View() + " probing", probeRunning
+		return p.spin.View() + " probing", probeRunning
 	}
 	return probeText(ps.res)
 }
@@ -342,9 +366,9 @@ func probeText(r probe.Result) (string, probeLevel) {
 	return "✗ error", probeBad
 }
 
-// probeDetail is the detail line's part about the selected row's probe.
-func (d *Dashboard) probeDetail(key string) string {
-	ps, ok := d.probes[key]
+// detail is the detail pane's part about row key's probe.
+func (p *prober) detail(key string) string {
+	ps, ok := p.probes[key]
 	switch {
 	case !ok:
 		return ""

@@ -1,22 +1,11 @@
 package tui
 
 import (
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/huh"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/moltbot/moltbot/views"
 )
-
-// wizardKeys are the onboarding wizard's own bindings; its forms keep
-// huh's (enter, arrows, tab).
-func wizardKeys() views.WizardKeys {
-	return views.WizardKeys{
-		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel")),
-		Done: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
-	}
-}
 
 // wizardStyles are the wizard's styles and its huh theme, from the palette.
 func wizardStyles(s func() lipgloss.Style) views.WizardStyles {

@@ -50,60 +50,61 @@ func findClaude(id string) tea.Cmd {
 	}
 }
 
-// cannotRenew says why the selected row cannot be renewed, or "".
-func (d *Dashboard) cannotRenew() string {
-	if d.list.onEnvRow() {
-		return d.envReadOnly()
-	}
-	id, ok := d.list.selectedID()
-	if !ok {
-		return "no profile selected"
-	}
-	if d.renewing != "" {
-		return "already renewing " + d.renewing
-	}
-	r := d.rows[id]
-	if authstore.NormalizeProvider(authstore.ProviderOfID(id)) != "anthropic" || r.typ != authstore.TypeToken {
-		what := r.typ
-		if what == authstore.TypeToken {
-			what = "not an Anthropic token"
-		}
-		return fmt.Sprintf("R renews Anthropic setup tokens; %s is %s — press a to add a new credential instead", id, firstNonEmpty(what, "of no known type"))
-	}
-	return d.cannotWrite()
+// renewer is renewing in place: the profile whose token is being renewed
+// ("" when none), from finding claude to the end of the transaction.
+type renewer struct {
+	keys DashboardKeys
+	id   string
 }
 
-// renewSelected starts renewing the selected token profile: find claude,
-// then hand it the terminal.
-func (d *Dashboard) renewSelected() tea.Cmd {
-	if why := d.cannotRenew(); why != "" {
-		return status(StatusWarn, "%s", why)
+// busy says what the renewer is doing, for "wait a moment" ("" idle).
+func (r *renewer) busy() string {
+	if r.id == "" {
+		return ""
 	}
-	id, _ := d.list.selectedID()
-	d.renewing = id
-	d.busy = "renewing " + id
+	return "renewing " + r.id
+}
+
+// refusal says why profile id of type typ is not something R renews, or
+// "" when it is an Anthropic setup token.
+func (r *renewer) refusal(id, typ string) string {
+	if authstore.NormalizeProvider(authstore.ProviderOfID(id)) == "anthropic" && typ == authstore.TypeToken {
+		return ""
+	}
+	what := typ
+	if what == authstore.TypeToken {
+		what = "not an Anthropic token"
+	}
+	return fmt.Sprintf("%s renews Anthropic setup tokens; %s is %s — press %s to add a new credential instead", firstKey(r.keys.Renew), id, firstNonEmpty(what, "of no known type"), firstKey(r.keys.Add))
+}
+
+// start renews id: find claude, then hand it the terminal.
+func (r *renewer) start(id string) tea.Cmd {
+	r.id = id
 	return findClaude(id)
 }
 
-func (d *Dashboard) onRenewClaude(msg renewClaudeMsg) tea.Cmd {
-	if msg.id != d.renewing {
+// onClaude runs `claude setup-token` once claude is found.
+func (r *renewer) onClaude(msg renewClaudeMsg) tea.Cmd {
+	if msg.id != r.id {
 		return nil
 	}
 	if msg.err != nil {
-		d.endRenew()
+		r.id = ""
 		return status(StatusError, "cannot renew %s: %v; its token is unchanged", msg.id, msg.err)
 	}
 	return SetupTokenLogin(context.Background(), msg.path, LoginOptions{ID: renewLoginPrefix + msg.id})
 }
 
-// onLogin handles the end of `claude setup-token` started by R.
-func (d *Dashboard) onLogin(msg LoginFinishedMsg) tea.Cmd {
+// onLogin handles the end of `claude setup-token` started by R: the
+// captured token goes into the profile in one transaction.
+func (r *renewer) onLogin(msg LoginFinishedMsg, paths authstore.Paths, getenv func(string) string, now time.Time) tea.Cmd {
 	id, ok := strings.CutPrefix(msg.ID, renewLoginPrefix)
-	if !ok || id == "" || id != d.renewing {
+	if !ok || id == "" || id != r.id {
 		return nil // not ours (the wizard's, or a renewal already given up)
 	}
 	if msg.Err != nil {
-		d.endRenew()
+		r.id = ""
 		if msg.Cancelled() {
 			return status(StatusWarn, "renew cancelled; %s keeps its old token", id)
 		}
@@ -111,23 +112,30 @@ func (d *Dashboard) onLogin(msg LoginFinishedMsg) tea.Cmd {
 	}
 	token, err := authstore.NormalizeToken("anthropic", msg.Token)
 	if err != nil {
-		d.endRenew()
+		r.id = ""
 		return status(StatusError, "the captured token was refused (%v); %s keeps its old token", err, id)
 	}
-	return renewToken(d.env.Paths, d.env.Getenv, id, token, d.now)
+	return renewToken(paths, getenv, id, token, now, firstKey(r.keys.Add))
 }
 
-func (d *Dashboard) endRenew() {
-	d.renewing = ""
-	if strings.HasPrefix(d.busy, "renewing ") {
-		d.busy = ""
+// finish ends the renewal of id; it reports whether that renewal was
+// this one's (a result for another is stale).
+func (r *renewer) finish(id string) bool {
+	if id != r.id {
+		return false
 	}
+	r.id = ""
+	return true
 }
+
+// forget gives the renewal up (another agent is shown).
+func (r *renewer) forget() { r.id = "" }
 
 // renewToken replaces id's token and expiry in one transaction from a
 // fresh read. The profile must still be an Anthropic token: if someone
-// removed or changed it meanwhile, nothing is written.
-func renewToken(paths authstore.Paths, getenv func(string) string, id, token string, now time.Time) tea.Cmd {
+// removed or changed it meanwhile, nothing is written (and the error says
+// to add it again with addKey).
+func renewToken(paths authstore.Paths, getenv func(string) string, id, token string, now time.Time, addKey string) tea.Cmd {
 	expires := now.Add(authstore.SetupTokenLife)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), saveTimeout)
@@ -136,7 +144,7 @@ func renewToken(paths authstore.Paths, getenv func(string) string, id, token str
 		snap := res.Snapshot
 		var gone *authstore.ProfileGoneError
 		if errors.As(err, &gone) {
-			err = fmt.Errorf("%s is no longer in the store (someone removed it); add the token with a", id)
+			err = fmt.Errorf("%s is no longer in the store (someone removed it); add the token with %s", id, addKey)
 		}
 		if err == nil {
 			snap = withEnv(snap, getenv)
@@ -145,28 +153,18 @@ func renewToken(paths authstore.Paths, getenv func(string) string, id, token str
 	}
 }
 
-func (d *Dashboard) onRenewed(msg tokenRenewedMsg) tea.Cmd {
-	if msg.id != d.renewing {
-		return nil
-	}
-	d.endRenew()
-	if msg.store != d.env.Paths.Store {
-		return nil
-	}
+// renewResult is what the status line says about the end of a renewal.
+func (r *renewer) renewResult(msg tokenRenewedMsg, now time.Time) (StatusLevel, string) {
 	if msg.err != nil {
 		text := msg.err.Error()
 		if errors.Is(msg.err, authstore.ErrLocked) {
-			text += " (the gateway may be writing; try R again)"
+			text += " (the gateway may be writing; try " + firstKey(r.keys.Renew) + " again)"
 		}
-		return tea.Batch(d.reload(), status(StatusError, "could not save the renewed token: %s; %s keeps its old token", text, msg.id))
+		return StatusError, fmt.Sprintf("could not save the renewed token: %s; %s keeps its old token", text, msg.id)
 	}
-	d.appliedSeq = d.loadSeq
-	d.loadErr = nil
-	d.selectNext = msg.id
-	d.applySnapshot(msg.snap)
 	mask := ""
 	if p, ok := msg.snap.Store.Profile(msg.id); ok {
 		mask = authstore.Mask(p.Secret()) + ", "
 	}
-	return status(StatusSuccess, "renewed %s: %sexpires %s; usage stats reset", msg.id, mask, msg.expires.In(d.now.Location()).Format("2006-01-02"))
+	return StatusSuccess, fmt.Sprintf("renewed %s: %sexpires %s; usage stats reset", msg.id, mask, msg.expires.In(now.Location()).Format("2006-01-02"))
 }
