@@ -5,6 +5,7 @@
 package tui
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -73,11 +74,14 @@ type App struct {
 }
 
 // New builds the root model.
-func New(o Options) *App {
+func New(o Options) *App { return newApp(o, DefaultKeys()) }
+
+// newApp builds the root model with keys (tests move keys to check that
+// the screen follows).
+func newApp(o Options, keys Keys) *App {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	keys := DefaultKeys()
 	theme := NewTheme(o.Renderer)
 	env := views.Env{
 		Paths:  o.Paths,
@@ -173,11 +177,16 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.status.level == views.StatusError && a.status.text != "" {
 			a.status = statusLine{} // an error stays until the next key
 		}
-		// ctrl+c quits, except in a wizard opened from the dashboard: there
-		// it cancels the wizard (which writes nothing) and the dashboard
-		// comes back, as esc on its first step does.
-		if msg.Type == tea.KeyCtrlC && (a.wizard == nil || a.opts.StartInWizard) {
-			return a, tea.Quit
+		// The interrupt key (ctrl+c) quits, also while a screen takes
+		// text, except in a wizard opened from the dashboard: there it
+		// cancels the wizard (which writes nothing) and the dashboard comes
+		// back, as esc on its first step does.
+		if key.Matches(msg, a.keys.Global.Interrupt) {
+			if a.wizard == nil || a.opts.StartInWizard {
+				return a, tea.Quit
+			}
+			a.showHelp = false
+			return a, a.updateCurrent(msg)
 		}
 		if a.showHelp {
 			a.showHelp = false
@@ -305,7 +314,7 @@ func (a *App) View() string {
 	}
 	if l.TooSmall {
 		msg := a.theme.Message.Render(ansi.Truncate(
-			"moltbot needs at least "+itoa(MinWidth)+"×"+itoa(MinHeight)+" (this is "+itoa(l.Width)+"×"+itoa(l.Height)+"); enlarge the window",
+			"moltbot needs at least "+strconv.Itoa(MinWidth)+"×"+strconv.Itoa(MinHeight)+" (this is "+strconv.Itoa(l.Width)+"×"+strconv.Itoa(l.Height)+"); enlarge the window",
 			l.Width, "…"))
 		return msg
 	}
@@ -321,7 +330,7 @@ func (a *App) View() string {
 func (a *App) statusView(w int) string {
 	s := a.status
 	if s.text == "" {
-		return fitLine("", w)
+		return views.FitLine("", w)
 	}
 	var style lipgloss.Style
 	var sign string
@@ -337,7 +346,7 @@ func (a *App) statusView(w int) string {
 	}
 	// Messages quote ids, providers and errors from files: one sanitiser
 	// makes them data, never terminal control.
-	return fitLine(" "+style.Render(ansi.Truncate(sign+authstore.SafeText(s.text), max(w-1, 0), "…")), w)
+	return views.FitLine(" "+style.Render(ansi.Truncate(sign+authstore.SafeText(s.text), max(w-1, 0), "…")), w)
 }
 
 func (a *App) helpView(w int) string {
@@ -357,17 +366,7 @@ func (a *App) helpView(w int) string {
 	for n := len(bindings); ; n-- {
 		bar := " " + a.help.ShortHelpView(append(bindings[:n:n], global...))
 		if n == 0 || lipgloss.Width(bar) <= w {
-			return fitLine(bar, w)
+			return views.FitLine(bar, w)
 		}
 	}
-}
-
-func itoa(n int) string {
-	if n < 0 {
-		return "-" + itoa(-n)
-	}
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }

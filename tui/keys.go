@@ -13,18 +13,23 @@ type Keys struct {
 	Views  views.KeyMap
 }
 
-// GlobalKeys work on every screen that is not taking text.
+// GlobalKeys work on every screen that is not taking text; Interrupt
+// also while it is.
 type GlobalKeys struct {
 	Help key.Binding
 	Quit key.Binding
+	// Interrupt quits from anywhere, except in a wizard opened from the
+	// dashboard, which it cancels.
+	Interrupt key.Binding
 }
 
 // DefaultKeys are moltbot's bindings.
 func DefaultKeys() Keys {
 	return Keys{
 		Global: GlobalKeys{
-			Help: key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-			Quit: key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+			Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+			Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+			Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		},
 		Views: views.KeyMap{Dashboard: views.DashboardKeys{
 			Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -58,11 +63,21 @@ func DefaultKeys() Keys {
 	}
 }
 
+// wizardKeys are the onboarding wizard's own bindings; its forms keep
+// huh's (enter, arrows, tab).
+func wizardKeys() views.WizardKeys {
+	return views.WizardKeys{
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Quit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "cancel")),
+		Done: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
+	}
+}
+
 // scopes lists, per situation, the bindings that are live at the same
 // time; within one scope no two may share a key.
 func (k Keys) scopes() map[string][]key.Binding {
 	d := k.Views.Dashboard
-	g := []key.Binding{k.Global.Help, k.Global.Quit}
+	g := []key.Binding{k.Global.Help, k.Global.Quit, k.Global.Interrupt}
 	with := func(bs ...key.Binding) []key.Binding { return append(append([]key.Binding(nil), g...), bs...) }
 	return map[string][]key.Binding{
 		"dashboard": with(d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.NextPane, d.PrevPane,

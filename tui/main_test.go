@@ -92,15 +92,21 @@ func (s *scratch) readStore() string {
 	return string(data)
 }
 
-// app is the root model on this state dir with the fixed clock.
-func (s *scratch) app(watch bool) *App {
-	a := New(Options{
+// options are the program's options on this state dir with the fixed
+// clock.
+func (s *scratch) options(watch bool) Options {
+	return Options{
 		Paths:  s.paths,
 		Clock:  func() time.Time { return testNow },
 		Getenv: func(k string) string { return s.getenv[k] },
 		Home:   s.root,
 		Watch:  watch,
-	})
+	}
+}
+
+// app is the root model on this state dir with the fixed clock.
+func (s *scratch) app(watch bool) *App {
+	a := New(s.options(watch))
 	s.t.Cleanup(func() { _ = a.Close() })
 	return a
 }

@@ -1,0 +1,121 @@
+package views
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/moltbot/moltbot/authstore"
+)
+
+// This file is the confirm dialog: a change that waits for the user's yes
+// (removing a profile, clearing an order override), drawn over the
+// dashboard. While open it takes every key; its answer is a
+// confirmAnsweredMsg, which the dashboard acts on at once.
+
+// askKind is the change a question is about.
+type askKind int
+
+const (
+	askRemove     askKind = iota // remove the profile id
+	askClearOrder                // clear provider's order override
+)
+
+// question is what the dialog asks, with what its text shows.
+type question struct {
+	kind     askKind
+	id       string   // askRemove: the profile
+	typ      string   // askRemove: its type
+	provider string   // askClearOrder: whose override
+	override []string // askClearOrder: the override as shown when asked
+}
+
+// confirmAnsweredMsg is the user's answer to q.
+type confirmAnsweredMsg struct {
+	q   question
+	yes bool
+}
+
+// confirmDialog is the open question.
+type confirmDialog struct {
+	keys          DashboardKeys
+	st            DashboardStyles
+	q             question
+	width, height int
+	answer        *confirmAnsweredMsg
+}
+
+var _ dialog = (*confirmDialog)(nil)
+
+func newConfirmDialog(keys DashboardKeys, st DashboardStyles, q question) *confirmDialog {
+	return &confirmDialog{keys: keys, st: st, q: q}
+}
+
+// Init does nothing: the question is all there is.
+func (c *confirmDialog) Init() tea.Cmd { return nil }
+
+// SetSize is the room the dialog is centred in.
+func (c *confirmDialog) SetSize(w, h int) { c.width, c.height = w, h }
+
+// CapturesInput is false: the dialog takes keys, not text (q still quits).
+func (c *confirmDialog) CapturesInput() bool { return false }
+
+// Result is the answer, once there is one.
+func (c *confirmDialog) Result() (tea.Msg, bool) {
+	if c.answer == nil {
+		return nil, false
+	}
+	return *c.answer, true
+}
+
+// Update answers on Confirm or Deny; other keys do nothing.
+func (c *confirmDialog) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok || c.answer != nil {
+		return c, nil
+	}
+	switch {
+	case key.Matches(k, c.keys.Confirm):
+		c.answer = &confirmAnsweredMsg{q: c.q, yes: true}
+	case key.Matches(k, c.keys.Deny):
+		c.answer = &confirmAnsweredMsg{q: c.q}
+	}
+	return c, nil
+}
+
+// View is the dialog's box (Overlay centres it).
+func (c *confirmDialog) View() string {
+	st, q := c.st, c.q
+	w := min(max(c.width-8, 30), 64)
+	inner := w - 4
+	title := "Remove " + ansi.Truncate(authstore.SafeText(q.id), inner-8, "…") + "?"
+	text := fmt.Sprintf("The %s profile is deleted from auth-profiles.json (with its usage stats and its place in every order) and from the config's auth.profiles.", q.typ)
+	verb, keep := " remove   ", " keep it"
+	if q.kind == askClearOrder {
+		title = "Clear the " + ansi.Truncate(authstore.SafeText(q.provider), inner-20, "…") + " order override?"
+		text = fmt.Sprintf("The gateway stops using the override (%s) and tries the %s profiles in the order the config or its automatic rule gives.", authstore.ListIDs(q.override, 0), authstore.SafeText(q.provider))
+		verb = " clear   "
+	}
+	lines := []string{
+		st.DialogTitle.Render(title),
+		"",
+		st.Text.Render(ansi.Wordwrap(text, inner, "")),
+		"",
+		renderKeyName(keyName(c.keys.Confirm), st.Key, st.Dim) + st.Dim.Render(verb) + renderKeyName(keyName(c.keys.Deny), st.Key, st.Dim) + st.Dim.Render(keep),
+	}
+	return st.Dialog.Width(w - 2).Render(strings.Join(lines, "\n"))
+}
+
+// ShortHelp is the two answers.
+func (c *confirmDialog) ShortHelp() []key.Binding {
+	if c.q.kind == askClearOrder {
+		return []key.Binding{describe(c.keys.Confirm, "clear"), c.keys.Deny}
+	}
+	return []key.Binding{c.keys.Confirm, c.keys.Deny}
+}
+
+// FullHelp is the two answers.
+func (c *confirmDialog) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }

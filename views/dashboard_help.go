@@ -1,0 +1,103 @@
+package views
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/moltbot/moltbot/authstore"
+)
+
+// This file is the dashboard's help: the bindings that work now, for the
+// help bar and the full help (?), disabled when they cannot work so the
+// help never offers a dead key.
+
+// helpState is what decides which keys work now. The help is a function
+// of it alone (shortHelp, fullHelp), so what the bar offers in each
+// situation is tested apart from the dashboard.
+type helpState struct {
+	focus     pane
+	moving    bool // a profile is carried
+	movable   bool // the selected row can be carried or moved a step
+	removable bool // the selected row is a profile and a write can start
+	clearable bool // the provider's order is an override and the store reads
+	probeable bool // there is a credential to probe
+	renewable bool // the selected row is a token R can renew now
+	renewDue  bool // … and it is expiring or has expired
+}
+
+// helpState is the dashboard's situation for the help.
+func (d *Dashboard) helpState() helpState {
+	_, selected := d.table.selectedID()
+	pr, ok := d.report.Provider(d.providers.selected())
+	renewable := d.cannotRenew() == ""
+	return helpState{
+		focus:     d.focus,
+		moving:    d.table.list.grab != nil,
+		movable:   d.cannotMove() == "",
+		removable: selected && d.cannotWrite() == "",
+		clearable: ok && pr.Order.Source == authstore.SourceOverride && d.loadErr == nil,
+		probeable: d.loadErr == nil && d.table.len() > 0,
+		renewable: renewable,
+		renewDue:  renewable && d.renewDue(),
+	}
+}
+
+// ShortHelp is the help bar for what can be done right now: an open
+// dialog's keys, or the dashboard's.
+func (d *Dashboard) ShortHelp() []key.Binding {
+	if d.modal != nil {
+		return d.modal.ShortHelp()
+	}
+	return shortHelp(d.keys, d.helpState())
+}
+
+// FullHelp is every binding, grouped, with the impossible ones disabled.
+func (d *Dashboard) FullHelp() [][]key.Binding { return fullHelp(d.keys, d.helpState()) }
+
+// shortHelp is the help bar in situation s.
+func shortHelp(k DashboardKeys, s helpState) []key.Binding {
+	switch {
+	case s.moving:
+		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move"), k.Drop, k.Cancel}
+	case s.focus == paneProviders:
+		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "provider"), relabel(k.Right, firstKey(k.Right), "profiles"), k.Add,
+			enable(k.ClearOrder, s.clearable), enable(relabel(k.Probe, firstKey(k.Probe), "probe all"), s.probeable), k.Reload}
+	}
+	// The arrows need no introduction (the full help lists them). R shows
+	// when the selected token is expiring or expired, early, because the
+	// bar drops its last bindings when the window is narrow.
+	return []key.Binding{
+		enable(relabel(k.Grab, firstKey(k.Grab), "move"), s.movable),
+		enable(relabel(k.MoveUp, keyPair(k.MoveUp, k.MoveDown), "move+save"), s.movable),
+		enable(relabel(k.Renew, firstKey(k.Renew), "renew"), s.renewDue),
+		k.Add, enable(k.Remove, s.removable), enable(k.ClearOrder, s.clearable),
+		enable(relabel(k.Probe, keyPair(k.Probe, k.ProbeAll), "probe"), s.probeable),
+	}
+}
+
+// fullHelp is every binding in situation s, grouped.
+func fullHelp(k DashboardKeys, s helpState) [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.NextPane, k.Left, k.Right, k.Reload},
+		{enable(k.Grab, s.movable), k.Drop, k.Cancel, enable(k.MoveUp, s.movable), enable(k.MoveDown, s.movable), enable(k.ClearOrder, s.clearable)},
+		{k.Add, enable(k.Remove, s.removable)},
+		{enable(k.Probe, s.probeable), enable(k.ProbeAll, s.probeable), enable(k.Renew, s.renewable), k.Agents},
+	}
+}
+
+// renewDue reports whether the selected profile's token is expiring or
+// has expired (whether R can renew it is cannotRenew's question).
+func (d *Dashboard) renewDue() bool {
+	id, ok := d.table.selectedID()
+	if !ok {
+		return false
+	}
+	st := d.table.rows[id].health.Status
+	return st == authstore.StatusExpiring || st == authstore.StatusExpired
+}
+
+// enable returns a copy of b enabled or not (help shows only what works).
+func enable(b key.Binding, on bool) key.Binding {
+	b.SetEnabled(on && b.Enabled())
+	return b
+}

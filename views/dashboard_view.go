@@ -1,0 +1,281 @@
+package views
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/moltbot/moltbot/authstore"
+)
+
+// This file is the dashboard's layout and drawing: where each part goes
+// (geometry, shared with the mouse), the header, the error lines, the
+// frames, and the profile pane that puts the table and the detail pane
+// together.
+
+// DashboardStyles are the dashboard's styles; tui/theme.go fills them from
+// one renderer. Status is always also spelled out, so no style here is the
+// only carrier of meaning.
+type DashboardStyles struct {
+	Header, HeaderDim   lipgloss.Style
+	Border, BorderFocus lipgloss.Style
+	Title, TitleFocus   lipgloss.Style
+	ColumnHeader        lipgloss.Style
+	Text, Dim, Env      lipgloss.Style
+	Cursor              lipgloss.Style // the ▸ / ↕ marker
+	Selected, Grabbed   lipgloss.Style // row backgrounds
+	OK, Warn, Bad       lipgloss.Style // badges and countdowns
+	Static              lipgloss.Style
+	ErrorBar, ErrorText lipgloss.Style
+	Dialog, DialogTitle lipgloss.Style
+	Picker              lipgloss.Style // the agent picker's frame
+	Key                 lipgloss.Style // keys named in running text
+}
+
+// badge is the style of a health status.
+func (s DashboardStyles) badge(st authstore.Status) lipgloss.Style {
+	switch st {
+	case authstore.StatusOK:
+		return s.OK
+	case authstore.StatusExpiring:
+		return s.Warn
+	case authstore.StatusExpired, authstore.StatusMissing:
+		return s.Bad
+	}
+	return s.Static
+}
+
+// greyed is the set of styles for data that is no longer current (the last
+// good view under a store that cannot be read): everything dim, nothing
+// highlighted.
+func (s DashboardStyles) greyed() DashboardStyles {
+	g := s
+	for _, p := range []*lipgloss.Style{&g.Text, &g.Env, &g.OK, &g.Warn, &g.Bad, &g.Static, &g.Cursor, &g.Title, &g.TitleFocus, &g.ColumnHeader} {
+		*p = s.Dim
+	}
+	g.BorderFocus = s.Border
+	g.Selected = lipgloss.Style{}
+	g.Grabbed = lipgloss.Style{}
+	return g
+}
+
+// geometry is where things are inside the dashboard's area; View and the
+// mouse use the same numbers.
+type geometry struct {
+	errLines            int
+	paneY, paneH        int
+	provW               int
+	provY, provRows     int
+	listX, listY, listW int
+	listRows            int
+	detailRows          int // the selected row described in full below the list
+}
+
+// layout computes the geometry and gives each part its size.
+func (d *Dashboard) layout() geometry {
+	g := d.geom()
+	d.providers.SetSize(g.provW, g.paneH)
+	d.table.SetSize(g.listW, g.listRows)
+	d.detail.SetSize(g.listW, g.detailRows)
+	if d.modal != nil {
+		d.modal.SetSize(d.width, d.height)
+	}
+	return g
+}
+
+func (d *Dashboard) geom() geometry {
+	var g geometry
+	if d.width <= 0 || d.height <= 0 {
+		return g
+	}
+	g.errLines = len(d.header().errorLines())
+	g.paneY = titleLines + g.errLines
+	g.paneH = max(d.height-g.paneY, 0)
+	g.provW = d.providers.naturalWidth(d.width)
+	g.provY = g.paneY + 1
+	g.provRows = max(g.paneH-2, 0)
+	g.listX = g.provW + 1
+	g.listW = max(d.width-g.provW-2, 0)
+	inner := max(g.paneH-2, 0)
+	switch {
+	case inner >= 12:
+		g.detailRows = 2 // room for a long id, an email and every note
+	case inner >= 6:
+		g.detailRows = 1
+	}
+	g.listY = g.paneY + 2 // border, column header
+	g.listRows = max(inner-1-g.detailRows, 0)
+	return g
+}
+
+// View draws the dashboard into exactly its width × height.
+func (d *Dashboard) View() string {
+	if d.width <= 0 || d.height <= 0 {
+		return ""
+	}
+	g := d.layout()
+	lines := make([]string, 0, d.height)
+	h := d.header()
+	lines = append(lines, h.titleLine())
+	lines = append(lines, h.errorLines()...)
+	if !d.loaded {
+		lines = append(lines, d.st.Dim.Render(" Loading "+authstore.SafeText(d.displayPath(d.env.Paths.Store))+" …"))
+	} else if g.paneH >= 3 {
+		st := d.st
+		if d.loadErr != nil {
+			st = st.greyed()
+		}
+		left := d.providers.View(st, d.focus == paneProviders, d.loadErr != nil)
+		right := d.profilePane(st, g)
+		for i := 0; i < g.paneH; i++ {
+			lines = append(lines, left[i]+right[i])
+		}
+	}
+	out := fitBlock(lines, d.width, d.height)
+	if d.modal != nil {
+		out = Overlay(out, d.modal.View(), d.width, d.height)
+	}
+	return out
+}
+
+// fitBlock makes lines exactly w × h: cut, padded, no line wider.
+func fitBlock(lines []string, w, h int) string {
+	var b strings.Builder
+	b.Grow(h * (w + 16))
+	for i := 0; i < h; i++ {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(lines) {
+			b.WriteString(FitLine(lines[i], w))
+		} else {
+			b.WriteString(strings.Repeat(" ", w))
+		}
+	}
+	return b.String()
+}
+
+// header is the lines above the panes as they are now.
+func (d *Dashboard) header() header {
+	h := header{keys: d.keys, st: d.st, width: d.width, height: d.height, home: d.env.Home,
+		agent: d.env.Paths.AgentID, agents: len(d.agentIDs), store: d.env.Paths.Store, err: d.loadErr, stale: d.hasSnap}
+	if pr, ok := d.report.Provider(d.providers.selected()); ok && d.hasSnap {
+		h.order = string(pr.Order.Source)
+	}
+	return h
+}
+
+// displayPath shows paths under the home directory as "~/…".
+func (d *Dashboard) displayPath(p string) string {
+	return DisplayPath(p, d.env.Home)
+}
+
+// DisplayPath abbreviates a path under home to "~/…" for display.
+func DisplayPath(p, home string) string {
+	if home == "" || p == "" {
+		return p
+	}
+	home = filepath.Clean(home)
+	if p == home {
+		return "~"
+	}
+	if rel, ok := strings.CutPrefix(p, home+string(filepath.Separator)); ok {
+		return "~/" + rel
+	}
+	return p
+}
+
+func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
+	w := g.listW + 2
+	pr, ok := d.report.Provider(d.providers.selected())
+	title := "Profiles"
+	moving := d.table.list.grab != nil
+	if ok {
+		n := len(pr.Profiles)
+		title = fmt.Sprintf("%s · %d %s", authstore.SafeText(pr.Provider), n, plural(n, "profile", "profiles"))
+		if moving {
+			k := d.keys
+			title = "moving " + authstore.SafeText(d.table.list.grab.id) + " · " + keyPair(k.Up, k.Down) + " then " + firstKey(k.Drop) + " to drop, " + firstKey(k.Cancel) + " to cancel"
+		}
+	}
+	focused := d.focus == paneProfiles && d.loadErr == nil
+	if !ok || d.table.len() == 0 {
+		return box(st, title, d.emptyLines(st, pr, ok, g.listW), w, g.paneH, focused)
+	}
+	f := tableFrame{now: d.now, focused: focused, greyed: d.loadErr != nil, probe: d.probes.cell, probeGen: d.probes.gen}
+	total := len(pr.Order.IDs)
+	if moving {
+		carry := d.carryRanks()
+		f.ranks, total = carry.ranks, carry.total
+	}
+	all := d.table.shown(f)
+	content := d.table.View(make([]string, 0, g.paneH), st, all, f)
+	if g.detailRows > 0 {
+		var detail []string
+		if c := d.table.list.cursor; c >= 0 && c < len(all) {
+			info := detailInfo{row: all[c], now: d.now, total: total, probe: d.probes.detail(all[c].key)}
+			if d.renewDue() && d.cannotRenew() == "" {
+				info.renewKey = firstKey(d.keys.Renew)
+			}
+			detail = d.detail.View(st, info)
+		}
+		for len(content) < g.listRows+1+g.detailRows-len(detail) {
+			content = append(content, "")
+		}
+		content = append(content, detail...)
+	}
+	if first, end := d.table.visible(); len(all) > g.listRows && g.listRows > 0 {
+		title += fmt.Sprintf(" · %d–%d of %d", first+1, end, len(all))
+	}
+	return box(st, title, content, w, g.paneH, focused)
+}
+
+// emptyLines is what the profile pane says when there is nothing to list.
+func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, ok bool, w int) []string {
+	if d.snap.Store == nil {
+		// The first read failed (a corrupt store): nothing good to show yet.
+		return []string{"", "  " + st.Dim.Render("Nothing to show until the store can be read (see above).")}
+	}
+	var text []string
+	key := renderKeyName(firstKey(d.keys.Add), st.Key, st.Dim)
+	store := authstore.SafeText(d.displayPath(d.env.Paths.Store))
+	provider := authstore.SafeText(pr.Provider)
+	switch {
+	case len(d.snap.Store.Profiles) == 0 && !d.snap.Exists:
+		text = []string{
+			st.Text.Render("No credentials yet."),
+			"",
+			st.Dim.Render(store + " does not exist."),
+		}
+	case len(d.snap.Store.Profiles) == 0:
+		text = []string{st.Text.Render("No credentials yet."), "", st.Dim.Render(store + " has no profiles.")}
+	case ok:
+		text = []string{st.Text.Render("No profiles for " + provider + ".")}
+	default:
+		text = []string{st.Text.Render("No providers.")}
+	}
+	if ok && pr.Missing {
+		text = append(text, "", st.Bad.Render(provider+" is used by the configured model but has no credential:"),
+			st.Bad.Render("the gateway cannot call it."))
+	}
+	text = append(text, "", "Press "+key+" to add one (the wizard walks you through it),",
+		st.Dim.Render("or run `moltbot models auth paste-token --provider "+firstNonEmpty(provider, "anthropic")+"`."))
+	out := make([]string, 0, len(text)+1)
+	out = append(out, "")
+	for _, t := range text {
+		for _, l := range strings.Split(ansi.Wordwrap(t, max(w-4, 10), ""), "\n") {
+			out = append(out, "  "+l)
+		}
+	}
+	return out
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,94 @@
+package views
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/moltbot/moltbot/authstore"
+)
+
+func TestTruncateMiddle(t *testing.T) {
+	p := "~/.clawdbot/agents/main/agent/auth-profiles.json"
+	tests := []struct {
+		w    int
+		want string
+	}{
+		{60, p},
+		{48, p},
+		{40, "~/…/agents/main/agent/auth-profiles.json"},
+		{34, "~/…/main/agent/auth-profiles.json"},
+		{30, "~/…/agent/auth-profiles.json"},
+		{24, "~/…/auth-profiles.json"},
+		{21, "…/auth-profiles.json"},
+		{10, "…iles.json"},
+		{0, ""},
+	}
+	for _, tt := range tests {
+		got := truncateMiddle(p, tt.w)
+		if got != tt.want {
+			t.Errorf("truncateMiddle(%d) = %q, want %q", tt.w, got, tt.want)
+		}
+		if lipgloss.Width(got) > tt.w {
+			t.Errorf("truncateMiddle(%d) is %d wide", tt.w, lipgloss.Width(got))
+		}
+	}
+	if got := truncateMiddle("/var/lib/moltbot/agents/main/agent/auth-profiles.json", 35); got != "/var/…/agent/auth-profiles.json" {
+		t.Errorf("absolute path: %q", got)
+	}
+}
+
+// The title line fits any width: the program name goes first, then the
+// order source, and the path loses whole directories from its middle.
+func TestHeaderTitleLine(t *testing.T) {
+	h := header{keys: testKeys(), home: "/home/u", agent: "main", agents: 3,
+		store: "/home/u/.clawdbot/agents/main/agent/auth-profiles.json", order: "override"}
+	for _, tc := range []struct {
+		w    int
+		want string
+	}{
+		{120, " moltbot · agent main (3 agents: g) · ~/.clawdbot/agents/main/agent/auth-profiles.json  order: override "},
+		{100, " moltbot · agent main (3 agents: g) · ~/…/agents/main/agent/auth-profiles.json  order: override "},
+		{70, " agent main (3 agents: g) · ~/…/auth-profiles.json  order: override "},
+		{50, " agent main (3 agents: g) · ~/…/auth-profiles.json"},
+	} {
+		h.width = tc.w
+		got := h.titleLine()
+		if strings.Join(strings.Fields(got), " ") != strings.Join(strings.Fields(tc.want), " ") {
+			t.Errorf("%d wide:\n%q\nwant\n%q", tc.w, got, tc.want)
+		}
+		if lipgloss.Width(got) != tc.w {
+			t.Errorf("%d wide: the line is %d", tc.w, lipgloss.Width(got))
+		}
+	}
+}
+
+// What failed, where, and what to do: a corrupt store names the file, line
+// and column; another failure says to retry with the reload key.
+func TestHeaderErrorLines(t *testing.T) {
+	h := header{keys: testKeys(), home: "/home/u", width: 100, height: 30}
+	if h.errorLines() != nil {
+		t.Error("error lines without an error")
+	}
+	h.err = &authstore.CorruptError{Path: "/home/u/s/auth-profiles.json", Line: 3, Column: 14, Reason: "invalid character ','"}
+	h.stale = true
+	got := strings.Join(h.errorLines(), "\n")
+	for _, want := range []string{"The auth store cannot be read: ~/s/auth-profiles.json:3:14", "invalid character ','", "moltbot doctor --fix", "Showing the last good data"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("corrupt store lacks %q:\n%s", want, got)
+		}
+	}
+	h.err, h.stale = errors.New("read auth store: input/output error"), false
+	got = strings.Join(h.errorLines(), "\n")
+	for _, want := range []string{"input/output error", "press r to retry", "It reloads when the file changes"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("unreadable store lacks %q:\n%s", want, got)
+		}
+	}
+	h.height = 6
+	if n := len(h.errorLines()); n != 2 {
+		t.Errorf("at 6 lines high: %d error lines, want 2 (a third, at least 2)", n)
+	}
+}
