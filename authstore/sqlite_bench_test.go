@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+
+	"github.com/moltbot/moltbot/internal/benchcpu"
 )
 
 // sqliteBenchState is sample a with the 1,000 profiles of benchStore in
@@ -51,6 +53,7 @@ func sqliteBenchStateOf(b *testing.B, sampleName string, n int) Paths {
 func BenchmarkReport1000SQLite(b *testing.B) {
 	p := sqliteBenchState(b)
 	b.ReportAllocs()
+	defer benchcpu.Start(b)()
 	for b.Loop() {
 		snap, err := Load(p)
 		if err != nil {
@@ -67,6 +70,7 @@ func BenchmarkReport1000SQLite(b *testing.B) {
 func BenchmarkReport1000SQLiteCold(b *testing.B) {
 	p := sqliteBenchState(b)
 	b.ReportAllocs()
+	defer benchcpu.Start(b)()
 	for b.Loop() {
 		closeReadConns()
 		snap, err := Load(p)

@@ -149,19 +149,22 @@ const (
 	keyMarker = "auth.sharedStore"
 )
 
-// readCells reads the auth rows of the database in one statement (one
-// snapshot of it). Missing tables read as no rows.
+// readCells reads the auth rows of the database and its schema version
+// in one statement (one snapshot of it), and refuses a schema newer than
+// moltbot knows. Missing tables read as no rows.
 func (c *sqlConn) readCells(ctx context.Context, kind dbKind) (dbCells, error) {
-	q := `SELECT state_key, value_json, updated_at_ms FROM config_machine_state WHERE state_key IN ('auth.sharedStore', 'authProfiles.store', 'authProfiles.state')`
+	q := `SELECT 'v', NULL, user_version FROM pragma_user_version
+	      UNION ALL SELECT state_key, value_json, updated_at_ms FROM config_machine_state WHERE state_key IN ('auth.sharedStore', 'authProfiles.store', 'authProfiles.state')`
 	if kind == agentDB {
-		q = `SELECT 'authProfiles.store', store_json, updated_at FROM auth_profile_store WHERE store_key = 'primary'
+		q = `SELECT 'v', NULL, user_version FROM pragma_user_version
+		     UNION ALL SELECT 'authProfiles.store', store_json, updated_at FROM auth_profile_store WHERE store_key = 'primary'
 		     UNION ALL SELECT 'authProfiles.state', state_json, updated_at FROM auth_profile_state WHERE state_key = 'primary'`
 	}
 	var out dbCells
 	rows, err := c.conn.QueryContext(ctx, q)
 	if err != nil {
 		if strings.Contains(err.Error(), "no such table") {
-			return out, nil
+			return out, c.checkVersion(ctx, kind)
 		}
 		return out, dbError(c.path, err)
 	}
@@ -176,6 +179,10 @@ func (c *sqlConn) readCells(ctx context.Context, kind dbKind) (dbCells, error) {
 		}
 		ce := cell{raw: v, at: at.Int64}
 		switch k {
+		case "v":
+			if int(at.Int64) > kind.maxVersion() {
+				return out, &NewerDatabaseError{Path: c.path, Version: int(at.Int64), Known: kind.maxVersion()}
+			}
 		case keyStore:
 			out.store = ce
 		case keyState:
@@ -407,9 +414,6 @@ func closeReadConns() {
 func readDB(ctx context.Context, path string, kind dbKind) (dbCells, bool, error) {
 	var cells dbCells
 	err := withReadConn(ctx, path, func(c *sqlConn) error {
-		if err := c.checkVersion(ctx, kind); err != nil {
-			return err
-		}
 		var err error
 		cells, err = c.readCells(ctx, kind)
 		return err

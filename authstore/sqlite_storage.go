@@ -374,12 +374,8 @@ func (t *sqliteTxn) layer(path string, kind dbKind) (*layer, error) {
 	}
 	var cells dbCells
 	if c != nil {
-		ctx := context.Background()
-		if err := c.checkVersion(ctx, kind); err != nil {
-			return nil, err
-		}
 		var err error
-		if cells, err = c.readCells(ctx, kind); err != nil {
+		if cells, err = c.readCells(context.Background(), kind); err != nil {
 			return nil, err
 		}
 	}
