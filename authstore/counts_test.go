@@ -24,14 +24,11 @@ func TestReportCountsAndUsable(t *testing.T) {
 	}
 	usable := map[string]bool{}
 	for _, p := range rep.Providers {
-		usable[p.Provider] = p.Usable()
+		usable[p.Provider] = p.UsableNow()
 	}
 	for p, want := range map[string]bool{"anthropic": true, "openai": false, "openai-codex": true, "google": false} {
 		if usable[p] != want {
 			t.Errorf("%s usable = %v, want %v", p, usable[p], want)
 		}
-	}
-	if got := rep.UnusableInUse(); len(got) != 2 || got[0] != "google" || got[1] != "openai" {
-		t.Errorf("unusable in use: %v", got)
 	}
 }

@@ -432,10 +432,10 @@ func (a *App) View() string {
 func (a *App) statusView(w int) string {
 	lines := a.statusLines(w)
 	for i, l := range lines {
-		lines[i] = fitLine(l, w)
+		lines[i] = views.FitLine(l, w)
 	}
 	for len(lines) < a.layout.Status.H {
-		lines = append(lines, fitLine("", w))
+		lines = append(lines, views.FitLine("", w))
 	}
 	return strings.Join(lines[:max(a.layout.Status.H, 1)], "\n")
 }
@@ -467,17 +467,7 @@ func (a *App) helpView(w int) string {
 	for n := len(bindings); ; n-- {
 		bar := " " + a.help.ShortHelpView(append(bindings[:n:n], global...))
 		if n == 0 || lipgloss.Width(bar) <= w {
-			return fitLine(bar, w)
+			return views.FitLine(bar, w)
 		}
 	}
-}
-
-func itoa(n int) string {
-	if n < 0 {
-		return "-" + itoa(-n)
-	}
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }

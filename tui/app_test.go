@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -50,7 +51,7 @@ func TestAppBeforeTheFirstSizeAndTooSmall(t *testing.T) {
 			}
 		}
 		flat := strings.Join(strings.Fields(v), " ")
-		if size[0] >= 40 && !strings.Contains(flat, "at least 60×15 (this is "+itoa(size[0])+"×"+itoa(size[1])+"); enlarge the window") {
+		if size[0] >= 40 && !strings.Contains(flat, "at least 60×15 (this is "+strconv.Itoa(size[0])+"×"+strconv.Itoa(size[1])+"); enlarge the window") {
 			t.Errorf("%v: %q does not say the minimum", size, v)
 		}
 		if size[0] >= 12 && !strings.Contains(flat, "60×15") {

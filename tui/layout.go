@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/moltbot/moltbot/views"
 )
 
 // The smallest terminal moltbot draws into; below it one line says so.
@@ -52,9 +55,9 @@ func tooSmallNotice(w, h int) []string {
 		return nil
 	}
 	for _, text := range []string{
-		"moltbot needs at least " + itoa(MinWidth) + "×" + itoa(MinHeight) + " (this is " + itoa(w) + "×" + itoa(h) + "); enlarge the window",
-		"moltbot needs " + itoa(MinWidth) + "×" + itoa(MinHeight) + " (this is " + itoa(w) + "×" + itoa(h) + ")",
-		"needs " + itoa(MinWidth) + "×" + itoa(MinHeight),
+		"moltbot needs at least " + strconv.Itoa(MinWidth) + "×" + strconv.Itoa(MinHeight) + " (this is " + strconv.Itoa(w) + "×" + strconv.Itoa(h) + "); enlarge the window",
+		"moltbot needs " + strconv.Itoa(MinWidth) + "×" + strconv.Itoa(MinHeight) + " (this is " + strconv.Itoa(w) + "×" + strconv.Itoa(h) + ")",
+		"needs " + strconv.Itoa(MinWidth) + "×" + strconv.Itoa(MinHeight),
 	} {
 		lines := strings.Split(ansi.Wordwrap(text, w, ""), "\n")
 		fits := len(lines) <= h
@@ -65,7 +68,7 @@ func tooSmallNotice(w, h int) []string {
 			return lines
 		}
 	}
-	return []string{ansi.Truncate(itoa(MinWidth)+"×"+itoa(MinHeight), w, "")}
+	return []string{ansi.Truncate(strconv.Itoa(MinWidth)+"×"+strconv.Itoa(MinHeight), w, "")}
 }
 
 // clip makes s exactly w × h: lines cut (measured in cells, escape codes
@@ -84,15 +87,7 @@ func clip(s string, w, h int) string {
 		if i < len(lines) {
 			line = lines[i]
 		}
-		b.WriteString(fitLine(line, w))
+		b.WriteString(views.FitLine(line, w))
 	}
 	return b.String()
-}
-
-func fitLine(s string, w int) string {
-	sw := lipgloss.Width(s)
-	if sw > w {
-		return ansi.Truncate(s, w, "…")
-	}
-	return s + strings.Repeat(" ", w-sw)
 }

@@ -158,24 +158,12 @@ func fitBlock(lines []string, w, h int) string {
 			b.WriteByte('\n')
 		}
 		if i < len(lines) {
-			b.WriteString(fitLine(lines[i], w))
+			b.WriteString(FitLine(lines[i], w))
 		} else {
 			b.WriteString(strings.Repeat(" ", w))
 		}
 	}
 	return b.String()
-}
-
-// fitLine cuts a styled line to w cells or pads it with spaces to w.
-func fitLine(s string, w int) string {
-	sw := lipgloss.Width(s)
-	if sw > w {
-		return ansi.Truncate(s, w, "…")
-	}
-	if sw < w {
-		return s + strings.Repeat(" ", w-sw)
-	}
-	return s
 }
 
 // header is the lines above the panes as they are now.
@@ -200,7 +188,13 @@ func (d *Dashboard) header() header {
 // expiring within the warn window), and whether it is a failure already.
 // The same credentials make `models status --check` fail.
 func attention(r authstore.Report) (string, bool) {
-	if ps := r.UnusableInUse(); len(ps) == 1 {
+	var ps []string
+	for _, p := range r.Providers {
+		if p.InUse && !p.UsableNow() {
+			ps = append(ps, p.Provider)
+		}
+	}
+	if len(ps) == 1 {
 		return "✗ " + ps[0] + ": no usable credential", true
 	} else if len(ps) > 1 {
 		return fmt.Sprintf("✗ %d providers in use: no usable credential", len(ps)), true

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -115,9 +116,9 @@ func (h header) titleLine() string {
 	}
 	// No room for the path: the agent alone (the badge is never cut).
 	if left := badge + agentPart + agents; lipgloss.Width(left) <= h.width {
-		return fitLine(left, h.width)
+		return FitLine(left, h.width)
 	}
-	return fitLine(badge+agentPart, h.width)
+	return FitLine(badge+agentPart, h.width)
 }
 
 // countsLine is what `models status` prints under its table: how many
@@ -137,7 +138,7 @@ func (h header) countsLine() string {
 		if n == 0 {
 			style = st.Dim
 		}
-		return style.Render(itoa(n) + " " + text)
+		return style.Render(strconv.Itoa(n) + " " + text)
 	}
 	sep := st.Dim.Render(" · ")
 	for _, words := range [][3]string{

@@ -68,7 +68,7 @@ func HelpView(km help.KeyMap, global []key.Binding, st HelpStyles, w, h int) str
 		}
 		padded := make([]string, len(col))
 		for i, l := range col {
-			padded[i] = fitLine(l, cw+4)
+			padded[i] = FitLine(l, cw+4)
 		}
 		if bandW > 0 && bandW+cw > inner {
 			flush()
@@ -114,7 +114,7 @@ func HelpView(km help.KeyMap, global []key.Binding, st HelpStyles, w, h int) str
 	for i, l := range lines {
 		// A band's last column brings padding that may not fit: spaces
 		// are dropped before cutting, so only real text earns a "…".
-		lines[i] = fitLine(ansi.Truncate(strings.TrimRight(l, " "), contentW, "…"), contentW)
+		lines[i] = FitLine(ansi.Truncate(strings.TrimRight(l, " "), contentW, "…"), contentW)
 	}
 	return st.Box.Render(strings.Join(lines, "\n"))
 }
@@ -145,11 +145,11 @@ func Overlay(bg, fg string, w, h int) string {
 		if row >= h {
 			break
 		}
-		base := fitLine(bl[row], w)
+		base := FitLine(bl[row], w)
 		// Each part exactly as wide as its place (a wide character cut by
 		// an edge leaves a space), and every style closed at the box's
 		// edges, so nothing under the box shows through it.
-		left := fitLine(ansi.Truncate(base, x, ""), x)
+		left := FitLine(ansi.Truncate(base, x, ""), x)
 		rest := w - x - fw
 		right := ansi.TruncateLeft(base, x+fw, "")
 		for n := x + fw + 1; lipgloss.Width(right) > rest && n <= w; n++ {
@@ -160,7 +160,7 @@ func Overlay(bg, fg string, w, h int) string {
 		if strings.Contains(base, "\x1b") || strings.Contains(l, "\x1b") {
 			reset = resetSGR // (no colour, no escape sequences at all)
 		}
-		bl[row] = left + reset + fitLine(ansi.Truncate(l, fw, ""), fw) + reset + right
+		bl[row] = left + reset + FitLine(ansi.Truncate(l, fw, ""), fw) + reset + right
 	}
 	return strings.Join(bl[:h], "\n")
 }

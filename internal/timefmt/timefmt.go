@@ -96,7 +96,8 @@ func Parse(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// Window is a warn window the way people say it: "24h", "3d", "90m".
+// Window shows a warn window the way people say it: "24h", "3d", "90m"
+// (whole days from two days up, else whole hours, else Short).
 func Window(d time.Duration) string {
 	if d%(24*time.Hour) == 0 && d >= 48*time.Hour {
 		return fmt.Sprintf("%dd", d/(24*time.Hour))
