@@ -132,3 +132,17 @@ func TestEmptyStoreSaysWhatToPressAt60x15(t *testing.T) {
 		}
 	}
 }
+
+// A store corrupt from the first read has nothing to show below: at 60×15
+// the reason and what to do are whole.
+func TestCorruptFromTheStartIsWholeAt60x15(t *testing.T) {
+	f := newFixture(t, `{"version": 1, "profiles": {,}}`).start(58, 13)
+	v := f.view()
+	flat := strings.Join(strings.Fields(strings.ReplaceAll(v, "┃", "")), " ")
+	for _, want := range []string{"invalid character ',' looking for beginning of object key string",
+		"there is no good .bak to restore). It reloads when the file changes.", "Nothing to show until the store can be read (see above)."} {
+		if !strings.Contains(strings.ReplaceAll(flat, "│", ""), want) && !strings.Contains(strings.Join(strings.Fields(strings.ReplaceAll(flat, "│", "")), " "), want) {
+			t.Errorf("60×15 lacks %q:\n%s", want, v)
+		}
+	}
+}

@@ -314,7 +314,11 @@ func (d *Dashboard) detailInfo(all []profileRow) (detailInfo, bool) {
 func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, ok bool, w, h int) []string {
 	if d.snap.Store == nil {
 		// The first read failed (a corrupt store): nothing good to show yet.
-		return []string{"", "  " + st.Dim.Render("Nothing to show until the store can be read (see above).")}
+		out := []string{""}
+		for _, l := range strings.Split(ansi.Wordwrap("Nothing to show until the store can be read (see above).", max(w-4, 10), ""), "\n") {
+			out = append(out, "  "+st.Dim.Render(l))
+		}
+		return out
 	}
 	key := renderKeyName(firstKey(d.keys.Add), st.Key, st.Dim)
 	store := authstore.SafeText(d.displayPath(d.env.Paths.Store))

@@ -249,14 +249,22 @@ func (h header) errorLines() []string {
 		out = append(out, bar+l)
 	}
 	if detail != "" {
-		out = append(out, bar+st.Text.Render(authstore.SafeText(detail)))
+		for _, l := range strings.Split(ansi.Hardwrap(ansi.Wordwrap(authstore.SafeText(detail), max(w-3, 10), ""), max(w-3, 10), true), "\n") {
+			out = append(out, bar+st.Text.Render(l))
+		}
 	}
 	for _, l := range strings.Split(ansi.Wordwrap(todo, max(w-3, 10), ""), "\n") {
 		out = append(out, bar+st.Dim.Render(l))
 	}
 	// A third of the height, but room for what happened, where, why and
 	// the first lines of what to do.
-	if limit := max(min(max(h.height/3, len(head)+4), h.height-4), len(head), 2); len(out) > limit {
+	// With no good data to show below (the first read failed), all the
+	// room the panes can spare.
+	limit := max(min(max(h.height/3, len(head)+4), h.height-4), len(head), 2)
+	if h.err != nil && !h.stale {
+		limit = max(h.height-4, len(head), 2)
+	}
+	if len(out) > limit {
 		out = out[:limit]
 	}
 	return out
