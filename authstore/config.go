@@ -26,6 +26,9 @@ type Config struct {
 	// agents.defaults.model (primary and fallbacks) and imageModel. Empty
 	// when the config names none.
 	Models []string
+	// ModelProviders are the ids under models.providers (custom providers
+	// and overrides of bundled ones), as written.
+	ModelProviders []string
 }
 
 // ConfigProfile is one auth.profiles entry.
@@ -75,6 +78,9 @@ func ParseConfig(path string, data []byte) (Config, error) {
 				ImageModel any `json:"imageModel"`
 			} `json:"defaults"`
 		} `json:"agents"`
+		Models struct {
+			Providers map[string]any `json:"providers"`
+		} `json:"models"`
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Config{}, nil
@@ -88,6 +94,10 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	}
 	sort.Strings(c.ProfileIDs)
 	c.Models = append(modelRefs(raw.Agents.Defaults.Model), modelRefs(raw.Agents.Defaults.ImageModel)...)
+	for p := range raw.Models.Providers {
+		c.ModelProviders = append(c.ModelProviders, p)
+	}
+	sort.Strings(c.ModelProviders)
 	return c, nil
 }
 
