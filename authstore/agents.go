@@ -43,7 +43,7 @@ func DiscoverAgents(stateDir string) ([]string, error) {
 // default agent first: the config's agents (agents.entries, else
 // agents.list; without either, the gateway has one agent, main), every
 // <state>/agents/<id>/agent directory (whatever generation's files it
-// holds), and p's own agent. An agent in none of these is almost always a
+// holds). An agent in none of these is almost always a
 // typo: openclaw's --agent refuses one its config does not list.
 func KnownAgents(p Paths) []string {
 	seen := map[string]bool{}
@@ -68,7 +68,6 @@ func KnownAgents(p Paths) []string {
 			}
 		}
 	}
-	add(p.AgentID)
 	sort.SliceStable(ids, func(i, j int) bool {
 		if (ids[i] == DefaultAgent) != (ids[j] == DefaultAgent) {
 			return ids[i] == DefaultAgent
