@@ -22,6 +22,7 @@ type helpState struct {
 	probeable bool // there is a credential to probe
 	renewable bool // the selected row is a token R can renew now
 	renewDue  bool // … and it is expiring or has expired
+	copyable  bool // the selected row is a profile that can be copied to another agent now
 }
 
 // helpState is the dashboard's situation for the help.
@@ -38,6 +39,7 @@ func (d *Dashboard) helpState() helpState {
 		probeable: d.loadErr == nil && d.table.len() > 0,
 		renewable: renewable,
 		renewDue:  renewable && d.renewDue(),
+		copyable:  d.focus == paneProfiles && d.cannotCopy() == "",
 	}
 }
 
@@ -80,7 +82,7 @@ func fullHelp(k DashboardKeys, s helpState) [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPane, k.Left, k.Right, k.Reload},
 		{enable(k.Grab, s.movable), k.Drop, k.Cancel, enable(k.MoveUp, s.movable), enable(k.MoveDown, s.movable), enable(k.ClearOrder, s.clearable)},
-		{k.Add, enable(k.Remove, s.removable)},
+		{k.Add, enable(k.Remove, s.removable), enable(k.Copy, s.copyable)},
 		{enable(k.Probe, s.probeable), enable(k.ProbeAll, s.probeable), enable(k.Renew, s.renewable), k.Agents},
 	}
 }
