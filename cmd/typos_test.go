@@ -109,3 +109,21 @@ func TestKnownNamesPassQuietly(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardRefusesAnUnknownAgent: the dashboard writes (reorder, add,
+// remove), so on a terminal a misspelt --agent is refused before it takes
+// the screen; piped, `moltbot` prints models status, a read: a warning.
+func TestDashboardRefusesAnUnknownAgent(t *testing.T) {
+	c := typoCLI(t)
+	c.terminal = true
+	out, errOut, code := c.run("--agent", "wrok")
+	if code != 1 || out != "" {
+		t.Fatalf("on a terminal: exit %d, stdout:\n%s", code, out)
+	}
+	assertOneLine(t, errOut, `no agent "wrok" here (did you mean "work"?)`)
+	c.terminal = false
+	out, errOut, code = c.run("--agent", "wrok")
+	if code != 0 || !strings.HasPrefix(errOut, "warning: no agent \"wrok\" here") || !strings.Contains(out, "Agent wrok") {
+		t.Fatalf("piped: exit %d, stderr:\n%s\nstdout:\n%s", code, errOut, out)
+	}
+}
