@@ -278,12 +278,14 @@ func TestSuggest(t *testing.T) {
 
 func TestSnapshotKnowsProviders(t *testing.T) {
 	p := opsPaths(t)
-	writeFile(t, p.Config, []byte(`{models: {providers: {myproxy: {baseUrl: "http://localhost"}}}, agents: {defaults: {model: "custom-llm/x"}}, auth: {order: {ordered: []}}}`))
+	writeFile(t, p.Config, []byte(`{models: {providers: {myproxy: {baseUrl: "http://localhost"}}}, plugins: {entries: {"plugged-llm": {enabled: true}}},
+  agents: {defaults: {model: "custom-llm/x", models: {"allowed-llm/y": {alias: "y"}}}, list: [{id: "ops", model: {primary: "ops-llm/z"}}]},
+  auth: {order: {ordered: []}}}`))
 	snap, err := LoadWithEnv(p, mapEnv(map[string]string{"GROQ_API_KEY": "gsk_FAKE0000000000000000"}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, known := range []string{"anthropic", "Anthropic", "openai", "myproxy", "custom-llm", "ordered", "groq", "github-copilot", "z.ai"} {
+	for _, known := range []string{"anthropic", "Anthropic", "openai", "myproxy", "plugged-llm", "custom-llm", "allowed-llm", "ops-llm", "ordered", "groq", "github-copilot", "z.ai"} {
 		if !snap.KnowsProvider(known) {
 			t.Errorf("%s should be known", known)
 		}
@@ -295,5 +297,14 @@ func TestSnapshotKnowsProviders(t *testing.T) {
 	}
 	if got := snap.ProviderSuggestions("myproxi"); !slices.Equal(got, []string{"myproxy"}) {
 		t.Errorf("suggestions for myproxi: %v", got)
+	}
+}
+
+// A config whose other parts have shapes moltbot does not expect is still
+// read for what matters (the names are only a help against typos).
+func TestConfigNamedProvidersNeverBreakTheConfig(t *testing.T) {
+	c, err := ParseConfig("c.json5", []byte(`{models: {providers: []}, plugins: 3, agents: {list: "x", defaults: {models: [1]}}, auth: {profiles: {"a:b": {provider: "a", mode: "token"}}}}`))
+	if err != nil || len(c.ProfileIDs) != 1 || len(c.NamedProviders) != 0 {
+		t.Errorf("ParseConfig: %+v, %v", c, err)
 	}
 }

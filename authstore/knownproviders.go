@@ -10,8 +10,8 @@ import (
 // clawdbot 2026.1's (its env-key map and login flows) and openclaw
 // 2026.6's bundled provider plugins (docs/providers, docs/concepts/
 // model-providers.md), normalised. A provider missing here is still
-// known once the store, the config (auth.profiles, auth.order, a model
-// in use, models.providers) or the environment names it.
+// known once the store, the config (auth.profiles, auth.order, a model,
+// models.providers, plugins.entries) or the environment names it.
 var knownProviders = []string{
 	"alibaba", "amazon-bedrock", "anthropic", "anthropic-vertex", "arcee",
 	"byteplus", "byteplus-plan", "cerebras", "chutes", "claude-cli",
@@ -45,8 +45,8 @@ func KnownProviders() []string {
 // Providers is every provider id snap knows of, normalised and sorted:
 // the store's profiles (their "provider" field and their id's prefix) and
 // order keys, the config's auth.profiles, auth.order, models in use and
-// models.providers, the credentials found in the environment and .env,
-// and KnownProviders.
+// the providers it names elsewhere (Config.NamedProviders), the
+// credentials found in the environment and .env, and KnownProviders.
 func (snap *Snapshot) Providers() []string {
 	seen := map[string]bool{}
 	var out []string
@@ -76,7 +76,7 @@ func (snap *Snapshot) Providers() []string {
 	for _, p := range c.ProvidersInUse() {
 		add(p)
 	}
-	for _, p := range c.ModelProviders {
+	for _, p := range c.NamedProviders {
 		add(p)
 	}
 	for _, e := range snap.Env {
