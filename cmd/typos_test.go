@@ -40,6 +40,7 @@ func TestTyposAreErrorsForWritesAndWarningsForReads(t *testing.T) {
 		{[]string{"--agent", "wrok", "models", "status", "--json"}, "", 0, `(did you mean "work"?)`},
 		{[]string{"--agent", "wrok", "models", "auth", "order", "get", "--provider", "anthropic"}, "", 0, `(did you mean "work"?)`},
 		{[]string{"--agent", "wrok", "doctor"}, "", -1, `warning: no agent "wrok" here (did you mean "work"?)`},
+		{[]string{"models", "status", "--probe-provider", "antropic"}, "", 0, `warning: unknown provider "antropic" (did you mean "anthropic"?)`},
 		// Writes: refused, exit 1, nothing changed.
 		{[]string{"models", "auth", "order", "clear", "--provider", "nosuch"}, "", 1, `moltbot: unknown provider "nosuch"`},
 		{[]string{"models", "auth", "order", "clear", "--provider", "antropic"}, "", 1, `(did you mean "anthropic"?): no profile, config entry or environment key names it, and it is not one moltbot knows; nothing was changed`},
