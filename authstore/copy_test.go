@@ -308,3 +308,56 @@ func TestConfigNamedProvidersNeverBreakTheConfig(t *testing.T) {
 		t.Errorf("ParseConfig: %+v, %v", c, err)
 	}
 }
+
+// TestCopyProfileSQLite: with openclaw's SQLite store every agent also sees
+// the shared store (the main agent's profiles): copying one of those to
+// another agent finds it there already, writes nothing; a profile of
+// another agent's own database copied to main lands in the shared store.
+func TestCopyProfileSQLite(t *testing.T) {
+	ctx := context.Background()
+	state := copySample(t, sampleC)
+	copyFile(t, "testdata/openclaw-2026.9.6/"+sampleB+"/agents/main/agent/openclaw-agent.sqlite", agentDBOf(state, "work"))
+	main := sqlitePaths(t, state, "main")
+	work, err := main.ForAgent("work")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := sqlitePaths(t, state, "work"); work.AgentDB != want.AgentDB || work.Gateway.Generation != GenSQLite {
+		t.Fatalf("ForAgent(work): %s (%s), want %s", work.AgentDB, work.Gateway.Generation, want.AgentDB)
+	}
+	snap, err := Load(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := ProfileIDs(snap.Store.Profiles)[0]
+	before := allRows(t, state)
+	res, err := CopyProfile(ctx, main, shared, []Paths{work}, CopyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := outcomes(res); !slices.Equal(got, []CopyOutcome{CopyAlready}) {
+		t.Errorf("copying shared %s to work: %v, want already there", shared, got)
+	}
+	if got := changedRows(t, before, allRows(t, state)); len(got) != 0 {
+		t.Errorf("rows written %v", got)
+	}
+
+	if _, err := SaveCredential(ctx, work, Credential{ID: "anthropic:mine", Provider: "anthropic", Type: TypeAPIKey, Secret: fakeAPI}, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	before = allRows(t, state)
+	res, err = CopyProfile(ctx, work, "anthropic:mine", []Paths{main}, CopyOptions{})
+	if err != nil || !slices.Equal(outcomes(res), []CopyOutcome{CopyWritten}) {
+		t.Fatalf("copying work's own profile to main: %v, %v", outcomes(res), err)
+	}
+	if got := changedRows(t, before, allRows(t, state)); !slices.Equal(got, []string{"shared.store"}) {
+		t.Errorf("rows written %v, want the shared store only", got)
+	}
+	snap, err = Load(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := snap.Store.Profile("anthropic:mine"); !ok || p.Key != fakeAPI {
+		t.Errorf("main does not see the copy: %+v", p)
+	}
+}
