@@ -76,8 +76,12 @@ func (a *app) runPasteToken(ctx context.Context, o pasteTokenOptions) error {
 	if err != nil {
 		return err
 	}
-	// Refuse a corrupt store before asking for a secret the user would have
+	// Refuse what cannot be written (a pending migration, an unknown
+	// gateway) and a corrupt store before asking for a secret the user would have
 	// to paste again.
+	if err := writeRefusal(paths); err != nil {
+		return err
+	}
 	if _, err := authstore.Load(paths); err != nil {
 		return err
 	}
