@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/moltbot/moltbot/authstore"
 )
 
@@ -100,4 +102,43 @@ func WriteStatusPending(out io.Writer, p authstore.Paths, m authstore.Migration,
 	fmt.Fprintln(w, o.render(st.Expired, "Migration pending:")+" "+authstore.SafeText(m.Reason)+".")
 	fmt.Fprintln(w, "Run `"+authstore.SafeText(m.Command)+"` to migrate them. moltbot never migrates between")
 	fmt.Fprintln(w, "gateway generations, and writes nothing here until then.")
+}
+
+// gatewayTitle is the gateway as the dashboard's title shows it: the
+// release and storage, or that nothing says which gateway this is.
+func gatewayTitle(g authstore.Gateway) string {
+	switch {
+	case g.Generation == authstore.GenUnknown:
+		return "no gateway files yet"
+	case g.Pending != nil:
+		return g.Describe() + " · migration pending"
+	}
+	return g.Describe()
+}
+
+// gatewayLines are what the profile pane says when the gateway keeps
+// moltbot from writing: nothing to add until openclaw has migrated the
+// files, or until moltbot knows which gateway this is.
+func (d *Dashboard) gatewayLines(st DashboardStyles, w int) []string {
+	var text []string
+	if d.gatewayPaths().Gateway.Pending != nil {
+		text = []string{st.Text.Render("Nothing can be added or changed until openclaw has migrated these files (see above).")}
+	} else {
+		dir := authstore.SafeText(d.displayPath(d.gatewayPaths().StateDir))
+		text = []string{
+			st.Text.Render("No gateway files here yet."),
+			"",
+			st.Dim.Render(dir + " has no store, database or config version, so moltbot cannot tell which gateway this is, and writes nothing here."),
+			"",
+			"Run the gateway once (e.g. `openclaw models status`), or start moltbot with",
+			st.Dim.Render("--gateway " + gatewayNames + "."),
+		}
+	}
+	out := []string{""}
+	for _, t := range text {
+		for _, l := range strings.Split(ansi.Wordwrap(t, max(w-4, 10), ""), "\n") {
+			out = append(out, "  "+l)
+		}
+	}
+	return out
 }
