@@ -24,8 +24,8 @@ type statusDoc struct {
 	AgentID  string      `json:"agentId,omitempty"`
 	Gateway  gatewayJSON `json:"gateway"`
 	Auth     authJSON    `json:"auth"`
-	Check    int      `json:"checkExitCode"`
-	Now      int64    `json:"now"`
+	Check    int         `json:"checkExitCode"`
+	Now      int64       `json:"now"`
 }
 
 type authJSON struct {
