@@ -28,15 +28,19 @@ func GatewaySummary(p authstore.Paths) string {
 	if g.Generation == authstore.GenUnknown {
 		return "none found: no gateway files yet"
 	}
+	doubt := p.Doubt()
+	if g.Name == "" && doubt == authstore.DoubtNoVersion {
+		g.Name = "clawdbot or openclaw" // a store in a legacy dir, nothing to date it
+	}
 	s := g.Describe()
 	switch {
 	case g.Pending != nil:
 		s += " · migration pending"
 	case g.Override:
 		s += " (set by --gateway/MOLTBOT_GATEWAY)"
-	case p.Doubt() == authstore.DoubtNoVersion && g.Version == "" && !strings.Contains(s, "unknown"):
+	case doubt == authstore.DoubtNoVersion && !strings.Contains(s, "unknown"):
 		s += " (version unknown)"
-	case p.Doubt() == authstore.DoubtInstalledOnly:
+	case doubt == authstore.DoubtInstalledOnly:
 		s += " (the one on $PATH: no gateway files yet)"
 	}
 	return s

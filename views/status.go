@@ -123,6 +123,9 @@ func WriteStatusText(out io.Writer, snap authstore.Snapshot, rep authstore.Repor
 		tbl.heading(head)
 		if p.Missing {
 			hint := "no credential: add one with `moltbot models auth paste-token --provider " + authstore.ShellQuote(p.Provider) + "`"
+			if snap.Paths.Gateway.Generation == authstore.GenUnknown {
+				hint = "no credential (name the gateway first: see above)"
+			}
 			if v := authstore.EnvProviderVar(p.Provider); v != "" {
 				hint += " or set " + v
 			}
