@@ -460,9 +460,9 @@ func (d *Dashboard) gatewayRefusal() string {
 	g := d.gatewayPaths().Gateway
 	switch {
 	case g.Pending != nil:
-		return "a migration is pending, so moltbot changes nothing here: run `" + g.Pending.Command + "` first (see above)"
+		return "migration pending, nothing is written: run `" + g.Pending.Command + "` first"
 	case g.Generation == authstore.GenUnknown:
-		return "no gateway files here yet, so moltbot cannot tell which gateway to write for: run the gateway once, or start moltbot with --gateway " + gatewayNames
+		return "no gateway files here yet, so moltbot writes nothing: run the gateway once, or start moltbot with --gateway (see the pane)"
 	}
 	return ""
 }

@@ -44,7 +44,7 @@ func TestDashboardPendingMigrationBanner(t *testing.T) {
 	}
 	refused := 0
 	for _, s := range f.statuses {
-		if strings.Contains(s.Text, "migration is pending") && strings.Contains(s.Text, "openclaw doctor --fix --non-interactive --yes") {
+		if strings.Contains(s.Text, "migration pending, nothing is written") && strings.Contains(s.Text, "openclaw doctor --fix --non-interactive --yes") {
 			refused++
 		}
 	}
