@@ -116,9 +116,15 @@ func modelRefs(v any) []string {
 // ProvidersInUse are the providers of the configured models (the gateway's
 // default model when none is configured), normalised and de-duplicated.
 func (c Config) ProvidersInUse() []string {
+	return c.providersInUse(DefaultModel)
+}
+
+// providersInUse is ProvidersInUse for a gateway whose default model is
+// def.
+func (c Config) providersInUse(def string) []string {
 	refs := c.Models
 	if len(refs) == 0 {
-		refs = []string{DefaultModel}
+		refs = []string{def}
 	}
 	seen := map[string]bool{}
 	var out []string

@@ -50,9 +50,12 @@ const (
 // Health is one profile's state at a moment.
 type Health struct {
 	Status      Status
-	Refreshable bool      // an expired oauth profile with a refresh token
-	ExpiresAt   time.Time // zero when the credential does not expire
-	Remaining   time.Duration
+	Refreshable bool // an expired oauth profile with a refresh token
+	// InvalidExpires: the status is "missing" because the gateway does
+	// not take the profile's "expires" for a time (GatewayRules).
+	InvalidExpires bool
+	ExpiresAt      time.Time // zero when the credential does not expire
+	Remaining      time.Duration
 	// Unusable is "", UnusableCooldown or UnusableDisabled; Until says when
 	// the gateway will try the profile again.
 	Unusable string
@@ -68,26 +71,34 @@ func (h Health) Label() string {
 	return string(h.Status)
 }
 
-// Health computes a profile's health at now with the given warn window.
+// Health computes a profile's health at now with the given warn window,
+// by the rules of the gateway the store was loaded for (GatewayRules).
 func (s *Store) Health(p Profile, now time.Time, warn time.Duration) Health {
 	u, ok := s.Usage[p.ID]
-	return health(&p, u, ok, now, warn)
+	return health(&p, u, ok, now, warn, s.rules)
 }
 
 // health is Health with the profile's usage entry (ok: it has one) already
-// looked up.
-func health(p *Profile, u Usage, ok bool, now time.Time, warn time.Duration) Health {
+// looked up, judged by rules.
+func health(p *Profile, u Usage, ok bool, now time.Time, warn time.Duration, rules GatewayRules) Health {
 	var h Health
+	invalid := rules.InvalidExpires && p.ExpiresInvalid
 	switch p.Type {
 	case TypeAPIKey:
 		h.Status = StatusStatic
 	case TypeToken:
 		h.Status = StatusStatic
-		if p.Expires > 0 {
+		switch {
+		case invalid:
+			h.Status, h.InvalidExpires = StatusMissing, true
+		case p.Expires > 0:
 			h.Status, h.ExpiresAt, h.Remaining = expiryStatus(p.Expires, now, warn)
 		}
 	case TypeOAuth:
-		if p.Expires > 0 {
+		if invalid {
+			h.InvalidExpires = true
+		}
+		if p.Expires > 0 && !invalid {
 			h.Status, h.ExpiresAt, h.Remaining = expiryStatus(p.Expires, now, warn)
 			h.Refreshable = h.Status == StatusExpired && strings.TrimSpace(p.Refresh) != ""
 		} else {
@@ -193,6 +204,9 @@ const (
 	ExcludedUnknownType ExclusionKind = "unknown-type"
 	ExcludedNoSecret    ExclusionKind = "no-secret"
 	ExcludedExpired     ExclusionKind = "expired"
+	// ExcludedInvalidExpires: a token whose "expires" is no time the
+	// gateway accepts (openclaw 2026.3.7 and later, GatewayRules).
+	ExcludedInvalidExpires ExclusionKind = "invalid-expires"
 )
 
 // EffectiveOrder is the order in which the gateway tries a provider's
@@ -310,6 +324,8 @@ func (snap *Snapshot) effectiveOrder(provider string, now time.Time, own []int, 
 			exclude(i, p.ID, "unknown type "+quote(p.Type), ExcludedUnknownType)
 		case strings.TrimSpace(p.Secret()) == "":
 			exclude(i, p.ID, "no secret", ExcludedNoSecret)
+		case p.Type == TypeToken && s.rules.InvalidExpires && p.ExpiresInvalid:
+			exclude(i, p.ID, invalidExpiresReason(*p), ExcludedInvalidExpires)
 		case p.Type == TypeToken && p.Expires > 0 && p.Expires <= nowMs:
 			exclude(i, p.ID, "token expired", ExcludedExpired)
 		default:
@@ -425,4 +441,14 @@ func typeRank(t string) int {
 		return 1
 	}
 	return 2
+}
+
+// invalidExpiresReason says why a token with an invalid "expires" is left
+// out (GatewayRules.InvalidExpires).
+func invalidExpiresReason(p Profile) string {
+	what := "a time after 8.64e15"
+	if p.ExpiresIgnored != "" {
+		what = p.ExpiresIgnored
+	}
+	return "its expires (" + what + ") is no time the gateway accepts, so it never uses it"
 }

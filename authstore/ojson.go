@@ -783,6 +783,13 @@ func smallUint(raw []byte) (n int64, ok bool) {
 	return n, true
 }
 
+// validTime reports whether raw is a time openclaw 2026.3.7 and later
+// accept as an expiry: a finite JSON number > 0 and ≤ 8.64e15.
+func validTime(raw json.RawMessage) bool {
+	f, ok := jsNumber(raw)
+	return ok && !math.IsInf(f, 0) && !math.IsNaN(f) && f > 0 && f <= maxJSTime
+}
+
 // intValue reads a number that may be written as an integer or a float
 // (the gateway writes Date.now(), but hand edits may not); 0 for anything
 // else or a number out of range.

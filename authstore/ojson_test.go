@@ -142,7 +142,7 @@ func typedViewViaObjects(s *Store) Store {
 			p.Email = rawString(o, "email")
 			p.AccountID = rawString(o, "accountId")
 			if raw, ok := o.get("expires"); ok {
-				p.Expires = timeValue(raw)
+				p.Expires, p.ExpiresInvalid = timeValue(raw), !validTime(raw)
 				if p.Expires == 0 {
 					p.ExpiresIgnored = shortJSON(raw)
 				}

@@ -142,7 +142,20 @@ func TestBuildReportMatchesReference(t *testing.T) {
 
 func checkReport(t *testing.T, what string, snap Snapshot, now time.Time, warn time.Duration) {
 	t.Helper()
-	if got, want := BuildReport(snap, now, warn), buildReportRef(snap, now, warn); !reflect.DeepEqual(got, want) {
+	got, want := BuildReport(snap, now, warn), buildReportRef(snap, now, warn)
+	// The reference predates the gateway's own verdicts (judgeAsGateway,
+	// tested against the real gateways' output in rules_test.go): it
+	// computes moltbot's, which Report now keeps in UnusableInUse.
+	got.Rules = GatewayRules{}
+	if got.UnusableInUse == nil && len(want.MissingInUse) == 0 {
+		got.UnusableInUse = want.MissingInUse
+	}
+	got.MissingInUse, got.UnusableInUse = got.UnusableInUse, nil
+	for i := range got.Providers {
+		p := &got.Providers[i]
+		p.GatewayStatus, p.GatewayMissing, p.gatewayProfiles = "", false, 0
+	}
+	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("%s\nBuildReport:\n%+v\nreference:\n%+v", what, got, want)
 	}
 	for _, p := range []string{"anthropic", "Anthropic", "openai", "zai", "google", "nobody"} {

@@ -32,6 +32,11 @@ type Profile struct {
 	// not count as a time (a string, null, 0, a negative number…), cut to
 	// a few dozen bytes; "" when expires is absent or counts.
 	ExpiresIgnored string
+	// ExpiresInvalid reports an "expires" that is present but no valid
+	// time to openclaw 2026.3.7 and later: not a JSON number, ≤ 0, not
+	// finite, or after 8.64e15 (the last time a JavaScript Date holds).
+	// Those releases do not use such a token at all (see GatewayRules).
+	ExpiresInvalid bool
 	Email          string
 	AccountID      string
 }
@@ -85,6 +90,9 @@ type Store struct {
 
 	doc   *object
 	index map[string]int // profile id → position in Profiles
+	// rules are the gateway's, for Health; Load sets them from the
+	// gateway it found (the zero value: clawdbot's).
+	rules GatewayRules
 	// dupIDs is set by refresh when "profiles" holds an id twice;
 	// duplicates are what ParseStore then found in the file.
 	dupIDs     bool
@@ -159,6 +167,7 @@ func (s *Store) Clone() *Store {
 	if err != nil {
 		panic("authstore: clone: " + err.Error())
 	}
+	c.rules = s.rules
 	return c
 }
 
@@ -518,7 +527,10 @@ func (p *Profile) set(k string, v json.RawMessage) {
 	case "accountId":
 		p.AccountID = stringValue(v)
 	case "expires":
-		p.Expires, p.ExpiresIgnored = timeValue(v), ""
+		p.Expires, p.ExpiresIgnored, p.ExpiresInvalid = timeValue(v), "", false
+		if n, ok := smallUint(v); !ok || n == 0 { // the common case needs no float
+			p.ExpiresInvalid = !validTime(v)
+		}
 		if p.Expires == 0 {
 			p.ExpiresIgnored = shortJSON(v)
 		}

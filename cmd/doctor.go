@@ -349,6 +349,15 @@ func checkStore(paths authstore.Paths, snap authstore.Snapshot, err error) docto
 			c.Problems = append(c.Problems, duplicateProblem(snap.Paths.Store, d))
 		}
 	}
+	if split, err := authstore.InspectSplitState(paths); err == nil && len(split.Inline) > 0 {
+		// openclaw 2026.4.7–6.1 moves these out on its first write and
+		// never writes them back: a gateway downgraded to 2026.4.5 or
+		// older (which ignores auth-state.json) did, or a restored backup.
+		c.Problems = append(c.Problems, doctorProblem{verdictWarn,
+			fmt.Sprintf("%s holds %s inline beside auth-state.json (left by a downgrade to openclaw 2026.4.5 or older, or a restored backup): openclaw 2026.4.7–6.1 lets auth-state.json win over them and moves them there on its next write; openclaw 2026.4.5 and older read only them",
+				filepath.Base(paths.Store), strings.Join(split.Inline, ", ")),
+			"if you run openclaw 2026.4.5 or older now, remove " + authstore.ShellQuote(paths.StateFile) + "; else nothing: the next write settles it", false})
+	}
 	return finish(c, fmt.Sprintf("%s parses: %s", filepath.Base(paths.Store), plural(n, "profile")), "%d problems with the store")
 }
 
@@ -486,6 +495,13 @@ func checkLock(paths authstore.Paths) doctorCheck {
 		c.Problems = append(c.Problems, doctorProblem{verdictWarn, "cannot look at the lock: " + err.Error(), "", false})
 	case !st.Held:
 		return finish(c, "not held", "")
+	case st.Wedges:
+		// openclaw 2026.2.17 and later lock with a file and cannot remove
+		// a directory: until it goes, each of their locked writes fails.
+		c.Problems = append(c.Problems, doctorProblem{verdictFail,
+			fmt.Sprintf("an abandoned lock directory, untouched since %s: %s cannot remove a directory, so its locked writes fail (or spin) until it is gone",
+				st.Since.Local().Format("2006-01-02 15:04:05"), paths.Gateway.Describe()),
+			"moltbot doctor --fix (removes it)", true})
 	case st.Stale:
 		// A lock file's createdAt is when it was taken; a directory's
 		// mtime only when its holder last refreshed it.
@@ -545,9 +561,9 @@ func checkCredentials(snap authstore.Snapshot, now time.Time) doctorCheck {
 	rep := authstore.BuildReport(snap, now, authstore.DefaultWarn)
 	uses := "which a configured model uses"
 	if len(snap.Config.Models) == 0 {
-		uses = "which the gateway's default model (" + authstore.DefaultModel + ") uses"
+		uses = "which the gateway's default model (" + snap.Paths.Gateway.DefaultModel() + ") uses"
 	}
-	for _, prov := range rep.MissingInUse {
+	for _, prov := range rep.UnusableInUse {
 		if pr, ok := rep.Provider(prov); ok && len(pr.Profiles) > 0 {
 			c.Problems = append(c.Problems, doctorProblem{verdictFail,
 				fmt.Sprintf("no usable credential for %s, %s", prov, uses),
