@@ -354,6 +354,9 @@ func detectGateway(p Paths, cfg pathsConfig, in detectInputs) Gateway {
 	if in.override != GenUnknown {
 		g.Generation, g.Override = in.override, true
 		g.How = append(g.How, "set by --gateway / MOLTBOT_GATEWAY ("+in.override.String()+")")
+		if g.Generation == GenSQLite {
+			detectSQLiteDetails(p, &g)
+		}
 		g.finish(p)
 		return g
 	}
@@ -367,14 +370,10 @@ func detectGateway(p Paths, cfg pathsConfig, in detectInputs) Gateway {
 		} else {
 			g.How = append(g.How, "the shared SQLite state database exists (state/openclaw.sqlite)")
 		}
+		detectSQLiteDetails(p, &g)
 	case vok && vgen == GenSQLite:
 		g.Generation = GenSQLite
-		if exists(p.Store) {
-			g.Pending = &Migration{
-				Reason:  "openclaw " + cfg.version + " keeps credentials in SQLite, but this agent's are still in " + filepath.Base(p.Store) + " (openclaw refuses them until they are imported)",
-				Command: "openclaw doctor --fix --non-interactive --yes",
-			}
-		}
+		detectSQLiteDetails(p, &g)
 	case exists(p.StateFile):
 		// Evidence beats the version when it is newer: only openclaw
 		// 2026.4.7–6.1 creates auth-state.json, and a gateway upgraded
@@ -475,13 +474,10 @@ func (g *Gateway) finish(p Paths) {
 }
 
 // sqliteDetect reports whether path is an openclaw SQLite state database
-// of generation D (the SQLite storage replaces it with one that reads the
-// database). openclaw 2026.6.1 (generation C) already creates
-// state/openclaw.sqlite, at schema version 1; D's are 18 and up.
-var sqliteDetect = func(path string) bool {
-	v, ok := sqliteUserVersion(path)
-	return ok && v > 1
-}
+// of generation D (isOpenclawStateDB; a variable for tests). openclaw
+// 2026.6.1 (generation C) already creates state/openclaw.sqlite, at schema
+// version 1; D's are 18 and up.
+var sqliteDetect = isOpenclawStateDB
 
 // sqliteUserVersion reads PRAGMA user_version from an SQLite file's header
 // (4 bytes at offset 60) without opening it as a database.

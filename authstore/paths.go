@@ -26,7 +26,12 @@ type Paths struct {
 	// the shared state database and this agent's own.
 	SharedDB string
 	AgentDB  string
-	Env      string // <state>/.env
+	// MainAgentDB is the shared "main" agent's database
+	// ($OPENCLAW_AGENT_DIR, else <state>/agents/main/agent): where the
+	// shared credentials live while the state database does not own them
+	// (no auth.sharedStore marker, "legacy-main").
+	MainAgentDB string
+	Env         string // <state>/.env
 	// Config is the config file to read; ConfigExists reports whether it is
 	// there. When none exists it names the file to create: clawdbot.json
 	// for clawdbot, else openclaw.json.
@@ -192,6 +197,11 @@ func ResolvePaths(agent string, getenv Getenv, home string) (Paths, error) {
 	p.StateFile = filepath.Join(p.AgentDir, "auth-state.json")
 	p.AgentDB = filepath.Join(p.AgentDir, "openclaw-agent.sqlite")
 	p.SharedDB = filepath.Join(p.StateDir, "state", "openclaw.sqlite")
+	mainDir := filepath.Join(p.StateDir, "agents", DefaultAgent, "agent")
+	if d := strings.TrimSpace(getenv("OPENCLAW_AGENT_DIR")); d != "" {
+		mainDir = abs(expand(d))
+	}
+	p.MainAgentDB = filepath.Join(mainDir, "openclaw-agent.sqlite")
 	p.Env = filepath.Join(p.StateDir, ".env")
 	p.LegacyAuth = filepath.Join(p.AgentDir, "auth.json")
 	p.LegacyOAuth = filepath.Join(p.StateDir, "credentials", "oauth.json")

@@ -198,17 +198,7 @@ func acquireStoreLock(ctx context.Context, p Paths, path string) (*lockHandle, e
 	return acquirePIDLock(ctx, path)
 }
 
-// sqliteStorage is generation D (openclaw 2026.6.5 onwards). Not written
-// yet: see issue 13.
-type sqliteStorage struct{}
-
-func (sqliteStorage) read(p Paths) (stored, error) {
-	return stored{}, errors.New("openclaw's SQLite store is not supported yet")
-}
-
-func (sqliteStorage) update(context.Context, Paths, func(*Store) error) (stored, error) {
-	return stored{}, errors.New("openclaw's SQLite store is not supported yet")
-}
+// sqliteStorage is generation D: see sqlite_storage.go.
 
 // MigrationPendingError says that the files are between two generations
 // (a legacy JSON store beside an empty SQLite one): the gateway refuses
