@@ -62,8 +62,8 @@ func (p Paths) StorePath() string {
 // credentials when the state database does not (no auth.sharedStore
 // marker): $OPENCLAW_AGENT_DIR's, else <state>/agents/main/agent's.
 func (p Paths) mainAgentDB() string {
-	if p.AgentID == DefaultAgent && p.AgentDir == filepath.Join(p.StateDir, "agents", DefaultAgent, "agent") || p.AgentID == "" {
-		return p.AgentDB
+	if p.MainAgentDB != "" {
+		return p.MainAgentDB
 	}
 	return filepath.Join(p.StateDir, "agents", DefaultAgent, "agent", "openclaw-agent.sqlite")
 }

@@ -48,6 +48,28 @@ func (c *cli) installGateway(name, version string) {
 	c.env["PATH"] = bin
 }
 
+// copySample copies the state dir openclaw 2026.9.6 left in
+// authstore/testdata/openclaw-2026.9.6/<name> into c's.
+func (c *cli) copySample(name string) {
+	c.t.Helper()
+	from := filepath.Join("..", "authstore", "testdata", "openclaw-2026.9.6", name)
+	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		c.writeAbs(filepath.Join(c.state, rel), string(data))
+		return nil
+	})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+}
+
 func (c *cli) writeAbs(p, content string) {
 	c.t.Helper()
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
@@ -73,6 +95,12 @@ func TestStatusHeaderPerGeneration(t *testing.T) {
 			c.write("agents/main/agent/auth-state.json", splitState)
 		}, "Store $STATE/agents/main/agent/auth-profiles.json (credentials)\n      $STATE/agents/main/agent/auth-state.json (order and usage)\nGateway openclaw 2026.6.1 · split JSON\n"},
 		{"no-version", func(c *cli) {}, "Gateway "},
+		{"openclaw-sqlite", func(c *cli) {
+			if err := os.Remove(c.storePath()); err != nil {
+				t.Fatal(err)
+			}
+			c.copySample("b-token-order-cooldown")
+		}, "Store $STATE/state/openclaw.sqlite (shared credentials and usage)\n      $STATE/agents/main/agent/openclaw-agent.sqlite (this agent's order and own credentials)\nGateway openclaw 2026.9.6 · SQLite (shared state db)\n"},
 		{"flag", func(c *cli) { c.config("openclaw.json", "2026.3.13") }, "Gateway openclaw 2026.3.13 · split JSON (set by --gateway/MOLTBOT_GATEWAY)\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -145,6 +173,36 @@ func TestStatusJSONGateway(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(out), &all); err != nil || len(all.Agents) != 1 || all.Agents[0].Gateway.Generation != "openclaw-split" {
 		t.Errorf("--all-agents: %v %+v", err, all)
+	}
+}
+
+// openclaw 2026.9.6's SQLite store: auth.storePath is the agent's database
+// (as openclaw's own --json says), and the gateway object lists both
+// databases.
+func TestStatusJSONGatewaySQLite(t *testing.T) {
+	c := newCLI(t).detect()
+	c.copySample("b-token-order-cooldown")
+	out, _, _ := c.run("models", "status", "--json")
+	var doc struct {
+		Gateway struct {
+			Generation, Lock, Version string
+			SharedStateDB             *bool
+			Files                     []struct{ Path string }
+		}
+		Auth struct {
+			StorePath   string
+			StoreExists bool
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	g := doc.Gateway
+	if g.Generation != "openclaw-sqlite" || g.Lock != "sqlite" || g.Version != "2026.9.6" || g.SharedStateDB == nil || !*g.SharedStateDB || len(g.Files) != 2 {
+		t.Errorf("gateway %+v", g)
+	}
+	if want := filepath.Join(c.agentDir(), "openclaw-agent.sqlite"); doc.Auth.StorePath != want || !doc.Auth.StoreExists {
+		t.Errorf("auth.storePath %q (exists %v), want %q", doc.Auth.StorePath, doc.Auth.StoreExists, want)
 	}
 }
 
@@ -384,4 +442,35 @@ func TestDoctorGatewayCheck(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openclaw 2026.9.6's own state dir with a legacy auth-profiles.json left
+// in the main agent's dir, whose database has no profiles: openclaw refuses
+// with AUTH_PROFILE_MIGRATION_REQUIRED, and so does every moltbot write.
+func TestPendingMigrationBesideSQLite(t *testing.T) {
+	c := newCLI(t).detect()
+	c.copySample("b-token-order-cooldown")
+	c.copyFixture("auth-store.json")
+	before := c.tree()
+	out, _, code := c.run("models", "status")
+	if code != ExitFailure || !strings.Contains(out, "· migration pending") || !strings.Contains(out, "Run `"+migrateCommand+"`") {
+		t.Errorf("status: exit %d\n%s", code, out)
+	}
+	c.terminal = true
+	_, errOut, code := c.runNoStdin("models", "auth", "paste-token", "--provider", "anthropic")
+	if code != ExitFailure {
+		t.Errorf("paste-token: exit %d", code)
+	}
+	assertOneLine(t, errOut, "AUTH_PROFILE_MIGRATION_REQUIRED")
+	// Reading a WAL database makes SQLite create and use its -wal and -shm
+	// (openclaw's readers too); every other byte stays.
+	after := c.tree()
+	for _, tree := range []map[string]string{before, after} {
+		for k := range tree {
+			if strings.HasSuffix(k, "-shm") || strings.HasSuffix(k, "-wal") {
+				delete(tree, k)
+			}
+		}
+	}
+	assertSameTree(t, before, after)
 }
