@@ -23,6 +23,9 @@ type helpState struct {
 	renewable bool // the selected row is a token R can renew now
 	renewDue  bool // … and it is expiring or has expired
 	copyable  bool // the selected row is a profile that can be copied to another agent now
+	// readOnly: the gateway keeps moltbot from writing (a pending
+	// migration, an unknown gateway), so add offers nothing either.
+	readOnly bool
 }
 
 // helpState is the dashboard's situation for the help.
@@ -35,11 +38,12 @@ func (d *Dashboard) helpState() helpState {
 		moving:    d.table.list.grab != nil,
 		movable:   d.cannotMove() == "",
 		removable: selected && d.cannotWrite() == "",
-		clearable: ok && pr.Order.Source == authstore.SourceOverride && d.loadErr == nil,
+		clearable: ok && pr.Order.Source == authstore.SourceOverride && d.loadErr == nil && d.gatewayRefusal() == "",
 		probeable: d.loadErr == nil && d.table.len() > 0,
 		renewable: renewable,
 		renewDue:  renewable && d.renewDue(),
 		copyable:  d.focus == paneProfiles && d.cannotCopy() == "",
+		readOnly:  d.gatewayRefusal() != "",
 	}
 }
 
@@ -61,7 +65,7 @@ func shortHelp(k DashboardKeys, s helpState) []key.Binding {
 	case s.moving:
 		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move"), k.Drop, k.Cancel}
 	case s.focus == paneProviders:
-		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "provider"), relabel(k.Right, firstKey(k.Right), "profiles"), k.Add,
+		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "provider"), relabel(k.Right, firstKey(k.Right), "profiles"), enable(k.Add, !s.readOnly),
 			enable(k.ClearOrder, s.clearable), enable(relabel(k.Probe, firstKey(k.Probe), "probe all"), s.probeable), k.Reload}
 	}
 	// The arrows need no introduction (the full help lists them). R shows
@@ -71,7 +75,7 @@ func shortHelp(k DashboardKeys, s helpState) []key.Binding {
 		enable(relabel(k.Grab, firstKey(k.Grab), "move"), s.movable),
 		enable(relabel(k.MoveUp, keyPair(k.MoveUp, k.MoveDown), "move+save"), s.movable),
 		enable(relabel(k.Renew, firstKey(k.Renew), "renew"), s.renewDue),
-		k.Add, enable(k.Remove, s.removable), enable(k.ClearOrder, s.clearable),
+		enable(k.Add, !s.readOnly), enable(k.Remove, s.removable), enable(k.ClearOrder, s.clearable),
 		enable(relabel(k.Probe, keyPair(k.Probe, k.ProbeAll), "probe"), s.probeable),
 	}
 }
@@ -82,7 +86,7 @@ func fullHelp(k DashboardKeys, s helpState) [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPane, k.Left, k.Right, k.Reload},
 		{enable(k.Grab, s.movable), k.Drop, k.Cancel, enable(k.MoveUp, s.movable), enable(k.MoveDown, s.movable), enable(k.ClearOrder, s.clearable)},
-		{k.Add, enable(k.Remove, s.removable), enable(k.Copy, s.copyable)},
+		{enable(k.Add, !s.readOnly), enable(k.Remove, s.removable), enable(k.Copy, s.copyable)},
 		{enable(k.Probe, s.probeable), enable(k.ProbeAll, s.probeable), enable(k.Renew, s.renewable), k.Agents},
 	}
 }
