@@ -20,8 +20,9 @@ import (
 type askKind int
 
 const (
-	askRemove     askKind = iota // remove the profile id
-	askClearOrder                // clear provider's order override
+	askRemove      askKind = iota // remove the profile id
+	askClearOrder                 // clear provider's order override
+	askCopyReplace                // replace another agent's different credential at id by a copy
 )
 
 // question is what the dialog asks, with what its text shows.
@@ -31,6 +32,11 @@ type question struct {
 	typ      string   // askRemove: its type
 	provider string   // askClearOrder: whose override
 	override []string // askClearOrder: the override as shown when asked
+	// askCopyReplace: the agent copied to, what it holds at id (replaced
+	// only while it still does), and both described for the question.
+	to         authstore.Paths
+	existing   authstore.Profile
+	had, comes string
 }
 
 // confirmAnsweredMsg is the user's answer to q.
@@ -99,6 +105,12 @@ func (c *confirmDialog) View() string {
 		text = fmt.Sprintf("The gateway stops using the override (%s) and tries the %s profiles in the order the config or its automatic rule gives.", authstore.ListIDs(q.override, 0), authstore.SafeText(q.provider))
 		verb = " clear   "
 	}
+	if q.kind == askCopyReplace {
+		title = "Replace " + ansi.Truncate(authstore.SafeText(q.id), inner-26, "…") + " in agent " + ansi.Truncate(authstore.SafeText(q.to.AgentID), 12, "…") + "?"
+		text = fmt.Sprintf("Agent %s holds a different %s (%s). The copy (%s) replaces it there, in its place in that agent's order.",
+			authstore.SafeText(q.to.AgentID), authstore.SafeText(q.id), q.had, q.comes)
+		verb = " replace   "
+	}
 	lines := []string{
 		st.DialogTitle.Render(title),
 		"",
@@ -111,8 +123,11 @@ func (c *confirmDialog) View() string {
 
 // ShortHelp is the two answers.
 func (c *confirmDialog) ShortHelp() []key.Binding {
-	if c.q.kind == askClearOrder {
+	switch c.q.kind {
+	case askClearOrder:
 		return []key.Binding{describe(c.keys.Confirm, "clear"), c.keys.Deny}
+	case askCopyReplace:
+		return []key.Binding{describe(c.keys.Confirm, "replace"), c.keys.Deny}
 	}
 	return []key.Binding{c.keys.Confirm, c.keys.Deny}
 }

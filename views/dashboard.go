@@ -35,6 +35,9 @@ type DashboardKeys struct {
 	// Renew runs `claude setup-token` again for the selected token profile
 	// and replaces its token in place.
 	Renew key.Binding
+	// Copy copies the selected profile to another agent (the agent picker
+	// asks which).
+	Copy key.Binding
 	// Confirm and Deny answer the remove dialog.
 	Confirm, Deny key.Binding
 	// Click, Drag and Wheel describe the mouse in the full help; no key
@@ -92,6 +95,13 @@ type Dashboard struct {
 	// profiles in a good .bak, -1 when there is none to restore.
 	hadStore bool
 	backup   int
+	// copyTargets are the agents the copy picker offers, by id.
+	copyTargets map[string]authstore.Paths
+
+	// found is the agent's files as the newest load found them: their
+	// gateway detected again (a gateway may have written its first files,
+	// or been upgraded, since the dashboard started).
+	found authstore.Paths
 }
 
 var _ Component = (*Dashboard)(nil)
@@ -209,6 +219,12 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return d, d.onAgentPicked(msg)
 	case confirmAnsweredMsg:
 		return d, d.onAnswer(msg)
+	case copyTargetsListedMsg:
+		return d, d.onCopyTargets(msg)
+	case copyTargetPickedMsg:
+		return d, d.onCopyPicked(msg)
+	case profileCopiedMsg:
+		return d, d.onCopied(msg)
 	case renewClaudeMsg:
 		return d, d.renew.onClaude(msg)
 	case LoginFinishedMsg:
@@ -262,6 +278,9 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Add):
+		if why := d.gatewayRefusal(); why != "" {
+			return status(StatusWarn, "%s", why)
+		}
 		return emit(OpenWizardMsg{})
 	case key.Matches(msg, k.Reload):
 		text := "reloaded"
@@ -347,6 +366,8 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		return d.probeSelected()
 	case key.Matches(msg, k.Renew):
 		return d.renewSelected()
+	case key.Matches(msg, k.Copy):
+		return d.copySelected()
 	}
 	return nil
 }
@@ -437,6 +458,8 @@ func (d *Dashboard) open(m dialog) {
 func (d *Dashboard) onAnswer(msg confirmAnsweredMsg) tea.Cmd {
 	q := msg.q
 	switch {
+	case q.kind == askCopyReplace:
+		return d.copyAnswer(msg)
 	case !msg.yes && q.kind == askClearOrder:
 		return status(StatusInfo, "kept the %s order", q.provider)
 	case !msg.yes:
@@ -455,10 +478,34 @@ func (d *Dashboard) onAnswer(msg confirmAnsweredMsg) tea.Cmd {
 // cannotWrite says why a write cannot start now, or "".
 func (d *Dashboard) cannotWrite() string {
 	switch {
+	case d.gatewayRefusal() != "":
+		return d.gatewayRefusal()
 	case d.loadErr != nil:
 		return "the store cannot be read; fix it first (see above)"
 	case d.busy() != "":
 		return d.busy() + " — wait a moment"
+	}
+	return ""
+}
+
+// gatewayPaths is the agent's files with their gateway as last detected.
+func (d *Dashboard) gatewayPaths() authstore.Paths {
+	if d.found.StateDir != "" {
+		return d.found
+	}
+	return d.env.Paths
+}
+
+// gatewayRefusal says, in one line with what to do, why nothing may be
+// written to these files (a migration between gateway generations is
+// pending, or nothing says which gateway they are for), or "".
+func (d *Dashboard) gatewayRefusal() string {
+	g := d.gatewayPaths().Gateway
+	switch {
+	case g.Pending != nil:
+		return "migration pending, nothing is written: run `" + g.Pending.Command + "` first"
+	case g.Generation == authstore.GenUnknown:
+		return "no gateway files here yet, so moltbot writes nothing: run the gateway once, or start moltbot with --gateway (see the pane)"
 	}
 	return ""
 }

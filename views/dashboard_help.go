@@ -25,6 +25,10 @@ type helpState struct {
 	probeable bool // there is a credential to probe
 	renewable bool // the selected row is a token R can renew now
 	renewDue  bool // … and it is expiring or has expired
+	copyable  bool // the selected row is a profile that can be copied to another agent now
+	// readOnly: the gateway keeps moltbot from writing (a pending
+	// migration, an unknown gateway), so add offers nothing either.
+	readOnly bool
 }
 
 // helpState is the dashboard's situation for the help.
@@ -40,10 +44,12 @@ func (d *Dashboard) helpState() helpState {
 		moving:    d.table.list.grab != nil,
 		movable:   d.cannotMove() == "",
 		removable: selected && d.cannotWrite() == "",
-		clearable: ok && pr.Order.Source == authstore.SourceOverride && d.loadErr == nil,
+		clearable: ok && pr.Order.Source == authstore.SourceOverride && d.loadErr == nil && d.gatewayRefusal() == "",
 		probeable: d.loadErr == nil && d.table.len() > 0,
 		renewable: renewable,
 		renewDue:  renewable && d.renewDue(),
+		copyable:  d.focus == paneProfiles && d.cannotCopy() == "",
+		readOnly:  d.gatewayRefusal() != "",
 	}
 }
 
@@ -65,7 +71,7 @@ func shortHelp(k DashboardKeys, s helpState) []key.Binding {
 	case s.moving:
 		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move"), relabel(k.Drop, firstKey(k.Drop), k.Drop.Help().Desc), k.Cancel}
 	case s.focus == paneProviders:
-		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "provider"), relabel(k.Right, firstKey(k.Right), "profiles"), k.Add,
+		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "provider"), relabel(k.Right, firstKey(k.Right), "profiles"), enable(k.Add, !s.readOnly),
 			enable(k.ClearOrder, s.clearable), enable(relabel(k.Probe, firstKey(k.Probe), "probe all"), s.probeable), k.Reload}
 	}
 	// The arrows need no introduction (the full help lists them). R shows
@@ -75,7 +81,7 @@ func shortHelp(k DashboardKeys, s helpState) []key.Binding {
 		enable(relabel(k.Grab, firstKey(k.Grab), "move"), s.movable),
 		enable(relabel(k.MoveUp, keyPair(k.MoveUp, k.MoveDown), "move+save"), s.movable),
 		enable(relabel(k.Renew, firstKey(k.Renew), "renew"), s.renewDue),
-		k.Add, enable(k.Remove, s.removable), enable(k.ClearOrder, s.clearable),
+		enable(k.Add, !s.readOnly), enable(k.Remove, s.removable), enable(k.ClearOrder, s.clearable),
 		enable(relabel(k.Probe, keyPair(k.Probe, k.ProbeAll), "probe"), s.probeable),
 	}
 }
@@ -93,7 +99,7 @@ func fullHelp(k DashboardKeys, s helpState) [][]key.Binding {
 		{enable(k.Up, nav), enable(k.Down, nav), enable(k.PageUp, nav), enable(k.PageDown, nav), enable(k.Top, nav), enable(k.Bottom, nav)},
 		{enable(k.NextPane, s.panes && !s.moving), enable(k.Left, s.panes && !s.moving), enable(k.Right, s.panes && !s.moving), enable(k.Reload, !s.moving)},
 		move,
-		{enable(k.Add, !s.moving), enable(k.Remove, s.removable && !s.moving)},
+		{enable(k.Add, !s.moving && !s.readOnly), enable(k.Remove, s.removable && !s.moving), enable(k.Copy, s.copyable && !s.moving)},
 		{enable(k.Probe, s.probeable && !s.moving), enable(k.ProbeAll, s.probeable && !s.moving), enable(k.Renew, s.renewable && !s.moving), enable(k.Agents, s.agents && !s.moving)},
 		{enable(k.Click, s.panes && !s.moving), enable(k.Drag, s.movable && !s.moving), enable(k.Wheel, nav)},
 	}

@@ -34,6 +34,7 @@ func TestShortHelpOffersWhatWorks(t *testing.T) {
 		{"no override", func() helpState { s := profile; s.clearable = false; return s }(),
 			"space move · K/J move+save · a add · d remove · p/P probe"},
 		{"a store that cannot be read", helpState{focus: paneProfiles}, "a add"},
+		{"a pending migration or no gateway files", helpState{focus: paneProfiles, probeable: true, readOnly: true}, "p/P probe"},
 		{"carrying", helpState{focus: paneProfiles, moving: true}, "↑/↓ move · space drop & save · esc cancel move"},
 		{"the providers", helpState{focus: paneProviders, probeable: true}, "↑/↓ provider · → profiles · a add · p probe all · r reload"},
 	} {
@@ -82,4 +83,25 @@ func TestFullHelpDisablesWhatCannotWork(t *testing.T) {
 	check("moving", full(helpState{focus: paneProfiles, navigable: true, panes: true, moving: true, movable: true, clearable: true}),
 		[]string{"↑/↓ move it", "space/enter drop & save", "esc cancel move"},
 		[]string{"grab to move", "a add", "c clear order", "↑/k up", "r reload", "click"})
+}
+
+// The copy key is in the full help only while the selected row is a
+// profile that can be copied now.
+func TestFullHelpOffersCopyForAProfile(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    helpState
+		want bool
+	}{
+		{"a profile", helpState{focus: paneProfiles, removable: true, copyable: true}, true},
+		{"an env row, or a store that cannot be read", helpState{focus: paneProfiles}, false},
+	} {
+		var all []string
+		for _, g := range fullHelp(testKeys(), tc.s) {
+			all = append(all, shown(g))
+		}
+		if got := strings.Contains(strings.Join(all, " | "), "C copy to agent"); got != tc.want {
+			t.Errorf("%s: full help offers copy %v, want %v:\n%s", tc.name, got, tc.want, all)
+		}
+	}
 }

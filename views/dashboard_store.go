@@ -127,6 +127,9 @@ func (d *Dashboard) onLoaded(msg storeLoadedMsg) tea.Cmd {
 	d.loaded = true
 	d.agentIDs = msg.agents
 	d.backup = msg.backup
+	if msg.snap.Paths.StateDir != "" {
+		d.found = msg.snap.Paths
+	}
 	if msg.err != nil {
 		d.loadErr = msg.err
 		if d.table.list.grab != nil {

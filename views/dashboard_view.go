@@ -168,16 +168,21 @@ func fitBlock(lines []string, w, h int) string {
 
 // header is the lines above the panes as they are now.
 func (d *Dashboard) header() header {
+	found := d.gatewayPaths()
 	h := header{keys: d.keys, st: d.st, width: d.width, height: d.height, home: d.env.Home,
-		agent: d.env.Paths.AgentID, agents: len(d.agentIDs), store: d.env.Paths.Store, err: d.loadErr, stale: d.hasSnap,
-		warn: d.warn, backup: d.backup}
+		agent: d.env.Paths.AgentID, agents: len(d.agentIDs), store: found.StorePath(), err: d.loadErr, stale: d.hasSnap,
+		gateway: gatewayTitle(found.Gateway), pending: found.Gateway.Pending, warn: d.warn, backup: d.backup}
 	if pr, ok := d.report.Provider(d.providers.selected()); ok && d.hasSnap {
 		h.order = string(pr.Order.Source)
 	}
 	if d.hasSnap && d.loadErr == nil {
 		c := d.report.Counts()
 		h.counts = &c
-		h.badge, h.bad = attention(d.report)
+		// Not while the gateway keeps moltbot from writing (a pending
+		// migration, no gateway files yet): the title names that instead.
+		if found.Gateway.Pending == nil && found.Gateway.Generation != authstore.GenUnknown {
+			h.badge, h.bad = attention(d.report)
+		}
 		h.deleted = d.hadStore && !d.snap.Exists
 	}
 	return h
@@ -312,6 +317,9 @@ func (d *Dashboard) detailInfo(all []profileRow) (detailInfo, bool) {
 // in at most h lines w wide: the blank lines between its parts go first,
 // then its least important parts (what to press stays).
 func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, ok bool, w, h int) []string {
+	if d.gatewayPaths().Gateway.Pending != nil {
+		return d.gatewayLines(st, w)
+	}
 	if d.snap.Store == nil {
 		// The first read failed (a corrupt store): nothing good to show yet.
 		out := []string{""}
@@ -320,8 +328,11 @@ func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, 
 		}
 		return out
 	}
+	if d.gatewayPaths().Gateway.Generation == authstore.GenUnknown && len(d.snap.Store.Profiles) == 0 {
+		return d.gatewayLines(st, w)
+	}
 	key := renderKeyName(firstKey(d.keys.Add), st.Key, st.Dim)
-	store := authstore.SafeText(d.displayPath(d.env.Paths.Store))
+	store := authstore.SafeText(d.displayPath(d.gatewayPaths().StorePath()))
 	provider := authstore.SafeText(pr.Provider)
 	// Parts in the order shown; keep says which stay longest.
 	type part struct {

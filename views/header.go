@@ -17,9 +17,10 @@ import (
 
 // This file is the lines above the panes: the title line (the program, a
 // badge when something needs attention, the agent shown and how many there
-// are, the store, the selected provider's order source), the counts
-// `models status` prints under its table, and, when the store cannot be
-// read or has gone, what happened, where, and what to do.
+// are, the store, the gateway, the selected provider's order source), the
+// counts `models status` prints under its table, and, when the store
+// cannot be read, waits for a migration or has gone, what happened, where,
+// and what to do.
 
 // header is those lines' model, made for each frame from the dashboard's
 // state (Dashboard.header).
@@ -32,8 +33,12 @@ type header struct {
 	agents        int    // agents of the state directory with a store
 	store         string // the store's path
 	order         string // the selected provider's order source ("" none)
-	err           error  // why the newest read failed
-	stale         bool   // … and older data is shown, greyed
+	gateway       string // the gateway that wrote the files (gatewayTitle)
+	// pending is a migration between gateway generations the files wait
+	// for: said above the panes, and nothing is written.
+	pending *authstore.Migration
+	err     error // why the newest read failed
+	stale   bool  // … and older data is shown, greyed
 	// badge is what needs attention first ("" nothing), bad whether it is
 	// already a failure rather than a warning.
 	badge string
@@ -59,10 +64,10 @@ func (h header) lines() []string {
 }
 
 // titleLine is the program, the badge, the agent (and how many there
-// are), the store and the selected provider's order source, giving way on
-// a narrow screen in this order: the program's name, the order source, the
-// number of agents, the path (losing directories from its middle first);
-// the badge is never cut.
+// are), the store, the gateway and the selected provider's order source,
+// giving way on a narrow screen in this order: the gateway, the program's
+// name, the order source, the number of agents, the path (losing
+// directories from its middle first); the badge is never cut.
 func (h header) titleLine() string {
 	st := h.st
 	agent := authstore.SafeText(h.agent)
@@ -90,6 +95,13 @@ func (h header) titleLine() string {
 	if h.order != "" {
 		order = st.HeaderDim.Render("order: ") + st.Header.Render(h.order) + " "
 	}
+	gateway := ""
+	if h.gateway != "" {
+		gateway = "  " + st.HeaderDim.Render(authstore.SafeText(h.gateway)) + " " // two spaces before it
+		if order != "" {
+			gateway += " "
+		}
+	}
 	name := st.Header.Render(" moltbot")
 	if badge == "" {
 		name += st.HeaderDim.Render(" ·")
@@ -98,14 +110,15 @@ func (h header) titleLine() string {
 		left, right string
 		minPath     int
 	}{
+		{name + badge + agentPart + agents + sep, gateway + order, min(28, pathW)},
 		{name + badge + agentPart + agents + sep, order, min(28, pathW)},
 		{badge + agentPart + agents + sep, order, baseW},
 		{badge + agentPart + agents + sep, "", baseW},
 		{badge + agentPart + sep, "", baseW},
 	} {
 		room := h.width - lipgloss.Width(v.left) - lipgloss.Width(v.right)
-		if v.right != "" {
-			room-- // a space before the order source
+		if v.right != "" && !strings.HasPrefix(v.right, " ") {
+			room -= 2 // two spaces before the order source
 		}
 		if room < v.minPath {
 			continue
@@ -196,11 +209,24 @@ func truncateMiddle(s string, w int) string {
 // location is never cut: a long one is wrapped.
 func (h header) errorLines() []string {
 	w := h.width
-	if w <= 0 || h.err == nil && !h.deleted {
+	if w <= 0 || h.err == nil && !h.deleted && h.pending == nil {
 		return nil
 	}
 	st := h.st
 	bar := st.ErrorBar.Render("┃") + " "
+	wrap := func(s string) []string { return strings.Split(ansi.Wordwrap(s, max(w-3, 10), ""), "\n") }
+	if p := h.pending; p != nil {
+		// Before any read error: it is why the files cannot be used. What
+		// to run first, so that a short screen keeps it; then why.
+		out := []string{bar + st.ErrorText.Render("A migration between gateway generations is pending: moltbot changes nothing here")}
+		for _, l := range wrap(authstore.SafeText("Run `" + p.Command + "` (openclaw's doctor migrates them; moltbot never does). It reloads when the files change.")) {
+			out = append(out, bar+st.Text.Render(l))
+		}
+		for _, l := range wrap(authstore.SafeText(p.Reason + ".")) {
+			out = append(out, bar+st.Dim.Render(l))
+		}
+		return out[:min(len(out), max(h.height/3, 2))]
+	}
 	var head []string // what happened and where: never cut
 	var detail, todo string
 	var ce *authstore.CorruptError
