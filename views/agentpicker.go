@@ -180,3 +180,22 @@ func (p *agentPicker) pickBinding() key.Binding {
 	}
 	return describe(p.keys.PickAgent, p.pickHelp)
 }
+
+// openAgents looks for agents and opens the picker.
+func (d *Dashboard) openAgents() tea.Cmd {
+	if d.moves.busy() || d.busy() != "" {
+		return status(StatusWarn, "a save is in progress — wait a moment before switching agents")
+	}
+	if d.table.list.grab != nil {
+		return status(StatusWarn, "finish the move first (%s to drop, %s to cancel)", firstKey(d.keys.Drop), firstKey(d.keys.Cancel))
+	}
+	return listAgents(d.env.Paths.StateDir, d.env.Getenv, d.now, d.warn, true)
+}
+
+// onAgentPicked shows the agent chosen in the picker.
+func (d *Dashboard) onAgentPicked(msg agentPickedMsg) tea.Cmd {
+	if msg.id == d.env.Paths.AgentID {
+		return status(StatusInfo, "already showing agent %s", msg.id)
+	}
+	return d.switchAgent(msg.id)
+}

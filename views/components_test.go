@@ -33,7 +33,7 @@ func testKeys() DashboardKeys {
 		Renew: bind("R", "renew token", "R"), Confirm: bind("y", "remove", "y"), Deny: bind("n/esc", "keep", "n", "esc"),
 		Click: bind("click", "select a row or provider", "mouse:click"), Drag: bind("drag", "move a profile, release saves", "mouse:drag"),
 		Wheel: bind("wheel", "scroll", "mouse:wheel"),
-		Copy: bind("C", "copy to agent", "C"),
+		Copy:  bind("C", "copy to agent", "C"),
 	}
 }
 
