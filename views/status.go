@@ -155,8 +155,10 @@ func WriteStatusText(out io.Writer, snap authstore.Snapshot, rep authstore.Repor
 		}
 	}
 	fmt.Fprintln(w)
-	summary := fmt.Sprintf("%d expired or missing · %d expiring within %s · %d cooling down or disabled", expired+len(rep.MissingInUse), expiring, timefmt.Window(rep.Warn), unusable)
-	if expired+expiring+unusable+len(rep.MissingInUse) == 0 {
+	// moltbot's verdict: a provider in use with nothing the gateway would
+	// try counts, whatever the gateway's release calls it.
+	summary := fmt.Sprintf("%d expired or missing · %d expiring within %s · %d cooling down or disabled", expired+len(rep.UnusableInUse), expiring, timefmt.Window(rep.Warn), unusable)
+	if expired+expiring+unusable+len(rep.UnusableInUse) == 0 {
 		summary = "All credentials are usable."
 	}
 	fmt.Fprintln(w, o.render(st.Dim, summary))
