@@ -447,7 +447,9 @@ func worstStatus(profiles []ProfileReport, missingIsExpired bool) Status {
 // dashboard shows above its panes.
 type Counts struct {
 	// ExpiredOrMissing counts profiles expired or without a credential,
-	// and the gateway's providers in use with nothing (MissingInUse).
+	// and the providers in use with nothing the gateway would try
+	// (UnusableInUse: moltbot's verdict, whatever the gateway's release
+	// calls it).
 	ExpiredOrMissing int
 	Expiring         int // within the report's warn window
 	Unusable         int // cooling down or disabled now
@@ -455,7 +457,7 @@ type Counts struct {
 
 // Counts sums the report up.
 func (r Report) Counts() Counts {
-	c := Counts{ExpiredOrMissing: len(r.MissingInUse)}
+	c := Counts{ExpiredOrMissing: len(r.UnusableInUse)}
 	for _, p := range r.Providers {
 		for _, pr := range p.Profiles {
 			switch pr.Health.Status {

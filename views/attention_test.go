@@ -37,7 +37,7 @@ func TestTitleBadgeSeesTroubleComing(t *testing.T) {
 			counts: "1 expiring within 3d"},
 		// The only credential of the provider the default model uses.
 		{name: "expired", store: token(-time.Hour), badge: "✗ anthropic: no usable credential",
-			counts: "1 expired or missing"}, // as models status counts it
+			counts: "2 expired or missing"}, // the token, and the provider in use with nothing usable: as models status counts them
 		{name: "cooling down", store: fmt.Sprintf(`{"version": 1, "profiles": {
   "anthropic:k": {"type": "api_key", "provider": "anthropic", "key": %q}},
   "usageStats": {"anthropic:k": {"cooldownUntil": %d}}}`, fakeAPI, ms(10*time.Minute)),

@@ -142,6 +142,8 @@ func WriteStatusText(out io.Writer, snap authstore.Snapshot, rep authstore.Repor
 
 	c := rep.Counts()
 	fmt.Fprintln(w)
+	// moltbot's verdict: a provider in use with nothing the gateway would
+	// try counts, whatever the gateway's release calls it (Report.Counts).
 	summary := fmt.Sprintf("%d expired or missing · %d expiring within %s · %d cooling down or disabled", c.ExpiredOrMissing, c.Expiring, timefmt.Window(rep.Warn), c.Unusable)
 	if c == (authstore.Counts{}) {
 		summary = "All credentials are usable."

@@ -272,7 +272,7 @@ func statusJSON(snap authstore.Snapshot, rep authstore.Report) statusDoc {
 		}
 		if gateway {
 			doc.Auth.OAuth.Providers = append(doc.Auth.OAuth.Providers, oauthProviderJSON{
-				Provider: p.Provider, Status: string(p.Status), ExpiresAt: ms(soonest),
+				Provider: p.Provider, Status: string(gatewayStatus(&p)), ExpiresAt: ms(soonest),
 				RemainingMs: msDur(soonest.Sub(rep.Now), !soonest.IsZero()),
 			})
 		}

@@ -269,11 +269,20 @@ func writeOAuthProviders(e *encoder, rep authstore.Report) {
 		e.key("provider")
 		e.str(p.Provider)
 		e.key("status")
-		e.str(string(p.Status))
+		e.str(string(gatewayStatus(p)))
 		writeExpiry(e, soonest, soonest.Sub(rep.Now))
 		e.endObject()
 	}
 	e.endArray()
+}
+
+// gatewayStatus is the provider's status as its gateway release reports
+// it (authstore's GatewayRules); moltbot's own is in "providers".
+func gatewayStatus(p *authstore.ProviderReport) authstore.Status {
+	if p.GatewayStatus != "" {
+		return p.GatewayStatus
+	}
+	return p.Status
 }
 
 // writeProviders writes "providers": ours, with the effective order and a
