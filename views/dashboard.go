@@ -95,6 +95,7 @@ type Dashboard struct {
 	// profiles in a good .bak, -1 when there is none to restore.
 	hadStore bool
 	backup   int
+	sum      reportSummary // the header's counts and badge (summary)
 	// copyTargets are the agents the copy picker offers, by id.
 	copyTargets map[string]authstore.Paths
 

@@ -93,7 +93,7 @@ func (d *Dashboard) geom() geometry {
 	if d.width <= 0 || d.height <= 0 {
 		return g
 	}
-	g.headLines = len(d.header().lines())
+	g.headLines = d.header().lineCount()
 	g.paneY = g.headLines
 	g.paneH = max(d.height-g.paneY, 0)
 	g.provW = d.providers.naturalWidth(d.width)
@@ -176,16 +176,34 @@ func (d *Dashboard) header() header {
 		h.order = string(pr.Order.Source)
 	}
 	if d.hasSnap && d.loadErr == nil {
-		c := d.report.Counts()
-		h.counts = &c
+		sum := d.summary()
+		h.counts = &sum.counts
 		// Not while the gateway keeps moltbot from writing (a pending
 		// migration, no gateway files yet): the title names that instead.
 		if found.Gateway.Pending == nil && found.Gateway.Generation != authstore.GenUnknown {
-			h.badge, h.bad = attention(d.report)
+			h.badge, h.bad = sum.badge, sum.bad
 		}
 		h.deleted = d.hadStore && !d.snap.Exists
 	}
 	return h
+}
+
+// reportSummary is what the header says about the report: its counts and
+// the badge. It changes only with the report (summary keeps it).
+type reportSummary struct {
+	gen    int // the report generation it was made from (0: none yet)
+	counts authstore.Counts
+	badge  string
+	bad    bool
+}
+
+// summary is the report's summary, made once per report.
+func (d *Dashboard) summary() *reportSummary {
+	if d.sum.gen != d.reportGen || d.sum.gen == 0 {
+		d.sum = reportSummary{gen: d.reportGen, counts: d.report.Counts()}
+		d.sum.badge, d.sum.bad = attention(d.report)
+	}
+	return &d.sum
 }
 
 // attention is the title's badge: what needs attention first (a provider

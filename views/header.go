@@ -63,6 +63,15 @@ func (h header) lines() []string {
 	return append(out, h.errorLines()...)
 }
 
+// lineCount is len(lines()), without drawing the title and the counts.
+func (h header) lineCount() int {
+	n := 1
+	if h.counts != nil && h.width > 0 {
+		n++
+	}
+	return n + len(h.errorLines())
+}
+
 // titleLine is the program, the badge, the agent (and how many there
 // are), the store, the gateway and the selected provider's order source,
 // giving way on a narrow screen in this order: the gateway, the program's
