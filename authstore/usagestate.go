@@ -28,10 +28,6 @@ var usageStateFields = []string{
 	"failureCounts",
 }
 
-// usageUntilFields are the times among usageStateFields until which the
-// gateway skips a profile.
-var usageUntilFields = []string{"blockedUntil", "cooldownUntil", "disabledUntil"}
-
 // errorCountField is reset to 0 rather than removed, as both gateways do
 // (clawdbot's clearAuthProfileCooldown, openclaw's reset).
 const errorCountField = "errorCount"
@@ -40,12 +36,19 @@ const errorCountField = "errorCount"
 // cleared, and what it was.
 type UsageCleared struct {
 	ID     string
-	Health Health // before: Unusable and Reason say what was cleared
+	Health Health // before
 	// Until is when the gateway would have tried the profile again: the
 	// latest of the block, cooldown and disable that were still running;
 	// zero when none was (only stale state or error counts were reset).
-	Until time.Time
+	// Kind (UnusableCooldown, UnusableDisabled or UsageBlocked) and Reason
+	// ("billing", "rate_limit"…, as the gateway wrote it) are that one's.
+	Until        time.Time
+	Kind, Reason string
 }
+
+// UsageBlocked is the kind of a state openclaw records as blockedUntil (a
+// profile blocked for one model or all of them).
+const UsageBlocked = "blocked"
 
 // UsageResult says what ClearUsageState changed. Restore, passed to
 // RestoreUsageState, puts back exactly what was removed (undo).
@@ -80,10 +83,10 @@ func (b UsageBackup) IDs() []string { return slices.Sorted(maps.Keys(b.fields)) 
 // the gateway reads to skip a profile (usageStateFields) go and a non-zero
 // errorCount becomes 0; nothing else changes. A profile with none of them
 // is left alone; an id that is not in the store is a *ProfileGoneError
-// (nothing is written).
-func ClearUsageState(ctx context.Context, paths Paths, ids []string, provider string) (UsageResult, error) {
+// (nothing is written). now decides which states were still running
+// (UsageCleared.Health and Until).
+func ClearUsageState(ctx context.Context, paths Paths, ids []string, provider string, now time.Time) (UsageResult, error) {
 	var res UsageResult
-	now := time.Now()
 	snap, err := update(ctx, paths, func(s *Store) error {
 		res = UsageResult{Restore: UsageBackup{fields: map[string][]backupField{}, secrets: map[string][sha256.Size]byte{}}}
 		targets := ids
@@ -102,7 +105,9 @@ func ClearUsageState(ctx context.Context, paths Paths, ids []string, provider st
 		removed := s.dropUsageFields(targets, usageStateFields)
 		for _, id := range targets {
 			if fields, ok := removed[id]; ok && res.Restore.fields[id] == nil {
-				res.Cleared = append(res.Cleared, UsageCleared{ID: id, Health: before[id], Until: activeUntil(fields, now)})
+				c := UsageCleared{ID: id, Health: before[id]}
+				c.Until, c.Kind, c.Reason = activeUntil(fields, now)
+				res.Cleared = append(res.Cleared, c)
 				res.Restore.fields[id] = fields
 			}
 		}
@@ -120,21 +125,28 @@ func ClearUsageState(ctx context.Context, paths Paths, ids []string, provider st
 	return res, nil
 }
 
-// activeUntil is the latest of the times in fields that is after now
-// (zero when none is).
-func activeUntil(fields []backupField, now time.Time) time.Time {
-	var latest int64
+// activeUntil is the latest of the times in fields that is after now,
+// with its kind and reason (zero and "" when none is).
+func activeUntil(fields []backupField, now time.Time) (time.Time, string, string) {
+	raw := map[string][]byte{}
 	for _, f := range fields {
-		if slices.Contains(usageUntilFields, f.key) {
-			if ms := timeValue(f.raw); ms > now.UnixMilli() && ms > latest {
-				latest = ms
-			}
+		raw[f.key] = f.raw
+	}
+	var latest int64
+	var kind, reason string
+	for _, w := range []struct{ until, reason, kind string }{
+		{"disabledUntil", "disabledReason", UnusableDisabled}, // first: a tie reads as disabled, as in Health
+		{"cooldownUntil", "cooldownReason", UnusableCooldown},
+		{"blockedUntil", "blockedReason", UsageBlocked},
+	} {
+		if ms := timeValue(raw[w.until]); ms > now.UnixMilli() && ms > latest {
+			latest, kind, reason = ms, w.kind, stringValue(raw[w.reason])
 		}
 	}
 	if latest == 0 {
-		return time.Time{}
+		return time.Time{}, "", ""
 	}
-	return msTime(latest)
+	return msTime(latest), kind, reason
 }
 
 // StaleUndoError says that an undo was refused: the store changed since

@@ -64,7 +64,7 @@ func TestClearUsageStateClearsWhatTheGatewayReads(t *testing.T) {
 	p := newTestPaths(t)
 	now := time.Now()
 	writeFile(t, p.Store, []byte(usageStore(t, now)))
-	res, err := ClearUsageState(context.Background(), p, nil, "anthropic")
+	res, err := ClearUsageState(context.Background(), p, nil, "anthropic", now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,16 +98,16 @@ func TestClearUsageStateClearsWhatTheGatewayReads(t *testing.T) {
 	}
 	ms := func(c UsageCleared) int64 { return c.Until.UnixMilli() }
 	a, b, d, e := res.Cleared[0], res.Cleared[1], res.Cleared[2], res.Cleared[3]
-	if a.Health.Unusable != UnusableDisabled || a.Health.Reason != "billing" || ms(a) != now.Add(5*time.Hour).UnixMilli() {
+	if a.Kind != UnusableDisabled || a.Reason != "billing" || ms(a) != now.Add(5*time.Hour).UnixMilli() {
 		t.Errorf("a: %+v", a)
 	}
-	if b.Health.Unusable != UnusableCooldown || ms(b) != now.Add(time.Minute).UnixMilli() {
+	if b.Kind != UnusableCooldown || b.Reason != "timeout" || ms(b) != now.Add(time.Minute).UnixMilli() {
 		t.Errorf("b: %+v", b)
 	}
-	if ms(d) != now.Add(2*time.Hour).UnixMilli() {
+	if d.Kind != UsageBlocked || d.Reason != "auth_permanent" || ms(d) != now.Add(2*time.Hour).UnixMilli() {
 		t.Errorf("d (blocked) until %v", d.Until)
 	}
-	if !e.Until.IsZero() || e.Health.Unusable != "" {
+	if !e.Until.IsZero() || e.Kind != "" || e.Health.Unusable != "" {
 		t.Errorf("e's cooldown had ended; only its error count was reset: %+v", e)
 	}
 	for _, id := range ids {
@@ -119,12 +119,12 @@ func TestClearUsageStateClearsWhatTheGatewayReads(t *testing.T) {
 
 	// Nothing left to clear: nothing written.
 	before := string(readFile(t, p.Store))
-	res, err = ClearUsageState(context.Background(), p, []string{"anthropic:c", "anthropic:a"}, "")
+	res, err = ClearUsageState(context.Background(), p, []string{"anthropic:c", "anthropic:a"}, "", now)
 	if err != nil || len(res.Cleared) != 0 || !res.Restore.Empty() || string(readFile(t, p.Store)) != before {
 		t.Errorf("clearing again: %+v %v", res.Cleared, err)
 	}
 	var gone *ProfileGoneError
-	if _, err := ClearUsageState(context.Background(), p, []string{"anthropic:a", "anthropic:zz"}, ""); !errors.As(err, &gone) || gone.ID != "anthropic:zz" {
+	if _, err := ClearUsageState(context.Background(), p, []string{"anthropic:a", "anthropic:zz"}, "", now); !errors.As(err, &gone) || gone.ID != "anthropic:zz" {
 		t.Errorf("a missing profile: %v", err)
 	}
 	if string(readFile(t, p.Store)) != before {
@@ -138,7 +138,7 @@ func TestClearUsageStateMatchesOpenclawsReset(t *testing.T) {
 	p := newTestPaths(t)
 	writeFile(t, p.Store, []byte(indentJSON(t, `{"version":1,"profiles":{"anthropic:manual":{"type":"token","provider":"anthropic","token":"sk-ant-oat01-FAKE"}},`+
 		`"usageStats":{"anthropic:manual":{"cooldownUntil":1796286741737,"cooldownReason":"timeout","cooldownModel":"claude-sonnet-5","errorCount":1,"failureCounts":{"timeout":1},"lastFailureAt":1796286711737}}}`)))
-	if _, err := ClearUsageState(context.Background(), p, []string{"anthropic:manual"}, ""); err != nil {
+	if _, err := ClearUsageState(context.Background(), p, []string{"anthropic:manual"}, "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(readFile(t, p.Store)), `"anthropic:manual": {
@@ -158,7 +158,7 @@ func TestRestoreUsageStateUndoesOrRefuses(t *testing.T) {
 		p := newTestPaths(t)
 		writeFile(t, p.Store, []byte(usageStore(t, now)))
 		before := usageEntries(t, p)
-		res, err := ClearUsageState(ctx, p, []string{"anthropic:a", "anthropic:b"}, "")
+		res, err := ClearUsageState(ctx, p, []string{"anthropic:a", "anthropic:b"}, "", now)
 		if err != nil {
 			t.Fatal(err)
 		}

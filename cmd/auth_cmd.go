@@ -45,6 +45,7 @@ func init() {
 			a.newSetupTokenCommand(),
 			a.newAuthOrderCommand(),
 			a.newAuthRemoveCommand(),
+			a.newAuthCooldownCommand(),
 		)
 		models.AddCommand(auth)
 	})
