@@ -70,6 +70,7 @@ type UsageBackup struct {
 type backupField struct {
 	key string
 	raw []byte
+	pos int // its place among the entry's keys, to put it back there
 }
 
 // Empty reports whether there is nothing to restore.
@@ -245,14 +246,14 @@ func (s *Store) dropUsageFields(ids, keys []string) map[string][]backupField {
 			continue
 		}
 		var removed []backupField
-		for _, k := range append([]string(nil), entry.keys...) {
+		for pos, k := range append([]string(nil), entry.keys...) {
 			raw, _ := entry.get(k)
 			switch {
 			case slices.Contains(keys, k):
-				removed = append(removed, backupField{key: k, raw: slices.Clone([]byte(raw))})
+				removed = append(removed, backupField{key: k, raw: slices.Clone([]byte(raw)), pos: pos})
 				entry.delete(k)
 			case k == errorCountField && intValue(raw) != 0:
-				removed = append(removed, backupField{key: k, raw: slices.Clone([]byte(raw))})
+				removed = append(removed, backupField{key: k, raw: slices.Clone([]byte(raw)), pos: pos})
 				entry.set(k, json.RawMessage("0"))
 			}
 		}
@@ -276,7 +277,8 @@ func (s *Store) dropUsageFields(ids, keys []string) map[string][]backupField {
 }
 
 // putUsageFields sets fields in id's usageStats entry, creating it (and
-// usageStats) when needed.
+// usageStats) when needed. A field that is not there goes back to its
+// place (fields are in file order, so each lands where it was).
 func (s *Store) putUsageFields(id string, fields []backupField) {
 	usage, ok := s.doc.child("usageStats")
 	if !ok {
@@ -287,7 +289,13 @@ func (s *Store) putUsageFields(id string, fields []backupField) {
 		entry = newObject()
 	}
 	for _, f := range fields {
+		if _, present := entry.get(f.key); present {
+			entry.set(f.key, f.raw)
+			continue
+		}
 		entry.set(f.key, f.raw)
+		at := min(max(f.pos, 0), len(entry.keys)-1)
+		entry.keys = slices.Insert(slices.Delete(entry.keys, len(entry.keys)-1, len(entry.keys)), at, f.key)
 	}
 	usage.setChild(id, entry)
 	s.doc.setChild("usageStats", usage)

@@ -176,6 +176,9 @@ func TestRestoreUsageStateUndoesOrRefuses(t *testing.T) {
 		if got := usageEntries(t, p); !reflect.DeepEqual(got, before) {
 			t.Errorf("after undo\n got %v\nwant %v", got, before)
 		}
+		if got := string(readFile(t, p.Store)); got != usageStore(t, now) {
+			t.Errorf("after undo the file is not byte for byte what it was:\n%s", got)
+		}
 		pr, _ := out.Snapshot.Store.Profile("anthropic:a")
 		if h := out.Snapshot.Store.Health(pr, now, 0); h.Unusable != UnusableDisabled {
 			t.Errorf("a after undo: %+v", h)
