@@ -12,7 +12,8 @@ import (
 )
 
 // This file is the confirm dialog: a change that waits for the user's yes
-// (removing a profile, clearing an order override), drawn over the
+// (removing a profile, clearing an order override, clearing a cooldown),
+// drawn over the
 // dashboard. While open it takes every key; its answer is a
 // confirmAnsweredMsg, which the dashboard acts on at once.
 
@@ -20,8 +21,9 @@ import (
 type askKind int
 
 const (
-	askRemove     askKind = iota // remove the profile id
-	askClearOrder                // clear provider's order override
+	askRemove        askKind = iota // remove the profile id
+	askClearOrder                   // clear provider's order override
+	askClearCooldown                // clear the cooldown of ids
 )
 
 // question is what the dialog asks, with what its text shows.
@@ -31,6 +33,8 @@ type question struct {
 	typ      string   // askRemove: its type
 	provider string   // askClearOrder: whose override
 	override []string // askClearOrder: the override as shown when asked
+	ids      []string // askClearCooldown: the profiles
+	states   []string // askClearCooldown: each one's state as shown when asked
 }
 
 // confirmAnsweredMsg is the user's answer to q.
@@ -94,24 +98,58 @@ func (c *confirmDialog) View() string {
 	title := "Remove " + ansi.Truncate(authstore.SafeText(q.id), inner-8, "…") + "?"
 	text := fmt.Sprintf("The %s profile is deleted from auth-profiles.json (with its usage stats and its place in every order) and from the config's auth.profiles.", q.typ)
 	verb, keep := " remove   ", " keep it"
-	if q.kind == askClearOrder {
+	var listed []string
+	switch q.kind {
+	case askClearOrder:
 		title = "Clear the " + ansi.Truncate(authstore.SafeText(q.provider), inner-20, "…") + " order override?"
 		text = fmt.Sprintf("The gateway stops using the override (%s) and tries the %s profiles in the order the config or its automatic rule gives.", authstore.ListIDs(q.override, 0), authstore.SafeText(q.provider))
 		verb = " clear   "
+	case askClearCooldown:
+		title, text, listed = c.cooldownText(inner)
+		verb, keep = " clear   ", " keep waiting"
 	}
-	lines := []string{
-		st.DialogTitle.Render(title),
-		"",
+	lines := []string{st.DialogTitle.Render(title), ""}
+	for _, l := range listed {
+		lines = append(lines, st.Warn.Render(l))
+	}
+	if len(listed) > 0 {
+		lines = append(lines, "")
+	}
+	lines = append(lines,
 		st.Text.Render(ansi.Wordwrap(text, inner, "")),
 		"",
-		renderKeyName(keyName(c.keys.Confirm), st.Key, st.Dim) + st.Dim.Render(verb) + renderKeyName(keyName(c.keys.Deny), st.Key, st.Dim) + st.Dim.Render(keep),
-	}
+		renderKeyName(keyName(c.keys.Confirm), st.Key, st.Dim)+st.Dim.Render(verb)+renderKeyName(keyName(c.keys.Deny), st.Key, st.Dim)+st.Dim.Render(keep),
+	)
 	return st.Dialog.Width(w - 2).Render(strings.Join(lines, "\n"))
+}
+
+// cooldownText is the clear-cooldown question: its title, what clearing
+// does, and each profile's state, one line each (at most a few: the rest
+// are counted), cut to inner cells.
+func (c *confirmDialog) cooldownText(inner int) (title, text string, listed []string) {
+	q := c.q
+	n := len(q.ids)
+	if n == 1 {
+		title = "Clear the cooldown of " + ansi.Truncate(authstore.SafeText(q.ids[0]), inner-26, "…") + "?"
+	} else {
+		title = fmt.Sprintf("Clear the cooldowns of %d %s profiles?", n, ansi.Truncate(authstore.SafeText(q.provider), inner-36, "…"))
+	}
+	const most = 5
+	for i, s := range q.states {
+		if i == most-1 && n > most {
+			listed = append(listed, fmt.Sprintf("… and %d more", n-i))
+			break
+		}
+		listed = append(listed, ansi.Truncate(authstore.SafeText(s), inner, "…"))
+	}
+	text = fmt.Sprintf("The gateway tries %s again at once: its cooldown, disabled and blocked times, their reasons and error counts are cleared from usageStats, nothing else. %s undoes it.",
+		plural(n, "it", "them"), firstKey(c.keys.Undo))
+	return title, text, listed
 }
 
 // ShortHelp is the two answers.
 func (c *confirmDialog) ShortHelp() []key.Binding {
-	if c.q.kind == askClearOrder {
+	if c.q.kind == askClearOrder || c.q.kind == askClearCooldown {
 		return []key.Binding{describe(c.keys.Confirm, "clear"), c.keys.Deny}
 	}
 	return []key.Binding{c.keys.Confirm, c.keys.Deny}

@@ -33,6 +33,13 @@ type detailInfo struct {
 	total int
 	// probe is the last probe of the row ("probe ✓ ok 212ms"), if any.
 	probe string
+	// inOrderKey names the key that puts a profile the order's list leaves
+	// out back in, clearKey the one that clears a running cooldown; "" when
+	// it cannot now.
+	inOrderKey, clearKey string
+	// order is how the provider's order differs from the list it comes
+	// from, and why (orderDiff): shown under the row when there is room.
+	order []string
 }
 
 // SetSize sets the pane's width and lines.
@@ -65,11 +72,17 @@ func (p *detailPane) View(st DashboardStyles, info detailInfo) []string {
 				parts = append(parts, info.renewKey+" renews it")
 			}
 		}
-		switch {
-		case r.health.Unusable != "" && r.health.Until.After(now):
-			parts = append(parts, noteText(r, now)+" (until "+r.health.Until.In(now.Location()).Format("15:04")+")")
-		case r.excluded != "":
+		if r.excluded != "" {
 			parts = append(parts, "not tried: "+r.excluded)
+			if notListed(r.excluded) && info.inOrderKey != "" {
+				parts = append(parts, info.inOrderKey+" puts it back")
+			}
+		}
+		if r.health.Unusable != "" && r.health.Until.After(now) {
+			parts = append(parts, cooldownState(r, now))
+			if info.clearKey != "" {
+				parts = append(parts, info.clearKey+" clears it")
+			}
 		}
 		if !r.lastUsed.IsZero() {
 			parts = append(parts, "used "+timefmt.Ago(r.lastUsed, now))
@@ -81,7 +94,14 @@ func (p *detailPane) View(st DashboardStyles, info detailInfo) []string {
 	if info.probe != "" {
 		parts = append(parts, authstore.SafeText(info.probe))
 	}
-	lines := wrapParts(parts, " · ", p.width-1, p.height)
+	rows := p.height
+	if len(info.order) > 0 && p.height >= 3 {
+		rows = p.height - 1 // the order's line below
+	}
+	lines := wrapParts(parts, " · ", p.width-1, rows)
+	if len(info.order) > 0 && p.height >= 3 {
+		lines = append(lines, wrapParts(info.order, " · ", p.width-1, p.height-len(lines))...)
+	}
 	for i, l := range lines {
 		lines[i] = st.Dim.Render(fitCell(" "+l, p.width))
 	}

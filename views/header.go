@@ -29,6 +29,7 @@ type header struct {
 	order         string // the selected provider's order source ("" none)
 	err           error  // why the newest read failed
 	stale         bool   // … and older data is shown, greyed
+	configErr     error  // why the config cannot be read
 }
 
 // titleLines is the title line's height.
@@ -112,11 +113,34 @@ func truncateMiddle(s string, w int) string {
 // do, in at most a third of the height.
 func (h header) errorLines() []string {
 	w := h.width
-	if h.err == nil || w <= 0 {
+	if h.err == nil && h.configErr == nil || w <= 0 {
 		return nil
 	}
 	st := h.st
 	bar := st.ErrorBar.Render("┃") + " "
+	out := h.storeLines(bar)
+	if h.configErr != nil {
+		title, detail := configNote(h.configErr, h.home)
+		out = append(out, bar+st.ErrorText.Render(authstore.SafeText(title)), bar+st.Text.Render(authstore.SafeText(detail)))
+		todo := "Its auth settings (auth.order, auth.profiles, the models) are ignored here, and nothing is written to it. Press " +
+			firstKey(h.keys.EditConfig) + " to edit it; it reloads when the file changes."
+		for _, l := range strings.Split(ansi.Wordwrap(todo, max(w-3, 10), ""), "\n") {
+			out = append(out, bar+st.Dim.Render(l))
+		}
+	}
+	if limit := max(h.height/3, 2); len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// storeLines say what went wrong reading the store, where, and what to
+// do (nothing when it was read).
+func (h header) storeLines(bar string) []string {
+	if h.err == nil {
+		return nil
+	}
+	st, w := h.st, h.width
 	var title, detail, todo string
 	var ce *authstore.CorruptError
 	switch {
@@ -141,9 +165,6 @@ func (h header) errorLines() []string {
 	out := []string{bar + st.ErrorText.Render(authstore.SafeText(title)), bar + st.Text.Render(authstore.SafeText(detail))}
 	for _, l := range strings.Split(ansi.Wordwrap(todo, max(w-3, 10), ""), "\n") {
 		out = append(out, bar+st.Dim.Render(l))
-	}
-	if limit := max(h.height/3, 2); len(out) > limit {
-		out = out[:limit]
 	}
 	return out
 }
