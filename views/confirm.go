@@ -134,13 +134,13 @@ func (c *confirmDialog) cooldownText(inner int) (title, text string, listed []st
 	} else {
 		title = fmt.Sprintf("Clear the cooldowns of %d %s profiles?", n, ansi.Truncate(authstore.SafeText(q.provider), inner-36, "…"))
 	}
-	const most = 5
+	const most = 5 // lines
 	for i, s := range q.states {
-		if i == most-1 && n > most {
-			listed = append(listed, fmt.Sprintf("… and %d more", n-i))
+		if len(listed) >= most-1 && i < n-1 || len(listed) >= most {
+			listed = append(listed[:min(len(listed), most-1)], fmt.Sprintf("… and %d more", n-i))
 			break
 		}
-		listed = append(listed, ansi.Truncate(authstore.SafeText(s), inner, "…"))
+		listed = append(listed, strings.Split(ansi.Wordwrap(authstore.SafeText(s), inner, ""), "\n")...)
 	}
 	text = fmt.Sprintf("The gateway tries %s again at once: its cooldown, disabled and blocked times, their reasons and error counts are cleared from usageStats, nothing else. %s undoes it.",
 		plural(n, "it", "them"), firstKey(c.keys.Undo))

@@ -441,6 +441,8 @@ func (d *Dashboard) onAnswer(msg confirmAnsweredMsg) tea.Cmd {
 	switch {
 	case !msg.yes && q.kind == askClearOrder:
 		return status(StatusInfo, "kept the %s order", q.provider)
+	case !msg.yes && q.kind == askClearCooldown:
+		return status(StatusInfo, "left %s to wait", authstore.ListIDs(q.ids, 0))
 	case !msg.yes:
 		return status(StatusInfo, "kept it")
 	case q.kind == askClearCooldown:

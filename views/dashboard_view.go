@@ -109,7 +109,7 @@ func (d *Dashboard) geom() geometry {
 	case inner >= 16:
 		// And how the order differs from its list, with room to spare
 		// when the table leaves some.
-		g.detailRows = 3 + min(max(inner-1-3-d.table.len(), 0), 2)
+		g.detailRows = 3 + min(max(inner-1-3-d.table.len(), 0), 4)
 	case inner >= 12:
 		g.detailRows = 2 // room for a long id, an email and every note
 	case inner >= 6:
@@ -291,8 +291,11 @@ func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, 
 		if ok {
 			text = "No " + authstore.SafeText(pr.Provider) + " profile matches “" + q + "”."
 		}
-		return []string{"", "  " + st.Text.Render(ansi.Truncate(text, max(w-4, 10), "…")), "",
-			"  " + renderKeyName(firstKey(d.keys.ClearFilter), st.Key, st.Dim) + st.Dim.Render(" clears the filter")}
+		out := []string{""}
+		for _, l := range strings.Split(ansi.Wordwrap(text, max(w-4, 10), ""), "\n") {
+			out = append(out, "  "+st.Text.Render(l))
+		}
+		return append(out, "", "  "+renderKeyName(firstKey(d.keys.ClearFilter), st.Key, st.Dim)+st.Dim.Render(" clears the filter"))
 	}
 	var text []string
 	key := renderKeyName(firstKey(d.keys.Add), st.Key, st.Dim)
