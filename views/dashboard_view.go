@@ -263,8 +263,10 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 				info.inOrderKey, info.clearKey = firstKey(d.keys.InOrder), firstKey(d.keys.ClearCooldown)
 			}
 			if ok && g.detailRows >= 3 && !moving && pr.Provider != authstore.NoProvider {
-				view := d.viewSnap()
-				info.order = orderDiff(&view, pr.Order, d.now)
+				info.order = d.detail.orderLine(d.reportGen, pr.Provider, func() []string {
+					view := d.viewSnap()
+					return orderDiff(&view, pr.Order, d.now)
+				})
 			}
 			detail = d.detail.View(st, info)
 		}

@@ -19,6 +19,25 @@ import (
 // given per frame (detailInfo).
 type detailPane struct {
 	width, height int
+	order         orderMemo
+}
+
+// orderMemo is the order line as last computed: it changes only with the
+// report (a new one comes whenever the data, a pending move or the time
+// changes what it says), so frames in between reuse it.
+type orderMemo struct {
+	gen      int
+	provider string
+	parts    []string
+}
+
+// orderLine is the order line of provider for report generation gen,
+// computed by diff when it is not known yet.
+func (p *detailPane) orderLine(gen int, provider string, diff func() []string) []string {
+	if p.order.parts == nil || p.order.gen != gen || p.order.provider != provider {
+		p.order = orderMemo{gen: gen, provider: provider, parts: diff()}
+	}
+	return p.order.parts
 }
 
 // detailInfo is the row to describe and what the table knows about it.

@@ -98,9 +98,14 @@ func orderDiff(view *authstore.Snapshot, eo authstore.EffectiveOrder, now time.T
 		if len(ids) == 0 {
 			return "(none)"
 		}
-		out := make([]string, len(ids))
+		const most = 12 // more would not fit in the pane anyway
+		out := make([]string, 0, min(len(ids), most)+1)
 		for i, id := range ids {
-			out[i] = short(id)
+			if i == most-1 && len(ids) > most {
+				out = append(out, fmt.Sprintf("… (%d in all)", len(ids)))
+				break
+			}
+			out = append(out, short(id))
 		}
 		return strings.Join(out, " › ")
 	}
@@ -123,7 +128,13 @@ func orderDiff(view *authstore.Snapshot, eo authstore.EffectiveOrder, now time.T
 		return append(parts, "the gateway tries it as written")
 	}
 	parts = append(parts, "tried: "+chain(eo.IDs))
-	for _, n := range view.OrderNotes(eo.Provider, list, now) {
+	notes := view.OrderNotes(eo.Provider, list, now)
+	const most = 4
+	for i, n := range notes {
+		if i == most && len(notes) > most+1 {
+			parts = append(parts, fmt.Sprintf("and %d more going last or skipped", len(notes)-i))
+			break
+		}
 		if n.Skipped {
 			parts = append(parts, short(n.ID)+" skipped: "+authstore.SafeText(n.Reason))
 			continue
