@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/moltbot/moltbot/internal/benchcpu"
+	"github.com/moltbot/moltbot/internal/fixtures"
 )
 
 // benchStore is a store of n profiles spread over ten providers, of every
@@ -84,6 +87,7 @@ func BenchmarkLoad1000(b *testing.B) {
 	writeFile(b, p.Store, benchStore(b, 1000))
 	writeFile(b, p.Config, sample(b, "config-after-paste-token.json"))
 	b.ReportAllocs()
+	defer benchcpu.Start(b)()
 	for b.Loop() {
 		if _, err := Load(p); err != nil {
 			b.Fatal(err)
@@ -98,6 +102,7 @@ func BenchmarkReport1000(b *testing.B) {
 	writeFile(b, p.Store, benchStore(b, 1000))
 	writeFile(b, p.Config, sample(b, "config-after-paste-token.json"))
 	b.ReportAllocs()
+	defer benchcpu.Start(b)()
 	for b.Loop() {
 		snap, err := Load(p)
 		if err != nil {
@@ -114,6 +119,7 @@ func BenchmarkReport1000(b *testing.B) {
 func BenchmarkBuildReport1000(b *testing.B) {
 	snap := Snapshot{Store: mustParse(b, string(benchStore(b, 1000)))}
 	b.ReportAllocs()
+	defer benchcpu.Start(b)()
 	for b.Loop() {
 		BuildReport(snap, fixedNow, DefaultWarn)
 	}
@@ -126,4 +132,29 @@ func newBenchPaths(b *testing.B) Paths {
 		b.Fatal(err)
 	}
 	return p
+}
+
+// BenchmarkLoad100k reads a 100,000-profile store (fixtures.MixedStore,
+// 31 MB) with its config.
+func BenchmarkLoad100k(b *testing.B) {
+	p := newBenchPaths(b)
+	writeFile(b, p.Store, fixtures.MixedStore(100_000, fixedNow))
+	writeFile(b, p.Config, sample(b, "config-after-paste-token.json"))
+	b.ReportAllocs()
+	defer benchcpu.Start(b)()
+	for b.Loop() {
+		if _, err := Load(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBuildReport100k evaluates a loaded 100,000-profile snapshot.
+func BenchmarkBuildReport100k(b *testing.B) {
+	snap := Snapshot{Store: mustParse(b, string(fixtures.MixedStore(100_000, fixedNow)))}
+	b.ReportAllocs()
+	defer benchcpu.Start(b)()
+	for b.Loop() {
+		BuildReport(snap, fixedNow, DefaultWarn)
+	}
 }

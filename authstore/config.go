@@ -129,9 +129,15 @@ func modelRefs(v any) []string {
 // ProvidersInUse are the providers of the configured models (the gateway's
 // default model when none is configured), normalised and de-duplicated.
 func (c Config) ProvidersInUse() []string {
+	return c.providersInUse(DefaultModel)
+}
+
+// providersInUse is ProvidersInUse for a gateway whose default model is
+// def.
+func (c Config) providersInUse(def string) []string {
 	refs := c.Models
 	if len(refs) == 0 {
-		refs = []string{DefaultModel}
+		refs = []string{def}
 	}
 	seen := map[string]bool{}
 	var out []string
@@ -148,7 +154,10 @@ func (c Config) ProvidersInUse() []string {
 	return out
 }
 
-func (c Config) orderFor(provider string) ([]string, bool) {
+// OrderFor is the config's auth.order list for provider (normalised), the
+// one the gateway reads: with two aliases of it present, the first key in
+// sorted order.
+func (c Config) OrderFor(provider string) ([]string, bool) {
 	keys := make([]string, 0, len(c.Order))
 	for k := range c.Order {
 		keys = append(keys, k)

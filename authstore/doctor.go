@@ -30,21 +30,40 @@ type LockState struct {
 	Since  time.Time // when it was taken (Taken), else when it was last refreshed (its mtime)
 	Taken  bool      // Since is a lock file's createdAt
 	Stale  bool      // abandoned: older than the stale limit, or its process is gone
+	// Wedges reports a stale lock DIRECTORY beside the store of a gateway
+	// whose lock is a file (openclaw 2026.2.17 and later, or one not known
+	// to be clawdbot): those gateways cannot remove a directory, so every
+	// one of their locked writes fails (2026.4.7) or spins (2026.5.12)
+	// until it is gone. An old moltbot, or clawdbot, left it.
+	Wedges bool
+}
+
+// lockPathForInspection is the store's lock path as p's gateway derives
+// it; for a symlinked store that B and C would lock elsewhere than A, the
+// path B and C use (the write itself is refused, see storeLockPath).
+func lockPathForInspection(p Paths) (string, error) {
+	lock, _, err := storeLockPath(p)
+	var se *SymlinkedStoreError
+	if errors.As(err, &se) {
+		return se.Lock, nil
+	}
+	return lock, err
 }
 
 // InspectStoreLock reports on the store's lock. Ages are measured against
 // now, which must be the real clock: the lock's mtime is real time.
 func InspectStoreLock(paths Paths, now time.Time) (LockState, error) {
-	real, err := resolveReal(paths.Store)
+	path, err := lockPathForInspection(paths)
 	if err != nil {
 		return LockState{}, err
 	}
-	st := LockState{Path: real + ".lock"}
+	st := LockState{Path: path}
 	seen, v, ok := inspectLock(st.Path, now)
 	if !ok {
 		return st, nil
 	}
 	st.Held, st.Dir, st.Holder, st.Since, st.Taken, st.Stale = true, seen.dir, v.holder, v.since, v.taken, v.stale
+	st.Wedges = st.Dir && st.Stale && paths.Gateway.Lock == LockFile
 	return st, nil
 }
 
@@ -257,6 +276,9 @@ type QuarantineResult struct {
 	// it is corrupt too.
 	BackupProblem string
 	Profiles      int // profiles in the restored store
+	// State reports that the file moved aside was auth-state.json (the
+	// order and usage of a split store), not the credentials.
+	State bool
 }
 
 // QuarantineCorruptStore moves a corrupt store aside, to
@@ -264,17 +286,40 @@ type QuarantineResult struct {
 // place (the .bak itself is kept). It works under the store's lock and
 // checks the file again there: a store that parses (someone fixed it
 // meanwhile) or is absent is left alone and MovedTo stays empty.
+//
+// For a split store (openclaw 2026.4.7–6.1) a corrupt auth-state.json is
+// moved aside the same way when auth-profiles.json itself is sound; it has
+// no backup (State is then set), and the gateway reads the state inline
+// or none, as it does itself when it cannot parse the file.
 func QuarantineCorruptStore(ctx context.Context, paths Paths, now time.Time) (QuarantineResult, error) {
 	var res QuarantineResult
-	real, err := resolveReal(paths.Store)
+	lockPath, real, err := storeLockPath(paths)
 	if err != nil {
 		return res, err
 	}
-	lock, err := acquireLock(ctx, real+".lock")
+	lock, err := acquireStoreLock(ctx, paths, lockPath)
 	if err != nil {
 		return res, err
 	}
-	defer lock.release() //nolint:errcheck // a failed rmdir leaves a lock that goes stale
+	defer lock.release() //nolint:errcheck // a lock left behind goes stale
+
+	moveAside := func(path, what string) error {
+		dest := path + ".corrupt-" + now.UTC().Format("20060102-150405")
+		for i := 1; ; i++ {
+			if _, err := os.Lstat(dest); errors.Is(err, fs.ErrNotExist) {
+				break
+			}
+			dest = fmt.Sprintf("%s.corrupt-%s-%d", path, now.UTC().Format("20060102-150405"), i)
+		}
+		if err := lock.renameIfHeld(path, dest); err != nil {
+			if errors.Is(err, ErrLockLost) {
+				return err
+			}
+			return fmt.Errorf("move corrupt %s aside: %w", what, err)
+		}
+		res.MovedTo = dest
+		return syncDir(filepath.Dir(path))
+	}
 
 	fi, err := os.Lstat(real)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -289,24 +334,10 @@ func QuarantineCorruptStore(ctx context.Context, paths Paths, now time.Time) (Qu
 			return res, err
 		}
 		if _, err := ParseStore(data); err == nil {
-			return res, nil
+			return quarantineState(paths, &res, moveAside)
 		}
 	}
-	dest := real + ".corrupt-" + now.UTC().Format("20060102-150405")
-	for i := 1; ; i++ {
-		if _, err := os.Lstat(dest); errors.Is(err, fs.ErrNotExist) {
-			break
-		}
-		dest = fmt.Sprintf("%s.corrupt-%s-%d", real, now.UTC().Format("20060102-150405"), i)
-	}
-	if err := lock.renameIfHeld(real, dest); err != nil {
-		if errors.Is(err, ErrLockLost) {
-			return res, err
-		}
-		return res, fmt.Errorf("move corrupt store aside: %w", err)
-	}
-	res.MovedTo = dest
-	if err := syncDir(filepath.Dir(real)); err != nil {
+	if err := moveAside(real, "store"); err != nil {
 		return res, err
 	}
 
@@ -330,6 +361,28 @@ func QuarantineCorruptStore(ctx context.Context, paths Paths, now time.Time) (Qu
 	return res, lock.release()
 }
 
+// quarantineState moves a corrupt auth-state.json aside (see
+// QuarantineCorruptStore); one that parses, or none, is left alone.
+func quarantineState(paths Paths, res *QuarantineResult, moveAside func(path, what string) error) (QuarantineResult, error) {
+	if paths.Gateway.Generation != GenSplitJSON {
+		return *res, nil
+	}
+	realState, err := resolveReal(paths.StateFile)
+	if err != nil {
+		return *res, err
+	}
+	var ce *CorruptError
+	if _, _, err := readStateFile(paths, realState); !errors.As(err, &ce) {
+		return *res, nil
+	}
+	if err := moveAside(realState, "auth-state.json"); err != nil {
+		return *res, err
+	}
+	res.State = true
+	res.BackupProblem = "auth-state.json has no backup"
+	return *res, nil
+}
+
 // StripStoreBOM removes the UTF-8 byte-order mark a store starts with, the
 // one thing that keeps it (and the gateway) from reading it. It works under
 // the store's lock, reads the file again there, and replaces it atomically
@@ -338,15 +391,15 @@ func QuarantineCorruptStore(ctx context.Context, paths Paths, now time.Time) (Qu
 // false). The .bak is not touched: the file with the mark was never a store
 // the gateway could read.
 func StripStoreBOM(ctx context.Context, paths Paths) (removed bool, err error) {
-	real, err := resolveReal(paths.Store)
+	lockPath, real, err := storeLockPath(paths)
 	if err != nil {
 		return false, err
 	}
-	lock, err := acquireLock(ctx, real+".lock")
+	lock, err := acquireStoreLock(ctx, paths, lockPath)
 	if err != nil {
 		return false, err
 	}
-	defer lock.release() //nolint:errcheck // a failed rmdir leaves a lock that goes stale
+	defer lock.release() //nolint:errcheck // a lock left behind goes stale
 	data, fi, err := readRegular(real, "auth store", MaxStoreSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil

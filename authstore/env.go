@@ -449,6 +449,28 @@ func LoadEnvFile(path string) ([]EnvAssignment, error) {
 	return ParseEnv(data), nil
 }
 
+// DaemonGetenv reads a variable as the gateway's daemon sees it: from
+// getenv (the process environment; nil is an empty one) when it is set and
+// not empty there, else the last assignment of it in the .env file at path
+// (read once, now; a file that cannot be read counts as empty). Live probes
+// take their base-URL overrides from it.
+func DaemonGetenv(getenv Getenv, path string) Getenv {
+	lines, _ := LoadEnvFile(path)
+	return func(k string) string {
+		if getenv != nil {
+			if v := getenv(k); v != "" {
+				return v
+			}
+		}
+		for i := len(lines) - 1; i >= 0; i-- {
+			if lines[i].Key == k {
+				return lines[i].Value
+			}
+		}
+		return ""
+	}
+}
+
 // FindEnvCredentials lists the provider keys in the process environment and
 // in the .env assignments, in EnvVars order (process environment first).
 func FindEnvCredentials(getenv Getenv, dotenv []EnvAssignment) []EnvCredential {

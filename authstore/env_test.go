@@ -240,3 +240,32 @@ func TestLoadEnvFileMissing(t *testing.T) {
 		t.Errorf("missing .env: %v, %v", lines, err)
 	}
 }
+
+// DaemonGetenv: a variable set in the process wins; one unset or empty
+// there is read from .env, where the last assignment counts (as dotenv
+// reads it); without a .env file only the process counts.
+func TestDaemonGetenv(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, ".env")
+	if err := os.WriteFile(path, []byte("ANTHROPIC_BASE_URL=http://first\nOPENAI_BASE_URL='http://openai'\nANTHROPIC_BASE_URL=http://last\nEMPTY_IN_PROCESS=from-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	process := map[string]string{"OPENAI_BASE_URL": "http://process", "EMPTY_IN_PROCESS": ""}
+	get := DaemonGetenv(func(k string) string { return process[k] }, path)
+	for k, want := range map[string]string{
+		"OPENAI_BASE_URL":    "http://process",
+		"ANTHROPIC_BASE_URL": "http://last",
+		"EMPTY_IN_PROCESS":   "from-file",
+		"UNSET":              "",
+	} {
+		if got := get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if got := DaemonGetenv(nil, path)("OPENAI_BASE_URL"); got != "http://openai" {
+		t.Errorf("nil process environment: %q", got)
+	}
+	if got := DaemonGetenv(func(k string) string { return process[k] }, filepath.Join(dir, "missing.env"))("ANTHROPIC_BASE_URL"); got != "" {
+		t.Errorf("no .env: %q", got)
+	}
+}

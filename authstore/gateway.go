@@ -82,6 +82,22 @@ func (g Generation) Storage() string {
 	return "none found"
 }
 
+// Releases are the gateway releases of the generation, as a user reads
+// them.
+func (g Generation) Releases() string {
+	switch g {
+	case GenClawdbot:
+		return "2026.1–2026.2.12"
+	case GenOpenclawJSON:
+		return "2026.2.17–2026.4.5"
+	case GenSplitJSON:
+		return "2026.4.7–2026.6.1"
+	case GenSQLite:
+		return "2026.6.5 and later"
+	}
+	return ""
+}
+
 // LockForm is how moltbot locks a JSON store of this generation.
 type LockForm int
 
@@ -116,7 +132,10 @@ type Gateway struct {
 	// Override reports that the generation was given (flag or
 	// MOLTBOT_GATEWAY), not detected.
 	Override bool
-	How      []string
+	// Range is the releases the gateway may be when Version is unknown
+	// ("2026.4.7–2026.6.1"), or "".
+	Range string
+	How   []string
 	// Pending is set when the files say a migration between generations is
 	// pending (openclaw doctor's job): moltbot then writes nothing.
 	Pending *Migration
@@ -136,8 +155,11 @@ func (g Gateway) Describe() string {
 	if name == "" {
 		name = "gateway"
 	}
-	if g.Version != "" {
+	switch {
+	case g.Version != "":
 		name += " " + g.Version
+	case g.Range != "":
+		name += " " + g.Range + " (exact version unknown)"
 	}
 	storage := g.Generation.Storage()
 	if g.Generation == GenSQLite && g.Shared {
@@ -332,6 +354,9 @@ func detectGateway(p Paths, cfg pathsConfig, in detectInputs) Gateway {
 	if in.override != GenUnknown {
 		g.Generation, g.Override = in.override, true
 		g.How = append(g.How, "set by --gateway / MOLTBOT_GATEWAY ("+in.override.String()+")")
+		if g.Generation == GenSQLite {
+			detectSQLiteDetails(p, &g)
+		}
 		g.finish(p)
 		return g
 	}
@@ -345,25 +370,39 @@ func detectGateway(p Paths, cfg pathsConfig, in detectInputs) Gateway {
 		} else {
 			g.How = append(g.How, "the shared SQLite state database exists (state/openclaw.sqlite)")
 		}
+		detectSQLiteDetails(p, &g)
 	case vok && vgen == GenSQLite:
 		g.Generation = GenSQLite
-		if exists(p.Store) {
-			g.Pending = &Migration{
-				Reason:  "openclaw " + cfg.version + " keeps credentials in SQLite, but this agent's are still in " + filepath.Base(p.Store) + " (openclaw refuses them until they are imported)",
-				Command: "openclaw doctor --fix --non-interactive --yes",
-			}
-		}
+		detectSQLiteDetails(p, &g)
 	case exists(p.StateFile):
+		// Evidence beats the version when it is newer: only openclaw
+		// 2026.4.7–6.1 creates auth-state.json, and a gateway upgraded
+		// since its last config write leaves an older version there.
 		g.Generation = GenSplitJSON
-		g.How = append(g.How, "auth-state.json exists (openclaw 2026.4.7–6.1 keeps the order and usage there)")
+		g.How = append(g.How, "auth-state.json exists (only openclaw 2026.4.7–6.1 makes it: the order and usage live there)")
+		if vok && vgen != GenSplitJSON {
+			g.How = append(g.How, "the config's version "+cfg.version+" is older than the files: the gateway was upgraded and has not rewritten its config since")
+			g.Version = ""
+			vok, vname = false, "openclaw"
+		}
+		if g.Version == "" {
+			g.Range = GenSplitJSON.Releases()
+		}
 	case vok:
 		g.Generation = vgen
+		g.How = append(g.How, "version "+cfg.version+" keeps its store as "+vgen.Storage()+" ("+vgen.Releases()+")")
 	case storeExists:
 		// A, B, or a C that has not written yet: the same file, read the
 		// same way; only the lock differs, and a lock file is honoured by
 		// all three.
 		g.Generation = GenOpenclawJSON
-		g.How = append(g.How, "an auth-profiles.json without a version to go by: clawdbot or openclaw up to 2026.6.1")
+		g.Range = "2026.1–2026.6.1"
+		g.How = append(g.How, "an auth-profiles.json without a version to go by: clawdbot or openclaw up to 2026.6.1 (same file, same layout; locked with a file, which all of them honour)")
+		if p.ConfigExists && filepath.Base(p.Config) == "openclaw.json" || filepath.Base(p.StateDir) == ".openclaw" {
+			vname = "openclaw"
+		} else {
+			vname = nameClawdbotOrOpenclaw
+		}
 	default:
 		if in.installed != "" {
 			gen, _, _ := generationOfVersion(in.installed)
@@ -435,13 +474,10 @@ func (g *Gateway) finish(p Paths) {
 }
 
 // sqliteDetect reports whether path is an openclaw SQLite state database
-// of generation D (the SQLite storage replaces it with one that reads the
-// database). openclaw 2026.6.1 (generation C) already creates
-// state/openclaw.sqlite, at schema version 1; D's are 18 and up.
-var sqliteDetect = func(path string) bool {
-	v, ok := sqliteUserVersion(path)
-	return ok && v > 1
-}
+// of generation D (isOpenclawStateDB; a variable for tests). openclaw
+// 2026.6.1 (generation C) already creates state/openclaw.sqlite, at schema
+// version 1; D's are 18 and up.
+var sqliteDetect = isOpenclawStateDB
 
 // sqliteUserVersion reads PRAGMA user_version from an SQLite file's header
 // (4 bytes at offset 60) without opening it as a database.

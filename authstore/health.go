@@ -50,9 +50,12 @@ const (
 // Health is one profile's state at a moment.
 type Health struct {
 	Status      Status
-	Refreshable bool      // an expired oauth profile with a refresh token
-	ExpiresAt   time.Time // zero when the credential does not expire
-	Remaining   time.Duration
+	Refreshable bool // an expired oauth profile with a refresh token
+	// InvalidExpires: the status is "missing" because the gateway does
+	// not take the profile's "expires" for a time (GatewayRules).
+	InvalidExpires bool
+	ExpiresAt      time.Time // zero when the credential does not expire
+	Remaining      time.Duration
 	// Unusable is "", UnusableCooldown or UnusableDisabled; Until says when
 	// the gateway will try the profile again.
 	Unusable string
@@ -68,19 +71,34 @@ func (h Health) Label() string {
 	return string(h.Status)
 }
 
-// Health computes a profile's health at now with the given warn window.
+// Health computes a profile's health at now with the given warn window,
+// by the rules of the gateway the store was loaded for (GatewayRules).
 func (s *Store) Health(p Profile, now time.Time, warn time.Duration) Health {
+	u, ok := s.Usage[p.ID]
+	return health(&p, u, ok, now, warn, s.rules)
+}
+
+// health is Health with the profile's usage entry (ok: it has one) already
+// looked up, judged by rules.
+func health(p *Profile, u Usage, ok bool, now time.Time, warn time.Duration, rules GatewayRules) Health {
 	var h Health
+	invalid := rules.InvalidExpires && p.ExpiresInvalid
 	switch p.Type {
 	case TypeAPIKey:
 		h.Status = StatusStatic
 	case TypeToken:
 		h.Status = StatusStatic
-		if p.Expires > 0 {
+		switch {
+		case invalid:
+			h.Status, h.InvalidExpires = StatusMissing, true
+		case p.Expires > 0:
 			h.Status, h.ExpiresAt, h.Remaining = expiryStatus(p.Expires, now, warn)
 		}
 	case TypeOAuth:
-		if p.Expires > 0 {
+		if invalid {
+			h.InvalidExpires = true
+		}
+		if p.Expires > 0 && !invalid {
 			h.Status, h.ExpiresAt, h.Remaining = expiryStatus(p.Expires, now, warn)
 			h.Refreshable = h.Status == StatusExpired && strings.TrimSpace(p.Refresh) != ""
 		} else {
@@ -92,19 +110,30 @@ func (s *Store) Health(p Profile, now time.Time, warn time.Duration) Health {
 	if p.Type != TypeOAuth && p.Type != "" && strings.TrimSpace(p.Secret()) == "" {
 		h.Status = StatusMissing
 	}
-	if u, ok := s.Usage[p.ID]; ok {
-		nowMs := now.UnixMilli()
-		switch {
-		case u.DisabledUntil > nowMs && u.DisabledUntil >= u.CooldownUntil:
-			h.Unusable, h.Reason, h.Until = UnusableDisabled, u.DisabledReason, msTime(u.DisabledUntil)
-		case u.CooldownUntil > nowMs:
-			h.Unusable, h.Until = UnusableCooldown, msTime(u.CooldownUntil)
-			if u.DisabledUntil > nowMs {
-				h.Reason = u.DisabledReason
-			}
+	if ok {
+		var until int64
+		h.Unusable, h.Reason, until = u.unusable(now.UnixMilli())
+		if h.Unusable != "" {
+			h.Until = msTime(until)
 		}
 	}
 	return h
+}
+
+// unusable says whether usageStats keep the profile from being used at
+// nowMs: disabled (with its reason) or in a cooldown (with the reason of a
+// disablement that ends before it), and until when; "" when neither.
+func (u Usage) unusable(nowMs int64) (kind, reason string, until int64) {
+	switch {
+	case u.DisabledUntil > nowMs && u.DisabledUntil >= u.CooldownUntil:
+		return UnusableDisabled, u.DisabledReason, u.DisabledUntil
+	case u.CooldownUntil > nowMs:
+		if u.DisabledUntil > nowMs {
+			reason = u.DisabledReason
+		}
+		return UnusableCooldown, reason, u.CooldownUntil
+	}
+	return "", "", 0
 }
 
 func expiryStatus(expires int64, now time.Time, warn time.Duration) (Status, time.Time, time.Duration) {
@@ -175,6 +204,9 @@ const (
 	ExcludedUnknownType ExclusionKind = "unknown-type"
 	ExcludedNoSecret    ExclusionKind = "no-secret"
 	ExcludedExpired     ExclusionKind = "expired"
+	// ExcludedInvalidExpires: a token whose "expires" is no time the
+	// gateway accepts (openclaw 2026.3.7 and later, GatewayRules).
+	ExcludedInvalidExpires ExclusionKind = "invalid-expires"
 )
 
 // EffectiveOrder is the order in which the gateway tries a provider's
@@ -189,7 +221,35 @@ type EffectiveOrder struct {
 // EffectiveOrder applies the gateway's rule (SPEC §2) for provider.
 func (snap *Snapshot) EffectiveOrder(provider string, now time.Time) EffectiveOrder {
 	provider = NormalizeProvider(provider)
-	return snap.effectiveOrder(provider, now, snap.ownProfiles(provider), snap.normProvider)
+	eo, _, _ := snap.effectiveOrder(provider, now, snap.ownProfiles(provider), snap.normProvider, nil)
+	return eo
+}
+
+// evalScratch is what BuildReport gives effectiveOrder for every provider,
+// by position in Store.Profiles: each profile's usage entry, looked up
+// once, and seen, all false between calls.
+type evalScratch struct {
+	usage    []Usage
+	hasUsage []bool
+	seen     []bool
+}
+
+func newEvalScratch(s *Store) *evalScratch {
+	n := len(s.Profiles)
+	sc := &evalScratch{usage: make([]Usage, n), hasUsage: make([]bool, n), seen: make([]bool, n)}
+	for i := range s.Profiles {
+		sc.usage[i], sc.hasUsage[i] = s.Usage[s.Profiles[i].ID]
+	}
+	return sc
+}
+
+// usageOf is the usage entry of the profile at position i (sc may be nil).
+func (sc *evalScratch) usageOf(s *Store, i int) (Usage, bool) {
+	if sc != nil {
+		return sc.usage[i], sc.hasUsage[i]
+	}
+	u, ok := s.Usage[s.Profiles[i].ID]
+	return u, ok
 }
 
 // ownProfiles are the positions in Store.Profiles of provider's profiles
@@ -211,103 +271,166 @@ func (snap *Snapshot) normProvider(i int) string {
 
 // candidate is a usable profile with what the order is sorted by.
 type candidate struct {
-	p        *Profile // pointers: sorting moves a few words, not a Profile
-	typeRank int
 	lastUsed int64
-	until    time.Time // when a profile in cooldown or disabled is tried again
+	until    int64 // ms (0 for a time <= 0, as msTime has it): when it is tried again
+	pos      int32 // in Store.Profiles
+	seq      int32 // its place before a sort: the sorts are stable through it
+	typeRank int8
+	waiting  bool // in a cooldown or disabled
 }
 
 // effectiveOrder is EffectiveOrder for a provider (normalised) whose
 // profiles are already known: own are the positions in Store.Profiles, in
 // file order, of those whose "provider" normalises to it, and providerOf
 // is the normalised "provider" of the profile at a position. BuildReport
-// finds them once for every provider instead of once per provider.
-func (snap *Snapshot) effectiveOrder(provider string, now time.Time, own []int, providerOf func(int) string) EffectiveOrder {
+// finds them once for every provider instead of once per provider, and
+// gives its scratch (nil: none). Besides the order it returns the
+// positions of its IDs and of
+// its Excluded entries (-1 for an id the store does not have), so that a
+// caller needs no map from id to place.
+func (snap *Snapshot) effectiveOrder(provider string, now time.Time, own []int, providerOf func(int) string, sc *evalScratch) (eo EffectiveOrder, ordered, excludedAt []int) {
 	s := snap.Store
-	eo := EffectiveOrder{Provider: provider, Source: SourceAutomatic}
+	eo = EffectiveOrder{Provider: provider, Source: SourceAutomatic}
 	var list []string
-	explicit := false
+	explicit, automatic := false, false
 	// notListed explains a profile of the provider that list leaves out;
 	// empty when list is every profile of the provider.
 	notListed := ""
 	if stored := snap.Override(provider); stored.Set {
 		list, eo.Source, explicit = stored.IDs, SourceOverride, true
 		notListed = "not in the override order"
-	} else if ids, ok := snap.Config.orderFor(provider); ok {
+	} else if ids, ok := snap.Config.OrderFor(provider); ok {
 		list, eo.Source, explicit = ids, SourceConfig, true
 		notListed = "not in the config's auth.order"
 	} else if ids := snap.Config.profilesFor(provider); len(ids) > 0 {
 		list = ids
 		notListed = "not in the config's auth.profiles"
 	} else {
-		list = make([]string, len(own))
-		for k, i := range own {
-			list[k] = s.Profiles[i].ID
-		}
+		automatic = true
+	}
+	exclude := func(pos int, id, reason string, kind ExclusionKind) {
+		eo.Excluded = append(eo.Excluded, Exclusion{id, reason, kind})
+		excludedAt = append(excludedAt, pos)
 	}
 
 	nowMs := now.UnixMilli()
-	seen := make(map[string]bool, len(list))
-	usable := make([]candidate, 0, len(list))
-	for _, id := range list {
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		i, ok := s.position(id)
-		if !ok {
-			eo.Excluded = append(eo.Excluded, Exclusion{id, "no such profile in the store", ExcludedMissing})
-			continue
-		}
+	var usable []candidate
+	consider := func(i int) {
 		p := &s.Profiles[i]
 		switch {
 		case providerOf(i) != provider:
-			eo.Excluded = append(eo.Excluded, Exclusion{id, "belongs to provider " + quote(p.Provider), ExcludedOtherProvider})
+			exclude(i, p.ID, "belongs to provider "+quote(p.Provider), ExcludedOtherProvider)
 		case p.Type != TypeAPIKey && p.Type != TypeToken && p.Type != TypeOAuth:
-			eo.Excluded = append(eo.Excluded, Exclusion{id, "unknown type " + quote(p.Type), ExcludedUnknownType})
+			exclude(i, p.ID, "unknown type "+quote(p.Type), ExcludedUnknownType)
 		case strings.TrimSpace(p.Secret()) == "":
-			eo.Excluded = append(eo.Excluded, Exclusion{id, "no secret", ExcludedNoSecret})
+			exclude(i, p.ID, "no secret", ExcludedNoSecret)
+		case p.Type == TypeToken && s.rules.InvalidExpires && p.ExpiresInvalid:
+			exclude(i, p.ID, invalidExpiresReason(*p), ExcludedInvalidExpires)
 		case p.Type == TypeToken && p.Expires > 0 && p.Expires <= nowMs:
-			eo.Excluded = append(eo.Excluded, Exclusion{id, "token expired", ExcludedExpired})
+			exclude(i, p.ID, "token expired", ExcludedExpired)
 		default:
-			usable = append(usable, candidate{p: p, typeRank: typeRank(p.Type), lastUsed: s.Usage[p.ID].LastUsed})
+			c := candidate{pos: int32(i), typeRank: int8(typeRank(p.Type)), seq: int32(len(usable))}
+			if u, ok := sc.usageOf(s, i); ok {
+				c.lastUsed = u.LastUsed
+				if kind, _, until := u.unusable(nowMs); kind != "" {
+					c.waiting, c.until = true, max(until, 0)
+				}
+			}
+			usable = append(usable, c)
 		}
 	}
-	if notListed != "" {
-		// Profiles of the provider that the list does not name are never tried.
+	if automatic {
+		// Every profile of the provider, in file order: each once, and
+		// where it is is known.
+		usable = make([]candidate, 0, len(own))
 		for _, i := range own {
-			if id := s.Profiles[i].ID; !seen[id] {
-				eo.Excluded = append(eo.Excluded, Exclusion{id, notListed, ExcludedNotListed})
+			consider(i)
+		}
+	} else {
+		usable = make([]candidate, 0, len(list))
+		var seen []bool
+		if sc != nil {
+			seen = sc.seen
+		} else {
+			seen = make([]bool, len(s.Profiles))
+		}
+		var missing map[string]bool // ids named that the store does not have
+		for _, id := range list {
+			i, ok := s.position(id)
+			switch {
+			case !ok && missing[id]:
+			case !ok:
+				if missing == nil {
+					missing = map[string]bool{}
+				}
+				missing[id] = true
+				exclude(-1, id, "no such profile in the store", ExcludedMissing)
+			case !seen[i]:
+				seen[i] = true
+				consider(i)
+			}
+		}
+		if notListed != "" {
+			// Profiles of the provider that the list does not name are
+			// never tried.
+			for _, i := range own {
+				if !seen[i] {
+					exclude(i, s.Profiles[i].ID, notListed, ExcludedNotListed)
+				}
+			}
+		}
+		for _, c := range usable { // leave seen as it was given
+			seen[int(c.pos)] = false
+		}
+		for _, i := range excludedAt {
+			if i >= 0 {
+				seen[i] = false
 			}
 		}
 	}
 	if !explicit {
-		slices.SortStableFunc(usable, func(a, b candidate) int {
+		slices.SortFunc(usable, func(a, b candidate) int {
 			if a.typeRank != b.typeRank {
 				return cmp.Compare(a.typeRank, b.typeRank)
 			}
-			return cmp.Compare(a.lastUsed, b.lastUsed)
+			if a.lastUsed != b.lastUsed {
+				return cmp.Compare(a.lastUsed, b.lastUsed)
+			}
+			return cmp.Compare(a.seq, b.seq)
 		})
 	}
 	// Profiles in cooldown or disabled go last, soonest available first.
-	ready := make([]candidate, 0, len(usable))
-	var waiting []candidate
+	nWaiting := 0
 	for _, c := range usable {
-		if h := s.Health(*c.p, now, 0); h.Unusable != "" {
-			c.until = h.Until
-			waiting = append(waiting, c)
-		} else {
-			ready = append(ready, c)
+		if c.waiting {
+			nWaiting++
 		}
 	}
-	slices.SortStableFunc(waiting, func(a, b candidate) int { return a.until.Compare(b.until) })
-	if n := len(ready) + len(waiting); n > 0 {
+	waiting := make([]candidate, 0, nWaiting)
+	if n := len(usable); n > 0 {
 		eo.IDs = make([]string, 0, n)
+		ordered = make([]int, 0, n)
 	}
-	for _, c := range append(ready, waiting...) {
-		eo.IDs = append(eo.IDs, c.p.ID)
+	for k, c := range usable {
+		if c.waiting {
+			c.seq = int32(k)
+			waiting = append(waiting, c)
+			continue
+		}
+		eo.IDs = append(eo.IDs, s.Profiles[c.pos].ID)
+		ordered = append(ordered, int(c.pos))
 	}
-	return eo
+	slices.SortFunc(waiting, func(a, b candidate) int {
+		if a.until != b.until {
+			return cmp.Compare(a.until, b.until)
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	for _, c := range waiting {
+		eo.IDs = append(eo.IDs, s.Profiles[c.pos].ID)
+		ordered = append(ordered, int(c.pos))
+	}
+	return eo, ordered, excludedAt
 }
 
 func typeRank(t string) int {
@@ -318,4 +441,14 @@ func typeRank(t string) int {
 		return 1
 	}
 	return 2
+}
+
+// invalidExpiresReason says why a token with an invalid "expires" is left
+// out (GatewayRules.InvalidExpires).
+func invalidExpiresReason(p Profile) string {
+	what := "a time after 8.64e15"
+	if p.ExpiresIgnored != "" {
+		what = p.ExpiresIgnored
+	}
+	return "its expires (" + what + ") is no time the gateway accepts, so it never uses it"
 }

@@ -465,6 +465,7 @@ func TestReportCheck(t *testing.T) {
 		env      []EnvCredential
 		want     int
 		missing  []string
+		unusable []string // moltbot's verdict, when it differs from missing
 	}{
 		{name: "empty store, no model, no key: the default model's provider is missing", want: 1, missing: []string{"anthropic"}},
 		{name: "empty store with ANTHROPIC_API_KEY", env: []EnvCredential{{Provider: "anthropic", Var: "ANTHROPIC_API_KEY", Source: SourceProcessEnv, Value: "x"}}, want: 0},
@@ -488,8 +489,11 @@ func TestReportCheck(t *testing.T) {
 		},
 		{name: "a broken api key entry is doctor's business", profiles: []prof{apiKey, {id: "anthropic:bad", typ: TypeAPIKey, provider: "anthropic"}}, want: 0},
 		{
-			name: "in-use provider whose only token expired is missing", profiles: []prof{{id: "anthropic:t", typ: TypeToken, provider: "anthropic", secret: fakeOAT, expires: ms(-time.Hour)}},
-			want: 1, missing: []string{"anthropic"},
+			// clawdbot lists only providers with no credential at all: an
+			// expired token still counts there (moltbot's own verdict,
+			// UnusableInUse, lists it).
+			name: "in-use provider whose only token expired: 1, but not missing to clawdbot", profiles: []prof{{id: "anthropic:t", typ: TypeToken, provider: "anthropic", secret: fakeOAT, expires: ms(-time.Hour)}},
+			want: 1, unusable: []string{"anthropic"},
 		},
 		{
 			name: "configured model: anthropic not in use, openai has a key", config: `{agents: {defaults: {model: "openai/gpt-5"}}}`,
@@ -528,6 +532,13 @@ func TestReportCheck(t *testing.T) {
 			}
 			if !equalStrings(r.MissingInUse, tc.missing) {
 				t.Errorf("MissingInUse = %v, want %v", r.MissingInUse, tc.missing)
+			}
+			unusable := tc.unusable
+			if unusable == nil {
+				unusable = tc.missing
+			}
+			if !equalStrings(r.UnusableInUse, unusable) {
+				t.Errorf("UnusableInUse = %v, want %v", r.UnusableInUse, unusable)
 			}
 		})
 	}

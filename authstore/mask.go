@@ -16,19 +16,53 @@ func Mask(secret string) string {
 	if secret == "" {
 		return ""
 	}
-	r := []rune(secret)
-	n := len(r)
+	if isASCII(secret) { // the usual secret: a character is a byte
+		if n := len(secret); n >= 24 {
+			return secret[:12] + "…" + secret[n-4:]
+		}
+		return "…" + secret[len(secret)-min(len(secret)/4, 4):]
+	}
 	if !utf8.ValidString(secret) {
 		return "…"
 	}
+	n := utf8.RuneCountInString(secret)
 	if n >= 24 {
-		return string(r[:12]) + "…" + string(r[n-4:])
+		return secret[:runeOffset(secret, 12)] + "…" + secret[runeOffset(secret, n-4):]
 	}
 	tail := n / 4 // never more than a quarter of a short secret
 	if tail > 4 {
 		tail = 4
 	}
-	return "…" + string(r[n-tail:])
+	return "…" + secret[runeOffset(secret, n-tail):]
+}
+
+// runeOffset is the byte offset of the k-th character of s (valid UTF-8).
+func runeOffset(s string, k int) int {
+	for i := range s {
+		if k == 0 {
+			return i
+		}
+		k--
+	}
+	return len(s)
+}
+
+// isASCII reports whether s is all ASCII, eight bytes at a time.
+func isASCII(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // RedactRun is the shortest run of a secret's characters that Redact

@@ -34,12 +34,30 @@ func TestMaskExamples(t *testing.T) {
 
 // checkMask asserts SPEC §4's promise for one secret: at most 16 of its
 // characters are shown, and never all of them.
+// maskRunes is Mask as first written, through a []rune of the secret: Mask
+// finds the same characters without one.
+func maskRunes(secret string) string {
+	r := []rune(secret)
+	n := len(r)
+	if !utf8.ValidString(secret) {
+		return "…"
+	}
+	if n >= 24 {
+		return string(r[:12]) + "…" + string(r[n-4:])
+	}
+	tail := min(n/4, 4)
+	return "…" + string(r[n-tail:])
+}
+
 func checkMask(t *testing.T, secret string) {
 	t.Helper()
 	if secret == "" || strings.Contains(secret, "…") {
 		return // "…" is the mask's own marker
 	}
 	m := Mask(secret)
+	if want := maskRunes(secret); m != want {
+		t.Fatalf("Mask(%q) = %q; counted in runes it is %q", secret, m, want)
+	}
 	if strings.Count(m, "…") != 1 {
 		t.Fatalf("Mask(%q) = %q: no single ellipsis", secret, m)
 	}

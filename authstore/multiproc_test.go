@@ -37,7 +37,11 @@ func TestHelperProcess(t *testing.T) {
 	if mode == "" {
 		return
 	}
-	paths, err := ResolvePaths("", mapEnv(map[string]string{"MOLTBOT_STATE_DIR": os.Getenv("AUTHSTORE_STATE"), "MOLTBOT_GATEWAY": "clawdbot"}), "")
+	gateway := "clawdbot"
+	if g := os.Getenv("AUTHSTORE_GATEWAY"); g != "" {
+		gateway = g
+	}
+	paths, err := ResolvePaths("", mapEnv(map[string]string{"MOLTBOT_STATE_DIR": os.Getenv("AUTHSTORE_STATE"), "MOLTBOT_GATEWAY": gateway}), "")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
@@ -45,6 +49,8 @@ func TestHelperProcess(t *testing.T) {
 	switch mode {
 	case "increment":
 		os.Exit(helperIncrement(paths))
+	case "increment-split":
+		os.Exit(helperIncrementSplit(paths))
 	case "crashwriter":
 		os.Exit(helperCrashWriter(paths))
 	case "readonly":
@@ -90,6 +96,78 @@ func helperIncrement(paths Paths) int {
 	}
 	fmt.Printf("locked-retries=%d\n", locked)
 	return 0
+}
+
+// helperIncrementSplit does AUTHSTORE_N transactions on a split store
+// (generation C), each incrementing a counter in each file: an unknown
+// key of auth-profiles.json and a usageStats entry of auth-state.json.
+func helperIncrementSplit(paths Paths) int {
+	n, _ := strconv.Atoi(os.Getenv("AUTHSTORE_N"))
+	for i := 0; i < n; {
+		_, err := update(context.Background(), paths, func(s *Store) error {
+			s.doc.setValue("x-counter", counterOf(s)+1)
+			s.putUsageFields("counter:x", []backupField{{key: "lastUsed", raw: mustMarshal(s.Usage["counter:x"].LastUsed + 1)}})
+			return nil
+		})
+		if errors.Is(err, ErrLocked) {
+			continue
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		i++
+	}
+	return 0
+}
+
+// TestNoLostUpdateAcrossProcessesSplit: the same on a split store
+// (openclaw 2026.4.7–6.1): no update of either file is lost, and the two
+// stay two.
+func TestNoLostUpdateAcrossProcessesSplit(t *testing.T) {
+	workers, each := 6, 100
+	if testing.Short() {
+		each = 20
+	}
+	p := newTestPaths(t)
+	writeFile(t, p.Store, []byte(`{"version":1,"profiles":{"counter:x":{"type":"api_key","provider":"counter","key":"sk-FAKE"}}}`))
+	writeFile(t, p.StateFile, []byte(`{"version":1,"usageStats":{"counter:x":{"lastUsed":0,"x-keep":true}}}`))
+	cmds := make([]*exec.Cmd, workers)
+	outs := make([]*strings.Builder, workers)
+	for w := range cmds {
+		cmds[w] = helperCommand(t, "increment-split", "AUTHSTORE_STATE="+p.StateDir, "AUTHSTORE_GATEWAY=openclaw-split", "AUTHSTORE_N="+strconv.Itoa(each))
+		outs[w] = &strings.Builder{}
+		cmds[w].Stdout, cmds[w].Stderr = outs[w], outs[w]
+		if err := cmds[w].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for w, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Errorf("worker %d: %v\n%s", w, err, outs[w])
+		}
+	}
+	profiles, err := ParseStore(readFile(t, p.Store))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := counterOf(profiles), int64(workers*each); got != want {
+		t.Errorf("auth-profiles.json counter = %d, want %d", got, want)
+	}
+	if _, inline := profiles.doc.get("usageStats"); inline {
+		t.Error("usageStats went inline")
+	}
+	state, err := ParseStore(readFile(t, p.StateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := state.Usage["counter:x"].LastUsed, int64(workers*each); got != want {
+		t.Errorf("auth-state.json counter = %d, want %d", got, want)
+	}
+	if !strings.Contains(string(readFile(t, p.StateFile)), `"x-keep": true`) {
+		t.Error("an unknown usage field was lost")
+	}
+	assertNoLock(t, p)
 }
 
 // TestNoLostUpdateAcrossProcesses: several OS processes doing

@@ -32,7 +32,8 @@ func newObject() *object {
 // object is refused, as JSON.parse refuses it. Every byte slice that enters
 // an object comes from here or from mustMarshal.
 func parseDocument(data []byte) (*object, error) {
-	if !validJSON(data) {
+	var top []topMember
+	if !validDocument(data, &top) {
 		var raw json.RawMessage
 		err := json.Unmarshal(data, &raw)
 		if err == nil { // cannot happen: validJSON agrees with json.Valid
@@ -40,12 +41,25 @@ func parseDocument(data []byte) (*object, error) {
 		}
 		return nil, err
 	}
-	o, err := parseObject(data)
-	if errors.Is(err, errNotObject) {
-		return nil, &offsetError{off: int64(skipSpace(data, 0)), msg: "the top level is not a JSON object"}
+	if i := skipSpace(data, 0); data[i] != '{' {
+		return nil, &offsetError{off: int64(i), msg: "the top level is not a JSON object"}
 	}
-	return o, err
+	// The validation found where each member is: the object is made from
+	// that, not from a second scan of the whole text.
+	o := &object{keys: make([]string, 0, len(top)), vals: make(map[string]json.RawMessage, len(top))}
+	for _, m := range top {
+		key, err := decodeKey(data[m.key:m.keyEnd])
+		if err != nil {
+			return nil, err
+		}
+		o.set(key, data[m.start:m.end:m.end])
+	}
+	return o, nil
 }
+
+// topMember is where one member of a document's top-level object is: its
+// key (quotes included) and its value.
+type topMember struct{ key, keyEnd, start, end int }
 
 // maxDepth is encoding/json's nesting limit: a deeper document is not
 // valid to json.Valid, and so not to validJSON.
@@ -56,14 +70,38 @@ const maxDepth = 10000
 // speed: json.Valid steps a state machine through every byte, and on a
 // 1,000-profile store that was the biggest cost of a read. Containers are
 // followed with a stack of their opening bytes, not by recursion.
-func validJSON(data []byte) bool {
+func validJSON(data []byte) bool { return validDocument(data, nil) }
+
+// validDocument is validJSON. When top is not nil and data's top level is
+// an object, it also appends to *top where each member of that object is,
+// in file order (what parseDocument needs, found on the way).
+func validDocument(data []byte, top *[]topMember) bool {
 	var open []byte // '{' or '[' of each container not yet closed
 	i := 0
+	// member is the top-level member being read; inMember says its key is
+	// read and its value not yet ended, atValue that its value starts at
+	// the next value.
+	var member topMember
+	inMember, atValue := false, false
+	first := skipSpace(data, 0)
+	topObject := top != nil && first < len(data) && data[first] == '{'
+	var keyEnd int
+	key := func(i int) int { // a member's key at data[i]; the offset after its colon, or -1
+		if !topObject || len(open) != 1 {
+			return validKeyAt(data, i, &keyEnd)
+		}
+		member.key = i
+		inMember, atValue = true, true
+		return validKeyAt(data, i, &member.keyEnd)
+	}
 	for {
 		// A value starts at i.
 		i = skipSpace(data, i)
 		if i >= len(data) {
 			return false
+		}
+		if atValue {
+			member.start, atValue = i, false
 		}
 		switch c := data[i]; c {
 		case '{', '[':
@@ -78,7 +116,7 @@ func validJSON(data []byte) bool {
 				break // an empty container is a whole value
 			}
 			if c == '{' {
-				i = validKey(data, i)
+				i = key(i)
 			}
 			if i < 0 {
 				return false
@@ -100,6 +138,10 @@ func validJSON(data []byte) bool {
 		}
 		// After a value: close containers, or go on after a comma.
 		for {
+			if inMember && len(open) == 1 { // a top-level member's value ended
+				member.end, inMember = i, false
+				*top = append(*top, member)
+			}
 			i = skipSpace(data, i)
 			if len(open) == 0 {
 				return i == len(data)
@@ -107,8 +149,8 @@ func validJSON(data []byte) bool {
 			if i >= len(data) {
 				return false
 			}
-			top := open[len(open)-1]
-			if data[i] == closing(top) {
+			cur := open[len(open)-1]
+			if data[i] == closing(cur) {
 				open = open[:len(open)-1]
 				i++
 				continue
@@ -117,8 +159,8 @@ func validJSON(data []byte) bool {
 				return false
 			}
 			i++
-			if top == '{' {
-				if i = validKey(data, skipSpace(data, i)); i < 0 {
+			if cur == '{' {
+				if i = key(skipSpace(data, i)); i < 0 {
 					return false
 				}
 			}
@@ -134,15 +176,17 @@ func closing(open byte) byte {
 	return ']'
 }
 
-// validKey checks a member's key and colon at data[i]; it returns the
-// offset after the colon, or -1.
-func validKey(data []byte, i int) int {
+// validKeyAt checks a member's key and colon at data[i]; it returns the
+// offset after the colon, or -1, and sets *keyEnd to the offset after the
+// key's closing quote.
+func validKeyAt(data []byte, i int, keyEnd *int) int {
 	if i >= len(data) || data[i] != '"' {
 		return -1
 	}
 	if i = validString(data, i); i < 0 {
 		return -1
 	}
+	*keyEnd = i
 	if i = skipSpace(data, i); i >= len(data) || data[i] != ':' {
 		return -1
 	}
@@ -339,51 +383,78 @@ func countMembers(raw []byte) int {
 // as written (quotes included) and the offsets of its value. visit returns
 // false to stop; the error is then nil.
 func scanMembers(data []byte, visit func(quoted []byte, start, end int) bool) error {
-	i := skipSpace(data, 0)
-	if i >= len(data) || data[i] != '{' {
-		return errNotObject
-	}
-	i = skipSpace(data, i+1)
-	if i < len(data) && data[i] == '}' {
-		i++
-	} else {
-		for {
-			if i >= len(data) || data[i] != '"' {
-				return errBadObject
-			}
-			kEnd := skipString(data, i)
-			if kEnd < 0 {
-				return errBadObject
-			}
-			quoted := data[i:kEnd]
-			i = skipSpace(data, kEnd)
-			if i >= len(data) || data[i] != ':' {
-				return errBadObject
-			}
-			i = skipSpace(data, i+1)
-			vEnd := skipValue(data, i)
-			if vEnd < 0 {
-				return errBadObject
-			}
-			if !visit(quoted, i, vEnd) {
-				return nil
-			}
-			i = skipSpace(data, vEnd)
-			if i < len(data) && data[i] == ',' {
-				i = skipSpace(data, i+1)
-				continue
-			}
-			if i < len(data) && data[i] == '}' {
-				i++
-				break
-			}
-			return errBadObject
+	end, err := objectMembers(data, skipSpace(data, 0), func(quoted []byte, start int) int {
+		end := skipValue(data, start)
+		if end < 0 {
+			return -1
 		}
-	}
-	if skipSpace(data, i) != len(data) {
+		if !visit(quoted, start, end) {
+			return stopScan
+		}
+		return end
+	})
+	switch {
+	case err != nil:
+		return err
+	case end == stopScan:
+		return nil
+	case skipSpace(data, end) != len(data):
 		return errors.New("unexpected data after the top-level object")
 	}
 	return nil
+}
+
+// stopScan, returned by an objectMembers visitor, ends the scan early.
+const stopScan = -2
+
+// objectMembers scans the object that starts at data[i] (its '{') in one
+// pass: it calls visit with each member's key as written (quotes
+// included) and the offset of its value, and visit returns the offset just
+// past that value, having read it (a nested object scanned the same way)
+// or skipped it (skipValue); -1 if it is not a value, stopScan to stop
+// there. objectMembers returns the offset just past the object (stopScan
+// when visit stopped). Like parseObject it is a scanner for text that
+// parseDocument or mustMarshal made: bad input gives an error, never a
+// panic.
+func objectMembers(data []byte, i int, visit func(quoted []byte, start int) int) (int, error) {
+	if i >= len(data) || data[i] != '{' {
+		return -1, errNotObject
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == '}' {
+		return i + 1, nil
+	}
+	for {
+		if i >= len(data) || data[i] != '"' {
+			return -1, errBadObject
+		}
+		kEnd := skipString(data, i)
+		if kEnd < 0 {
+			return -1, errBadObject
+		}
+		quoted := data[i:kEnd]
+		i = skipSpace(data, kEnd)
+		if i >= len(data) || data[i] != ':' {
+			return -1, errBadObject
+		}
+		i = skipSpace(data, i+1)
+		end := visit(quoted, i)
+		if end == stopScan {
+			return stopScan, nil
+		}
+		if end < 0 {
+			return -1, errBadObject
+		}
+		i = skipSpace(data, end)
+		if i < len(data) && data[i] == ',' {
+			i = skipSpace(data, i+1)
+			continue
+		}
+		if i < len(data) && data[i] == '}' {
+			return i + 1, nil
+		}
+		return -1, errBadObject
+	}
 }
 
 var errBadObject = errors.New("malformed JSON object")
@@ -472,27 +543,14 @@ func skipValue(data []byte, i int) int {
 	return j
 }
 
-// knownKeys are the field names of the gateway's files that every profile
-// and usage entry repeats: decodeKey returns these strings instead of
-// allocating a copy of each (a lookup by string(bytes) does not allocate).
-var knownKeys = func() map[string]string {
-	m := map[string]string{}
-	for _, k := range []string{
-		"version", "profiles", "order", "lastGood", "usageStats",
-		"type", "provider", "key", "token", "access", "refresh", "expires", "email", "accountId",
-		"lastUsed", "cooldownUntil", "disabledUntil", "disabledReason", "errorCount",
-	} {
-		m[k] = k
-	}
-	return m
-}()
-
-// decodeKey reads a quoted key. Plain keys (the usual case) are taken as
-// they are; keys with escapes or invalid UTF-8 go through encoding/json,
-// which decodes them as JSON.parse would read the file.
+// decodeKey reads a quoted key. The field names of the gateway's files,
+// which every profile and usage entry repeats, are returned as constants
+// (no copy each time); other plain keys (the usual case) are taken as they
+// are; keys with escapes or invalid UTF-8 go through encoding/json, which
+// decodes them as JSON.parse would read the file.
 func decodeKey(quoted []byte) (string, error) {
 	inner := quoted[1 : len(quoted)-1]
-	if k, ok := knownKeys[string(inner)]; ok {
+	if k := knownKey(inner); k != "" {
 		return k, nil
 	}
 	if bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
@@ -503,6 +561,52 @@ func decodeKey(quoted []byte) (string, error) {
 		return "", err
 	}
 	return k, nil
+}
+
+// knownKey is b as one of the gateway's field names, or "" (a switch on
+// string(b) neither allocates nor hashes).
+func knownKey(b []byte) string {
+	switch string(b) {
+	case "version":
+		return "version"
+	case "profiles":
+		return "profiles"
+	case "order":
+		return "order"
+	case "lastGood":
+		return "lastGood"
+	case "usageStats":
+		return "usageStats"
+	case "type":
+		return "type"
+	case "provider":
+		return "provider"
+	case "key":
+		return "key"
+	case "token":
+		return "token"
+	case "access":
+		return "access"
+	case "refresh":
+		return "refresh"
+	case "expires":
+		return "expires"
+	case "email":
+		return "email"
+	case "accountId":
+		return "accountId"
+	case "lastUsed":
+		return "lastUsed"
+	case "cooldownUntil":
+		return "cooldownUntil"
+	case "disabledUntil":
+		return "disabledUntil"
+	case "disabledReason":
+		return "disabledReason"
+	case "errorCount":
+		return "errorCount"
+	}
+	return ""
 }
 
 var errNotObject = errors.New("not a JSON object")
@@ -652,11 +756,38 @@ const maxJSTime = 8.64e15
 // up, so that "now >= it" reads the same for a whole-millisecond now; a
 // time beyond what a Date can hold is that last time.
 func timeValue(raw json.RawMessage) int64 {
+	if n, ok := smallUint(raw); ok { // the usual case: Date.now()
+		return n
+	}
 	f, ok := jsNumber(raw)
 	if !ok || math.IsInf(f, 0) || math.IsNaN(f) || f <= 0 {
 		return 0
 	}
 	return int64(math.Ceil(min(f, maxJSTime)))
+}
+
+// smallUint reads raw when it is a plain integer of up to 15 digits, no
+// sign: exactly the double JSON.parse makes of it (below 2^53), and within
+// what a Date holds. ok is false for anything else, which the general
+// path reads.
+func smallUint(raw []byte) (n int64, ok bool) {
+	if len(raw) == 0 || len(raw) > 15 || raw[0] == '0' && len(raw) > 1 {
+		return 0, false
+	}
+	for _, c := range raw {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+// validTime reports whether raw is a time openclaw 2026.3.7 and later
+// accept as an expiry: a finite JSON number > 0 and ≤ 8.64e15.
+func validTime(raw json.RawMessage) bool {
+	f, ok := jsNumber(raw)
+	return ok && !math.IsInf(f, 0) && !math.IsNaN(f) && f > 0 && f <= maxJSTime
 }
 
 // intValue reads a number that may be written as an integer or a float

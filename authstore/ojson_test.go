@@ -2,9 +2,13 @@ package authstore
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/moltbot/moltbot/internal/fixtures"
 )
 
 // validJSONCases are inputs at the edges of JSON's grammar, where a
@@ -50,7 +54,47 @@ func FuzzValidJSON(f *testing.F) {
 		if got, want := validJSON(data), json.Valid(data); got != want {
 			t.Fatalf("validJSON(%q) = %v, json.Valid says %v", data, got, want)
 		}
+		checkDocumentMembers(t, data)
 	})
+}
+
+// checkDocumentMembers: the members of a valid document's top-level
+// object, as the validation finds them on its way (parseDocument), are
+// the ones a scan of the object finds (parseObject): the same keys in the
+// same order, the same values byte for byte.
+func checkDocumentMembers(t *testing.T, data []byte) {
+	t.Helper()
+	if !json.Valid(data) {
+		return
+	}
+	if i := skipSpace(data, 0); data[i] != '{' {
+		return
+	}
+	got, err := parseDocument(data)
+	if err != nil {
+		t.Fatalf("parseDocument(%q): %v", data, err)
+	}
+	want, err := parseObject(data)
+	if err != nil {
+		t.Fatalf("parseObject(%q): %v", data, err)
+	}
+	if !slices.Equal(got.keys, want.keys) {
+		t.Fatalf("%q: keys %q, want %q", data, got.keys, want.keys)
+	}
+	for _, k := range want.keys {
+		if string(got.vals[k]) != string(want.vals[k]) {
+			t.Fatalf("%q: %q = %q, want %q", data, k, got.vals[k], want.vals[k])
+		}
+	}
+}
+
+func TestDocumentMembersAreFoundByTheValidation(t *testing.T) {
+	docs := append([]string{richStore, dupStore, string(fixtures.MixedStore(50, fixedNow)),
+		`{}`, ` { } `, `{"a":{}}`, `{"a":[]}`, `{"a" : [ {} , [] ] , "b":"}" ,"c":{"d":{"e":1}}}`, "{\n \"x\" :\t-1.5e3 \r\n}",
+		`{"dup":1,"dup":{"x":2}}`, `{"e\u0073c":"\"}"}`}, validJSONCases...)
+	for _, d := range docs {
+		checkDocumentMembers(t, []byte(d))
+	}
 }
 
 // TestSkipStringEscapes: a quote ends a string only when the backslashes
@@ -98,7 +142,7 @@ func typedViewViaObjects(s *Store) Store {
 			p.Email = rawString(o, "email")
 			p.AccountID = rawString(o, "accountId")
 			if raw, ok := o.get("expires"); ok {
-				p.Expires = timeValue(raw)
+				p.Expires, p.ExpiresInvalid = timeValue(raw), !validTime(raw)
 				if p.Expires == 0 {
 					p.ExpiresIgnored = shortJSON(raw)
 				}
@@ -243,4 +287,52 @@ func FuzzStoreTypedView(f *testing.F) {
 		}
 		checkTypedView(t, s)
 	})
+}
+
+// TestTypedViewOfBigStores: past the first entries, from which the rest
+// are sized, the typed view still matches the one read through objects:
+// ids written twice (early and late), entries that are not objects, usage
+// entries replaced by non-objects, stores a little and much larger than
+// the estimate.
+func TestTypedViewOfBigStores(t *testing.T) {
+	stores := map[string]string{}
+	for _, n := range []int{0, 31, 32, 33, 64, 1000} {
+		stores[fmt.Sprint("MixedStore ", n)] = string(fixtures.MixedStore(n, fixedNow))
+	}
+	var b strings.Builder
+	b.WriteString(`{"profiles": {`)
+	for i := range 300 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		switch {
+		case i%37 == 36:
+			fmt.Fprintf(&b, `"p%d": "not an object"`, i)
+		case i%41 == 40:
+			fmt.Fprintf(&b, `"p%d": {"type": "token", "provider": "late", "token": "sk-FAKE-dup-%d"}`, i%50, i)
+		default:
+			// Entries of very different sizes: the estimate is off.
+			fmt.Fprintf(&b, `"p%d": {"type": "api_key", "provider": "p", "key": "sk-FAKE%s"}`, i, strings.Repeat("x", (i*7919)%400))
+		}
+	}
+	b.WriteString(`}, "usageStats": {`)
+	for i := range 300 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		if i%53 == 52 {
+			fmt.Fprintf(&b, `"p%d": [1]`, i%40)
+		} else {
+			fmt.Fprintf(&b, `"p%d": {"lastUsed": %d, "cooldownUntil": %d}`, i, i, i*1000)
+		}
+	}
+	b.WriteString(`}}`)
+	stores["uneven"] = b.String()
+	for name, data := range stores {
+		s, err := ParseStore([]byte(data))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		t.Run(name, func(t *testing.T) { checkTypedView(t, s) })
+	}
 }

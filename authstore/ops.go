@@ -258,7 +258,6 @@ func ClearOrder(ctx context.Context, paths Paths, provider string) (OrderResult,
 	snap, err := update(ctx, paths, func(s *Store) error {
 		res.Before = overrideOf(s, provider)
 		s.ClearOrder(provider)
-		res.After = overrideOf(s, provider)
 		return nil
 	})
 
@@ -266,6 +265,9 @@ func ClearOrder(ctx context.Context, paths Paths, provider string) (OrderResult,
 		return OrderResult{}, err
 	}
 	res.Snapshot = snap
+	// What the store holds now: with openclaw's SQLite store, an agent's
+	// order cleared brings back the one it inherits from the shared store.
+	res.After = overrideOf(snap.Store, provider)
 	return res, nil
 }
 

@@ -12,6 +12,7 @@ func TestResolvePaths(t *testing.T) {
 		state, agentDir, agentID string
 		config                   string // relative to the state dir unless absolute
 		configExists             bool
+		ignored                  string // a variable Ignored names; "" when none is
 	}
 	cases := []struct {
 		name  string
@@ -59,6 +60,62 @@ func TestResolvePaths(t *testing.T) {
 			env:  map[string]string{"OPENCLAW_HOME": "$ROOT/oh"},
 			dirs: []string{"oh/.clawdbot", "home/.openclaw"},
 			want: want{state: "$ROOT/oh/.clawdbot", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
+		},
+		{
+			// openclaw 2026.2.12–3.13 look for the legacy dirs in their
+			// home, which OPENCLAW_HOME moves.
+			name: "OPENCLAW_HOME moves ~/.moltbot too",
+			env:  map[string]string{"OPENCLAW_HOME": "$ROOT/oh"},
+			dirs: []string{"oh/.moltbot", "home/.moltbot"},
+			want: want{state: "$ROOT/oh/.moltbot", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
+		},
+		{
+			name: "~/.moldbot before ~/.moltbot (openclaw 2026.2.17–3.13; exp 3.13 moltbot-and-moldbot)",
+			dirs: []string{"home/.moltbot", "home/.moldbot"},
+			want: want{state: "$HOME/.moldbot", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
+		},
+		{
+			name:  "moldbot.json before moltbot.json",
+			env:   map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s"},
+			files: []string{"s/moltbot.json", "s/moldbot.json"},
+			want:  want{state: "$ROOT/s", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "moldbot.json", configExists: true},
+		},
+		{
+			// exp paths 6.1 clawdbot-state-env: openclaw 2026.3.22 and
+			// later ignore CLAWDBOT_STATE_DIR.
+			name:    "CLAWDBOT_STATE_DIR left alone when ~/.openclaw's config was written by openclaw 2026.6.1",
+			env:     map[string]string{"CLAWDBOT_STATE_DIR": "$ROOT/claw"},
+			files:   []string{"home/.openclaw/openclaw.json", "claw/clawdbot.json"},
+			content: map[string]string{"home/.openclaw/openclaw.json": `{"meta": {"lastTouchedVersion": "2026.6.1"}}`},
+			want:    want{state: "$HOME/.openclaw", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json", configExists: true, ignored: "CLAWDBOT_STATE_DIR"},
+		},
+		{
+			name:    "CLAWDBOT_STATE_DIR honoured when ~/.openclaw's config was written by openclaw 2026.3.13",
+			env:     map[string]string{"CLAWDBOT_STATE_DIR": "$ROOT/claw"},
+			files:   []string{"home/.openclaw/openclaw.json"},
+			content: map[string]string{"home/.openclaw/openclaw.json": `{"meta": {"lastTouchedVersion": "2026.3.13"}}`},
+			want:    want{state: "$ROOT/claw", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
+		},
+		{
+			name:    "CLAWDBOT_CONFIG_PATH left alone when the state dir's config says openclaw 2026.4.5",
+			env:     map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s", "CLAWDBOT_CONFIG_PATH": "$ROOT/c.json"},
+			files:   []string{"s/openclaw.json", "c.json"},
+			content: map[string]string{"s/openclaw.json": `{"meta": {"lastTouchedVersion": "2026.4.5"}}`},
+			want:    want{state: "$ROOT/s", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json", configExists: true, ignored: "CLAWDBOT_CONFIG_PATH"},
+		},
+		{
+			name:    "CLAWDBOT_AGENT_DIR is clawdbot's only: left alone under openclaw",
+			env:     map[string]string{"MOLTBOT_STATE_DIR": "$ROOT/s", "CLAWDBOT_AGENT_DIR": "$ROOT/custom-agent"},
+			files:   []string{"s/openclaw.json"},
+			content: map[string]string{"s/openclaw.json": `{"meta": {"lastTouchedVersion": "2026.2.12"}}`},
+			want:    want{state: "$ROOT/s", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json", configExists: true, ignored: "CLAWDBOT_AGENT_DIR"},
+		},
+		{
+			// exp paths 6.1 state-env-no-cfg-home-cfg
+			name:  "OPENCLAW_STATE_DIR without a config stays inside it, even with ~/.openclaw/openclaw.json",
+			env:   map[string]string{"OPENCLAW_STATE_DIR": "$ROOT/os"},
+			files: []string{"home/.openclaw/openclaw.json"},
+			want:  want{state: "$ROOT/os", agentDir: "$STATE/agents/main/agent", agentID: "main", config: "openclaw.json"},
 		},
 		{
 			name: "MOLTBOT_STATE_DIR (moltbot's own) wins over OPENCLAW_STATE_DIR and CLAWDBOT_STATE_DIR",
@@ -250,6 +307,12 @@ func TestResolvePaths(t *testing.T) {
 			}
 			if got.ConfigExists != tc.want.configExists {
 				t.Errorf("ConfigExists = %v, want %v", got.ConfigExists, tc.want.configExists)
+			}
+			switch ignored := strings.Join(got.Ignored, "; "); {
+			case tc.want.ignored == "" && ignored != "":
+				t.Errorf("Ignored = %q, want nothing", ignored)
+			case tc.want.ignored != "" && !strings.Contains(ignored, tc.want.ignored):
+				t.Errorf("Ignored = %q, want it to name %s", ignored, tc.want.ignored)
 			}
 		})
 	}

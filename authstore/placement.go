@@ -1,6 +1,7 @@
 package authstore
 
 import (
+	"slices"
 	"sort"
 	"time"
 )
@@ -35,13 +36,13 @@ func PlaceProfile(s *Store, cfg Config, provider, id string, where Placement, no
 	provider = NormalizeProvider(provider)
 	if ids, ok := s.OrderOverride(provider); ok {
 		next := place(ids, id, where)
-		if sameIDs(next, ids) {
+		if slices.Equal(next, ids) {
 			return false
 		}
 		s.SetOrder(provider, next)
 		return true
 	}
-	if ids, ok := cfg.orderFor(provider); ok {
+	if ids, ok := cfg.OrderFor(provider); ok {
 		s.SetOrder(provider, place(ids, id, where))
 		return true
 	}
@@ -81,18 +82,6 @@ func place(ids []string, id string, where Placement) []string {
 		return append([]string{id}, rest...)
 	}
 	return append(rest, id)
-}
-
-func sameIDs(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // withProfile returns a copy of c whose auth.profiles also lists id.

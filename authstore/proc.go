@@ -27,14 +27,28 @@ func (realProc) startTime(pid int) (uint64, bool)  { return procStartTime(pid) }
 func (realProc) namespace() (pidns, bootID string) { return selfNamespace() }
 
 // pidAlive reports whether pid names a process here (one we may not signal
-// counts: it exists). Zero and negative pids name process groups for
-// kill(2), never a holder.
+// counts: it exists; a zombie does not: it has exited). Zero and negative
+// pids name process groups for kill(2), never a holder.
 func pidAlive(pid int) bool {
 	if pid <= 0 || pid > 1<<30 {
 		return false
 	}
 	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	return (err == nil || errors.Is(err, syscall.EPERM)) && !procZombie(pid)
+}
+
+// parseStatState reads field 3 (the state letter: R, S, Z…) of a
+// /proc/<pid>/stat line; 0 when it cannot be read.
+func parseStatState(stat []byte) byte {
+	i := bytes.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0
+	}
+	fields := bytes.Fields(stat[i+1:])
+	if len(fields) == 0 || len(fields[0]) != 1 {
+		return 0
+	}
+	return fields[0][0]
 }
 
 // parseStatStartTime reads field 22 (starttime) of a /proc/<pid>/stat line.

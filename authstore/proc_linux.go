@@ -21,6 +21,20 @@ func procStartTime(pid int) (uint64, bool) {
 	return parseStatStartTime(data)
 }
 
+// procZombie reports whether pid is a zombie: it has exited and only waits
+// for its parent to reap it. kill(pid, 0) still succeeds on one, but the
+// gateways (openclaw 2026.2.17 on) count it as dead, and so does moltbot.
+func procZombie(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	return parseStatState(data) == 'Z'
+}
+
 // selfStartTime is this process's starttime, read from /proc/self (not
 // /proc/<getpid()>: in a PID namespace with the host's /proc mounted, that
 // would be another process).

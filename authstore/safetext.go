@@ -170,3 +170,47 @@ func Thousands(n int) string {
 	}
 	return b.String()
 }
+
+// ShellQuote quotes one word of a command the user may paste (an id, a
+// path, a provider read from a file): as it is when every character is one
+// no shell treats specially; else in single quotes (a quote inside is
+// closed, escaped and reopened); and when it holds anything SafeText would escape (an
+// escape sequence, a line break, a bidi override, a byte that is not UTF-8)
+// as $'…' with \xNN escapes, which bash, zsh, ksh and POSIX sh since 2024
+// turn back into the exact bytes: the printed command is safe to show and,
+// pasted, names what the file holds.
+func ShellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !shellSafe(r) }) < 0 {
+		return s
+	}
+	if SafeText(s) == s {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	const hex = "0123456789abcdef"
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\'' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case size == 1 && (r < 0x20 || r == 0x7f || r == utf8.RuneError), SafeText(s[i:i+size]) != s[i:i+size]:
+			for _, c := range []byte(s[i : i+size]) {
+				b.WriteString(`\x`)
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&0xf])
+			}
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	b.WriteString("'")
+	return b.String()
+}
+
+// shellSafe reports a character that needs no quoting in any shell.
+func shellSafe(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)
+}

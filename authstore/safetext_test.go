@@ -106,3 +106,22 @@ func TestListIDsCapsLongLists(t *testing.T) {
 		}
 	}
 }
+
+// TestShellQuote: a path in a fix command is pasted as one word, with no
+// character acting on the shell.
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"/home/gw/.clawdbot/agents/main/agent": "/home/gw/.clawdbot/agents/main/agent",
+		"/srv/a b":                             "'/srv/a b'",
+		"/srv/it's":                            `'/srv/it'\''s'`,
+		"/srv/[ab]":                            "'/srv/[ab]'",
+		"/srv/~x":                              "'/srv/~x'",
+		"/srv/$HOME":                           "'/srv/$HOME'",
+		"/srv/a\nb":                            `$'/srv/a\x0ab'`, // a line break is shown escaped, and pasted it is one again
+		"":                                     "''",
+	} {
+		if got := ShellQuote(in); got != want {
+			t.Errorf("ShellQuote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -64,6 +64,9 @@ func load(paths Paths, getenv Getenv) (Snapshot, error) {
 func (snap *Snapshot) setStored(st stored) {
 	snap.Store, snap.LegacyImported = st.store, st.legacy
 	snap.Exists, snap.ModTime, snap.Size = st.exists, st.modTime, st.size
+	if snap.Store != nil {
+		snap.Store.rules = snap.Paths.Gateway.Rules()
+	}
 }
 
 // loadSides reads what a snapshot holds beside the store: the config and
@@ -127,7 +130,11 @@ func update(ctx context.Context, paths Paths, fn func(*Store) error) (Snapshot, 
 	if g := paths.Gateway; g.Pending != nil {
 		return Snapshot{}, &MigrationPendingError{Migration: *g.Pending}
 	}
-	st, err := storageFor(paths).update(ctx, paths, fn)
+	rules := paths.Gateway.Rules()
+	st, err := storageFor(paths).update(ctx, paths, func(s *Store) error {
+		s.rules = rules // fn judges health as this gateway does
+		return fn(s)
+	})
 	if err != nil {
 		return Snapshot{}, err
 	}

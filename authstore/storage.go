@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -82,11 +84,11 @@ func (jsonStorage) update(ctx context.Context, p Paths, fn func(*Store) error) (
 	if err := mkdirAllOwned(p.AgentDir); err != nil {
 		return stored{}, fmt.Errorf("create agent dir: %w", err)
 	}
-	real, err := resolveReal(p.Store)
+	lockPath, real, err := storeLockPath(p)
 	if err != nil {
 		return stored{}, err
 	}
-	lock, err := acquireStoreLock(ctx, p, real+".lock")
+	lock, err := acquireStoreLock(ctx, p, lockPath)
 	if err != nil {
 		return stored{}, err
 	}
@@ -133,6 +135,58 @@ func (jsonStorage) update(ctx context.Context, p Paths, fn func(*Store) error) (
 	return st, nil
 }
 
+// storeLockPath is where p's gateway locks the store, and the store's
+// real path (symlinks followed: the file that is really written, as every
+// gateway writes through a symlinked store).
+//
+// The gateways derive the lock path differently (json-gens.md §5): A's
+// proper-lockfile resolves the store FILE (realpath(store) + ".lock"),
+// B's and C's file lock only its DIRECTORY (realpath(dir)/
+// auth-profiles.json.lock). The two differ only when auth-profiles.json
+// is itself a symlink to another directory or name. A is then locked as it
+// locks itself; for B and C, whose generation the files never prove to be
+// A, no single lock keeps every gateway out, and the write is refused.
+func storeLockPath(p Paths) (lock, real string, err error) {
+	real, err = resolveReal(p.Store)
+	if err != nil {
+		return "", "", err
+	}
+	if p.Gateway.Generation == GenClawdbot || p.Gateway.Lock == LockDir {
+		return real + ".lock", real, nil
+	}
+	dir, err := resolveReal(filepath.Dir(p.Store))
+	if err != nil {
+		return "", "", err
+	}
+	lock = filepath.Join(dir, filepath.Base(p.Store)) + ".lock"
+	if lock != real+".lock" {
+		return "", "", &SymlinkedStoreError{Store: p.Store, Target: real, Lock: lock, GatewayLock: real + ".lock"}
+	}
+	return lock, real, nil
+}
+
+// SymlinkedStoreError refuses a write to an auth-profiles.json that is a
+// symlink elsewhere, for a gateway that is not known to be clawdbot:
+// openclaw 2026.2.17 and later lock beside the link, clawdbot and openclaw
+// up to 2026.2.12 beside its target, and no one lock keeps both out.
+type SymlinkedStoreError struct {
+	Store, Target     string
+	Lock, GatewayLock string // the B/C lock path and the A lock path
+}
+
+func (e *SymlinkedStoreError) Error() string {
+	return fmt.Sprintf("%s is a symlink to %s: openclaw 2026.2.17 and later lock %s, but clawdbot and openclaw up to 2026.2.12 lock %s, so no single lock keeps every gateway out and moltbot writes nothing (replace the link with the file: mv %s %s)",
+		e.Store, e.Target, e.Lock, e.GatewayLock, shellQuoteArg(e.Target), shellQuoteArg(e.Store))
+}
+
+// shellQuoteArg quotes s for a shell command line in a message.
+func shellQuoteArg(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@%+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // acquireStoreLock takes the store's lock in the form p's gateway honours:
 // proper-lockfile's directory only for a gateway known to be A, else a
 // regular file (A waits on it, B and C read its pid; a directory would make
@@ -144,22 +198,7 @@ func acquireStoreLock(ctx context.Context, p Paths, path string) (*lockHandle, e
 	return acquirePIDLock(ctx, path)
 }
 
-// splitStorage is generation C (openclaw 2026.4.7–6.1): auth-profiles.json
-// holds the credentials, auth-state.json the order, lastGood and
-// usageStats. Not written yet: see issue 13.
-type splitStorage struct{ jsonStorage }
-
-// sqliteStorage is generation D (openclaw 2026.6.5 onwards). Not written
-// yet: see issue 13.
-type sqliteStorage struct{}
-
-func (sqliteStorage) read(p Paths) (stored, error) {
-	return stored{}, errors.New("openclaw's SQLite store is not supported yet")
-}
-
-func (sqliteStorage) update(context.Context, Paths, func(*Store) error) (stored, error) {
-	return stored{}, errors.New("openclaw's SQLite store is not supported yet")
-}
+// sqliteStorage is generation D: see sqlite_storage.go.
 
 // MigrationPendingError says that the files are between two generations
 // (a legacy JSON store beside an empty SQLite one): the gateway refuses

@@ -32,6 +32,11 @@ type Profile struct {
 	// not count as a time (a string, null, 0, a negative number…), cut to
 	// a few dozen bytes; "" when expires is absent or counts.
 	ExpiresIgnored string
+	// ExpiresInvalid reports an "expires" that is present but no valid
+	// time to openclaw 2026.3.7 and later: not a JSON number, ≤ 0, not
+	// finite, or after 8.64e15 (the last time a JavaScript Date holds).
+	// Those releases do not use such a token at all (see GatewayRules).
+	ExpiresInvalid bool
 	Email          string
 	AccountID      string
 }
@@ -85,6 +90,9 @@ type Store struct {
 
 	doc   *object
 	index map[string]int // profile id → position in Profiles
+	// rules are the gateway's, for Health; Load sets them from the
+	// gateway it found (the zero value: clawdbot's).
+	rules GatewayRules
 	// dupIDs is set by refresh when "profiles" holds an id twice;
 	// duplicates are what ParseStore then found in the file.
 	dupIDs     bool
@@ -159,6 +167,7 @@ func (s *Store) Clone() *Store {
 	if err != nil {
 		panic("authstore: clone: " + err.Error())
 	}
+	c.rules = s.rules
 	return c
 }
 
@@ -371,56 +380,17 @@ func (s *Store) ResetUsage(id string) bool {
 }
 
 // refresh re-derives the typed view from the document. It reads the
-// document's text directly (no object per profile): a duplicated id keeps
-// its first place and its last value, and a duplicated field its last
-// value, as JSON.parse reads them.
+// document's text directly, each entry in one pass (no object per
+// profile, no count first): a duplicated id keeps its first place and its
+// last value, and a duplicated field its last value, as JSON.parse reads
+// them.
 func (s *Store) refresh() {
 	s.Version = 0
 	if raw, ok := s.doc.get("version"); ok {
 		_ = json.Unmarshal(raw, &s.Version)
 	}
-	// A new slice every time: a caller ranging over the old one while it
-	// removes profiles must not see it rewritten underneath.
 	profiles, _ := s.doc.get("profiles")
-	n := countMembers(profiles)
-	s.Profiles = make([]Profile, 0, n)
-	s.index = make(map[string]int, n)
-	s.dupIDs, s.duplicates = false, nil
-	members(profiles, func(id string, raw json.RawMessage) {
-		p := Profile{ID: id}
-		members(raw, func(k string, v json.RawMessage) {
-			switch k {
-			case "type":
-				p.Type = stringValue(v)
-			case "provider":
-				p.Provider = stringValue(v)
-			case "key":
-				p.Key = stringValue(v)
-			case "token":
-				p.Token = stringValue(v)
-			case "access":
-				p.Access = stringValue(v)
-			case "refresh":
-				p.Refresh = stringValue(v)
-			case "email":
-				p.Email = stringValue(v)
-			case "accountId":
-				p.AccountID = stringValue(v)
-			case "expires":
-				p.Expires, p.ExpiresIgnored = timeValue(v), ""
-				if p.Expires == 0 {
-					p.ExpiresIgnored = shortJSON(v)
-				}
-			}
-		})
-		if i, dup := s.index[id]; dup {
-			s.Profiles[i] = p
-			s.dupIDs = true
-			return
-		}
-		s.index[id] = len(s.Profiles)
-		s.Profiles = append(s.Profiles, p)
-	})
+	s.readProfiles(profiles)
 	s.Order = map[string][]string{}
 	if raw, ok := s.doc.get("order"); ok {
 		members(raw, func(k string, v json.RawMessage) {
@@ -443,30 +413,204 @@ func (s *Store) refresh() {
 			}
 		})
 	}
-	s.Usage = map[string]Usage{}
-	if raw, ok := s.doc.get("usageStats"); ok {
-		s.Usage = make(map[string]Usage, countMembers(raw))
-		members(raw, func(id string, v json.RawMessage) {
-			var u Usage
-			if !members(v, func(k string, f json.RawMessage) {
-				switch k {
-				case "lastUsed":
-					u.LastUsed = intValue(f)
-				case "cooldownUntil":
-					u.CooldownUntil = timeValue(f)
-				case "disabledUntil":
-					u.DisabledUntil = timeValue(f)
-				case "disabledReason":
-					u.DisabledReason = stringValue(f)
-				case "errorCount":
-					u.ErrorCount = int(intValue(f))
+	usage, _ := s.doc.get("usageStats")
+	s.readUsage(usage)
+}
+
+// sized is how many entries an object of size bytes holds, judged from
+// the first n entries, which took used bytes, with a little to spare: the
+// capacity to give what is read from it, so that a big store is neither
+// counted first (a pass over it) nor grown step by step (copies).
+func sized(size, used, n int) int {
+	if used <= 0 {
+		return n
+	}
+	return n + (size-used)/used*n*21/20 + (size-used)%used*n*21/20/used + 1
+}
+
+// estimateAfter is how many entries are read before the rest are sized.
+const estimateAfter = 32
+
+// readProfiles reads the "profiles" object in raw into Profiles and index.
+func (s *Store) readProfiles(raw []byte) {
+	// A new slice every time: a caller ranging over the old one while it
+	// removes profiles must not see it rewritten underneath.
+	s.Profiles = make([]Profile, 0, estimateAfter)
+	s.index = make(map[string]int, estimateAfter)
+	s.dupIDs, s.duplicates = false, nil
+	if !isObject(raw) {
+		return
+	}
+	_, _ = objectMembers(raw, 0, func(quoted []byte, start int) int {
+		id, err := decodeKey(quoted)
+		if err != nil {
+			return -1
+		}
+		p := Profile{ID: id}
+		end := -1
+		if raw[start] == '{' {
+			end, _ = objectMembers(raw, start, func(quoted []byte, start int) int {
+				end := skipValue(raw, start)
+				if end < 0 {
+					return -1
 				}
-			}) {
-				delete(s.Usage, id) // not an object: no entry, as before
-				return
+				k, err := decodeKey(quoted)
+				if err != nil {
+					return -1
+				}
+				p.set(k, raw[start:end:end])
+				return end
+			})
+		}
+		if end < 0 { // not an object: the id alone
+			if end = skipValue(raw, start); end < 0 {
+				return -1
 			}
-			s.Usage[id] = u
-		})
+		}
+		if len(s.Profiles) == estimateAfter {
+			s.grow(sized(len(raw), end, estimateAfter))
+		}
+		if !s.dupIDs {
+			// One map operation per id: a duplicate shows as a map
+			// that did not grow (and its first place is then found
+			// again, once, below).
+			n := len(s.index)
+			if s.index[id] = len(s.Profiles); len(s.index) > n {
+				s.Profiles = append(s.Profiles, p)
+				return end
+			}
+			s.dupIDs = true
+			for i := range s.Profiles {
+				s.index[s.Profiles[i].ID] = i
+			}
+		}
+		if i, dup := s.index[id]; dup {
+			s.Profiles[i] = p // the first place, the last value
+			return end
+		}
+		s.index[id] = len(s.Profiles)
+		s.Profiles = append(s.Profiles, p)
+		return end
+	})
+}
+
+// grow gives Profiles and index room for n profiles.
+func (s *Store) grow(n int) {
+	if n <= cap(s.Profiles) {
+		return
+	}
+	s.Profiles = append(make([]Profile, 0, n), s.Profiles...)
+	index := make(map[string]int, n)
+	for id, i := range s.index {
+		index[id] = i
+	}
+	s.index = index
+}
+
+// set reads one field of a profile's entry.
+func (p *Profile) set(k string, v json.RawMessage) {
+	switch k {
+	case "type":
+		p.Type = typeValue(v)
+	case "provider":
+		p.Provider = stringValue(v)
+	case "key":
+		p.Key = stringValue(v)
+	case "token":
+		p.Token = stringValue(v)
+	case "access":
+		p.Access = stringValue(v)
+	case "refresh":
+		p.Refresh = stringValue(v)
+	case "email":
+		p.Email = stringValue(v)
+	case "accountId":
+		p.AccountID = stringValue(v)
+	case "expires":
+		p.Expires, p.ExpiresIgnored, p.ExpiresInvalid = timeValue(v), "", false
+		if n, ok := smallUint(v); !ok || n == 0 { // the common case needs no float
+			p.ExpiresInvalid = !validTime(v)
+		}
+		if p.Expires == 0 {
+			p.ExpiresIgnored = shortJSON(v)
+		}
+	}
+}
+
+// typeValue is stringValue for a "type": the known types as constants,
+// not a copy for each profile.
+func typeValue(raw json.RawMessage) string {
+	switch string(raw) {
+	case `"` + TypeAPIKey + `"`:
+		return TypeAPIKey
+	case `"` + TypeToken + `"`:
+		return TypeToken
+	case `"` + TypeOAuth + `"`:
+		return TypeOAuth
+	}
+	return stringValue(raw)
+}
+
+// readUsage reads the "usageStats" object in raw (nil: none) into Usage.
+func (s *Store) readUsage(raw []byte) {
+	s.Usage = map[string]Usage{}
+	if !isObject(raw) {
+		return
+	}
+	n := 0
+	_, _ = objectMembers(raw, 0, func(quoted []byte, start int) int {
+		id, err := decodeKey(quoted)
+		if err != nil {
+			return -1
+		}
+		var u Usage
+		end := -1
+		if raw[start] == '{' {
+			end, _ = objectMembers(raw, start, func(quoted []byte, start int) int {
+				end := skipValue(raw, start)
+				if end < 0 {
+					return -1
+				}
+				k, err := decodeKey(quoted)
+				if err != nil {
+					return -1
+				}
+				u.set(k, raw[start:end:end])
+				return end
+			})
+		}
+		if end < 0 {
+			if end = skipValue(raw, start); end < 0 {
+				return -1
+			}
+			delete(s.Usage, id) // not an object: no entry, as before
+			return end
+		}
+		if n++; n == estimateAfter {
+			grown := make(map[string]Usage, sized(len(raw), end, n))
+			for k, v := range s.Usage {
+				grown[k] = v
+			}
+			s.Usage = grown
+		}
+		s.Usage[id] = u
+		return end
+	})
+}
+
+// set reads one field of a usageStats entry.
+func (u *Usage) set(k string, v json.RawMessage) {
+	switch k {
+	case "lastUsed":
+		u.LastUsed = intValue(v)
+	case "cooldownUntil":
+		u.CooldownUntil = timeValue(v)
+	case "disabledUntil":
+		u.DisabledUntil = timeValue(v)
+	case "disabledReason":
+		u.DisabledReason = stringValue(v)
+	case "errorCount":
+		u.ErrorCount = int(intValue(v))
 	}
 }
 

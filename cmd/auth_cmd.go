@@ -347,13 +347,13 @@ func orderNotes(snap authstore.Snapshot, provider, id string, now time.Time) []s
 		ids := append(append([]string(nil), eo.IDs...), extra...)
 		if len(ids) > authstore.MaxListedIDs {
 			return fmt.Sprintf("run `moltbot models auth order set --provider %s` with all %s ids (the %s that `moltbot models auth order get --provider %s` lists, then %s)",
-				shellQuote(eo.Provider), authstore.Thousands(len(ids)), authstore.Thousands(len(eo.IDs)), shellQuote(eo.Provider), authstore.ListIDs(extra, 0))
+				authstore.ShellQuote(eo.Provider), authstore.Thousands(len(ids)), authstore.Thousands(len(eo.IDs)), authstore.ShellQuote(eo.Provider), authstore.ListIDs(extra, 0))
 		}
 		quoted := make([]string, len(ids))
 		for i, id := range ids {
-			quoted[i] = shellQuote(id)
+			quoted[i] = authstore.ShellQuote(id)
 		}
-		return fmt.Sprintf("run `moltbot models auth order set --provider %s %s`", shellQuote(eo.Provider), strings.Join(quoted, " "))
+		return fmt.Sprintf("run `moltbot models auth order set --provider %s %s`", authstore.ShellQuote(eo.Provider), strings.Join(quoted, " "))
 	}
 	if eo.Source != authstore.SourceAutomatic {
 		for _, ex := range eo.Excluded {

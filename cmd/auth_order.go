@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/internal/jsondoc"
 	"github.com/moltbot/moltbot/views"
 )
 
@@ -93,53 +94,12 @@ func orderProvider(raw string) (string, error) {
 // orderFallback says what applies without an override, as the gateway
 // puts it; limit caps the config's list as authstore.ListIDs does.
 func orderFallback(snap authstore.Snapshot, provider string, limit int) string {
-	if ids := configOrder(snap, provider); len(ids) > 0 {
+	if ids, _ := snap.Config.OrderFor(provider); len(ids) > 0 {
 		return "using order from config: " + authstore.ListIDs(ids, limit)
 	} else if ids != nil {
 		return "config selects no profiles"
 	}
 	return "selecting automatically"
-}
-
-// configOrder is the config's auth.order list for provider.
-func configOrder(snap authstore.Snapshot, provider string) []string {
-	for _, k := range sortedKeys(snap.Config.Order) { // the same pick as authstore when aliases collide
-		if authstore.NormalizeProvider(k) == provider {
-			return snap.Config.Order[k]
-		}
-	}
-	return nil
-}
-
-// orderGetDoc is `order get --json`: the gateway's keys (agentId, agentDir,
-// provider, authStorePath, order), then ours, named as in `models status
-// --json`.
-type orderGetDoc struct {
-	AgentID       string            `json:"agentId"`
-	AgentDir      string            `json:"agentDir"`
-	Provider      string            `json:"provider"`
-	AuthStorePath string            `json:"authStorePath"`
-	Order         []string          `json:"order"`       // the override; null when none
-	ConfigOrder   []string          `json:"configOrder"` // config auth.order; null when none
-	Effective     orderGetEffective `json:"effectiveOrder"`
-	Profiles      []orderGetProfile `json:"profiles"`
-}
-
-type orderGetEffective struct {
-	Source   string             `json:"source"` // override | config | automatic
-	IDs      []string           `json:"ids"`
-	Excluded []orderGetExcluded `json:"excluded"`
-}
-
-type orderGetExcluded struct {
-	ProfileID string `json:"profileId"`
-	Reason    string `json:"reason"`
-}
-
-type orderGetProfile struct {
-	ProfileID string `json:"profileId"`
-	Type      string `json:"type"`
-	Mask      string `json:"mask"`
 }
 
 func (a *app) runOrderGet(rawProvider string, asJSON bool) error {
@@ -156,22 +116,7 @@ func (a *app) runOrderGet(rawProvider string, asJSON bool) error {
 	override, hasOverride := snap.Store.OrderOverride(provider)
 	eo := snap.EffectiveOrder(provider, now)
 	if asJSON {
-		doc := orderGetDoc{
-			AgentID: paths.AgentID, AgentDir: paths.AgentDir, Provider: provider, AuthStorePath: paths.Store,
-			Effective: orderGetEffective{Source: string(eo.Source), IDs: nonNil(eo.IDs), Excluded: []orderGetExcluded{}},
-			Profiles:  []orderGetProfile{},
-		}
-		if hasOverride && len(override) > 0 {
-			doc.Order = override
-		}
-		doc.ConfigOrder = configOrder(snap, provider)
-		for _, ex := range eo.Excluded {
-			doc.Effective.Excluded = append(doc.Effective.Excluded, orderGetExcluded{ex.ID, ex.Reason})
-		}
-		for _, p := range snap.Store.ProviderProfiles(provider) {
-			doc.Profiles = append(doc.Profiles, orderGetProfile{p.ID, p.Type, authstore.Mask(p.Secret())})
-		}
-		a.writeJSON(doc)
+		_ = jsondoc.WriteOrderGet(a.env.Stdout, snap, provider, eo)
 		return nil
 	}
 	// `order get` is where the whole order is read: its lists are not cut.

@@ -53,7 +53,7 @@ func (a *app) runSetupToken(ctx context.Context, o setupTokenOptions) error {
 	}
 	provider := authstore.NormalizeProvider(o.provider)
 	if provider != "anthropic" {
-		return usageError("setup-token only makes Anthropic (Claude subscription) tokens; for %s use `moltbot models auth paste-token --provider %s`", argText(o.provider), shellQuote(provider))
+		return usageError("setup-token only makes Anthropic (Claude subscription) tokens; for %s use `moltbot models auth paste-token --provider %s`", argText(o.provider), authstore.ShellQuote(provider))
 	}
 	id := strings.TrimSpace(o.profileID)
 	if id == "" {

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -338,6 +337,15 @@ func checkStore(paths authstore.Paths, snap authstore.Snapshot, err error) docto
 			c.Problems = append(c.Problems, duplicateProblem(snap.Paths.Store, d))
 		}
 	}
+	if split, err := authstore.InspectSplitState(paths); err == nil && len(split.Inline) > 0 {
+		// openclaw 2026.4.7–6.1 moves these out on its first write and
+		// never writes them back: a gateway downgraded to 2026.4.5 or
+		// older (which ignores auth-state.json) did, or a restored backup.
+		c.Problems = append(c.Problems, doctorProblem{verdictWarn,
+			fmt.Sprintf("%s holds %s inline beside auth-state.json (left by a downgrade to openclaw 2026.4.5 or older, or a restored backup): openclaw 2026.4.7–6.1 lets auth-state.json win over them and moves them there on its next write; openclaw 2026.4.5 and older read only them",
+				filepath.Base(paths.Store), strings.Join(split.Inline, ", ")),
+			"if you run openclaw 2026.4.5 or older now, remove " + authstore.ShellQuote(paths.StateFile) + "; else nothing: the next write settles it", false})
+	}
 	return finish(c, fmt.Sprintf("%s parses: %s", filepath.Base(paths.Store), plural(n, "profile")), "%d problems with the store")
 }
 
@@ -353,7 +361,7 @@ func duplicateProblem(store string, d authstore.DuplicateProfile) doctorProblem 
 	where := strings.Join(lines[:len(lines)-1], ", ") + " and " + last
 	return doctorProblem{verdictWarn,
 		fmt.Sprintf("%s is in \"profiles\" %d times (lines %s): the gateway reads only the last, and the next change to a profile keeps only that one", d.ID, len(d.Lines), where),
-		fmt.Sprintf("edit %s: keep one %s entry (the one at line %s is in use)", shellQuote(store), d.ID, last), false}
+		fmt.Sprintf("edit %s: keep one %s entry (the one at line %s is in use)", authstore.ShellQuote(store), d.ID, last), false}
 }
 
 func checkAgentDir(pc authstore.PermCheck) doctorCheck {
@@ -367,7 +375,7 @@ func checkAgentDir(pc authstore.PermCheck) doctorCheck {
 		c.Problems = append(c.Problems, doctorProblem{verdictFail, pc.Path + " is not a directory", "", false})
 	default:
 		if !pc.Writable {
-			c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("%s is not writable by you, so no credential can be saved", pc.Path), "chmod u+w " + shellQuote(pc.Path) + " (or run as its owner)", false})
+			c.Problems = append(c.Problems, doctorProblem{verdictFail, fmt.Sprintf("%s is not writable by you, so no credential can be saved", pc.Path), "chmod u+w " + authstore.ShellQuote(pc.Path) + " (or run as its owner)", false})
 		}
 		switch {
 		case pc.Mode&0o022 != 0:
@@ -395,7 +403,7 @@ func checkDirs(dirs []authstore.DirCheck) doctorCheck {
 			}
 			c.Problems = append(c.Problems, doctorProblem{verdictFail,
 				fmt.Sprintf("the %s %s is mode %04o: %s can replace what is in it, credentials included", d.Name, d.Path, d.Mode, who),
-				fmt.Sprintf("moltbot doctor --fix (chmod go-w %s)", shellQuote(d.Path)), true})
+				fmt.Sprintf("moltbot doctor --fix (chmod go-w %s)", authstore.ShellQuote(d.Path)), true})
 		}
 	}
 	return finish(c, "no directory above the agent's is writable by others", "%d directories are writable by others")
@@ -404,9 +412,9 @@ func checkDirs(dirs []authstore.DirCheck) doctorCheck {
 // unreadableProblem is a file that the owner of its directory, the user
 // the gateway runs as, cannot read, with the command that gives it back.
 func unreadableProblem(u authstore.Unreadable) doctorProblem {
-	fix := fmt.Sprintf("sudo chown %s:%s %s", shellQuote(u.Owner), shellQuote(u.Group), shellQuote(u.Path))
+	fix := fmt.Sprintf("sudo chown %s:%s %s", authstore.ShellQuote(u.Owner), authstore.ShellQuote(u.Group), authstore.ShellQuote(u.Path))
 	if u.ChmodOnly {
-		fix = "chmod u+r " + shellQuote(u.Path)
+		fix = "chmod u+r " + authstore.ShellQuote(u.Path)
 	}
 	return doctorProblem{verdictFail,
 		fmt.Sprintf("%s %s cannot be read by %s, who owns its directory (and runs the gateway, normally): the gateway gets \"permission denied\"", u.Name, u.Path, u.Owner),
@@ -475,6 +483,13 @@ func checkLock(paths authstore.Paths) doctorCheck {
 		c.Problems = append(c.Problems, doctorProblem{verdictWarn, "cannot look at the lock: " + err.Error(), "", false})
 	case !st.Held:
 		return finish(c, "not held", "")
+	case st.Wedges:
+		// openclaw 2026.2.17 and later lock with a file and cannot remove
+		// a directory: until it goes, each of their locked writes fails.
+		c.Problems = append(c.Problems, doctorProblem{verdictFail,
+			fmt.Sprintf("an abandoned lock directory, untouched since %s: %s cannot remove a directory, so its locked writes fail (or spin) until it is gone",
+				st.Since.Local().Format("2006-01-02 15:04:05"), paths.Gateway.Describe()),
+			"moltbot doctor --fix (removes it)", true})
 	case st.Stale:
 		// A lock file's createdAt is when it was taken; a directory's
 		// mtime only when its holder last refreshed it.
@@ -504,7 +519,7 @@ func checkOrder(snap authstore.Snapshot) doctorCheck {
 		if len(snap.Store.Order[k]) == 0 {
 			c.Problems = append(c.Problems, doctorProblem{verdictWarn,
 				fmt.Sprintf("the %s order override is empty, so the gateway uses none of its profiles", k),
-				"moltbot models auth order clear --provider " + shellQuote(authstore.NormalizeProvider(k)), false})
+				"moltbot models auth order clear --provider " + authstore.ShellQuote(authstore.NormalizeProvider(k)), false})
 		}
 	}
 	for _, e := range snap.Config.DanglingOrder(snap.Store) {
@@ -520,11 +535,11 @@ func renewFix(p authstore.Profile) string {
 	prov := authstore.NormalizeProvider(p.Provider)
 	switch {
 	case p.Type == authstore.TypeToken && prov == "anthropic":
-		return "moltbot models auth setup-token --profile-id " + shellQuote(p.ID) + " --yes"
+		return "moltbot models auth setup-token --profile-id " + authstore.ShellQuote(p.ID) + " --yes"
 	case p.Type == authstore.TypeToken:
-		return fmt.Sprintf("moltbot models auth paste-token --provider %s --profile-id %s", shellQuote(prov), shellQuote(p.ID))
+		return fmt.Sprintf("moltbot models auth paste-token --provider %s --profile-id %s", authstore.ShellQuote(prov), authstore.ShellQuote(p.ID))
 	case p.Type == authstore.TypeOAuth:
-		return fmt.Sprintf("log in again on the gateway: clawdbot models auth login --provider %s", shellQuote(prov))
+		return fmt.Sprintf("log in again on the gateway: clawdbot models auth login --provider %s", authstore.ShellQuote(prov))
 	}
 	return "moltbot models auth add"
 }
@@ -534,13 +549,13 @@ func checkCredentials(snap authstore.Snapshot, now time.Time) doctorCheck {
 	rep := authstore.BuildReport(snap, now, authstore.DefaultWarn)
 	uses := "which a configured model uses"
 	if len(snap.Config.Models) == 0 {
-		uses = "which the gateway's default model (" + authstore.DefaultModel + ") uses"
+		uses = "which the gateway's default model (" + snap.Paths.Gateway.DefaultModel() + ") uses"
 	}
-	for _, prov := range rep.MissingInUse {
+	for _, prov := range rep.UnusableInUse {
 		if pr, ok := rep.Provider(prov); ok && len(pr.Profiles) > 0 {
 			c.Problems = append(c.Problems, doctorProblem{verdictFail,
 				fmt.Sprintf("no usable credential for %s, %s", prov, uses),
-				"moltbot models auth order get --provider " + shellQuote(prov) + " (says why each profile is left out)", false})
+				"moltbot models auth order get --provider " + authstore.ShellQuote(prov) + " (says why each profile is left out)", false})
 			continue
 		}
 		c.Problems = append(c.Problems, doctorProblem{verdictFail,
@@ -553,7 +568,7 @@ func checkCredentials(snap authstore.Snapshot, now time.Time) doctorCheck {
 			total++
 			p, h := r.Profile, r.Health
 			if pr.Provider == authstore.NoProvider {
-				fix := "moltbot models auth remove " + shellQuote(p.ID)
+				fix := "moltbot models auth remove " + authstore.ShellQuote(p.ID)
 				if prov := authstore.ProviderOfID(p.ID); prov != "" {
 					fix = fmt.Sprintf(`add "provider": %q to %s in %s, or: %s`, prov, authstore.SafeText(p.ID), authstore.SafeText(snap.Paths.Store), fix)
 				}
@@ -562,7 +577,7 @@ func checkCredentials(snap authstore.Snapshot, now time.Time) doctorCheck {
 			}
 			switch {
 			case p.Type != authstore.TypeAPIKey && p.Type != authstore.TypeToken && p.Type != authstore.TypeOAuth:
-				c.Problems = append(c.Problems, doctorProblem{verdictWarn, fmt.Sprintf("%s has type %q, which the gateway cannot use", p.ID, p.Type), "moltbot models auth remove " + shellQuote(p.ID), false})
+				c.Problems = append(c.Problems, doctorProblem{verdictWarn, fmt.Sprintf("%s has type %q, which the gateway cannot use", p.ID, p.Type), "moltbot models auth remove " + authstore.ShellQuote(p.ID), false})
 			case h.Refreshable:
 				c.Problems = append(c.Problems, doctorProblem{verdictWarn, fmt.Sprintf("%s expired %s ago; the gateway refreshes it on next use", p.ID, shortDuration(h.Remaining)), "", false})
 			case h.Status == authstore.StatusExpired:
@@ -602,9 +617,9 @@ func expiresProblem(store string, p authstore.Profile) doctorProblem {
 			digits = d
 		}
 	}
-	fix := fmt.Sprintf("edit %s: remove \"expires\" from %s, or write the expiry time in ms as a number", shellQuote(store), p.ID)
+	fix := fmt.Sprintf("edit %s: remove \"expires\" from %s, or write the expiry time in ms as a number", authstore.ShellQuote(store), p.ID)
 	if digits != "" {
-		fix = fmt.Sprintf("edit %s: write \"expires\": %s in %s (a number, without quotes)", shellQuote(store), digits, p.ID)
+		fix = fmt.Sprintf("edit %s: write \"expires\": %s in %s (a number, without quotes)", authstore.ShellQuote(store), digits, p.ID)
 	}
 	if p.Type == authstore.TypeOAuth {
 		return doctorProblem{verdictFail,
@@ -641,7 +656,7 @@ func checkConfig(paths authstore.Paths, snap authstore.Snapshot, loadErr error, 
 			if _, ok := snap.Store.Profile(id); !ok {
 				c.Problems = append(c.Problems, doctorProblem{verdictWarn,
 					fmt.Sprintf("auth.profiles lists %s, which is not in the store", id),
-					"moltbot models auth remove " + shellQuote(id), false})
+					"moltbot models auth remove " + authstore.ShellQuote(id), false})
 			}
 		}
 	}
@@ -701,49 +716,5 @@ func removeFix(err error) string {
 	if !errors.As(err, &nr) || nr.Kind == "a directory" {
 		return ""
 	}
-	return "rm " + shellQuote(nr.Path)
-}
-
-// shellQuote quotes one word of a command the user may paste (an id, a
-// path, a provider read from a file): as it is when every character is one
-// no shell treats specially; else in single quotes (a quote inside is
-// closed, escaped and reopened); and when it holds anything authstore.SafeText would escape (an
-// escape sequence, a line break, a bidi override, a byte that is not UTF-8)
-// as $'…' with \xNN escapes, which bash, zsh, ksh and POSIX sh since 2024
-// turn back into the exact bytes: the printed command is safe to show and,
-// pasted, names what the file holds.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool { return !shellSafe(r) }) < 0 {
-		return s
-	}
-	if authstore.SafeText(s) == s {
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-	}
-	const hex = "0123456789abcdef"
-	var b strings.Builder
-	b.WriteString("$'")
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == '\'' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case size == 1 && (r < 0x20 || r == 0x7f || r == utf8.RuneError), authstore.SafeText(s[i:i+size]) != s[i:i+size]:
-			for _, c := range []byte(s[i : i+size]) {
-				b.WriteString(`\x`)
-				b.WriteByte(hex[c>>4])
-				b.WriteByte(hex[c&0xf])
-			}
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	b.WriteString("'")
-	return b.String()
-}
-
-// shellSafe reports a character that needs no quoting in any shell.
-func shellSafe(r rune) bool {
-	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)
+	return "rm " + authstore.ShellQuote(nr.Path)
 }

@@ -623,21 +623,48 @@ func TestDoctorFileTheGatewayCannotRead(t *testing.T) {
 	}
 }
 
-// TestShellQuote: a path in a fix command is pasted as one word, with no
-// character acting on the shell.
-func TestShellQuote(t *testing.T) {
-	for in, want := range map[string]string{
-		"/home/gw/.clawdbot/agents/main/agent": "/home/gw/.clawdbot/agents/main/agent",
-		"/srv/a b":                             "'/srv/a b'",
-		"/srv/it's":                            `'/srv/it'\''s'`,
-		"/srv/[ab]":                            "'/srv/[ab]'",
-		"/srv/~x":                              "'/srv/~x'",
-		"/srv/$HOME":                           "'/srv/$HOME'",
-		"/srv/a\nb":                            `$'/srv/a\x0ab'`, // a line break is shown escaped, and pasted it is one again
-		"":                                     "''",
-	} {
-		if got := shellQuote(in); got != want {
-			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
-		}
+// TestDoctorFailsOnALockDirectoryThatWedgesOpenclaw (issue 13): an empty
+// lock directory older than 30 s beside an openclaw 2026.2.17+ store (an
+// old moltbot's, a clawdbot's) blocks that gateway's locked writes for
+// good: it cannot remove a directory. doctor fails on it; --fix removes it.
+func TestDoctorFailsOnALockDirectoryThatWedgesOpenclaw(t *testing.T) {
+	c := newCLI(t)
+	delete(c.env, "MOLTBOT_GATEWAY")
+	c.write("openclaw.json", `{"meta":{"lastTouchedVersion":"2026.4.7","lastTouchedAt":"2026-04-08T00:00:00.000Z"}}`)
+	c.copyFixture("auth-store.json")
+	c.withClaude()
+	lock := c.storePath() + ".lock"
+	if err := os.Mkdir(lock, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-10 * time.Minute)
+	if err := os.Chtimes(lock, old, old); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := c.run("doctor")
+	if code == 0 || !strings.Contains(out, "FAIL  lock") || !strings.Contains(out, "openclaw 2026.4.7 · split JSON cannot remove a directory") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	out, _, _ = c.run("doctor", "--fix")
+	if !strings.Contains(out, "removed the stale lock") {
+		t.Fatalf("output:\n%s", out)
+	}
+	if _, err := os.Stat(lock); !os.IsNotExist(err) {
+		t.Fatal("the lock directory is still there")
+	}
+}
+
+// TestDoctorWarnsOfInlineStateBesideAuthState (issue 13): order, lastGood
+// or usageStats inline beside auth-state.json is a downgrade leftover:
+// doctor says what each gateway makes of it.
+func TestDoctorWarnsOfInlineStateBesideAuthState(t *testing.T) {
+	c := newCLI(t)
+	delete(c.env, "MOLTBOT_GATEWAY")
+	c.write("openclaw.json", `{"meta":{"lastTouchedVersion":"2026.6.1","lastTouchedAt":"2026-06-02T00:00:00.000Z"}}`)
+	c.write("agents/main/agent/auth-profiles.json", `{"version":1,"profiles":{"anthropic:a":{"type":"api_key","provider":"anthropic","key":"sk-ant-api03-FAKEAAAA"}},"order":{"anthropic":["anthropic:a"]}}`)
+	c.write("agents/main/agent/auth-state.json", `{"version":1,"usageStats":{"anthropic:a":{"lastUsed":1}}}`)
+	out, _, _ := c.run("doctor")
+	if !strings.Contains(out, "holds order inline beside auth-state.json") || !strings.Contains(out, "remove ") {
+		t.Fatalf("output:\n%s", out)
 	}
 }

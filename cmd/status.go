@@ -3,21 +3,20 @@ package cmd
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
 	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/internal/jsondoc"
 	"github.com/moltbot/moltbot/internal/timefmt"
 	"github.com/moltbot/moltbot/probe"
+	"github.com/moltbot/moltbot/tui"
+	"github.com/moltbot/moltbot/views"
 )
 
 type statusOptions struct {
@@ -62,6 +61,16 @@ func (a *app) newStatusCommand() *cobra.Command {
 }
 
 func (a *app) runStatus(ctx context.Context, o statusOptions) error {
+	// A one-shot report: what it allocates (the store's text and view, the
+	// report) stays live until it is printed, so a collection finds almost
+	// nothing to free, and on a 100,000-profile store the collector cost
+	// more than a third of the command's CPU time for the same peak
+	// memory. A store is at most authstore.MaxStoreSize (64 MiB), which
+	// keeps one agent's working set near 300 MiB at the most; the memory
+	// limit has the collector run should it ever near 512 MiB (many agents
+	// with --all-agents, whose reports are garbage once printed).
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(512 << 20))
 	if o.json && o.plain {
 		return usageError("--json and --plain cannot be combined: pick one output format")
 	}
@@ -95,7 +104,7 @@ func (a *app) runStatus(ctx context.Context, o statusOptions) error {
 	snap, rep, err := a.statusReport(paths, warn)
 	if err != nil {
 		if o.json {
-			a.writeJSON(statusErrorJSON(paths, err))
+			_ = jsondoc.WriteStatusError(a.env.Stdout, paths, err)
 		}
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
@@ -107,17 +116,13 @@ func (a *app) runStatus(ctx context.Context, o statusOptions) error {
 	}
 	switch {
 	case o.json:
-		doc := statusJSON(snap, rep)
-		if o.probe {
-			doc.Auth.Probes = append([]probe.Result{}, probes...)
-		}
-		a.writeJSON(doc)
+		_ = jsondoc.WriteStatus(a.env.Stdout, snap, rep, probes)
 	case o.plain:
-		writePlain(a.env.Stdout, rep)
+		views.WriteStatusPlain(a.env.Stdout, rep)
 	default:
 		a.writeText(snap, rep)
 		if o.probe {
-			a.writeProbes(probes, time.Duration(o.probeTimeoutMs)*time.Millisecond)
+			views.WriteProbeResults(a.env.Stdout, probes, time.Duration(o.probeTimeoutMs)*time.Millisecond, a.statusTextOptions())
 		}
 	}
 	if o.check {
@@ -139,7 +144,7 @@ func allAgentsVerdict(ids []string, codes []int, worst int, warn time.Duration) 
 			at = append(at, ids[i])
 		}
 	}
-	why := "a credential expires within " + warnText(warn)
+	why := "a credential expires within " + timefmt.Window(warn)
 	if worst == ExitFailure {
 		why = "a credential is expired or missing, or the store cannot be read"
 	}
@@ -177,18 +182,7 @@ func (a *app) runProbes(ctx context.Context, o statusOptions, snap authstore.Sna
 		return nil, nil
 	}
 	// Base URL overrides come from the environment, then the daemon's .env.
-	lines, _ := authstore.LoadEnvFile(snap.Paths.Env)
-	getenv := func(k string) string {
-		if v := a.env.Getenv(k); v != "" {
-			return v
-		}
-		for i := len(lines) - 1; i >= 0; i-- {
-			if lines[i].Key == k {
-				return lines[i].Value
-			}
-		}
-		return ""
-	}
+	getenv := authstore.DaemonGetenv(a.env.Getenv, snap.Paths.Env)
 	showProgress := a.env.IsTerminal(a.env.Stderr)
 	done := 0
 	progress := func(probe.Result) {
@@ -210,41 +204,6 @@ func (a *app) runProbes(ctx context.Context, o statusOptions, snap authstore.Sna
 		fmt.Fprint(a.env.Stderr, "\r\x1b[K")
 	}
 	return rs, nil
-}
-
-// writeProbes prints the probe results as a section after the report.
-func (a *app) writeProbes(rs []probe.Result, timeout time.Duration) {
-	st := a.styles()
-	w := a.env.Stdout
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, st.heading.Render("Live probes")+st.dim.Render(fmt.Sprintf(" (one free request each, %s timeout)", timefmt.Short(timeout))))
-	if len(rs) == 0 {
-		fmt.Fprintln(w, "  nothing to probe")
-		return
-	}
-	var tbl table
-	for _, r := range rs {
-		style := st.badge["ok"]
-		switch r.Outcome {
-		case probe.OK:
-		case probe.Unsupported:
-			style = st.dim
-		case probe.RateLimited, probe.Timeout:
-			style = st.badge["expiring"]
-		default:
-			style = st.badge["expired"]
-		}
-		lat := ""
-		if r.Latency > 0 {
-			lat = fmt.Sprintf("%dms", r.Latency.Milliseconds())
-		}
-		tbl.row([]string{authstore.SafeText(r.ProfileID), style.Render(string(r.Outcome)), lat, st.dim.Render(authstore.SafeText(r.Detail))})
-	}
-	width := 0
-	if a.env.TermWidth != nil {
-		width = a.env.TermWidth(w)
-	}
-	tbl.write(w, width)
 }
 
 // statusReport loads one agent's files and evaluates them now.
@@ -272,7 +231,10 @@ func (a *app) runStatusAllAgents(o statusOptions, warn time.Duration) error {
 		ids = []string{authstore.DefaultAgent}
 	}
 	worst := ExitOK
-	var docs []statusDoc
+	var doc *jsondoc.AllAgents
+	if o.json {
+		doc = jsondoc.NewAllAgents(a.env.Stdout)
+	}
 	codes := make([]int, len(ids))
 	for i, id := range ids {
 		paths, err := authstore.ResolvePaths(id, a.env.Getenv, a.env.Home)
@@ -288,11 +250,11 @@ func (a *app) runStatusAllAgents(o statusOptions, warn time.Duration) error {
 		codes[i] = code
 		switch {
 		case o.json && err != nil:
-			docs = append(docs, statusErrorJSON(paths, err))
+			doc.Error(paths, err)
 		case o.json:
-			docs = append(docs, statusJSON(snap, rep))
+			doc.Status(snap, rep)
 		case o.plain && err == nil:
-			for _, line := range strings.SplitAfter(plainText(rep), "\n") {
+			for _, line := range strings.SplitAfter(views.StatusPlain(rep), "\n") {
 				if line != "" {
 					fmt.Fprintf(a.env.Stdout, "%s\t%s", authstore.SafeText(id), line)
 				}
@@ -317,10 +279,7 @@ func (a *app) runStatusAllAgents(o statusOptions, warn time.Duration) error {
 		fmt.Fprintln(a.env.Stdout, allAgentsVerdict(ids, codes, worst, warn))
 	}
 	if o.json {
-		a.writeJSON(struct {
-			Agents []statusDoc `json:"agents"`
-			Check  int         `json:"checkExitCode"`
-		}{docs, worst})
+		_ = doc.Close(worst)
 	}
 	if o.check {
 		return exitCode(worst)
@@ -346,6 +305,8 @@ func worseExit(a, b int) int {
 	return a
 }
 
+// writeJSON prints v as indented JSON, as JSON.stringify(v, null, 2)
+// would (no HTML escaping).
 func (a *app) writeJSON(v any) {
 	enc := json.NewEncoder(a.env.Stdout)
 	enc.SetIndent("", "  ")
@@ -353,33 +314,13 @@ func (a *app) writeJSON(v any) {
 	_ = enc.Encode(v)
 }
 
-// statusStyles colour the text output; they collapse to plain text when the
-// output is not a colour terminal or NO_COLOR is set.
-type statusStyles struct {
-	heading, dim, faint, id paint
-	badge                   map[string]paint
-}
-
-// paint is a style that costs nothing when colour is off: rendering 1,000
-// rows through lipgloss only to strip the codes again is most of the time
-// `models status` would take.
-type paint struct {
-	style lipgloss.Style
-	on    bool
-}
-
-// Render applies the style when colour is on.
-func (p paint) Render(s string) string {
-	if !p.on {
-		return s
-	}
-	return p.style.Render(s)
-}
-
-func (a *app) styles() statusStyles {
+// statusTextOptions say how `models status` prints its text here: the
+// theme's status styles, coloured only on a colour terminal without
+// NO_COLOR, the terminal's width, and paths under home as ~/… there.
+func (a *app) statusTextOptions() views.StatusTextOptions {
+	w := a.env.Stdout
 	r := a.newRenderer()
-	on := a.env.Getenv("NO_COLOR") == "" && a.env.IsTerminal(a.env.Stdout) && r.ColorProfile() != termenv.Ascii
-	if on {
+	if a.env.Getenv("NO_COLOR") == "" && a.env.IsTerminal(w) && r.ColorProfile() != termenv.Ascii {
 		r.SetHasDarkBackground(a.darkBackground(r))
 	} else {
 		// Plain text: nothing to ask the terminal. Both set, so that no
@@ -387,575 +328,17 @@ func (a *app) styles() statusStyles {
 		r.SetColorProfile(termenv.Ascii)
 		r.SetHasDarkBackground(true)
 	}
-	ps := func(s lipgloss.Style) paint { return paint{s, on} }
-	c := func(light, dark string) lipgloss.AdaptiveColor {
-		return lipgloss.AdaptiveColor{Light: light, Dark: dark}
+	o := views.StatusTextOptions{
+		Styles:   tui.NewStatusStyles(r),
+		ShowPath: func(p string) string { return a.shown(w, p) },
 	}
-	green, yellow, red, blue, grey := c("#137a3a", "#5fd787"), c("#8a6100", "#ffd75f"), c("#b3261e", "#ff6b6b"), c("#1f5fbf", "#87afff"), c("#6c6c6c", "#8a8a8a")
-	return statusStyles{
-		heading: ps(r.NewStyle().Bold(true)),
-		dim:     ps(r.NewStyle().Foreground(grey)),
-		faint:   ps(r.NewStyle().Faint(true)),
-		id:      ps(r.NewStyle()),
-		badge: map[string]paint{
-			"ok":       ps(r.NewStyle().Foreground(green)),
-			"static":   ps(r.NewStyle().Foreground(blue)),
-			"expiring": ps(r.NewStyle().Foreground(yellow).Bold(true)),
-			"expired":  ps(r.NewStyle().Foreground(red).Bold(true)),
-			"missing":  ps(r.NewStyle().Foreground(red).Bold(true)),
-			"cooldown": ps(r.NewStyle().Foreground(yellow)),
-			"disabled": ps(r.NewStyle().Foreground(red)),
-		},
-	}
-}
-
-func (s statusStyles) status(st authstore.Status, label string) string {
-	if b, ok := s.badge[string(st)]; ok {
-		return b.Render(label)
-	}
-	return label
-}
-
-// writeText prints the human-readable report: one block per provider, rows
-// aligned across the whole output. Every piece of file text (ids, emails,
-// providers, types, reasons, env names, paths, errors) goes through
-// authstore.SafeText before it is styled and measured, so nothing in a store
-// reaches the terminal as control and the columns still line up.
-func (a *app) writeText(snap authstore.Snapshot, rep authstore.Report) {
-	st := a.styles()
-	w := a.env.Stdout
-	safe := authstore.SafeText
-	agent := safe(snap.Paths.AgentID)
-	if agent == "" {
-		agent = "(from $CLAWDBOT_AGENT_DIR)"
-	}
-	storeNote := ""
-	if !snap.Exists {
-		storeNote = st.dim.Render(" (not created yet)")
-	}
-	fmt.Fprintf(w, "%s %s\n", st.heading.Render("Agent"), agent)
-	// On a terminal, paths under home read as ~/… (as on the dashboard);
-	// piped, they stay whole for whatever reads them.
-	path := func(p string) string { return safe(a.shown(w, p)) }
-	fmt.Fprintf(w, "%s %s%s\n", st.heading.Render("Store"), path(snap.Paths.Store), storeNote)
-	if snap.Paths.ConfigExists {
-		fmt.Fprintf(w, "%s %s\n", st.heading.Render("Config"), path(snap.Paths.Config))
-	}
-	if len(snap.LegacyImported) > 0 {
-		fmt.Fprintf(w, "%s\n", st.dim.Render("Legacy credentials found ("+authstore.ListIDs(snap.LegacyImported, 0)+"): the first change imports them into the store."))
-	}
-	if snap.ConfigErr != nil {
-		fmt.Fprintf(w, "%s %s\n", st.badge["expiring"].Render("warning:"), safe(snap.ConfigErr.Error()))
-	}
-	if snap.EnvErr != nil {
-		fmt.Fprintf(w, "%s %v\n", st.badge["expiring"].Render("warning:"), snap.EnvErr)
-	}
-	fmt.Fprintln(w)
-
-	if len(snap.Store.Profiles) == 0 && len(snap.Env) == 0 {
-		fmt.Fprintln(w, "No credentials yet. Add one with `moltbot onboard`, or pipe a token into")
-		fmt.Fprintln(w, "`moltbot models auth paste-token --provider anthropic`.")
-		fmt.Fprintln(w)
-	}
-
-	var tbl table
-	for i, p := range rep.Providers {
-		if i > 0 {
-			tbl.heading("")
-		}
-		head := st.heading.Render(safe(p.Provider)) + "  " + st.status(p.Status, string(p.Status))
-		var notes []string
-		if p.InUse {
-			notes = append(notes, "in use")
-		}
-		if len(p.Order.IDs) > 0 || p.Order.Source != authstore.SourceAutomatic {
-			notes = append(notes, "order: "+string(p.Order.Source))
-		}
-		if len(notes) > 0 {
-			head += "  " + st.dim.Render(strings.Join(notes, " · "))
-		}
-		tbl.heading(head)
-		if p.Missing {
-			hint := "no credential: add one with `moltbot models auth paste-token --provider " + shellQuote(p.Provider) + "`"
-			if v := authstore.EnvProviderVar(p.Provider); v != "" {
-				hint += " or set " + v
-			}
-			tbl.heading("  " + st.badge["missing"].Render(hint))
-		}
-		for _, pr := range p.Profiles {
-			tbl.row(profileCells(st, pr, rep.Now))
-		}
-		for _, e := range p.Env {
-			tbl.row([]string{"", safe(e.Var) + st.dim.Render(" ("+safe(e.Source)+")"), "env", safe(authstore.Mask(e.Value)), st.status(authstore.StatusStatic, "static")})
-		}
-	}
-	width := 0
 	if a.env.TermWidth != nil {
-		width = a.env.TermWidth(w)
+		o.Width = a.env.TermWidth(w)
 	}
-	tbl.write(w, width)
-
-	var expired, expiring, unusable int
-	for _, p := range rep.Providers {
-		for _, pr := range p.Profiles {
-			switch pr.Health.Status {
-			case authstore.StatusExpired, authstore.StatusMissing:
-				expired++
-			case authstore.StatusExpiring:
-				expiring++
-			}
-			if pr.Health.Unusable != "" {
-				unusable++
-			}
-		}
-	}
-	fmt.Fprintln(w)
-	summary := fmt.Sprintf("%d expired or missing · %d expiring within %s · %d cooling down or disabled", expired+len(rep.MissingInUse), expiring, warnText(rep.Warn), unusable)
-	if expired+expiring+unusable+len(rep.MissingInUse) == 0 {
-		summary = "All credentials are usable."
-	}
-	fmt.Fprintln(w, st.dim.Render(summary))
+	return o
 }
 
-// warnText shows the warn window the way people say it: "24h", "3d".
-func warnText(d time.Duration) string {
-	if d%(24*time.Hour) == 0 && d >= 48*time.Hour {
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	}
-	if d%time.Hour == 0 {
-		return fmt.Sprintf("%dh", d/time.Hour)
-	}
-	return timefmt.Short(d)
-}
-
-// profileCells is one profile's row: rank, id, type, mask, status, expiry,
-// cooldown, last used; the file's text in it made safe (SafeText).
-func profileCells(st statusStyles, pr authstore.ProfileReport, now time.Time) []string {
-	p, h := pr.Profile, pr.Health
-	safe := authstore.SafeText
-	rank := ""
-	if pr.Rank > 0 {
-		rank = fmt.Sprintf("%d.", pr.Rank)
-	}
-	id := safe(p.ID)
-	if p.Email != "" && !strings.Contains(p.ID, p.Email) {
-		id += st.dim.Render(" (" + safe(p.Email) + ")")
-	}
-	typ := safe(p.Type)
-	if typ == "" {
-		typ = "?"
-	}
-	status := st.status(h.Status, h.Label())
-	expiry := ""
-	if !h.ExpiresAt.IsZero() {
-		if h.Status == authstore.StatusExpired {
-			expiry = "expired " + timefmt.Short(-h.Remaining) + " ago"
-		} else {
-			expiry = "expires " + timefmt.Until(h.ExpiresAt, now)
-		}
-	}
-	extra := ""
-	switch {
-	case h.Unusable == authstore.UnusableDisabled:
-		reason := safe(h.Reason)
-		if reason == "" {
-			reason = "disabled"
-		}
-		extra = st.badge["disabled"].Render("disabled (" + reason + ") " + timefmt.Short(h.Until.Sub(now)))
-	case h.Unusable == authstore.UnusableCooldown:
-		extra = st.badge["cooldown"].Render("cooldown " + timefmt.Short(h.Until.Sub(now)))
-	case pr.Excluded != "":
-		extra = st.dim.Render("skipped: " + safe(pr.Excluded))
-	case !pr.LastUsed.IsZero():
-		extra = st.dim.Render("used " + timefmt.Ago(pr.LastUsed, now))
-	}
-	if pr.Excluded != "" && h.Unusable != "" {
-		extra += st.dim.Render(" · skipped: " + safe(pr.Excluded))
-	}
-	return []string{rank, id, typ, safe(authstore.Mask(p.Secret())), status, expiry, extra}
-}
-
-// table aligns cells (which may hold colour codes) across all rows.
-type table struct {
-	lines []tableLine
-}
-
-type tableLine struct {
-	heading string
-	cells   []string
-}
-
-func (t *table) heading(s string)   { t.lines = append(t.lines, tableLine{heading: s}) }
-func (t *table) row(cells []string) { t.lines = append(t.lines, tableLine{cells: cells}) }
-
-// write prints the table. When a row would be wider than width (a
-// terminal's; 0 means no limit), each profile takes two lines instead: the
-// identifying cells aligned, then its expiry and notes below, indented.
-func (t *table) write(w io.Writer, width int) {
-	cut := 1 << 30
-	if width > 0 && t.width(cut) > width {
-		// Stack: the first line keeps what fits of rank, id, type,
-		// secret and status; the rest goes below.
-		for cut = 5; cut > 2 && t.width(cut) > width; cut-- {
-		}
-	}
-	widths := t.columnWidths(cut)
-	indent := 0
-	if len(widths) > 1 {
-		indent = 2 + widths[0] + 2 + 2 // under the id, a step in
-	}
-	for _, l := range t.lines {
-		if l.cells == nil {
-			fmt.Fprintln(w, l.heading)
-			continue
-		}
-		head, tail := l.cells, []string(nil)
-		if len(head) > cut {
-			head, tail = head[:cut], head[cut:]
-		}
-		fmt.Fprintln(w, alignRow(head, widths))
-		var rest []string
-		for _, c := range tail {
-			if c != "" {
-				rest = append(rest, c)
-			}
-		}
-		if len(rest) > 0 {
-			fmt.Fprintln(w, strings.Repeat(" ", indent)+strings.Join(rest, " · "))
-		}
-	}
-}
-
-// columnWidths is the widest cell of each of the first n columns.
-func (t *table) columnWidths(n int) []int {
-	var widths []int
-	for _, l := range t.lines {
-		for i, c := range l.cells {
-			if i >= n {
-				break
-			}
-			if i >= len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], ansi.StringWidth(c))
-		}
-	}
-	return widths
-}
-
-// width is the widest first line of a row when only its first n cells are
-// on it, aligned.
-func (t *table) width(n int) int {
-	widths := t.columnWidths(n)
-	widest := 0
-	for _, l := range t.lines {
-		if l.cells != nil {
-			widest = max(widest, ansi.StringWidth(alignRow(l.cells[:min(n, len(l.cells))], widths)))
-		}
-	}
-	return widest
-}
-
-// alignRow lays cells out in columns of widths: the rank right-aligned, the
-// others left-aligned, trailing empty cells and padding dropped.
-func alignRow(cells []string, widths []int) string {
-	var b strings.Builder
-	b.WriteString("  ")
-	last := len(cells) - 1
-	for last > 0 && cells[last] == "" {
-		last--
-	}
-	for i := 0; i <= last; i++ {
-		c := cells[i]
-		if i == 0 { // rank, right-aligned
-			b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)) + c)
-		} else {
-			b.WriteString(c)
-			if i < last {
-				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)))
-			}
-		}
-		if i < last {
-			b.WriteString("  ")
-		}
-	}
-	return b.String()
-}
-
-// writePlain prints one tab-separated line per credential for scripts:
-// provider, rank (0 = not tried), profile id, type, status, expires (RFC 3339
-// or -), remaining seconds (or -), mask, source.
-func writePlain(w io.Writer, rep authstore.Report) {
-	io.WriteString(w, plainText(rep)) //nolint:errcheck // stdout
-}
-
-// plainText is writePlain's text. Each field is made safe (SafeText escapes
-// a tab or line break inside it too), so a field never splits a line or its
-// columns.
-func plainText(rep authstore.Report) string {
-	var w strings.Builder
-	safe := authstore.SafeText
-	for _, p := range rep.Providers {
-		for _, pr := range p.Profiles {
-			exp, rem := "-", "-"
-			if !pr.Health.ExpiresAt.IsZero() {
-				exp = pr.Health.ExpiresAt.UTC().Format(time.RFC3339)
-				rem = fmt.Sprint(int64(pr.Health.Remaining / time.Second))
-			}
-			status := string(pr.Health.Status)
-			if pr.Health.Unusable != "" {
-				status += "," + pr.Health.Unusable
-			}
-			fmt.Fprintf(&w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", safe(p.Provider), pr.Rank, safe(pr.Profile.ID), safe(pr.Profile.Type), status, exp, rem, safe(authstore.Mask(pr.Profile.Secret())), "store")
-		}
-		for _, e := range p.Env {
-			fmt.Fprintf(&w, "%s\t0\t%s\tenv\tstatic\t-\t-\t%s\t%s\n", safe(p.Provider), safe(e.Var), safe(authstore.Mask(e.Value)), safe(e.Source))
-		}
-		if p.Missing {
-			fmt.Fprintf(&w, "%s\t0\t-\t-\tmissing\t-\t-\t-\t-\n", safe(p.Provider))
-		}
-	}
-	return w.String()
-}
-
-// The --json document. Key names follow the gateway's `models status --json`
-// where they apply; ours sit beside them. Documented in README.md.
-type statusDoc struct {
-	AgentDir string   `json:"agentDir"`
-	AgentID  string   `json:"agentId,omitempty"`
-	Auth     authJSON `json:"auth"`
-	Check    int      `json:"checkExitCode"`
-	Now      int64    `json:"now"`
-}
-
-type authJSON struct {
-	StorePath             string         `json:"storePath"`
-	StoreExists           bool           `json:"storeExists"`
-	ConfigPath            string         `json:"configPath,omitempty"`
-	Error                 *errorJSON     `json:"error,omitempty"`
-	MissingProvidersInUse []string       `json:"missingProvidersInUse"`
-	UnusableProfiles      []unusableJSON `json:"unusableProfiles"`
-	OAuth                 oauthJSON      `json:"oauth"`
-	Providers             []providerJSON `json:"providers"`
-	Env                   []envJSON      `json:"env"`
-	LegacyImport          []string       `json:"legacyImport,omitempty"`
-	ConfigError           string         `json:"configError,omitempty"`
-	Probes                []probe.Result `json:"probes,omitempty"`
-}
-
-type errorJSON struct {
-	Kind    string `json:"kind"` // corrupt | locked | io
-	Message string `json:"message"`
-	Line    int    `json:"line,omitempty"`
-	Column  int    `json:"column,omitempty"`
-}
-
-type unusableJSON struct {
-	ProfileID   string `json:"profileId"`
-	Provider    string `json:"provider"`
-	Kind        string `json:"kind"`
-	Reason      string `json:"reason,omitempty"`
-	Until       int64  `json:"until"`
-	RemainingMs int64  `json:"remainingMs"`
-}
-
-type oauthJSON struct {
-	WarnAfterMs int64               `json:"warnAfterMs"`
-	Profiles    []oauthProfileJSON  `json:"profiles"`
-	Providers   []oauthProviderJSON `json:"providers"`
-}
-
-type oauthProfileJSON struct {
-	ProfileID   string `json:"profileId"`
-	Provider    string `json:"provider"`
-	Type        string `json:"type"`
-	Status      string `json:"status"`
-	ExpiresAt   *int64 `json:"expiresAt"`
-	RemainingMs *int64 `json:"remainingMs"`
-	Label       string `json:"label"`
-}
-
-type oauthProviderJSON struct {
-	Provider    string `json:"provider"`
-	Status      string `json:"status"`
-	ExpiresAt   *int64 `json:"expiresAt"`
-	RemainingMs *int64 `json:"remainingMs"`
-}
-
-type providerJSON struct {
-	Provider string `json:"provider"`
-	// NoProvider marks the profiles without a "provider" field (provider
-	// ""): listed so that nothing is hidden; the gateway never uses them.
-	NoProvider bool             `json:"noProvider,omitempty"`
-	Status     string           `json:"status"`
-	InUse      bool             `json:"inUse"`
-	Missing    bool             `json:"missing"`
-	Order      orderJSON        `json:"order"`
-	Profiles   []profileRowJSON `json:"profiles"`
-	Env        []envJSON        `json:"env"`
-}
-
-type orderJSON struct {
-	Source   string          `json:"source"`
-	IDs      []string        `json:"ids"`
-	Excluded []exclusionJSON `json:"excluded"`
-}
-
-type exclusionJSON struct {
-	ProfileID string `json:"profileId"`
-	Reason    string `json:"reason"`
-}
-
-type profileRowJSON struct {
-	ProfileID   string `json:"profileId"`
-	Type        string `json:"type"`
-	Status      string `json:"status"`
-	Refreshable bool   `json:"refreshable,omitempty"`
-	Label       string `json:"label"`
-	Mask        string `json:"mask"`
-	Email       string `json:"email,omitempty"`
-	Rank        int    `json:"rank"`
-	Excluded    string `json:"excluded,omitempty"`
-	ExpiresAt   *int64 `json:"expiresAt"`
-	RemainingMs *int64 `json:"remainingMs"`
-	LastUsed    *int64 `json:"lastUsed"`
-	Unusable    string `json:"unusable,omitempty"`
-	Until       *int64 `json:"until,omitempty"`
-	Reason      string `json:"reason,omitempty"`
-}
-
-type envJSON struct {
-	Provider string `json:"provider"`
-	Var      string `json:"var"`
-	Source   string `json:"source"`
-	Mask     string `json:"mask"`
-}
-
-func ms(t time.Time) *int64 {
-	if t.IsZero() {
-		return nil
-	}
-	v := t.UnixMilli()
-	return &v
-}
-
-func msDur(d time.Duration, ok bool) *int64 {
-	if !ok {
-		return nil
-	}
-	v := d.Milliseconds()
-	return &v
-}
-
-func statusJSON(snap authstore.Snapshot, rep authstore.Report) statusDoc {
-	doc := statusDoc{
-		AgentDir: snap.Paths.AgentDir,
-		AgentID:  snap.Paths.AgentID,
-		Check:    rep.Check(),
-		Now:      rep.Now.UnixMilli(),
-		Auth: authJSON{
-			StorePath:             snap.Paths.Store,
-			StoreExists:           snap.Exists,
-			MissingProvidersInUse: append([]string{}, rep.MissingInUse...),
-			UnusableProfiles:      []unusableJSON{},
-			OAuth:                 oauthJSON{WarnAfterMs: rep.Warn.Milliseconds(), Profiles: []oauthProfileJSON{}, Providers: []oauthProviderJSON{}},
-			Providers:             []providerJSON{},
-			Env:                   []envJSON{},
-			LegacyImport:          snap.LegacyImported,
-		},
-	}
-	if snap.Paths.ConfigExists {
-		doc.Auth.ConfigPath = snap.Paths.Config
-	}
-	if snap.ConfigErr != nil {
-		doc.Auth.ConfigError = snap.ConfigErr.Error()
-	}
-	for _, p := range rep.Providers {
-		pj := providerJSON{
-			Provider: p.Provider, Status: string(p.Status), InUse: p.InUse, Missing: p.Missing,
-			Order:    orderJSON{Source: string(p.Order.Source), IDs: append([]string{}, p.Order.IDs...), Excluded: []exclusionJSON{}},
-			Profiles: []profileRowJSON{}, Env: []envJSON{},
-		}
-		// The gateway's keys list what the gateway uses; profiles without
-		// a provider are only in ours.
-		gateway := p.Provider != authstore.NoProvider
-		if !gateway {
-			pj.Provider, pj.NoProvider = "", true
-		}
-		for _, ex := range p.Order.Excluded {
-			pj.Order.Excluded = append(pj.Order.Excluded, exclusionJSON{ex.ID, ex.Reason})
-		}
-		var soonest time.Time
-		for _, pr := range p.Profiles {
-			h, prof := pr.Health, pr.Profile
-			hasExp := !h.ExpiresAt.IsZero()
-			label := prof.ID
-			if prof.Email != "" {
-				label += " (" + prof.Email + ")"
-			}
-			if gateway {
-				doc.Auth.OAuth.Profiles = append(doc.Auth.OAuth.Profiles, oauthProfileJSON{
-					ProfileID: prof.ID, Provider: p.Provider, Type: prof.Type, Status: string(h.Status),
-					ExpiresAt: ms(h.ExpiresAt), RemainingMs: msDur(h.Remaining, hasExp), Label: label,
-				})
-			}
-			row := profileRowJSON{
-				ProfileID: prof.ID, Type: prof.Type, Status: string(h.Status), Refreshable: h.Refreshable,
-				Label: h.Label(), Mask: authstore.Mask(prof.Secret()), Email: prof.Email, Rank: pr.Rank,
-				Excluded: pr.Excluded, ExpiresAt: ms(h.ExpiresAt), RemainingMs: msDur(h.Remaining, hasExp),
-				LastUsed: ms(pr.LastUsed), Unusable: h.Unusable, Reason: h.Reason,
-			}
-			if h.Unusable != "" {
-				row.Until = ms(h.Until)
-			}
-			if h.Unusable != "" && gateway {
-				doc.Auth.UnusableProfiles = append(doc.Auth.UnusableProfiles, unusableJSON{
-					ProfileID: prof.ID, Provider: p.Provider, Kind: h.Unusable, Reason: h.Reason,
-					Until: h.Until.UnixMilli(), RemainingMs: h.Until.Sub(rep.Now).Milliseconds(),
-				})
-			}
-			pj.Profiles = append(pj.Profiles, row)
-			if hasExp && (soonest.IsZero() || h.ExpiresAt.Before(soonest)) {
-				soonest = h.ExpiresAt
-			}
-		}
-		for _, e := range p.Env {
-			ej := envJSON{Provider: e.Provider, Var: e.Var, Source: e.Source, Mask: authstore.Mask(e.Value)}
-			pj.Env = append(pj.Env, ej)
-			doc.Auth.Env = append(doc.Auth.Env, ej)
-		}
-		if gateway {
-			doc.Auth.OAuth.Providers = append(doc.Auth.OAuth.Providers, oauthProviderJSON{
-				Provider: p.Provider, Status: string(p.Status), ExpiresAt: ms(soonest),
-				RemainingMs: msDur(soonest.Sub(rep.Now), !soonest.IsZero()),
-			})
-		}
-		doc.Auth.Providers = append(doc.Auth.Providers, pj)
-	}
-	return doc
-}
-
-// statusErrorJSON is the document for a store that cannot be read: scripts
-// still get the paths and a machine-readable reason.
-func statusErrorJSON(paths authstore.Paths, err error) statusDoc {
-	e := &errorJSON{Kind: "io", Message: err.Error()}
-	var ce *authstore.CorruptError
-	if errors.As(err, &ce) {
-		e.Kind, e.Line, e.Column = "corrupt", ce.Line, ce.Column
-	} else if errors.Is(err, authstore.ErrLocked) {
-		e.Kind = "locked"
-	} else if errors.Is(err, os.ErrPermission) {
-		e.Kind = "permission"
-	}
-	return statusDoc{
-		AgentDir: paths.AgentDir,
-		AgentID:  paths.AgentID,
-		Check:    ExitFailure,
-		Auth: authJSON{
-			StorePath: paths.Store, StoreExists: true, Error: e,
-			MissingProvidersInUse: []string{}, UnusableProfiles: []unusableJSON{},
-			OAuth:     oauthJSON{Profiles: []oauthProfileJSON{}, Providers: []oauthProviderJSON{}},
-			Providers: []providerJSON{}, Env: []envJSON{},
-		},
-	}
+// writeText prints one agent's report for people.
+func (a *app) writeText(snap authstore.Snapshot, rep authstore.Report) {
+	views.WriteStatusText(a.env.Stdout, snap, rep, a.statusTextOptions())
 }

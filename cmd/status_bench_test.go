@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -10,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/internal/benchcpu"
 	"github.com/moltbot/moltbot/internal/fixtures"
 )
 
@@ -39,6 +38,7 @@ func BenchmarkStatusCheck1000(b *testing.B) {
 	}
 	a := &app{env: env}
 	b.ReportAllocs()
+	defer benchcpu.Start(b)()
 	for b.Loop() {
 		err := a.runStatus(context.Background(), statusOptions{check: true, warn: "24h"})
 		var ee *ExitError
@@ -48,22 +48,27 @@ func BenchmarkStatusCheck1000(b *testing.B) {
 	}
 }
 
-// BenchmarkStatusJSON1000 is `models status --json` on the same store.
-func BenchmarkStatusJSON1000(b *testing.B) {
+// BenchmarkStatusJSON1000 is the work of `moltbot models status --json`
+// on a 1,000-profile store: resolve paths, load, evaluate, write the JSON.
+func BenchmarkStatusJSON1000(b *testing.B) { benchStatusJSON(b, 1000) }
+
+// BenchmarkStatusJSON100k is the same on 100,000 profiles (31 MB of store,
+// 64 MB of JSON).
+func BenchmarkStatusJSON100k(b *testing.B) { benchStatusJSON(b, 100_000) }
+
+func benchStatusJSON(b *testing.B, n int) {
 	dir := b.TempDir()
-	writeBigStore(b, dir, 1000)
-	paths, err := authstore.ResolvePaths("", func(k string) string { return map[string]string{"MOLTBOT_STATE_DIR": dir}[k] }, "")
-	if err != nil {
-		b.Fatal(err)
-	}
+	writeBigStore(b, dir, n)
+	a := &app{env: Env{
+		Stdout: io.Discard, Stderr: io.Discard,
+		Getenv:     func(k string) string { return map[string]string{"MOLTBOT_STATE_DIR": dir, "NO_COLOR": "1"}[k] },
+		Now:        func() time.Time { return testNow },
+		IsTerminal: func(any) bool { return false },
+	}}
 	b.ReportAllocs()
+	defer benchcpu.Start(b)()
 	for b.Loop() {
-		snap, err := authstore.Load(paths)
-		if err != nil {
-			b.Fatal(err)
-		}
-		rep := authstore.BuildReport(snap, testNow, authstore.DefaultWarn)
-		if err := json.NewEncoder(io.Discard).Encode(statusJSON(snap, rep)); err != nil {
+		if err := a.runStatus(context.Background(), statusOptions{json: true, warn: "24h"}); err != nil {
 			b.Fatal(err)
 		}
 	}

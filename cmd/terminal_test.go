@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/views"
 )
 
 // Hostile text as a store, a config or .env may hold it: in tmux the first
@@ -194,7 +195,7 @@ func FuzzTerminalOutput(f *testing.F) {
 			a.writeText(snap, rep)
 			checkTerminalSafe(t, "models status", out.String(), false, colour)
 		}
-		checkTerminalSafe(t, "models status --plain", plainText(rep), true, false)
+		checkTerminalSafe(t, "models status --plain", views.StatusPlain(rep), true, false)
 
 		var out bytes.Buffer
 		a := &app{env: Env{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }, IsTerminal: func(any) bool { return false }}}
@@ -218,18 +219,18 @@ func TestDoctorFixCommandsAreShellQuoted(t *testing.T) {
 		"anthropic:\u202ertl\n$(touch pwned)`x`\\",
 		"anthropic:\xff\xfe",
 	} {
-		q := shellQuote(id)
+		q := authstore.ShellQuote(id)
 		if strings.ContainsAny(q, "\x1b\n\x07") || !utf8.ValidString(q) {
-			t.Errorf("shellQuote(%q) = %q is not safe to show", id, q)
+			t.Errorf("authstore.ShellQuote(%q) = %q is not safe to show", id, q)
 		}
 		if bash, err := exec.LookPath("bash"); err == nil {
 			got, err := exec.Command(bash, "-c", "printf %s "+q).Output()
 			if err != nil || string(got) != id {
-				t.Errorf("pasted, shellQuote(%q) = %s gives %q (%v)", id, q, got, err)
+				t.Errorf("pasted, authstore.ShellQuote(%q) = %s gives %q (%v)", id, q, got, err)
 			}
 		}
 	}
-	if got := shellQuote("anthropic:work"); got != "anthropic:work" {
+	if got := authstore.ShellQuote("anthropic:work"); got != "anthropic:work" {
 		t.Errorf("a plain id is quoted: %s", got)
 	}
 

@@ -5,6 +5,7 @@
 package tui
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -313,7 +314,7 @@ func (a *App) View() string {
 	}
 	if l.TooSmall {
 		msg := a.theme.Message.Render(ansi.Truncate(
-			"moltbot needs at least "+itoa(MinWidth)+"×"+itoa(MinHeight)+" (this is "+itoa(l.Width)+"×"+itoa(l.Height)+"); enlarge the window",
+			"moltbot needs at least "+strconv.Itoa(MinWidth)+"×"+strconv.Itoa(MinHeight)+" (this is "+strconv.Itoa(l.Width)+"×"+strconv.Itoa(l.Height)+"); enlarge the window",
 			l.Width, "…"))
 		return msg
 	}
@@ -329,7 +330,7 @@ func (a *App) View() string {
 func (a *App) statusView(w int) string {
 	s := a.status
 	if s.text == "" {
-		return fitLine("", w)
+		return views.FitLine("", w)
 	}
 	var style lipgloss.Style
 	var sign string
@@ -345,7 +346,7 @@ func (a *App) statusView(w int) string {
 	}
 	// Messages quote ids, providers and errors from files: one sanitiser
 	// makes them data, never terminal control.
-	return fitLine(" "+style.Render(ansi.Truncate(sign+authstore.SafeText(s.text), max(w-1, 0), "…")), w)
+	return views.FitLine(" "+style.Render(ansi.Truncate(sign+authstore.SafeText(s.text), max(w-1, 0), "…")), w)
 }
 
 func (a *App) helpView(w int) string {
@@ -365,17 +366,7 @@ func (a *App) helpView(w int) string {
 	for n := len(bindings); ; n-- {
 		bar := " " + a.help.ShortHelpView(append(bindings[:n:n], global...))
 		if n == 0 || lipgloss.Width(bar) <= w {
-			return fitLine(bar, w)
+			return views.FitLine(bar, w)
 		}
 	}
-}
-
-func itoa(n int) string {
-	if n < 0 {
-		return "-" + itoa(-n)
-	}
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }

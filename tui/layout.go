@@ -3,8 +3,7 @@ package tui
 import (
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
+	"github.com/moltbot/moltbot/views"
 )
 
 // The smallest terminal moltbot draws into; below it one line says so.
@@ -55,15 +54,7 @@ func clip(s string, w, h int) string {
 		if i < len(lines) {
 			line = lines[i]
 		}
-		b.WriteString(fitLine(line, w))
+		b.WriteString(views.FitLine(line, w))
 	}
 	return b.String()
-}
-
-func fitLine(s string, w int) string {
-	sw := lipgloss.Width(s)
-	if sw > w {
-		return ansi.Truncate(s, w, "…")
-	}
-	return s + strings.Repeat(" ", w-sw)
 }

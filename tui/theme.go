@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/moltbot/moltbot/views"
 )
@@ -99,5 +100,32 @@ func NewTheme(r *lipgloss.Renderer) Theme {
 	t.Message = s()
 	t.Dim = dim
 	t.Views.Wizard = wizardStyles(s)
+	t.Views.Status = statusStyles(r)
 	return t
+}
+
+// NewStatusStyles are the styles of `models status`'s text, with r (nil:
+// lipgloss's default renderer): the dashboard's palette, for a command
+// that needs nothing else of the theme.
+func NewStatusStyles(r *lipgloss.Renderer) views.StatusStyles {
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	return statusStyles(r)
+}
+
+func statusStyles(r *lipgloss.Renderer) views.StatusStyles {
+	s := r.NewStyle
+	return views.StatusStyles{
+		Color:    r.ColorProfile() != termenv.Ascii,
+		Heading:  s().Bold(true),
+		Dim:      s().Foreground(palette.Dim),
+		OK:       s().Foreground(palette.OK),
+		Static:   s().Foreground(palette.Accent),
+		Expiring: s().Foreground(palette.Warn).Bold(true),
+		Expired:  s().Foreground(palette.Bad).Bold(true),
+		Missing:  s().Foreground(palette.Bad).Bold(true),
+		Cooldown: s().Foreground(palette.Warn),
+		Disabled: s().Foreground(palette.Bad),
+	}
 }

@@ -21,6 +21,10 @@ const debounce = 150 * time.Millisecond
 // files (tests shorten it).
 var pollEvery = time.Second
 
+// dbPollEvery is how often openclaw's SQLite databases are asked whether a
+// commit happened (authstore.DBWatch: a stat and a pragma each).
+var dbPollEvery = 250 * time.Millisecond
+
 // watcher reports changes to the store, its lock, the config and .env. It
 // watches directories, not files (an atomic rename replaces the file and
 // would end a file watch), and for a directory that does not exist yet it
@@ -95,6 +99,9 @@ func watchPaths(paths authstore.Paths, poll bool) *watcher {
 			w.dirs = append(w.dirs, d)
 		}
 	}
+	// openclaw 2026.6.5 and later (SQLite): a commit appends to a -wal
+	// file; the databases themselves count commits.
+	go w.pollDatabases(authstore.WatchDatabases(paths))
 	fsw, err := fsnotify.NewWatcher()
 	if poll || err != nil {
 		if fsw != nil {
@@ -245,6 +252,24 @@ func (w *watcher) stamps() map[string]stamp {
 		m[n] = stamp{size: fi.Size(), mod: fi.ModTime(), exist: true}
 	}
 	return m
+}
+
+// pollDatabases reports a commit to the gateway's SQLite databases (or one
+// created or replaced) within dbPollEvery.
+func (w *watcher) pollDatabases(dw *authstore.DBWatch) {
+	defer dw.Close()
+	t := time.NewTicker(dbPollEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-w.done:
+			return
+		case <-t.C:
+			if dw.Changed() {
+				w.notify()
+			}
+		}
+	}
 }
 
 // poll is the fallback: compare the files' stamps every pollEvery.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -129,5 +130,67 @@ func TestWatcherIgnoresUnrelatedFiles(t *testing.T) {
 	}
 	if msg := w.next()(); msg != nil {
 		t.Errorf("a closed watcher reported %T", msg)
+	}
+}
+
+// copyTree copies a sample state dir (never opened in place: opening a
+// WAL database creates files beside it).
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.Walk(src, func(path string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		to := filepath.Join(dst, rel)
+		if fi.IsDir() {
+			return os.MkdirAll(to, 0o700)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, data, 0o600)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWatcherSeesSQLiteCommits: with openclaw 2026.6.5 and later the
+// credentials are in SQLite, where a commit only appends to a -wal file:
+// a commit to the shared state database or to the agent's own database
+// reloads the dashboard all the same.
+func TestWatcherSeesSQLiteCommits(t *testing.T) {
+	for _, poll := range []bool{false, true} {
+		t.Run(map[bool]string{false: "fsnotify", true: "poll"}[poll], func(t *testing.T) {
+			state := filepath.Join(t.TempDir(), "state")
+			copyTree(t, filepath.Join("..", "authstore", "testdata", "openclaw-2026.9.6", "b-token-order-cooldown"), state)
+			paths, err := authstore.ResolvePaths("", func(k string) string {
+				if k == "OPENCLAW_STATE_DIR" {
+					return state
+				}
+				return ""
+			}, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if paths.Gateway.Generation != authstore.GenSQLite {
+				t.Fatalf("gateway %+v", paths.Gateway)
+			}
+			w := watchPaths(paths, poll)
+			defer w.Close()
+			time.Sleep(50 * time.Millisecond)
+
+			ctx := context.Background()
+			if _, err := authstore.ClearUsageState(ctx, paths, []string{"anthropic:manual"}, "", time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			expectChange(t, w, "a commit to the shared state database")
+			if _, err := authstore.ClearOrder(ctx, paths, "anthropic"); err != nil {
+				t.Fatal(err)
+			}
+			expectChange(t, w, "a commit to the agent's database")
+		})
 	}
 }

@@ -133,7 +133,7 @@ func (p *agentPicker) View() string {
 	lines = append(lines, "", renderKeyName(firstKey(p.keys.PickAgent), st.Key, st.Dim)+st.Dim.Render(" "+p.verb+"   ")+
 		renderKeyName(firstKey(p.keys.ClosePicker), st.Key, st.Dim)+st.Dim.Render(" cancel"))
 	for i, l := range lines {
-		lines[i] = fitLine(l, inner)
+		lines[i] = FitLine(l, inner)
 	}
 	return st.Picker.Width(w - 2).Render(strings.Join(lines, "\n"))
 }

@@ -171,24 +171,12 @@ func fitBlock(lines []string, w, h int) string {
 			b.WriteByte('\n')
 		}
 		if i < len(lines) {
-			b.WriteString(fitLine(lines[i], w))
+			b.WriteString(FitLine(lines[i], w))
 		} else {
 			b.WriteString(strings.Repeat(" ", w))
 		}
 	}
 	return b.String()
-}
-
-// fitLine cuts a styled line to w cells or pads it with spaces to w.
-func fitLine(s string, w int) string {
-	sw := lipgloss.Width(s)
-	if sw > w {
-		return ansi.Truncate(s, w, "…")
-	}
-	if sw < w {
-		return s + strings.Repeat(" ", w-sw)
-	}
-	return s
 }
 
 // header is the lines above the panes as they are now.

@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
@@ -150,15 +151,15 @@ func wrapParts(parts []string, sep string, w, n int) []string {
 func ordinal(n int) string {
 	switch {
 	case n%100 >= 11 && n%100 <= 13:
-		return itoa(n) + "th"
+		return strconv.Itoa(n) + "th"
 	case n%10 == 1:
-		return itoa(n) + "st"
+		return strconv.Itoa(n) + "st"
 	case n%10 == 2:
-		return itoa(n) + "nd"
+		return strconv.Itoa(n) + "nd"
 	case n%10 == 3:
-		return itoa(n) + "rd"
+		return strconv.Itoa(n) + "rd"
 	}
-	return itoa(n) + "th"
+	return strconv.Itoa(n) + "th"
 }
 
 func plural(n int, one, many string) string {

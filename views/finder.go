@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -127,7 +128,7 @@ func (f *finder) View(st DashboardStyles, width, shown, total int) string {
 	if f.typing {
 		b.WriteString(st.Cursor.Render("▏"))
 	}
-	count := itoa(shown) + " of " + itoa(total) + " " + plural(total, "profile", "profiles")
+	count := strconv.Itoa(shown) + " of " + strconv.Itoa(total) + " " + plural(total, "profile", "profiles")
 	if !f.filtering() {
 		count = "type to filter by id, email or provider"
 	}
@@ -136,7 +137,7 @@ func (f *finder) View(st DashboardStyles, width, shown, total int) string {
 		b.WriteString(renderKeyName(firstKey(f.keys.AcceptFilter), st.Key, st.Dim) + st.Dim.Render(" keeps it, "))
 	}
 	b.WriteString(renderKeyName(firstKey(f.keys.ClearFilter), st.Key, st.Dim) + st.Dim.Render(" clears it"))
-	return fitLine(b.String(), width)
+	return FitLine(b.String(), width)
 }
 
 // needsAttention reports whether the gateway cannot use a profile now or

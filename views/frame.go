@@ -35,7 +35,7 @@ func box(st DashboardStyles, title string, content []string, w, h int, focused b
 		if i < len(content) {
 			line = content[i]
 		}
-		out = append(out, side+fitLine(line, inner)+side)
+		out = append(out, side+FitLine(line, inner)+side)
 	}
 	out = append(out, border.Render("╰"+strings.Repeat("─", inner)+"╯"))
 	return out

@@ -68,7 +68,7 @@ func HelpView(km help.KeyMap, global []key.Binding, st HelpStyles, w, h int) str
 		}
 		padded := make([]string, len(col))
 		for i, l := range col {
-			padded[i] = fitLine(l, cw+4)
+			padded[i] = FitLine(l, cw+4)
 		}
 		if bandW > 0 && bandW+cw > inner {
 			flush()
@@ -114,7 +114,7 @@ func HelpView(km help.KeyMap, global []key.Binding, st HelpStyles, w, h int) str
 	for i, l := range lines {
 		// A band's last column brings padding that may not fit: spaces
 		// are dropped before cutting, so only real text earns a "…".
-		lines[i] = fitLine(ansi.Truncate(strings.TrimRight(l, " "), contentW, "…"), contentW)
+		lines[i] = FitLine(ansi.Truncate(strings.TrimRight(l, " "), contentW, "…"), contentW)
 	}
 	return st.Box.Render(strings.Join(lines, "\n"))
 }
@@ -142,10 +142,10 @@ func Overlay(bg, fg string, w, h int) string {
 		if row >= h {
 			break
 		}
-		base := fitLine(bl[row], w)
+		base := FitLine(bl[row], w)
 		left := ansi.Truncate(base, x, "")
 		right := ansi.TruncateLeft(base, x+fw, "")
-		bl[row] = left + fitLine(ansi.Truncate(l, fw, ""), fw) + right
+		bl[row] = left + FitLine(ansi.Truncate(l, fw, ""), fw) + right
 	}
 	return strings.Join(bl[:h], "\n")
 }

@@ -60,20 +60,7 @@ func runProbe(t probe.Target, key string, seq int, paths authstore.Paths, getenv
 	return func() tea.Msg {
 		sem <- struct{}{}
 		defer func() { <-sem }()
-		lines, _ := authstore.LoadEnvFile(paths.Env)
-		ge := func(k string) string {
-			if getenv != nil {
-				if v := getenv(k); v != "" {
-					return v
-				}
-			}
-			for i := len(lines) - 1; i >= 0; i-- {
-				if lines[i].Key == k {
-					return lines[i].Value
-				}
-			}
-			return ""
-		}
+		ge := authstore.DaemonGetenv(getenv, paths.Env)
 		ctx, cancel := context.WithTimeout(context.Background(), probe.DefaultTimeout+2*time.Second)
 		defer cancel()
 		rs := probe.Run(ctx, []probe.Target{t}, probe.Options{

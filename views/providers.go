@@ -4,6 +4,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"strconv"
 
 	"github.com/moltbot/moltbot/authstore"
 )
@@ -262,7 +263,7 @@ func providerCount(p authstore.ProviderReport) int { return len(p.Profiles) + le
 
 // countLabel is the number of rows in parentheses, so that without colour
 // "(3) expiring" cannot be read as "three expiring".
-func countLabel(p authstore.ProviderReport) string { return "(" + itoa(providerCount(p)) + ")" }
+func countLabel(p authstore.ProviderReport) string { return "(" + strconv.Itoa(providerCount(p)) + ")" }
 
 func providerBadge(p authstore.ProviderReport) string {
 	if p.Missing {

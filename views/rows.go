@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -204,7 +205,7 @@ func rankText(r profileRow) string {
 	case r.env:
 		return "" // the type column and the note say env
 	case r.rank > 0:
-		return itoa(r.rank)
+		return strconv.Itoa(r.rank)
 	case notListed(r.excluded):
 		return "×" // the order leaves it out (x puts it back), as opposed to skipped
 	}
@@ -455,7 +456,7 @@ func (c *rowCache) render(st DashboardStyles, greyed bool, r profileRow, cols []
 	var k strings.Builder
 	k.Grow(160)
 	for _, s := range []string{
-		r.label, r.email, r.typ, r.mask, string(r.health.Status), r.health.Label(), itoa(r.rank), r.excluded, r.envSource,
+		r.label, r.email, r.typ, r.mask, string(r.health.Status), r.health.Label(), strconv.Itoa(r.rank), r.excluded, r.envSource,
 		expiresText(r, now), noteText(r, now), lastUsedText(r, now), r.probe, colsKey,
 	} {
 		k.WriteString(s)
@@ -472,7 +473,7 @@ func (c *rowCache) render(st DashboardStyles, greyed bool, r profileRow, cols []
 		flags[3] |= 2
 	}
 	k.Write(flags)
-	k.WriteString(itoa(width))
+	k.WriteString(strconv.Itoa(width))
 	key := k.String()
 	if out, ok := c.m[key]; ok {
 		return out
@@ -489,9 +490,9 @@ func (c *rowCache) render(st DashboardStyles, greyed bool, r profileRow, cols []
 func columnsKey(cols []column) string {
 	var b strings.Builder
 	for _, c := range cols {
-		b.WriteString(itoa(int(c.id)))
+		b.WriteString(strconv.Itoa(int(c.id)))
 		b.WriteByte(':')
-		b.WriteString(itoa(c.width))
+		b.WriteString(strconv.Itoa(c.width))
 		b.WriteByte(',')
 	}
 	return b.String()
@@ -537,26 +538,4 @@ func padLeft(s string, w int) string {
 		return ansi.Truncate(s, w, "…")
 	}
 	return strings.Repeat(" ", w-sw) + s
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var buf [20]byte
-	i := len(buf)
-	for n > 0 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		buf[i] = '-'
-	}
-	return string(buf[i:])
 }

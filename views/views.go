@@ -53,6 +53,8 @@ type Styles struct {
 	Dashboard DashboardStyles
 	Help      HelpStyles
 	Wizard    WizardStyles
+	// Status is `models status`'s text (no screen: a command prints it).
+	Status StatusStyles
 }
 
 // FilesChangedMsg is broadcast by the root when the store, its lock, the

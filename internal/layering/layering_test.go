@@ -66,7 +66,8 @@ func TestImportsPointDown(t *testing.T) {
 		"probe":     {[]string{"github.com/charmbracelet/", module + "views", module + "tui", module + "cmd"}, "probe is below the screens"},
 		// termbg replaces the query bubbletea's init made through lipgloss
 		// and termenv: a leaf, with nothing that could ask again.
-		"internal/termbg": {[]string{"github.com/charmbracelet/", "github.com/muesli/", module}, "termbg is a leaf without Charm code"},
+		"internal/termbg":  {[]string{"github.com/charmbracelet/", "github.com/muesli/", module}, "termbg is a leaf without Charm code"},
+		"internal/jsondoc": {[]string{"github.com/charmbracelet/", module + "views", module + "tui", module + "cmd"}, "the JSON documents are for scripts, below the screens"},
 	}
 	for dir, rule := range rules {
 		for name, f := range sources(t, dir) {

@@ -95,3 +95,15 @@ func Parse(s string) (time.Duration, error) {
 	}
 	return d, nil
 }
+
+// Window shows a warn window the way people say it: "24h", "3d", "90m"
+// (whole days from two days up, else whole hours, else Short).
+func Window(d time.Duration) string {
+	if d%(24*time.Hour) == 0 && d >= 48*time.Hour {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	if d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", d/time.Hour)
+	}
+	return Short(d)
+}

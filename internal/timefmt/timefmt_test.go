@@ -87,3 +87,27 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestWindow: the warn window reads as it would be typed, and reads back
+// (Parse) as the same duration.
+func TestWindow(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		24 * time.Hour:     "24h",
+		48 * time.Hour:     "2d",
+		72 * time.Hour:     "3d",
+		36 * time.Hour:     "36h",
+		90 * time.Minute:   "1h 30m",
+		time.Hour:          "1h",
+		7 * 24 * time.Hour: "7d",
+		25*time.Hour + 1e9: "1d 1h",
+	} {
+		if got := Window(d); got != want {
+			t.Errorf("Window(%v) = %q, want %q", d, got, want)
+		}
+	}
+	for _, d := range []time.Duration{24 * time.Hour, 72 * time.Hour, 36 * time.Hour, time.Hour} {
+		if back, err := Parse(Window(d)); err != nil || back != d {
+			t.Errorf("Parse(Window(%v)) = %v, %v", d, back, err)
+		}
+	}
+}
