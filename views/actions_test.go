@@ -402,3 +402,27 @@ func TestEditConfig(t *testing.T) {
 		t.Errorf("status %q", st)
 	}
 }
+
+// Without an override, x writes one from the order as it is (the config's
+// here) and says so; z takes it away again.
+func TestExcludeWithoutAnOverride(t *testing.T) {
+	store := strings.Replace(populatedStore(), `"anthropic": ["anthropic:manual", "anthropic:default", "anthropic:work", "anthropic:soon"],`, "", 1)
+	f := newFixture(t, store)
+	f.write("clawdbot.json", `{"auth": {"order": {"anthropic": ["anthropic:default", "anthropic:manual"]}}}`+"\n")
+	f.start(100, 30)
+	f.selectProfile("anthropic:manual")
+	f.keys("x")
+	if got := f.fileOrder("anthropic"); !reflect.DeepEqual(got, []string{"anthropic:default"}) {
+		t.Errorf("override written: %v", got)
+	}
+	if st := f.lastStatus(); !strings.Contains(st, "took anthropic:manual out of the anthropic order (now an override in the store)") {
+		t.Errorf("status %q", st)
+	}
+	f.keys("z")
+	if got := f.fileOrder("anthropic"); got != nil {
+		t.Errorf("after z the override is %v, want none", got)
+	}
+	if v := f.view(); !strings.Contains(v, "order: config") {
+		t.Errorf("the header does not say config:\n%s", v)
+	}
+}

@@ -54,10 +54,16 @@ func inOrderStatus(msg inOrderSetMsg, report authstore.Report, keys DashboardKey
 		return StatusInfo, fmt.Sprintf("%s is in the %s order already; nothing changed", id, p)
 	case !msg.res.Changed():
 		return StatusInfo, fmt.Sprintf("%s is out of the %s order already; nothing changed", id, p)
-	case !msg.include:
-		return StatusSuccess, fmt.Sprintf("took %s out of the %s order: the gateway no longer tries it · %s undoes", id, p, firstKey(keys.Undo))
 	}
-	text := fmt.Sprintf("put %s back in the %s order, last", id, p)
+	// Without an override one was written from the order as it was.
+	written := ""
+	if !msg.res.Before.Set {
+		written = " (now an override in the store)"
+	}
+	if !msg.include {
+		return StatusSuccess, fmt.Sprintf("took %s out of the %s order%s: the gateway no longer tries it · %s undoes", id, p, written, firstKey(keys.Undo))
+	}
+	text := fmt.Sprintf("put %s back in the %s order%s, last", id, p, written)
 	if pr, ok := report.Provider(p); ok {
 		if i := slices.Index(pr.Order.IDs, id); i >= 0 {
 			text += fmt.Sprintf(": tried %s of %d", ordinal(i+1), len(pr.Order.IDs))
