@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -26,6 +27,12 @@ type Config struct {
 	// agents.defaults.model (primary and fallbacks) and imageModel. Empty
 	// when the config names none.
 	Models []string
+	// NamedProviders are the providers the config names besides auth and
+	// the default models, as written: the keys of models.providers (custom
+	// providers, overrides of bundled ones) and plugins.entries (provider
+	// plugins are named by their provider), and the providers of the agents'
+	// own models (agents.list[].model) and of agents.defaults.models.
+	NamedProviders []string
 }
 
 // ConfigProfile is one auth.profiles entry.
@@ -80,8 +87,15 @@ func ParseConfig(path string, data []byte) (Config, error) {
 			Defaults struct {
 				Model      any `json:"model"`
 				ImageModel any `json:"imageModel"`
+				Models     any `json:"models"`
 			} `json:"defaults"`
+			List    any `json:"list"`
+			Entries any `json:"entries"`
 		} `json:"agents"`
+		// Read loosely (any): what they hold only helps to know provider
+		// names, and must never make the config unreadable.
+		Models  any `json:"models"`
+		Plugins any `json:"plugins"`
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Config{}, nil
@@ -101,7 +115,55 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	}
 	sort.Strings(c.ProfileIDs)
 	c.Models = append(modelRefs(raw.Agents.Defaults.Model), modelRefs(raw.Agents.Defaults.ImageModel)...)
+	c.NamedProviders = namedProviders(raw.Models, raw.Plugins, raw.Agents.Defaults.Models, raw.Agents.List, raw.Agents.Entries)
 	return c, nil
+}
+
+// namedProviders collects NamedProviders from the loosely read parts of
+// the config (see Config.NamedProviders); anything of another shape is
+// skipped.
+func namedProviders(models, plugins, defaultModels, list, entries any) []string {
+	var out []string
+	keys := func(v any, k string) {
+		if m, ok := v.(map[string]any); ok {
+			if inner, ok := m[k].(map[string]any); ok {
+				for name := range inner {
+					out = append(out, name)
+				}
+			}
+		}
+	}
+	refs := func(r []string) {
+		for _, ref := range r {
+			if p, _, ok := strings.Cut(ref, "/"); ok {
+				out = append(out, p)
+			}
+		}
+	}
+	keys(models, "providers")
+	keys(plugins, "entries")
+	if m, ok := defaultModels.(map[string]any); ok { // {"provider/model": {alias…}}
+		for ref := range m {
+			refs([]string{ref})
+		}
+	}
+	agents := []any{}
+	if l, ok := list.([]any); ok {
+		agents = append(agents, l...)
+	}
+	if m, ok := entries.(map[string]any); ok {
+		for _, e := range m {
+			agents = append(agents, e)
+		}
+	}
+	for _, a := range agents {
+		if m, ok := a.(map[string]any); ok {
+			refs(modelRefs(m["model"]))
+			refs(modelRefs(m["imageModel"]))
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 // modelRefs reads a model setting: a string, or {primary, fallbacks}.

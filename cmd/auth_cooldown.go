@@ -133,6 +133,9 @@ func (a *app) runCooldownClear(ctx context.Context, rawProvider string, args []s
 func checkCooldownIDs(snap authstore.Snapshot, provider string, ids []string) error {
 	store := snap.Paths.Store
 	if provider != "" {
+		if err := refuseUnknownProvider(snap, provider, false); err != nil {
+			return err
+		}
 		if len(snap.Store.ProviderProfiles(provider)) == 0 {
 			return fmt.Errorf("no %s profiles in %s; providers with profiles: %s", authstore.SafeText(provider), authstore.SafeText(store), storeProviders(snap.Store))
 		}

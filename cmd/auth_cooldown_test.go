@@ -91,6 +91,7 @@ func TestCooldownClearRefusals(t *testing.T) {
 			`auth profile "openai:default" is for openai, not anthropic; anthropic profiles: anthropic:default, anthropic:work, anthropic:team`},
 		{"unknown-provider", []string{"--provider", "mistral"}, ExitFailure,
 			"no mistral profiles in $STATE/agents/main/agent/auth-profiles.json; providers with profiles: anthropic, openai"},
+		{"misspelt-provider", []string{"--provider", "anthropc"}, ExitFailure, `unknown provider "anthropc"`},
 		{"nothing-named", nil, ExitUsage, "say whose cooldown to clear"},
 		{"secret-arg", []string{"sk-ant-api03-FAKEWWWWWWWWWWWWWWWWWWWWWWWW"}, ExitFailure, "it looks like a secret"},
 	} {

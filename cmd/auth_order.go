@@ -71,6 +71,8 @@ func (a *app) newAuthOrderCommand() *cobra.Command {
 			return a.runOrderClear(c.Context(), provider)
 		},
 	}
+	markWrites(set, "always")
+	markWrites(clear, "always")
 	for _, c := range []*cobra.Command{get, set, clear} {
 		c.Flags().StringVar(&provider, "provider", "", "provider id, e.g. anthropic (required)")
 		_ = c.RegisterFlagCompletionFunc("provider", a.completeProviders)
@@ -111,6 +113,7 @@ func (a *app) runOrderGet(rawProvider string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
+	a.warnUnknownProvider(snap, provider)
 	paths := snap.Paths
 	now := a.env.Now()
 	override, hasOverride := snap.Store.OrderOverride(provider)
@@ -188,8 +191,11 @@ func (a *app) runOrderSet(ctx context.Context, rawProvider string, args []string
 	// Check first without the lock, so that a bad id touches nothing at
 	// all; SetOrder checks again inside its transaction, so that a profile
 	// removed meanwhile is caught too.
-	before, err := authstore.Load(paths)
+	before, err := a.loadSnapshot(paths)
 	if err != nil {
+		return err
+	}
+	if err := refuseUnknownProvider(before, provider, false); err != nil {
 		return err
 	}
 	if err := authstore.CheckOrderIDs(before, provider, ids); err != nil {
@@ -216,6 +222,9 @@ func (a *app) runOrderClear(ctx context.Context, rawProvider string) error {
 	}
 	snap, err := a.load()
 	if err != nil {
+		return err
+	}
+	if err := refuseUnknownProvider(snap, provider, false); err != nil {
 		return err
 	}
 	paths := snap.Paths

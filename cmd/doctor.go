@@ -85,7 +85,7 @@ func (a *app) newDoctorCommand() *cobra.Command {
 	}
 	c.Flags().BoolVar(&o.fix, "fix", false, "repair what is safe to repair, and say what was done")
 	c.Flags().BoolVar(&o.json, "json", false, "print JSON")
-	return c
+	return markWrites(c, "fix")
 }
 
 func (a *app) runDoctor(ctx context.Context, o doctorOptions) error {

@@ -153,6 +153,9 @@ func NewRootCommand(env Env) *cobra.Command {
 			return a.runRoot(c)
 		},
 	}
+	// An --agent that names no agent: refused when the command writes,
+	// a warning when it reads (typos.go).
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return a.checkAgentFlag(c) }
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)

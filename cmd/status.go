@@ -174,6 +174,9 @@ func (a *app) runProbes(ctx context.Context, o statusOptions, snap authstore.Sna
 			targets = append(targets, probe.FromEnv(e))
 		}
 	}
+	if o.probeProvider != "" {
+		a.warnUnknownProvider(snap, o.probeProvider)
+	}
 	targets, err := probe.Filter(targets, o.probeProvider, o.probeProfiles)
 	if err != nil {
 		return nil, usageError("%v", err)

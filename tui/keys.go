@@ -57,6 +57,7 @@ func DefaultKeys() Keys {
 			PickAgent:   key.NewBinding(key.WithKeys("enter", " "), key.WithHelp("enter", "show agent")),
 			ClosePicker: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 			Renew:       key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "renew token")),
+			Copy:        key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "copy to agent")),
 			Confirm:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "remove")),
 			Deny:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep")),
 
@@ -92,11 +93,12 @@ func (k Keys) scopes() map[string][]key.Binding {
 	return map[string][]key.Binding{
 		"dashboard": with(d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.NextPane, d.PrevPane,
 			d.Left, d.Right, d.Grab, d.MoveUp, d.MoveDown, d.Add, d.Remove, d.ClearOrder, d.Reload,
-			d.Probe, d.ProbeAll, d.Agents, d.Renew, d.ClearCooldown, d.InOrder, d.Filter, d.ClearFilter,
+			d.Probe, d.ProbeAll, d.Agents, d.Renew, d.Copy, d.ClearCooldown, d.InOrder, d.Filter, d.ClearFilter,
 			d.NextTrouble, d.PrevTrouble, d.Undo, d.EditConfig),
 		// While a filter is typed every other key is text (q and ? too).
 		"filtering": {k.Global.Interrupt, d.AcceptFilter, d.ClearFilter},
 		"agents":    with(d.Up, d.Down, d.Top, d.Bottom, d.PickAgent, d.ClosePicker),
+		"copy to":   with(d.Up, d.Down, d.Top, d.Bottom, d.PickAgent, d.ClosePicker, d.Copy),
 		"moving":    with(d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.MoveUp, d.MoveDown, d.Drop, d.Cancel),
 		"confirm":   with(d.Confirm, d.Deny),
 		"wizard":    {k.Views.Wizard.Back, k.Views.Wizard.Quit, k.Views.Wizard.Done},

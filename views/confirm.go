@@ -23,6 +23,7 @@ type askKind int
 const (
 	askRemove        askKind = iota // remove the profile id
 	askClearOrder                   // clear provider's order override
+	askCopyReplace                  // replace another agent's different credential at id by a copy
 	askClearCooldown                // clear the cooldown of ids
 )
 
@@ -35,6 +36,11 @@ type question struct {
 	override []string // askClearOrder: the override as shown when asked
 	ids      []string // askClearCooldown: the profiles
 	states   []string // askClearCooldown: each one's state as shown when asked
+	// askCopyReplace: the agent copied to, what it holds at id (replaced
+	// only while it still does), and both described for the question.
+	to         authstore.Paths
+	existing   authstore.Profile
+	had, comes string
 }
 
 // confirmAnsweredMsg is the user's answer to q.
@@ -104,6 +110,11 @@ func (c *confirmDialog) View() string {
 		title = "Clear the " + ansi.Truncate(authstore.SafeText(q.provider), inner-20, "…") + " order override?"
 		text = fmt.Sprintf("The gateway stops using the override (%s) and tries the %s profiles in the order the config or its automatic rule gives.", authstore.ListIDs(q.override, 0), authstore.SafeText(q.provider))
 		verb = " clear   "
+	case askCopyReplace:
+		title = "Replace " + ansi.Truncate(authstore.SafeText(q.id), inner-26, "…") + " in agent " + ansi.Truncate(authstore.SafeText(q.to.AgentID), 12, "…") + "?"
+		text = fmt.Sprintf("Agent %s holds a different %s (%s). The copy (%s) replaces it there, in its place in that agent's order.",
+			authstore.SafeText(q.to.AgentID), authstore.SafeText(q.id), q.had, q.comes)
+		verb = " replace   "
 	case askClearCooldown:
 		title, text, listed = c.cooldownText(inner)
 		verb, keep = " clear   ", " keep waiting"
@@ -149,8 +160,11 @@ func (c *confirmDialog) cooldownText(inner int) (title, text string, listed []st
 
 // ShortHelp is the two answers.
 func (c *confirmDialog) ShortHelp() []key.Binding {
-	if c.q.kind == askClearOrder || c.q.kind == askClearCooldown {
+	switch c.q.kind {
+	case askClearOrder, askClearCooldown:
 		return []key.Binding{describe(c.keys.Confirm, "clear"), c.keys.Deny}
+	case askCopyReplace:
+		return []key.Binding{describe(c.keys.Confirm, "replace"), c.keys.Deny}
 	}
 	return []key.Binding{c.keys.Confirm, c.keys.Deny}
 }

@@ -35,6 +35,9 @@ type DashboardKeys struct {
 	// Renew runs `claude setup-token` again for the selected token profile
 	// and replaces its token in place.
 	Renew key.Binding
+	// Copy copies the selected profile to another agent (the agent picker
+	// asks which).
+	Copy key.Binding
 	// Confirm and Deny answer the confirm dialog.
 	Confirm, Deny key.Binding
 	// ClearCooldown ends the selected profile's cooldown or disabled state
@@ -99,6 +102,8 @@ type Dashboard struct {
 
 	agentIDs []string    // agents with a store, from the last load
 	agents   []agentInfo // the same, summarised for the picker
+	// copyTargets are the agents the copy picker offers, by id.
+	copyTargets map[string]authstore.Paths
 
 	finder finder // the filter (/)
 	undo   undoer // this session's changes (z)
@@ -203,6 +208,12 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return d, d.onAgentPicked(msg)
 	case confirmAnsweredMsg:
 		return d, d.onAnswer(msg)
+	case copyTargetsListedMsg:
+		return d, d.onCopyTargets(msg)
+	case copyTargetPickedMsg:
+		return d, d.onCopyPicked(msg)
+	case profileCopiedMsg:
+		return d, d.onCopied(msg)
 	case renewClaudeMsg:
 		return d, d.renew.onClaude(msg)
 	case LoginFinishedMsg:
@@ -349,6 +360,8 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		return d.probeSelected()
 	case key.Matches(msg, k.Renew):
 		return d.renewSelected()
+	case key.Matches(msg, k.Copy):
+		return d.copySelected()
 	}
 	return nil
 }
@@ -439,6 +452,8 @@ func (d *Dashboard) open(m dialog) {
 func (d *Dashboard) onAnswer(msg confirmAnsweredMsg) tea.Cmd {
 	q := msg.q
 	switch {
+	case q.kind == askCopyReplace:
+		return d.copyAnswer(msg)
 	case !msg.yes && q.kind == askClearOrder:
 		return status(StatusInfo, "kept the %s order", q.provider)
 	case !msg.yes && q.kind == askClearCooldown:

@@ -33,6 +33,7 @@ type helpState struct {
 	trouble             bool // some profile shown needs attention (n/N; full help only)
 	undoable            bool // z can undo a change now
 	loaded              bool // there is data to filter
+	copyable            bool // the selected row is a profile that can be copied to another agent now
 }
 
 // helpState is the dashboard's situation for the help.
@@ -63,6 +64,7 @@ func (d *Dashboard) helpState() helpState {
 		probeable:  d.loadErr == nil && d.table.len() > 0,
 		renewable:  renewable,
 		renewDue:   renewable && d.renewDue(),
+		copyable:   d.focus == paneProfiles && d.cannotCopy() == "",
 	}
 }
 
@@ -125,7 +127,7 @@ func fullHelp(k DashboardKeys, s helpState) [][]key.Binding {
 		{k.NextPane, k.Left, k.Right, k.Reload},
 		{enable(k.Grab, s.movable), k.Drop, k.Cancel, enable(k.MoveUp, s.movable), enable(k.MoveDown, s.movable), enable(k.ClearOrder, s.clearable),
 			enable(inOrder, s.inOrder || s.outOfOrder)},
-		{k.Add, enable(k.Remove, s.removable), enable(k.ClearCooldown, s.coolable), enable(k.Undo, s.undoable), k.EditConfig},
+		{k.Add, enable(k.Remove, s.removable), enable(k.Copy, s.copyable), enable(k.ClearCooldown, s.coolable), enable(k.Undo, s.undoable), k.EditConfig},
 		{enable(k.Filter, s.loaded), enable(k.ClearFilter, s.filtered), enable(k.NextTrouble, s.trouble), enable(k.PrevTrouble, s.trouble)},
 		{enable(k.Probe, s.probeable), enable(k.ProbeAll, s.probeable), enable(k.Renew, s.renewable), k.Agents},
 	}

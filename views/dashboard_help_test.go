@@ -92,3 +92,24 @@ func TestFullHelpOffersTheNewKeysWhenTheyWork(t *testing.T) {
 		t.Errorf("x on a profile out of the order:\n%s", got)
 	}
 }
+
+// The copy key is in the full help only while the selected row is a
+// profile that can be copied now.
+func TestFullHelpOffersCopyForAProfile(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    helpState
+		want bool
+	}{
+		{"a profile", helpState{focus: paneProfiles, removable: true, copyable: true}, true},
+		{"an env row, or a store that cannot be read", helpState{focus: paneProfiles}, false},
+	} {
+		var all []string
+		for _, g := range fullHelp(testKeys(), tc.s) {
+			all = append(all, shown(g))
+		}
+		if got := strings.Contains(strings.Join(all, " | "), "C copy to agent"); got != tc.want {
+			t.Errorf("%s: full help offers copy %v, want %v:\n%s", tc.name, got, tc.want, all)
+		}
+	}
+}
