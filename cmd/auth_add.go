@@ -53,7 +53,7 @@ func (a *app) runAdd(ctx context.Context) error {
 	if !pr.interactive() || !a.env.IsTerminal(a.env.Stdout) {
 		return errors.New("`models auth add` is interactive and needs a terminal; from a script, pipe the secret in: an API key to `moltbot models auth paste-api-key --provider P`, a token to `moltbot models auth paste-token --provider P`")
 	}
-	snap, err := a.load()
+	snap, err := a.loadForWrite()
 	if err != nil {
 		return err
 	}

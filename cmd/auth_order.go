@@ -188,6 +188,9 @@ func (a *app) runOrderSet(ctx context.Context, rawProvider string, args []string
 	if err != nil {
 		return err
 	}
+	if err := writeRefusal(paths); err != nil {
+		return err
+	}
 	// Check first without the lock, so that a bad id touches nothing at
 	// all; SetOrder checks again inside its transaction, so that a profile
 	// removed meanwhile is caught too.
@@ -220,7 +223,7 @@ func (a *app) runOrderClear(ctx context.Context, rawProvider string) error {
 	if err != nil {
 		return err
 	}
-	snap, err := a.load()
+	snap, err := a.loadForWrite()
 	if err != nil {
 		return err
 	}

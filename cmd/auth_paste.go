@@ -76,8 +76,12 @@ func (a *app) runPasteToken(ctx context.Context, o pasteTokenOptions) error {
 	if err != nil {
 		return err
 	}
-	// Refuse a corrupt store, or a provider nothing knows, before asking
+	// Refuse what cannot be written (a pending migration, an unknown
+	// gateway), a corrupt store, or a provider nothing knows, before asking
 	// for a secret the user would have to paste again.
+	if err := writeRefusal(paths); err != nil {
+		return err
+	}
 	snap, err := a.loadSnapshot(paths)
 	if err != nil {
 		return err

@@ -46,6 +46,9 @@ func (a *app) runOnboard(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := writeRefusal(paths); err != nil {
+		return err // before taking the screen: nothing could be saved
+	}
 	if _, err := authstore.LoadWithEnv(paths, a.env.Getenv); err != nil {
 		return err // a corrupt store: say so before taking the screen
 	}

@@ -109,6 +109,11 @@ type Dashboard struct {
 	undo   undoer // this session's changes (z)
 	// edited is how the editor (e) ended, until the config is read again.
 	edited *editorClosedMsg
+
+	// found is the agent's files as the newest load found them: their
+	// gateway detected again (a gateway may have written its first files,
+	// or been upgraded, since the dashboard started).
+	found authstore.Paths
 }
 
 var _ Component = (*Dashboard)(nil)
@@ -275,6 +280,9 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Add):
+		if why := d.gatewayRefusal(); why != "" {
+			return status(StatusWarn, "%s", why)
+		}
 		return emit(OpenWizardMsg{})
 	case key.Matches(msg, k.Reload):
 		text := "reloaded"
@@ -476,10 +484,34 @@ func (d *Dashboard) onAnswer(msg confirmAnsweredMsg) tea.Cmd {
 // cannotWrite says why a write cannot start now, or "".
 func (d *Dashboard) cannotWrite() string {
 	switch {
+	case d.gatewayRefusal() != "":
+		return d.gatewayRefusal()
 	case d.loadErr != nil:
 		return "the store cannot be read; fix it first (see above)"
 	case d.busy() != "":
 		return d.busy() + " — wait a moment"
+	}
+	return ""
+}
+
+// gatewayPaths is the agent's files with their gateway as last detected.
+func (d *Dashboard) gatewayPaths() authstore.Paths {
+	if d.found.StateDir != "" {
+		return d.found
+	}
+	return d.env.Paths
+}
+
+// gatewayRefusal says, in one line with what to do, why nothing may be
+// written to these files (a migration between gateway generations is
+// pending, or nothing says which gateway they are for), or "".
+func (d *Dashboard) gatewayRefusal() string {
+	g := d.gatewayPaths().Gateway
+	switch {
+	case g.Pending != nil:
+		return "migration pending, nothing is written: run `" + g.Pending.Command + "` first"
+	case g.Generation == authstore.GenUnknown:
+		return "no gateway files here yet, so moltbot writes nothing: run the gateway once, or start moltbot with --gateway (see the pane)"
 	}
 	return ""
 }

@@ -34,6 +34,9 @@ type helpState struct {
 	undoable            bool // z can undo a change now
 	loaded              bool // there is data to filter
 	copyable            bool // the selected row is a profile that can be copied to another agent now
+	// readOnly: the gateway keeps moltbot from writing (a pending
+	// migration, an unknown gateway), so add offers nothing either.
+	readOnly bool
 }
 
 // helpState is the dashboard's situation for the help.
@@ -60,11 +63,12 @@ func (d *Dashboard) helpState() helpState {
 		moving:     d.table.list.grab != nil,
 		movable:    d.cannotMove() == "",
 		removable:  selected && d.cannotWrite() == "",
-		clearable:  ok && pr.Order.Source == authstore.SourceOverride && d.loadErr == nil,
+		clearable:  ok && pr.Order.Source == authstore.SourceOverride && d.loadErr == nil && d.gatewayRefusal() == "",
 		probeable:  d.loadErr == nil && d.table.len() > 0,
 		renewable:  renewable,
 		renewDue:   renewable && d.renewDue(),
 		copyable:   d.focus == paneProfiles && d.cannotCopy() == "",
+		readOnly:   d.gatewayRefusal() != "",
 	}
 }
 
@@ -93,7 +97,7 @@ func shortHelp(k DashboardKeys, s helpState) []key.Binding {
 		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move"), k.Drop, k.Cancel}
 	case s.focus == paneProviders:
 		return []key.Binding{enable(k.ClearFilter, s.filtered), relabel(k.Up, keyPair(k.Up, k.Down), "provider"), relabel(k.Right, firstKey(k.Right), "profiles"),
-			enable(k.Undo, s.undoable), k.Add, enable(k.ClearOrder, s.clearable), enable(relabel(k.Probe, firstKey(k.Probe), "probe all"), s.probeable), k.Reload,
+			enable(k.Undo, s.undoable), enable(k.Add, !s.readOnly), enable(k.ClearOrder, s.clearable), enable(relabel(k.Probe, firstKey(k.Probe), "probe all"), s.probeable), k.Reload,
 			enable(relabel(k.ClearCooldown, firstKey(k.ClearCooldown), "clear cooldowns"), s.coolable)}
 	}
 	// The arrows need no introduction (the full help lists them). R shows
@@ -108,7 +112,7 @@ func shortHelp(k DashboardKeys, s helpState) []key.Binding {
 		enable(k.ClearCooldown, s.coolable),
 		enable(relabel(k.InOrder, firstKey(k.InOrder), "put back in order"), s.outOfOrder),
 		enable(k.Undo, s.undoable),
-		k.Add, enable(k.Remove, s.removable), enable(k.ClearOrder, s.clearable),
+		enable(k.Add, !s.readOnly), enable(k.Remove, s.removable), enable(k.ClearOrder, s.clearable),
 		enable(relabel(k.Probe, keyPair(k.Probe, k.ProbeAll), "probe"), s.probeable),
 	}
 }
@@ -127,7 +131,7 @@ func fullHelp(k DashboardKeys, s helpState) [][]key.Binding {
 		{k.NextPane, k.Left, k.Right, k.Reload},
 		{enable(k.Grab, s.movable), k.Drop, k.Cancel, enable(k.MoveUp, s.movable), enable(k.MoveDown, s.movable), enable(k.ClearOrder, s.clearable),
 			enable(inOrder, s.inOrder || s.outOfOrder)},
-		{k.Add, enable(k.Remove, s.removable), enable(k.Copy, s.copyable), enable(k.ClearCooldown, s.coolable), enable(k.Undo, s.undoable), k.EditConfig},
+		{enable(k.Add, !s.readOnly), enable(k.Remove, s.removable), enable(k.Copy, s.copyable), enable(k.ClearCooldown, s.coolable), enable(k.Undo, s.undoable), k.EditConfig},
 		{enable(k.Filter, s.loaded), enable(k.ClearFilter, s.filtered), enable(k.NextTrouble, s.trouble), enable(k.PrevTrouble, s.trouble)},
 		{enable(k.Probe, s.probeable), enable(k.ProbeAll, s.probeable), enable(k.Renew, s.renewable), k.Agents},
 	}

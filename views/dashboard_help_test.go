@@ -34,6 +34,7 @@ func TestShortHelpOffersWhatWorks(t *testing.T) {
 		{"no override", func() helpState { s := profile; s.clearable = false; return s }(),
 			"space move · K/J move+save · a add · d remove · p/P probe"},
 		{"a store that cannot be read", helpState{focus: paneProfiles}, "a add"},
+		{"a pending migration or no gateway files", helpState{focus: paneProfiles, probeable: true, readOnly: true}, "p/P probe"},
 		{"carrying", helpState{focus: paneProfiles, moving: true}, "↑/↓ move · space drop & save · esc cancel move"},
 		{"the providers", helpState{focus: paneProviders, probeable: true}, "↑/↓ provider · → profiles · a add · p probe all · r reload"},
 		{"a cooldown, after a change", func() helpState { s := profile; s.coolable, s.undoable = true, true; return s }(),

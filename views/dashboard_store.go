@@ -117,6 +117,9 @@ func (d *Dashboard) onLoaded(msg storeLoadedMsg) tea.Cmd {
 	d.appliedSeq = msg.seq
 	d.loaded = true
 	d.agentIDs = msg.agents
+	if msg.snap.Paths.StateDir != "" {
+		d.found = msg.snap.Paths
+	}
 	if msg.err != nil {
 		d.loadErr = msg.err
 		if d.table.list.grab != nil {

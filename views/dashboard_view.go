@@ -181,8 +181,10 @@ func fitBlock(lines []string, w, h int) string {
 
 // header is the lines above the panes as they are now.
 func (d *Dashboard) header() header {
+	found := d.gatewayPaths()
 	h := header{keys: d.keys, st: d.st, width: d.width, height: d.height, home: d.env.Home,
-		agent: d.env.Paths.AgentID, agents: len(d.agentIDs), store: d.env.Paths.Store, err: d.loadErr, stale: d.hasSnap}
+		agent: d.env.Paths.AgentID, agents: len(d.agentIDs), store: found.StorePath(), err: d.loadErr, stale: d.hasSnap,
+		gateway: gatewayTitle(found.Gateway), pending: found.Gateway.Pending}
 	if d.hasSnap {
 		h.configErr = d.snap.ConfigErr
 	}
@@ -271,9 +273,15 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 
 // emptyLines is what the profile pane says when there is nothing to list.
 func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, ok bool, w int) []string {
+	if d.gatewayPaths().Gateway.Pending != nil {
+		return d.gatewayLines(st, w)
+	}
 	if d.snap.Store == nil {
 		// The first read failed (a corrupt store): nothing good to show yet.
 		return []string{"", "  " + st.Dim.Render("Nothing to show until the store can be read (see above).")}
+	}
+	if d.gatewayPaths().Gateway.Generation == authstore.GenUnknown && len(d.snap.Store.Profiles) == 0 {
+		return d.gatewayLines(st, w)
 	}
 	if d.finder.filtering() {
 		q := authstore.SafeText(d.finder.query)
@@ -289,7 +297,7 @@ func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, 
 	}
 	var text []string
 	key := renderKeyName(firstKey(d.keys.Add), st.Key, st.Dim)
-	store := authstore.SafeText(d.displayPath(d.env.Paths.Store))
+	store := authstore.SafeText(d.displayPath(d.gatewayPaths().StorePath()))
 	provider := authstore.SafeText(pr.Provider)
 	switch {
 	case len(d.snap.Store.Profiles) == 0 && !d.snap.Exists:

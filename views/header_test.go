@@ -114,3 +114,28 @@ func TestHeaderConfigErrorLines(t *testing.T) {
 		t.Errorf("no error, lines %q", lines)
 	}
 }
+
+// The gateway sits at the right of the title, before the order source;
+// on a narrow screen it goes first, before the program name.
+func TestHeaderTitleLineGateway(t *testing.T) {
+	h := header{keys: testKeys(), home: "/home/u", agent: "main",
+		store: "/home/u/.openclaw/agents/main/agent/openclaw-agent.sqlite", order: "override", gateway: "openclaw 2026.9.6 · SQLite (shared state db)"}
+	for _, tc := range []struct {
+		w    int
+		want string
+	}{
+		{140, " moltbot · agent main · ~/.openclaw/agents/main/agent/openclaw-agent.sqlite  openclaw 2026.9.6 · SQLite (shared state db)  order: override "},
+		{130, " moltbot · agent main · ~/…/main/agent/openclaw-agent.sqlite  openclaw 2026.9.6 · SQLite (shared state db)  order: override "},
+		{110, " moltbot · agent main · ~/.openclaw/agents/main/agent/openclaw-agent.sqlite  order: override "},
+		{90, " moltbot · agent main · ~/…/agents/main/agent/openclaw-agent.sqlite  order: override "},
+	} {
+		h.width = tc.w
+		got := h.titleLine()
+		if strings.Join(strings.Fields(got), " ") != strings.Join(strings.Fields(tc.want), " ") {
+			t.Errorf("%d wide:\n%q\nwant\n%q", tc.w, got, tc.want)
+		}
+		if lipgloss.Width(got) != tc.w {
+			t.Errorf("%d wide: the line is %d", tc.w, lipgloss.Width(got))
+		}
+	}
+}
