@@ -171,3 +171,28 @@ func (c *confirmDialog) ShortHelp() []key.Binding {
 
 // FullHelp is the two answers.
 func (c *confirmDialog) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }
+
+// onAnswer carries out (or not) what the confirm dialog asked.
+func (d *Dashboard) onAnswer(msg confirmAnsweredMsg) tea.Cmd {
+	q := msg.q
+	switch {
+	case q.kind == askCopyReplace:
+		return d.copyAnswer(msg)
+	case !msg.yes && q.kind == askClearOrder:
+		return status(StatusInfo, "kept the %s order", q.provider)
+	case !msg.yes && q.kind == askClearCooldown:
+		return status(StatusInfo, "left %s to wait", authstore.ListIDs(q.ids, 0))
+	case !msg.yes:
+		return status(StatusInfo, "kept it")
+	case q.kind == askClearCooldown:
+		return d.clearCooldown(q)
+	case q.kind == askClearOrder:
+		if why := d.cannotWrite(); why != "" {
+			return status(StatusWarn, "%s", why)
+		}
+		d.writing = "clearing the " + q.provider + " order"
+		return clearOrder(d.env.Paths, d.env.Getenv, q.provider)
+	}
+	d.writing = "removing " + q.id
+	return tea.Batch(status(StatusInfo, "removing %s…", q.id), removeProfile(d.env.Paths, d.env.Getenv, q.id))
+}
