@@ -45,11 +45,18 @@ type ConfigProfile struct {
 // without it; writing commands never rewrite such a file.
 type ConfigError struct {
 	Path string
-	Err  error
+	// Line and Column (1-based) are where a syntax error is; 0 when
+	// unknown.
+	Line, Column int
+	Err          error
 }
 
 func (e *ConfigError) Error() string {
-	return fmt.Sprintf("config %s cannot be read: %v", e.Path, e.Err)
+	where := e.Path
+	if e.Line > 0 {
+		where = fmt.Sprintf("%s:%d:%d", e.Path, e.Line, e.Column)
+	}
+	return fmt.Sprintf("config %s cannot be read: %v", where, e.Err)
 }
 
 func (e *ConfigError) Unwrap() error { return e.Err }
@@ -64,7 +71,7 @@ func LoadConfig(path string) (Config, error) {
 		return Config{}, err
 	}
 	if err != nil {
-		return Config{}, &ConfigError{path, err}
+		return Config{}, &ConfigError{Path: path, Err: err}
 	}
 	return ParseConfig(path, data)
 }
@@ -94,7 +101,13 @@ func ParseConfig(path string, data []byte) (Config, error) {
 		return Config{}, nil
 	}
 	if err := json5.Unmarshal(data, &raw); err != nil {
-		return Config{}, &ConfigError{path, err}
+		ce := &ConfigError{Path: path, Err: err}
+		var se *json5.SyntaxError
+		if errors.As(err, &se) {
+			// Offset counts the bytes read, the offending one included.
+			ce.Line, ce.Column = lineCol(data, se.Offset-1)
+		}
+		return Config{}, ce
 	}
 	c := Config{Profiles: raw.Auth.Profiles, Order: raw.Auth.Order}
 	for id := range c.Profiles {

@@ -47,6 +47,7 @@ func init() {
 			a.newAuthOrderCommand(),
 			markWrites(a.newAuthRemoveCommand(), "always"),
 			markWrites(a.newAuthCopyCommand(), "always"),
+			markWrites(a.newAuthCooldownCommand(), "always"),
 		)
 		models.AddCommand(auth)
 	})

@@ -190,7 +190,7 @@ func TestWatcherSeesSQLiteCommits(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 
 			ctx := context.Background()
-			if _, err := authstore.ClearUsageState(ctx, paths, []string{"anthropic:manual"}, ""); err != nil {
+			if _, err := authstore.ClearUsageState(ctx, paths, []string{"anthropic:manual"}, "", time.Now()); err != nil {
 				t.Fatal(err)
 			}
 			expectChange(t, w, "a commit to the shared state database")

@@ -19,6 +19,9 @@ type column struct {
 	// head is the profile column's: how many cells of a cut id come
 	// before the "…" (chooseHead keeps the ids shown distinct).
 	head int
+	// shrink, for another column, is the width it gives way to when the
+	// ids are cut (0: none); its cells then use their short forms.
+	shrink int
 }
 
 // colGap is the space between columns; tight tables use 1.
@@ -68,6 +71,13 @@ func fitWithGap(cols []column, width, gap int) ([]column, int) {
 	if prof >= 0 {
 		floor = max(cols[prof].ideal, 1)
 	}
+	shrunk := false // the columns that can shrink have
+	widthOf := func(c column) int {
+		if shrunk && c.shrink > 0 {
+			return c.shrink
+		}
+		return c.width
+	}
 	need := func(extra, fl int) int {
 		total, n := 0, 0
 		for i, c := range cols {
@@ -77,7 +87,7 @@ func fitWithGap(cols []column, width, gap int) ([]column, int) {
 			if i == prof {
 				total += fl
 			} else {
-				total += c.width
+				total += widthOf(c)
 			}
 			n++
 		}
@@ -98,8 +108,8 @@ func fitWithGap(cols []column, width, gap int) ([]column, int) {
 		if need(-1, floor) <= width {
 			break
 		}
-		if prof >= 0 && cols[i].keep > cutIDs && floor > cols[prof].min {
-			floor = max(cols[prof].min, 1)
+		if prof >= 0 && cols[i].keep > cutIDs && !shrunk {
+			floor, shrunk = max(min(floor, cols[prof].min), 1), true
 			if need(-1, floor) <= width {
 				break
 			}
@@ -121,6 +131,7 @@ func fitWithGap(cols []column, width, gap int) ([]column, int) {
 	shown := make([]column, 0, len(cols))
 	for i, c := range cols {
 		if present[i] {
+			c.width = widthOf(c)
 			shown = append(shown, c)
 		}
 	}

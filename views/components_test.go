@@ -32,8 +32,12 @@ func testKeys() DashboardKeys {
 		Agents: bind("g", "pick agent", "g"), PickAgent: bind("enter", "show agent", "enter", " "), ClosePicker: bind("esc", "cancel", "esc"),
 		Renew: bind("R", "renew token", "R"), Confirm: bind("y", "remove", "y"), Deny: bind("n/esc", "keep", "n", "esc"),
 		Click: bind("click", "select a row or provider", "mouse:click"), Drag: bind("drag", "move a profile, release saves", "mouse:drag"),
-		Wheel: bind("wheel", "scroll", "mouse:wheel"),
-		Copy:  bind("C", "copy to agent", "C"),
+		Wheel:         bind("wheel", "scroll", "mouse:wheel"),
+		Copy:          bind("C", "copy to agent", "C"),
+		ClearCooldown: bind("u", "clear cooldown", "u"), InOrder: bind("x", "exclude/include", "x"),
+		Filter: bind("/", "filter", "/"), AcceptFilter: bind("enter", "keep filter", "enter"), ClearFilter: bind("esc", "clear filter", "esc"),
+		NextTrouble: bind("n", "next to fix", "n"), PrevTrouble: bind("N", "previous to fix", "N"),
+		Undo: bind("z", "undo", "z"), EditConfig: bind("e", "edit config", "e"),
 	}
 }
 

@@ -38,11 +38,27 @@ type DashboardKeys struct {
 	// Copy copies the selected profile to another agent (the agent picker
 	// asks which).
 	Copy key.Binding
-	// Confirm and Deny answer the remove dialog.
+	// Confirm and Deny answer the confirm dialog.
 	Confirm, Deny key.Binding
 	// Click, Drag and Wheel describe the mouse in the full help; no key
 	// matches them.
 	Click, Drag, Wheel key.Binding
+	// ClearCooldown ends the selected profile's cooldown or disabled state
+	// (all of the provider's, on the provider pane), after asking.
+	ClearCooldown key.Binding
+	// InOrder takes the selected profile out of its provider's order, or
+	// puts it back.
+	InOrder key.Binding
+	// Filter starts typing a filter; AcceptFilter ends the typing and
+	// keeps it; ClearFilter drops it.
+	Filter, AcceptFilter, ClearFilter key.Binding
+	// NextTrouble and PrevTrouble select the next or previous profile that
+	// needs attention, across providers.
+	NextTrouble, PrevTrouble key.Binding
+	// Undo undoes the last change made in this session.
+	Undo key.Binding
+	// EditConfig opens the gateway's config in $VISUAL or $EDITOR.
+	EditConfig key.Binding
 }
 
 // pane is where keyboard focus is.
@@ -99,6 +115,11 @@ type Dashboard struct {
 	// copyTargets are the agents the copy picker offers, by id.
 	copyTargets map[string]authstore.Paths
 
+	finder finder // the filter (/)
+	undo   undoer // this session's changes (z)
+	// edited is how the editor (e) ended, until the config is read again.
+	edited *editorClosedMsg
+
 	// found is the agent's files as the newest load found them: their
 	// gateway detected again (a gateway may have written its first files,
 	// or been upgraded, since the dashboard started).
@@ -128,6 +149,7 @@ func NewDashboard(env Env) *Dashboard {
 		providers: newProviderList(env.Keys.Dashboard),
 		table:     newProfileTable(env.Keys.Dashboard),
 		moves:     newMover(env.Keys.Dashboard),
+		finder:    finder{keys: env.Keys.Dashboard},
 		probes:    newProber(),
 		renew:     renewer{keys: env.Keys.Dashboard},
 	}
@@ -142,25 +164,11 @@ func (d *Dashboard) SetSize(w, h int) {
 	d.layout()
 }
 
-// CapturesInput is false: the dashboard never takes text.
-func (d *Dashboard) CapturesInput() bool { return false }
+// CapturesInput is true while a filter is typed: every key is text then.
+func (d *Dashboard) CapturesInput() bool { return d.finder.typing }
 
 // Moving reports whether a profile is being moved (keyboard or mouse).
 func (d *Dashboard) Moving() bool { return d.table.list.grab != nil }
-
-// CancelMove puts a carried profile back where it was, saving nothing,
-// and reports whether one was carried. The root calls it when asked to
-// quit during a move, which would otherwise drop the move unsaved without
-// a word.
-func (d *Dashboard) CancelMove() bool {
-	if d.table.list.grab == nil {
-		return false
-	}
-	d.table.list.cancel()
-	d.moves.endDrag()
-	d.table.list.scrollTo(d.table.height)
-	return true
-}
 
 // SelectedProvider is the provider whose profiles are shown.
 func (d *Dashboard) SelectedProvider() string { return d.providers.selected() }
@@ -248,6 +256,8 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return d, d.onKey(msg)
 	case tea.MouseMsg:
 		return d, d.onMouse(msg)
+	case usageClearedMsg, inOrderSetMsg, undoneMsg, editorFoundMsg, editorClosedMsg:
+		return d, d.onAction(msg)
 	}
 	return d, nil
 }
@@ -271,11 +281,17 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return cmd
 	}
+	if d.finder.typing {
+		return d.filterKey(msg)
+	}
 	if d.table.list.grab != nil {
 		if m, ok := d.moves.carryKey(msg, &d.table.list, d.table.height); ok {
 			return d.requestSave(m)
 		}
 		return nil
+	}
+	if cmd, ok := d.actionKey(msg); ok {
+		return cmd
 	}
 	switch {
 	case key.Matches(msg, k.Add):
@@ -455,27 +471,6 @@ func (d *Dashboard) open(m dialog) {
 	d.modal = m
 }
 
-// onAnswer carries out (or not) what the confirm dialog asked.
-func (d *Dashboard) onAnswer(msg confirmAnsweredMsg) tea.Cmd {
-	q := msg.q
-	switch {
-	case q.kind == askCopyReplace:
-		return d.copyAnswer(msg)
-	case !msg.yes && q.kind == askClearOrder:
-		return status(StatusInfo, "kept the %s order", q.provider)
-	case !msg.yes:
-		return status(StatusInfo, "kept it")
-	case q.kind == askClearOrder:
-		if why := d.cannotWrite(); why != "" {
-			return status(StatusWarn, "%s", why)
-		}
-		d.writing = "clearing the " + q.provider + " order"
-		return clearOrder(d.env.Paths, d.env.Getenv, q.provider)
-	}
-	d.writing = "removing " + q.id
-	return tea.Batch(status(StatusInfo, "removing %s…", q.id), removeProfile(d.env.Paths, d.env.Getenv, q.id))
-}
-
 // cannotWrite says why a write cannot start now, or "".
 func (d *Dashboard) cannotWrite() string {
 	switch {
@@ -524,6 +519,9 @@ func (d *Dashboard) cannotMove() string {
 	}
 	if d.providers.selected() == authstore.NoProvider {
 		return `these profiles have no "provider" field: the gateway never uses them, so they have no order (see moltbot doctor)`
+	}
+	if d.finder.filtering() {
+		return "clear the filter first (" + firstKey(d.keys.ClearFilter) + "): the order has profiles it hides"
 	}
 	if len(d.table.list.ids) < 2 {
 		return "only one profile: nothing to reorder"

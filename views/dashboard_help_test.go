@@ -37,6 +37,14 @@ func TestShortHelpOffersWhatWorks(t *testing.T) {
 		{"a pending migration or no gateway files", helpState{focus: paneProfiles, probeable: true, readOnly: true}, "p/P probe"},
 		{"carrying", helpState{focus: paneProfiles, moving: true}, "↑/↓ move · space drop & save · esc cancel move"},
 		{"the providers", helpState{focus: paneProviders, probeable: true}, "↑/↓ provider · → profiles · a add · p probe all · r reload"},
+		{"a cooldown, after a change", func() helpState { s := profile; s.coolable, s.undoable = true, true; return s }(),
+			"space move · K/J move+save · u clear cooldown · z undo · a add · d remove · c clear order · p/P probe"},
+		{"a profile out of the order", func() helpState { s := profile; s.outOfOrder = true; return s }(),
+			"space move · K/J move+save · x put back in order · a add · d remove · c clear order · p/P probe"},
+		{"filtered", func() helpState { s := profile; s.filtered, s.movable = true, false; return s }(),
+			"esc clear filter · a add · d remove · c clear order · p/P probe"},
+		{"typing a filter", helpState{focus: paneProfiles, filtered: true, typing: true}, "enter keep filter · esc clear filter"},
+		{"the providers, cooling", helpState{focus: paneProviders, coolable: true}, "↑/↓ provider · → profiles · a add · r reload · u clear cooldowns"},
 	} {
 		if got := shown(shortHelp(testKeys(), tc.s)); got != tc.want {
 			t.Errorf("%s:\n got %s\nwant %s", tc.name, got, tc.want)
@@ -71,8 +79,9 @@ func TestFullHelpDisablesWhatCannotWork(t *testing.T) {
 		}
 	}
 	check("an env row", full(helpState{focus: paneProfiles, probeable: true, navigable: true, panes: true}),
-		[]string{"p probe profile", "P probe provider", "a add", "↑/k up", "click select", "wheel scroll"},
-		[]string{"grab to move", "K/⇧↑", "d remove", "c clear order", "R renew", "drop & save", "cancel move", "g pick agent", "drag"})
+		[]string{"p probe profile", "P probe provider", "a add", "↑/k up", "click select", "wheel scroll", "e edit config"},
+		[]string{"grab to move", "K/⇧↑", "d remove", "c clear order", "R renew", "drop & save", "cancel move", "g pick agent", "drag",
+			"u clear cooldown", "x ", "z undo", "esc clear filter", "n next", "N previous", "/ filter"})
 	check("an empty store", full(helpState{focus: paneProfiles, panes: true}),
 		[]string{"a add", "r reload"},
 		[]string{"drop & save", "cancel move", "↑/k up", "pgup", "grab", "wheel"})
@@ -82,7 +91,30 @@ func TestFullHelpDisablesWhatCannotWork(t *testing.T) {
 		[]string{"drop & save", "cancel move"})
 	check("moving", full(helpState{focus: paneProfiles, navigable: true, panes: true, moving: true, movable: true, clearable: true}),
 		[]string{"↑/↓ move it", "space/enter drop & save", "esc cancel move"},
-		[]string{"grab to move", "a add", "c clear order", "↑/k up", "r reload", "click"})
+		[]string{"grab to move", "a add", "c clear order", "↑/k up", "r reload", "click", "e edit config", "/ filter"})
+}
+
+// What u, x, z, /, n and N do is offered once they can do it.
+func TestFullHelpOffersTheNewKeysWhenTheyWork(t *testing.T) {
+	var all []string
+	s := helpState{focus: paneProfiles, coolable: true, inOrder: true, undoable: true, loaded: true, filtered: true, trouble: true}
+	for _, g := range fullHelp(testKeys(), s) {
+		all = append(all, shown(g))
+	}
+	got := strings.Join(all, " | ")
+	for _, kept := range []string{"u clear cooldown", "x take out of order", "z undo", "/ filter", "esc clear filter", "n next to fix", "N previous to fix", "e edit config"} {
+		if !strings.Contains(got, kept) {
+			t.Errorf("full help lacks %q:\n%s", kept, got)
+		}
+	}
+	s.inOrder, s.outOfOrder = false, true
+	all = nil
+	for _, g := range fullHelp(testKeys(), s) {
+		all = append(all, shown(g))
+	}
+	if got := strings.Join(all, " | "); !strings.Contains(got, "x put back in order") {
+		t.Errorf("x on a profile out of the order:\n%s", got)
+	}
 }
 
 // The copy key is in the full help only while the selected row is a

@@ -68,6 +68,7 @@ func (s DashboardStyles) greyed() DashboardStyles {
 // mouse use the same numbers.
 type geometry struct {
 	headLines           int // title, counts, error lines
+	filterY             int // the filter line (under the panes), when shown
 	paneY, paneH        int
 	provW               int
 	provY, provRows     int
@@ -96,6 +97,10 @@ func (d *Dashboard) geom() geometry {
 	g.headLines = d.header().lineCount()
 	g.paneY = g.headLines
 	g.paneH = max(d.height-g.paneY, 0)
+	if d.finder.active() && g.paneH > 3 {
+		g.paneH--
+		g.filterY = g.paneY + g.paneH
+	}
 	g.provW = d.providers.naturalWidth(d.width)
 	g.provY = g.paneY + 1
 	g.provRows = max(g.paneH-2, 0)
@@ -103,15 +108,19 @@ func (d *Dashboard) geom() geometry {
 	g.listW = max(d.width-g.provW-2, 0)
 	inner := max(g.paneH-2, 0)
 	switch {
+	case inner >= 16:
+		// And how the order differs from its list, with room to spare
+		// when the table leaves some.
+		g.detailRows = 3 + min(max(inner-1-3-d.table.len(), 0), 4)
 	case inner >= 12:
 		g.detailRows = 2 // room for a long id, an email and every note
 	case inner >= 6:
 		g.detailRows = 1
 	}
-	// Rows the table does not need go to the description, as far as it
-	// needs them (nothing is cut while room is left over), a blank line
-	// apart from the table.
-	if room := inner - 1 - d.table.len() - 1; g.detailRows > 0 && room > g.detailRows {
+	// On a short screen, rows the table does not need go to the
+	// description too, as far as it needs them (nothing is cut while room
+	// is left over), a blank line apart from the table.
+	if room := inner - 1 - d.table.len() - 1; inner < 16 && g.detailRows > 0 && room > g.detailRows {
 		if info, ok := d.detailInfo(nil); ok {
 			g.detailRows = min(max(d.detail.need(info, g.listW), g.detailRows), room, maxDetailRows)
 		}
@@ -141,12 +150,24 @@ func (d *Dashboard) View() string {
 		for i := 0; i < g.paneH; i++ {
 			lines = append(lines, left[i]+right[i])
 		}
+		if g.filterY > 0 {
+			lines = append(lines, d.finder.View(d.st, d.width, countProfiles(d.providers.provs), countProfiles(d.report.Providers)))
+		}
 	}
 	out := fitBlock(lines, d.width, d.height)
 	if d.modal != nil {
 		out = Overlay(out, d.modal.View(), d.width, d.height)
 	}
 	return out
+}
+
+// countProfiles is the number of profiles of provs.
+func countProfiles(provs []authstore.ProviderReport) int {
+	n := 0
+	for _, pr := range provs {
+		n += len(pr.Profiles)
+	}
+	return n
 }
 
 // fitBlock makes lines exactly w × h: cut, padded, no line wider.
@@ -172,6 +193,9 @@ func (d *Dashboard) header() header {
 	h := header{keys: d.keys, st: d.st, width: d.width, height: d.height, home: d.env.Home,
 		agent: d.env.Paths.AgentID, agents: len(d.agentIDs), store: found.StorePath(), err: d.loadErr, stale: d.hasSnap,
 		gateway: gatewayTitle(found.Gateway), pending: found.Gateway.Pending, warn: d.warn, backup: d.backup}
+	if d.hasSnap {
+		h.configErr = d.snap.ConfigErr
+	}
 	if pr, ok := d.report.Provider(d.providers.selected()); ok && d.hasSnap {
 		h.order = string(pr.Order.Source)
 	}
@@ -201,16 +225,16 @@ type reportSummary struct {
 func (d *Dashboard) summary() *reportSummary {
 	if d.sum.gen != d.reportGen || d.sum.gen == 0 {
 		d.sum = reportSummary{gen: d.reportGen, counts: d.report.Counts()}
-		d.sum.badge, d.sum.bad = attention(d.report)
+		d.sum.badge, d.sum.bad = titleBadge(d.report)
 	}
 	return &d.sum
 }
 
-// attention is the title's badge: what needs attention first (a provider
+// titleBadge is the title's badge: what needs attention first (a provider
 // in use with nothing usable, then an expired credential, then one
 // expiring within the warn window), and whether it is a failure already.
 // The same credentials make `models status --check` fail.
-func attention(r authstore.Report) (string, bool) {
+func titleBadge(r authstore.Report) (string, bool) {
 	var ps []string
 	for _, p := range r.Providers {
 		if p.InUse && !p.UsableNow() {
@@ -260,6 +284,9 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 	if ok {
 		n := len(pr.Profiles)
 		title = fmt.Sprintf("%s · %d %s", authstore.SafeText(pr.Provider), n, plural(n, "profile", "profiles"))
+		if d.finder.filtering() {
+			title += fmt.Sprintf(" · %d shown", len(d.table.list.ids))
+		}
 		if moving {
 			// The id whole if it fits, then the keys if they fit too (the
 			// help bar names them anyway).
@@ -285,8 +312,17 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 	content := d.table.View(make([]string, 0, g.paneH), st, all, f)
 	if g.detailRows > 0 {
 		var detail []string
-		if info, ok := d.detailInfo(all); ok {
+		if info, has := d.detailInfo(all); has {
 			info.total = total
+			if d.cannotChange() == "" {
+				info.inOrderKey, info.clearKey = firstKey(d.keys.InOrder), firstKey(d.keys.ClearCooldown)
+			}
+			if ok && g.detailRows >= 3 && !moving && pr.Provider != authstore.NoProvider {
+				info.order = d.detail.orderLine(d.reportGen, pr.Provider, func() []string {
+					view := d.viewSnap()
+					return orderDiff(&view, pr.Order, d.now)
+				})
+			}
 			detail = d.detail.View(st, info)
 		}
 		for len(content) < g.listRows+1+g.detailRows-len(detail) {
@@ -348,6 +384,18 @@ func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, 
 	}
 	if d.gatewayPaths().Gateway.Generation == authstore.GenUnknown && len(d.snap.Store.Profiles) == 0 {
 		return d.gatewayLines(st, w)
+	}
+	if d.finder.filtering() {
+		q := authstore.SafeText(d.finder.query)
+		text := "Nothing matches “" + q + "” (ids, emails and providers are searched)."
+		if ok {
+			text = "No " + authstore.SafeText(pr.Provider) + " profile matches “" + q + "”."
+		}
+		out := []string{""}
+		for _, l := range strings.Split(ansi.Wordwrap(text, max(w-4, 10), ""), "\n") {
+			out = append(out, "  "+st.Text.Render(l))
+		}
+		return append(out, "", "  "+renderKeyName(firstKey(d.keys.ClearFilter), st.Key, st.Dim)+st.Dim.Render(" clears the filter"))
 	}
 	key := renderKeyName(firstKey(d.keys.Add), st.Key, st.Dim)
 	store := authstore.SafeText(d.displayPath(d.gatewayPaths().StorePath()))

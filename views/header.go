@@ -36,9 +36,10 @@ type header struct {
 	gateway       string // the gateway that wrote the files (gatewayTitle)
 	// pending is a migration between gateway generations the files wait
 	// for: said above the panes, and nothing is written.
-	pending *authstore.Migration
-	err     error // why the newest read failed
-	stale   bool  // … and older data is shown, greyed
+	pending   *authstore.Migration
+	err       error // why the newest read failed
+	stale     bool  // … and older data is shown, greyed
+	configErr error // why the config cannot be read
 	// badge is what needs attention first ("" nothing), bad whether it is
 	// already a failure rather than a warning.
 	badge string
@@ -213,39 +214,75 @@ func truncateMiddle(s string, w int) string {
 	return ansi.TruncateLeft(s, lipgloss.Width(s)-w+1, "…")
 }
 
-// errorLines say what went wrong reading the store (or that it has gone),
-// where, and what to do, in at most a third of the height; the file's
-// location is never cut: a long one is wrapped.
+// errorLines say what went wrong reading the store (or that it waits for
+// a migration, or has gone) and the config, where, and what to do, in at
+// most a third of the height; the store's location is never cut: a long
+// one is wrapped.
 func (h header) errorLines() []string {
 	w := h.width
-	if w <= 0 || h.err == nil && !h.deleted && h.pending == nil {
+	if w <= 0 || h.err == nil && !h.deleted && h.pending == nil && h.configErr == nil {
 		return nil
 	}
 	st := h.st
 	bar := st.ErrorBar.Render("┃") + " "
+	out, head := h.storeLines(bar)
+	if h.pending != nil {
+		return out[:min(len(out), max(h.height/3, 2))]
+	}
+	if h.configErr != nil {
+		title, detail := configNote(h.configErr, h.home)
+		out = append(out, bar+st.ErrorText.Render(authstore.SafeText(title)), bar+st.Text.Render(authstore.SafeText(detail)))
+		todo := "Its auth settings (auth.order, auth.profiles, the models) are ignored here, and nothing is written to it. Press " +
+			firstKey(h.keys.EditConfig) + " to edit it; it reloads when the file changes."
+		for _, l := range strings.Split(ansi.Wordwrap(todo, max(w-3, 10), ""), "\n") {
+			out = append(out, bar+st.Dim.Render(l))
+		}
+	}
+	// A third of the height, but room for what happened, where, why and
+	// the first lines of what to do. With no good data to show below (the
+	// first read failed), all the room the panes can spare.
+	limit := max(min(max(h.height/3, head+4), h.height-4), head, 2)
+	if h.err != nil && !h.stale {
+		limit = max(h.height-4, head, 2)
+	}
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// storeLines say what went wrong reading the store (or that it waits for a
+// migration, or has gone), where, and what to do (nothing when it was
+// read); head is how many of them say what happened and where, which are
+// never cut.
+func (h header) storeLines(bar string) (out []string, head int) {
+	if h.err == nil && h.pending == nil && !h.deleted {
+		return nil, 0
+	}
+	st, w := h.st, h.width
 	wrap := func(s string) []string { return strings.Split(ansi.Wordwrap(s, max(w-3, 10), ""), "\n") }
 	if p := h.pending; p != nil {
 		// Before any read error: it is why the files cannot be used. What
 		// to run first, so that a short screen keeps it; then why.
-		out := []string{bar + st.ErrorText.Render("A migration between gateway generations is pending: moltbot changes nothing here")}
+		out = []string{bar + st.ErrorText.Render("A migration between gateway generations is pending: moltbot changes nothing here")}
 		for _, l := range wrap(authstore.SafeText("Run `" + p.Command + "` (openclaw's doctor migrates them; moltbot never does). It reloads when the files change.")) {
 			out = append(out, bar+st.Text.Render(l))
 		}
 		for _, l := range wrap(authstore.SafeText(p.Reason + ".")) {
 			out = append(out, bar+st.Dim.Render(l))
 		}
-		return out[:min(len(out), max(h.height/3, 2))]
+		return out, 1
 	}
-	var head []string // what happened and where: never cut
+	var where []string // what happened and where: never cut
 	var detail, todo string
 	var ce *authstore.CorruptError
 	reload := " It reloads when the file changes."
 	switch {
 	case h.err == nil: // deleted
 		bar = st.Warn.Render("┃") + " "
-		head = h.where("The auth store was deleted:", DisplayPath(h.store, h.home))
-		for i := range head {
-			head[i] = st.Warn.Render(head[i])
+		where = h.where("The auth store was deleted:", DisplayPath(h.store, h.home))
+		for i := range where {
+			where[i] = st.Warn.Render(where[i])
 		}
 		todo = "Press " + firstKey(h.keys.Add) + " to add a credential (that makes a new store)"
 		if h.backup >= 0 {
@@ -253,11 +290,11 @@ func (h header) errorLines() []string {
 		}
 		todo += "." + reload
 	case errors.As(h.err, &ce):
-		where := DisplayPath(ce.Path, h.home)
+		loc := DisplayPath(ce.Path, h.home)
 		if ce.Line > 0 {
-			where = fmt.Sprintf("%s:%d:%d", where, ce.Line, ce.Column)
+			loc = fmt.Sprintf("%s:%d:%d", loc, ce.Line, ce.Column)
 		}
-		head = h.where("The auth store cannot be read:", where)
+		where = h.where("The auth store cannot be read:", loc)
 		detail = ce.Reason
 		fix := fmt.Sprintf("moves it aside, restores the .bak: %d %s", h.backup, plural(h.backup, "profile", "profiles"))
 		if h.backup < 0 {
@@ -265,7 +302,7 @@ func (h header) errorLines() []string {
 		}
 		todo = "Nothing was written. Fix it by hand, or run `moltbot doctor --fix` (" + fix + ")."
 	default:
-		head = []string{"The auth store cannot be read"}
+		where = []string{"The auth store cannot be read"}
 		detail = h.err.Error()
 		todo = "Check the file and its permissions; press " + firstKey(h.keys.Reload) + " to retry."
 	}
@@ -275,12 +312,12 @@ func (h header) errorLines() []string {
 		} else {
 			todo += reload
 		}
-		for i := range head {
-			head[i] = st.ErrorText.Render(authstore.SafeText(head[i]))
+		for i := range where {
+			where[i] = st.ErrorText.Render(authstore.SafeText(where[i]))
 		}
 	}
-	out := make([]string, 0, len(head)+4)
-	for _, l := range head {
+	out = make([]string, 0, len(where)+4)
+	for _, l := range where {
 		out = append(out, bar+l)
 	}
 	if detail != "" {
@@ -288,21 +325,10 @@ func (h header) errorLines() []string {
 			out = append(out, bar+st.Text.Render(l))
 		}
 	}
-	for _, l := range strings.Split(ansi.Wordwrap(todo, max(w-3, 10), ""), "\n") {
+	for _, l := range wrap(todo) {
 		out = append(out, bar+st.Dim.Render(l))
 	}
-	// A third of the height, but room for what happened, where, why and
-	// the first lines of what to do.
-	// With no good data to show below (the first read failed), all the
-	// room the panes can spare.
-	limit := max(min(max(h.height/3, len(head)+4), h.height-4), len(head), 2)
-	if h.err != nil && !h.stale {
-		limit = max(h.height-4, len(head), 2)
-	}
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out
+	return out, len(where)
 }
 
 // where is title and the location of a file: on one line when they fit,

@@ -64,13 +64,18 @@ const (
 func tableColumns(rows []profileRow, now time.Time) []column {
 	rankW, profW, idW, statusW, noteW, secretW := 1, len("PROFILE"), len("PROFILE"), len("STATUS"), 0, 0
 	anyExpiry, anyExpired, anyUsed := false, false, false
-	probeW := 0
+	probeW, excludedW := 0, 0
 	for _, r := range rows {
 		probeW = max(probeW, lipgloss.Width(r.probe))
 		rankW = max(rankW, lipgloss.Width(rankText(r)))
 		profW = max(profW, lipgloss.Width(profileText(r)))
 		idW = max(idW, lipgloss.Width(r.label))
 		statusW = max(statusW, lipgloss.Width(statusText(r)), len(r.health.Unusable))
+		if notListed(r.excluded) {
+			// Said there when the note column goes ("excluded" when
+			// the status word gives way).
+			excludedW = max(excludedW, len("not in order"))
+		}
 		secretW = max(secretW, lipgloss.Width(r.mask))
 		if n := noteWidth(r); n > noteW {
 			noteW = n
@@ -97,7 +102,11 @@ func tableColumns(rows []profileRow, now time.Time) []column {
 	}
 	// The status word is the last to go (the row's style and the detail
 	// pane still say it).
-	cols = append(cols, column{id: colStatus, title: "STATUS", width: statusW, keep: 8})
+	status := column{id: colStatus, title: "STATUS", width: statusW, keep: 8}
+	if excludedW > statusW {
+		status.width, status.shrink = excludedW, max(statusW, len("excluded"))
+	}
+	cols = append(cols, status)
 	if probeW > 0 {
 		// Asked for a moment ago, but the countdowns matter more: a probe
 		// adds a column when there is room, the detail pane and the status
@@ -126,6 +135,8 @@ func rankText(r profileRow) string {
 		return "" // the type column and the note say env
 	case r.rank > 0:
 		return strconv.Itoa(r.rank)
+	case notListed(r.excluded):
+		return "×" // the order leaves it out (x puts it back), as opposed to skipped
 	}
 	return "–"
 }
@@ -149,6 +160,8 @@ func noteText(r profileRow, now time.Time) string {
 		return "from .env"
 	case r.env:
 		return "from environment"
+	case notListed(r.excluded):
+		return "not in order" // never tried, whatever its cooldown
 	case r.health.Unusable == authstore.UnusableDisabled && r.health.Until.After(now):
 		reason := r.health.Reason
 		if reason == "" {
@@ -190,6 +203,8 @@ func noteWidth(r profileRow) int {
 		return len("from .env")
 	case r.env:
 		return len("from environment")
+	case notListed(r.excluded):
+		return len("not in order")
 	case r.health.Unusable == authstore.UnusableDisabled:
 		if r.health.Reason == "" {
 			return len("disabled") + countdown
@@ -307,7 +322,13 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 			cell, style = r.mask, st.Dim
 		case colStatus:
 			cell, style = statusText(r), st.badge(r.health.Status)
-			if !hasNote && r.health.Unusable != "" && r.health.Until.After(now) {
+			if !hasNote && notListed(r.excluded) {
+				// No note column to say it: never tried matters most.
+				cell, style = "not in order", st.Dim
+				if c.width < len(cell) {
+					cell = "excluded"
+				}
+			} else if !hasNote && r.health.Unusable != "" && r.health.Until.After(now) {
 				// No note column to say it: being skipped matters more than "static".
 				cell, style = r.health.Unusable, st.Warn
 			}
