@@ -227,9 +227,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// mouse, and the files may have changed meanwhile.
 		return a, tea.Batch(a.mouseOn(), a.broadcast(views.FilesChangedMsg{}))
 
-	case views.LoginFinishedMsg:
-		// Back from a program run in the terminal (claude setup-token):
-		// the same, for the mouse.
+	case views.ExecReturnedMsg:
+		// Back from a program run in the terminal (claude setup-token, the
+		// editor): the same, for the mouse.
 		return a, tea.Batch(a.mouseOn(), a.updateCurrent(msg))
 
 	case views.StatusMsg:

@@ -171,3 +171,18 @@ func TestLongStatusWrapsAt60x15(t *testing.T) {
 		t.Errorf("after the error: status %d lines, body %d", a.layout.Status.H, a.layout.Body.H)
 	}
 }
+
+// Back from claude or the editor, the mouse is turned on again (bubbletea
+// hands the terminal back without it).
+func TestMouseComesBackAfterAProgramInTheTerminal(t *testing.T) {
+	s := newScratch(t, "populated.json")
+	o := s.options(false)
+	o.Mouse = true
+	a := New(o)
+	t.Cleanup(func() { _ = a.Close() })
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	var back views.ExecReturnedMsg = views.LoginFinishedMsg{ID: "x"}
+	if _, cmd := a.Update(back); !yields(cmd, tea.EnableMouseCellMotion()) {
+		t.Error("the mouse stays off after claude")
+	}
+}

@@ -94,5 +94,11 @@ type WizardClosedMsg struct{ Saved string }
 // OpenWizardMsg asks the root to open the wizard.
 type OpenWizardMsg struct{}
 
+// ExecReturnedMsg is implemented by the messages that say a program run
+// in the terminal (claude setup-token, the editor) has ended and the
+// terminal is the program's again: bubbletea gives it back without the
+// mouse reports, which the root turns on again.
+type ExecReturnedMsg interface{ ExecReturned() }
+
 // emit wraps a message in a command.
 func emit(m tea.Msg) tea.Cmd { return func() tea.Msg { return m } }
