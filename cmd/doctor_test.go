@@ -710,3 +710,20 @@ func TestDoctorChecksTheDatabasesOfOpenclawsSQLiteStore(t *testing.T) {
 		}
 	}
 }
+
+// Messages name the file that holds what changed: openclaw's shared state
+// database for the main agent's credentials, not an auth-profiles.json that
+// does not exist there.
+func TestMessagesNameTheSQLiteFiles(t *testing.T) {
+	c := newCLI(t)
+	delete(c.env, "MOLTBOT_GATEWAY")
+	c.copySample("a-api-key")
+	c.stdin = "sk-ant-oat01-FAKE" + strings.Repeat("N", 91) + "\n"
+	out, errOut, code := c.run("models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:sub")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, filepath.Join("state", "openclaw.sqlite")) || strings.Contains(out+errOut, "auth-profiles.json") {
+		t.Errorf("paste-token output:\n%s%s", out, errOut)
+	}
+}
