@@ -122,3 +122,13 @@ func (p Paths) ForAgent(id string) (Paths, error) {
 func (p Paths) SameAgent(q Paths) bool {
 	return filepath.Clean(p.AgentDir) == filepath.Clean(q.AgentDir)
 }
+
+// ConfiguredAgents are the agents the config lists (agents.entries, else
+// agents.list), in its order; none when it lists none.
+func ConfiguredAgents(p Paths) []string {
+	var ids []string
+	for _, a := range readConfigForPaths(p).list {
+		ids = append(ids, a.id)
+	}
+	return ids
+}

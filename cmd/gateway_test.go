@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -473,4 +474,41 @@ func TestPendingMigrationBesideSQLite(t *testing.T) {
 		}
 	}
 	assertSameTree(t, before, after)
+}
+
+// With several agents configured, openclaw 2026.9.6 refuses a write that
+// names no agent; so does moltbot (usage error, nothing read or written),
+// and reads go on for the default agent.
+func TestSQLiteWritesNeedAnAgentWhenSeveralAreConfigured(t *testing.T) {
+	c := newCLI(t)
+	delete(c.env, "MOLTBOT_GATEWAY")
+	c.copySample("b-token-order-cooldown")
+	cfg := readFile(t, filepath.Join(c.state, "openclaw.json"))
+	cfg = strings.Replace(cfg, `"agents": {`, `"agents": {"entries": {"main": {}, "work": {}},`, 1)
+	c.writeAbs(filepath.Join(c.state, "openclaw.json"), cfg)
+	c.stdin = "sk-ant-oat01-FAKE" + strings.Repeat("N", 91) + "\n"
+	// Reading a database leaves SQLite's -wal and -shm beside it.
+	tree := func() map[string]string {
+		m := c.tree()
+		for k := range m {
+			if strings.HasSuffix(k, "-wal") || strings.HasSuffix(k, "-shm") {
+				delete(m, k)
+			}
+		}
+		return m
+	}
+	before := tree()
+	_, errOut, code := c.run("models", "auth", "paste-token", "--provider", "anthropic")
+	if code != ExitUsage || !strings.Contains(errOut, "several agents are configured (main, work)") || !strings.Contains(errOut, "--agent") {
+		t.Errorf("paste-token without --agent: exit %d, %s", code, errOut)
+	}
+	if !reflect.DeepEqual(tree(), before) {
+		t.Error("a file changed")
+	}
+	if _, errOut, code := c.run("models", "status"); code != 0 {
+		t.Errorf("status: exit %d %s", code, errOut)
+	}
+	if _, errOut, code := c.run("--agent", "main", "models", "auth", "order", "set", "--provider", "anthropic", "anthropic:manual"); code != 0 {
+		t.Errorf("order set --agent main: exit %d %s", code, errOut)
+	}
 }

@@ -53,8 +53,11 @@ func (a *app) writes(c *cobra.Command) bool {
 // of this gateway is refused when the command writes, and warned about when
 // it reads.
 func (a *app) checkAgentFlag(c *cobra.Command) error {
-	if strings.TrimSpace(a.agent) == "" || strings.HasPrefix(c.Name(), "__") || c.Name() == "completion" || c.Name() == "help" {
+	if strings.HasPrefix(c.Name(), "__") || c.Name() == "completion" || c.Name() == "help" {
 		return nil
+	}
+	if strings.TrimSpace(a.agent) == "" {
+		return a.checkOwner(c)
 	}
 	paths, err := a.paths()
 	if err != nil {
@@ -108,4 +111,25 @@ func refuseUnknownProvider(snap authstore.Snapshot, provider string, adds bool) 
 			why, argText(provider+"/…"), provider)
 	}
 	return fmt.Errorf("%s; nothing was changed", why)
+}
+
+// checkOwner refuses a command that writes without --agent when the
+// config lists several agents and the gateway is openclaw's SQLite
+// generation: openclaw itself then refuses to guess whose credentials or
+// order a write is for ("Multiple agents are configured, but the model
+// command has no explicit owner"), and so does moltbot.
+func (a *app) checkOwner(c *cobra.Command) error {
+	if c == c.Root() || !a.writes(c) {
+		return nil
+	}
+	paths, err := a.paths()
+	if err != nil || paths.Gateway.Generation != authstore.GenSQLite || paths.AgentID == "" {
+		return nil // an agent dir from the environment is explicit too
+	}
+	agents := authstore.ConfiguredAgents(paths)
+	if len(agents) < 2 {
+		return nil
+	}
+	return usageError("several agents are configured (%s) and openclaw writes a credential or an order only for an agent named explicitly: pass --agent ID (e.g. --agent %s)",
+		authstore.ListIDs(agents, 0), authstore.SafeText(agents[0]))
 }
