@@ -10,33 +10,40 @@ import (
 	"strings"
 )
 
-// DiscoverAgents lists the agents under stateDir that have a store
-// (<state>/agents/<id>/agent/auth-profiles.json), sorted, with the default
-// agent first. A missing agents directory is no agents.
-func DiscoverAgents(stateDir string) ([]string, error) {
-	entries, err := os.ReadDir(filepath.Join(stateDir, "agents"))
-	if errors.Is(err, fs.ErrNotExist) {
+// DiscoverAgents lists the agents of p's gateway that have credentials
+// files in any generation (auth-profiles.json, auth-state.json, their own
+// openclaw-agent.sqlite; for the main agent also openclaw's shared state
+// database), among the config's agents and the <state>/agents/<id>/agent
+// directories (KnownAgents), sorted with the default agent first. Each
+// agent's directory is the config's when it names one.
+func DiscoverAgents(p Paths) ([]string, error) {
+	if _, err := os.Stat(p.StateDir); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
-	}
-	if err != nil {
+	} else if err != nil {
 		return nil, err
 	}
 	var ids []string
-	for _, e := range entries {
-		if !e.IsDir() || !validAgentID(e.Name()) {
+	for _, id := range KnownAgents(p) {
+		q, err := p.ForAgent(id)
+		if err != nil {
 			continue
 		}
-		if _, err := os.Lstat(filepath.Join(stateDir, "agents", e.Name(), "agent", "auth-profiles.json")); err == nil {
-			ids = append(ids, e.Name())
+		if q.hasCredentialsFiles() {
+			ids = append(ids, id)
 		}
 	}
-	sort.SliceStable(ids, func(i, j int) bool {
-		if (ids[i] == DefaultAgent) != (ids[j] == DefaultAgent) {
-			return ids[i] == DefaultAgent
-		}
-		return ids[i] < ids[j]
-	})
 	return ids, nil
+}
+
+// hasCredentialsFiles reports whether any file that holds the agent's
+// credentials exists (see DiscoverAgents).
+func (p Paths) hasCredentialsFiles() bool {
+	for _, f := range []string{p.Store, p.StateFile, p.AgentDB} {
+		if _, err := os.Lstat(f); err == nil {
+			return true
+		}
+	}
+	return p.AgentID == DefaultAgent && p.Gateway.Generation == GenSQLite && exists(p.SharedDB)
 }
 
 // KnownAgents lists the agents that exist for p's gateway, sorted with the

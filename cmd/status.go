@@ -239,7 +239,7 @@ func (a *app) runStatusAllAgents(o statusOptions, warn time.Duration) error {
 	if err != nil {
 		return err
 	}
-	ids, err := authstore.DiscoverAgents(base.StateDir)
+	ids, err := authstore.DiscoverAgents(base)
 	if err != nil {
 		return fmt.Errorf("list agents in %s: %w", base.StateDir, err)
 	}
@@ -253,7 +253,7 @@ func (a *app) runStatusAllAgents(o statusOptions, warn time.Duration) error {
 	}
 	codes := make([]int, len(ids))
 	for i, id := range ids {
-		paths, err := authstore.ResolvePaths(id, a.env.Getenv, a.env.Home)
+		paths, err := base.ForAgent(id)
 		if err != nil {
 			return err
 		}

@@ -189,7 +189,7 @@ func (d *Dashboard) openAgents() tea.Cmd {
 	if d.table.list.grab != nil {
 		return status(StatusWarn, "finish the move first (%s to drop, %s to cancel)", firstKey(d.keys.Drop), firstKey(d.keys.Cancel))
 	}
-	return listAgents(d.env.Paths.StateDir, d.env.Getenv, d.now, d.warn, true)
+	return listAgents(d.env.Paths, d.env.Getenv, d.now, d.warn, true)
 }
 
 // onAgentPicked shows the agent chosen in the picker.

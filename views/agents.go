@@ -2,7 +2,6 @@ package views
 
 import (
 	"errors"
-	"path/filepath"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -38,16 +37,20 @@ type agentsListedMsg struct {
 	open     bool
 }
 
-// listAgents finds the agents under stateDir and summarises each store.
-func listAgents(stateDir string, getenv func(string) string, now time.Time, warn time.Duration, open bool) tea.Cmd {
+// listAgents finds the agents of base's gateway and summarises each store.
+func listAgents(base authstore.Paths, getenv func(string) string, now time.Time, warn time.Duration, open bool) tea.Cmd {
 	return func() tea.Msg {
-		ids, err := authstore.DiscoverAgents(stateDir)
-		msg := agentsListedMsg{stateDir: stateDir, err: err, open: open}
+		ids, err := authstore.DiscoverAgents(base)
+		msg := agentsListedMsg{stateDir: base.StateDir, err: err, open: open}
 		if getenv == nil {
 			getenv = func(string) string { return "" }
 		}
 		for _, id := range ids {
-			info, _ := summarizeAgent(agentPaths(authstore.Paths{StateDir: stateDir}, id), getenv, now, warn)
+			p, perr := base.ForAgent(id)
+			if perr != nil {
+				continue
+			}
+			info, _ := summarizeAgent(p, getenv, now, warn)
 			msg.agents = append(msg.agents, info)
 		}
 		return msg
@@ -77,24 +80,3 @@ func summarizeAgent(paths authstore.Paths, getenv func(string) string, now time.
 	return info, snap
 }
 
-// agentPaths are base's files for another agent of the same state
-// directory: the store and its neighbours move, the state-wide files
-// (config, .env, legacy OAuth) stay.
-func agentPaths(base authstore.Paths, id string) authstore.Paths {
-	p := base
-	p.AgentID = id
-	p.AgentDir = filepath.Join(base.StateDir, "agents", id, "agent")
-	p.Store = filepath.Join(p.AgentDir, "auth-profiles.json")
-	p.Backup = p.Store + ".bak"
-	p.LegacyAuth = filepath.Join(p.AgentDir, "auth.json")
-	if p.Env == "" {
-		p.Env = filepath.Join(base.StateDir, ".env")
-	}
-	if p.LegacyOAuth == "" {
-		p.LegacyOAuth = filepath.Join(base.StateDir, "credentials", "oauth.json")
-	}
-	if p.Config == "" {
-		p.Config = filepath.Join(base.StateDir, "clawdbot.json")
-	}
-	return p
-}

@@ -61,7 +61,7 @@ func loadStore(paths authstore.Paths, getenv func(string) string, seq int) tea.C
 		// One read of .env, through the injected environment (Load and then
 		// withEnv read it twice).
 		snap, err := authstore.LoadWithEnv(paths, getenv)
-		agents, _ := authstore.DiscoverAgents(paths.StateDir)
+		agents, _ := authstore.DiscoverAgents(paths)
 		backup := -1
 		if err != nil || !snap.Exists {
 			if n, berr := authstore.CheckBackup(paths); berr == nil {
@@ -360,7 +360,10 @@ func (d *Dashboard) onAgentsListed(msg agentsListedMsg) tea.Cmd {
 // switchAgent shows another agent's store: everything about the old one
 // (rows, probes, pending orders) is dropped and the new one is loaded.
 func (d *Dashboard) switchAgent(id string) tea.Cmd {
-	paths := agentPaths(d.env.Paths, id)
+	paths, err := d.env.Paths.ForAgent(id)
+	if err != nil {
+		return status(StatusError, "%v", err)
+	}
 	d.env.Paths = paths
 	d.appliedSeq = d.loadSeq // loads of the old agent still on their way are ignored
 	d.loaded, d.hasSnap, d.loadErr = false, false, nil
