@@ -79,4 +79,3 @@ func summarizeAgent(paths authstore.Paths, getenv func(string) string, now time.
 	}
 	return info, snap
 }
-
