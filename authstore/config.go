@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -26,6 +27,12 @@ type Config struct {
 	// agents.defaults.model (primary and fallbacks) and imageModel. Empty
 	// when the config names none.
 	Models []string
+	// NamedProviders are the providers the config names besides auth and
+	// the default models, as written: the keys of models.providers (custom
+	// providers, overrides of bundled ones) and plugins.entries (provider
+	// plugins are named by their provider), and the providers of the agents'
+	// own models (agents.list[].model) and of agents.defaults.models.
+	NamedProviders []string
 }
 
 // ConfigProfile is one auth.profiles entry.
@@ -38,11 +45,18 @@ type ConfigProfile struct {
 // without it; writing commands never rewrite such a file.
 type ConfigError struct {
 	Path string
-	Err  error
+	// Line and Column (1-based) are where a syntax error is; 0 when
+	// unknown.
+	Line, Column int
+	Err          error
 }
 
 func (e *ConfigError) Error() string {
-	return fmt.Sprintf("config %s cannot be read: %v", e.Path, e.Err)
+	where := e.Path
+	if e.Line > 0 {
+		where = fmt.Sprintf("%s:%d:%d", e.Path, e.Line, e.Column)
+	}
+	return fmt.Sprintf("config %s cannot be read: %v", where, e.Err)
 }
 
 func (e *ConfigError) Unwrap() error { return e.Err }
@@ -57,7 +71,7 @@ func LoadConfig(path string) (Config, error) {
 		return Config{}, err
 	}
 	if err != nil {
-		return Config{}, &ConfigError{path, err}
+		return Config{}, &ConfigError{Path: path, Err: err}
 	}
 	return ParseConfig(path, data)
 }
@@ -73,14 +87,27 @@ func ParseConfig(path string, data []byte) (Config, error) {
 			Defaults struct {
 				Model      any `json:"model"`
 				ImageModel any `json:"imageModel"`
+				Models     any `json:"models"`
 			} `json:"defaults"`
+			List    any `json:"list"`
+			Entries any `json:"entries"`
 		} `json:"agents"`
+		// Read loosely (any): what they hold only helps to know provider
+		// names, and must never make the config unreadable.
+		Models  any `json:"models"`
+		Plugins any `json:"plugins"`
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Config{}, nil
 	}
 	if err := json5.Unmarshal(data, &raw); err != nil {
-		return Config{}, &ConfigError{path, err}
+		ce := &ConfigError{Path: path, Err: err}
+		var se *json5.SyntaxError
+		if errors.As(err, &se) {
+			// Offset counts the bytes read, the offending one included.
+			ce.Line, ce.Column = lineCol(data, se.Offset-1)
+		}
+		return Config{}, ce
 	}
 	c := Config{Profiles: raw.Auth.Profiles, Order: raw.Auth.Order}
 	for id := range c.Profiles {
@@ -88,7 +115,55 @@ func ParseConfig(path string, data []byte) (Config, error) {
 	}
 	sort.Strings(c.ProfileIDs)
 	c.Models = append(modelRefs(raw.Agents.Defaults.Model), modelRefs(raw.Agents.Defaults.ImageModel)...)
+	c.NamedProviders = namedProviders(raw.Models, raw.Plugins, raw.Agents.Defaults.Models, raw.Agents.List, raw.Agents.Entries)
 	return c, nil
+}
+
+// namedProviders collects NamedProviders from the loosely read parts of
+// the config (see Config.NamedProviders); anything of another shape is
+// skipped.
+func namedProviders(models, plugins, defaultModels, list, entries any) []string {
+	var out []string
+	keys := func(v any, k string) {
+		if m, ok := v.(map[string]any); ok {
+			if inner, ok := m[k].(map[string]any); ok {
+				for name := range inner {
+					out = append(out, name)
+				}
+			}
+		}
+	}
+	refs := func(r []string) {
+		for _, ref := range r {
+			if p, _, ok := strings.Cut(ref, "/"); ok {
+				out = append(out, p)
+			}
+		}
+	}
+	keys(models, "providers")
+	keys(plugins, "entries")
+	if m, ok := defaultModels.(map[string]any); ok { // {"provider/model": {alias…}}
+		for ref := range m {
+			refs([]string{ref})
+		}
+	}
+	agents := []any{}
+	if l, ok := list.([]any); ok {
+		agents = append(agents, l...)
+	}
+	if m, ok := entries.(map[string]any); ok {
+		for _, e := range m {
+			agents = append(agents, e)
+		}
+	}
+	for _, a := range agents {
+		if m, ok := a.(map[string]any); ok {
+			refs(modelRefs(m["model"]))
+			refs(modelRefs(m["imageModel"]))
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 // modelRefs reads a model setting: a string, or {primary, fallbacks}.

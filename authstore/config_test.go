@@ -91,6 +91,12 @@ func TestLoadConfig(t *testing.T) {
 	if !errors.As(err, &ce) || ce.Path != broken || !strings.Contains(err.Error(), broken) {
 		t.Errorf("broken config: %v", err)
 	}
+	// A syntax error says where it is, as an editor counts.
+	writeFile(t, broken, []byte("{\n  auth: {\n    order: { anthropic: [\"anthropic:a\",, ] },\n  },\n}\n"))
+	_, err = LoadConfig(broken)
+	if !errors.As(err, &ce) || ce.Line != 3 || ce.Column != 40 || !strings.Contains(err.Error(), broken+":3:40 cannot be read") {
+		t.Errorf("broken config at 3:40: %v (%d:%d)", err, ce.Line, ce.Column)
+	}
 }
 
 // configPaths are paths whose state dir holds the given files.

@@ -106,7 +106,7 @@ func helperIncrementSplit(paths Paths) int {
 	for i := 0; i < n; {
 		_, err := update(context.Background(), paths, func(s *Store) error {
 			s.doc.setValue("x-counter", counterOf(s)+1)
-			s.putUsageFields("counter:x", []backupField{{"lastUsed", mustMarshal(s.Usage["counter:x"].LastUsed + 1)}})
+			s.putUsageFields("counter:x", []backupField{{key: "lastUsed", raw: mustMarshal(s.Usage["counter:x"].LastUsed + 1)}})
 			return nil
 		})
 		if errors.Is(err, ErrLocked) {

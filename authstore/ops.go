@@ -2,6 +2,7 @@ package authstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -453,6 +454,47 @@ func SetInOrder(ctx context.Context, paths Paths, provider, id string, include b
 	return res, nil
 }
 
+// RevertOrder undoes an order change (the dashboard's undo): provider's
+// override goes from from, what the change left, back to to, what was
+// there before it (no override when to is unset). It is refused with a
+// *StaleUndoError, and nothing is written, when the stored override is no
+// longer from (someone else wrote the order since) or to names a profile
+// that is gone or no longer the provider's.
+func RevertOrder(ctx context.Context, paths Paths, provider string, from, to Override) (OrderResult, error) {
+	provider = NormalizeProvider(provider)
+	res := OrderResult{Provider: provider}
+	snap, err := update(ctx, paths, func(s *Store) error {
+		res.Before = overrideOf(s, provider)
+		if !res.Before.Equal(from) {
+			now := "none"
+			if res.Before.Set {
+				now = ListIDs(res.Before.IDs, 0)
+			}
+			return &StaleUndoError{Why: fmt.Sprintf("the %s order changed on disk since (now: %s)", provider, now)}
+		}
+		if to.Set {
+			var oe *OrderIDError
+			if err := checkOrderIDs(s, paths.Store, provider, to.IDs); errors.As(err, &oe) {
+				if oe.Owner == "" {
+					return &StaleUndoError{Why: fmt.Sprintf("%s is no longer in the store", oe.ID)}
+				}
+				return &StaleUndoError{Why: fmt.Sprintf("%s is no longer a %s profile", oe.ID, provider)}
+			}
+			s.SetOrder(provider, to.IDs)
+		} else {
+			s.ClearOrder(provider)
+		}
+		res.After = overrideOf(s, provider)
+		return nil
+	})
+
+	if err != nil {
+		return OrderResult{}, err
+	}
+	res.Snapshot = snap
+	return res, nil
+}
+
 // PruneDanglingOrder removes the store's order entries that name no
 // profile (doctor --fix) and returns them.
 func PruneDanglingOrder(ctx context.Context, paths Paths) ([]OrderEntry, error) {
@@ -549,158 +591,4 @@ func ProfileIDs(ps []Profile) []string {
 		ids[i] = p.ID
 	}
 	return ids
-}
-
-// usageStateFields are the usageStats fields that keep the gateway from
-// using a profile for now, or count towards keeping it out: a cooldown or
-// a disable, their reasons and the error counts behind them. Clearing a
-// profile's state removes these and nothing else (lastUsed and fields
-// moltbot does not know stay).
-var usageStateFields = []string{
-	"cooldownUntil", "cooldownReason", "cooldownModel",
-	"disabledUntil", "disabledReason",
-	"blockedUntil", "blockedReason",
-	"errorCount", "failureCounts",
-}
-
-// UsageCleared is one profile whose cooldown or disabled state was
-// cleared, and what it was.
-type UsageCleared struct {
-	ID     string
-	Health Health // before: Unusable, Reason and Until say what was cleared
-}
-
-// UsageResult says what ClearUsageState changed. Restore, passed to
-// RestoreUsageState, puts back exactly what was removed (undo).
-type UsageResult struct {
-	Snapshot Snapshot
-	Cleared  []UsageCleared
-	Restore  UsageBackup
-}
-
-// UsageBackup is what ClearUsageState removed, to put back. Its content is
-// the store's own and stays inside authstore.
-type UsageBackup struct {
-	fields map[string][]backupField // profile id → removed fields, in file order
-}
-
-type backupField struct {
-	key string
-	raw []byte
-}
-
-// Empty reports whether there is nothing to restore.
-func (b UsageBackup) Empty() bool { return len(b.fields) == 0 }
-
-// ClearUsageState clears the cooldown and disabled state of ids (all of
-// provider's profiles when ids is empty and provider is not): the fields
-// the gateway reads to skip a profile (usageStateFields), nothing else. A
-// profile with none of them is left alone.
-func ClearUsageState(ctx context.Context, paths Paths, ids []string, provider string) (UsageResult, error) {
-	var res UsageResult
-	now := time.Now()
-	snap, err := update(ctx, paths, func(s *Store) error {
-		res = UsageResult{Restore: UsageBackup{fields: map[string][]backupField{}}}
-		targets := ids
-		if len(targets) == 0 && provider != "" {
-			targets = ProviderProfileIDs(s, provider)
-		}
-		before := map[string]Health{}
-		for _, id := range targets {
-			p, ok := s.Profile(id)
-			if !ok {
-				return &ProfileGoneError{ID: id, Path: paths.Store}
-			}
-			before[id] = s.Health(p, now, 0)
-		}
-		removed := s.dropUsageFields(targets, usageStateFields)
-		for _, id := range targets {
-			if fields, ok := removed[id]; ok {
-				res.Cleared = append(res.Cleared, UsageCleared{ID: id, Health: before[id]})
-				res.Restore.fields[id] = fields
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return UsageResult{}, err
-	}
-	res.Snapshot = snap
-	return res, nil
-}
-
-// RestoreUsageState puts back what a ClearUsageState removed (undo): each
-// field as it was, over whatever the profile's usage stats hold now. A
-// profile removed meanwhile is skipped.
-func RestoreUsageState(ctx context.Context, paths Paths, b UsageBackup) (Snapshot, error) {
-	return update(ctx, paths, func(s *Store) error {
-		for id, fields := range b.fields {
-			if _, ok := s.Profile(id); ok {
-				s.putUsageFields(id, fields)
-			}
-		}
-		return nil
-	})
-}
-
-// dropUsageFields removes keys from the usageStats entries of ids and
-// returns, per id, what was there, in file order. An entry left empty is
-// removed. The usage object is read and written once, however many ids.
-func (s *Store) dropUsageFields(ids, keys []string) map[string][]backupField {
-	usage, ok := s.doc.child("usageStats")
-	if !ok {
-		return nil
-	}
-	out := map[string][]backupField{}
-	var emptied []string
-	for _, id := range ids {
-		entry, ok := usage.child(id)
-		if !ok {
-			continue
-		}
-		var removed []backupField
-		for _, k := range append([]string(nil), entry.keys...) {
-			if !slices.Contains(keys, k) {
-				continue
-			}
-			raw, _ := entry.get(k)
-			removed = append(removed, backupField{key: k, raw: slices.Clone([]byte(raw))})
-			entry.delete(k)
-		}
-		if len(removed) == 0 {
-			continue
-		}
-		out[id] = removed
-		if len(entry.keys) == 0 {
-			emptied = append(emptied, id)
-		} else {
-			usage.setChild(id, entry)
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	usage.deleteAll(emptied)
-	s.doc.setChild("usageStats", usage)
-	s.refresh()
-	return out
-}
-
-// putUsageFields sets fields in id's usageStats entry, creating it (and
-// usageStats) when needed.
-func (s *Store) putUsageFields(id string, fields []backupField) {
-	usage, ok := s.doc.child("usageStats")
-	if !ok {
-		usage = newObject()
-	}
-	entry, ok := usage.child(id)
-	if !ok {
-		entry = newObject()
-	}
-	for _, f := range fields {
-		entry.set(f.key, f.raw)
-	}
-	usage.setChild(id, entry)
-	s.doc.setChild("usageStats", usage)
-	s.refresh()
 }

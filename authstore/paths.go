@@ -49,7 +49,8 @@ type Paths struct {
 	Ignored []string
 
 	detectIn      detectInputs
-	configDefault bool // Config is in the state dir, found or to be created
+	configDefault bool   // Config is in the state dir, found or to be created
+	home          string // the user's home, for a "~" in the config's agent dirs (ForAgent)
 }
 
 // Lock is the gateway-compatible lock path for the store as named (the
@@ -97,7 +98,7 @@ func ResolvePaths(agent string, getenv Getenv, home string) (Paths, error) {
 		}
 		return p
 	}
-	var p Paths
+	p := Paths{home: home}
 	gwHome := home
 	if h := strings.TrimSpace(getenv("OPENCLAW_HOME")); h != "" {
 		gwHome = abs(expand(h))

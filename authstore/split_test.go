@@ -271,7 +271,7 @@ func TestSplitOperations(t *testing.T) {
 	t.Run("cooldown clear", func(t *testing.T) {
 		p := gatewayState(t, "openclaw-2026.6.1", "", profiles, state)
 		before := readFile(t, p.Store)
-		res, err := ClearUsageState(ctx, p, []string{"anthropic:b"}, "")
+		res, err := ClearUsageState(ctx, p, []string{"anthropic:b"}, "", time.Now())
 		if err != nil || len(res.Cleared) != 1 {
 			t.Fatalf("%+v %v", res.Cleared, err)
 		}

@@ -258,7 +258,7 @@ func TestSQLiteSideFilesKeepOwner(t *testing.T) {
 	if _, err := Load(p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ClearUsageState(context.Background(), p, []string{"anthropic:manual"}, ""); err != nil {
+	if _, err := ClearUsageState(context.Background(), p, []string{"anthropic:manual"}, "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ClearOrder(context.Background(), p, "anthropic"); err != nil {

@@ -286,13 +286,17 @@ func TestSQLiteRoundTrip(t *testing.T) {
 		},
 		{
 			// openclaw's resetAuthProfileFailureState: the cooldown and
-			// its counts go, lastFailureAt stays; the row is the shared
-			// state's, where the failed turn wrote it.
+			// its failure counts go, errorCount becomes 0, lastFailureAt
+			// stays; the row is the shared state's, where the failed turn
+			// wrote it.
 			name: "b clear cooldown", sample: sampleB,
-			op:      func(p Paths) error { _, err := ClearUsageState(ctx, p, []string{"anthropic:manual"}, ""); return err },
+			op: func(p Paths) error {
+				_, err := ClearUsageState(ctx, p, []string{"anthropic:manual"}, "", time.Now())
+				return err
+			},
 			changed: []string{"shared.state"},
 			check: func(t *testing.T, r map[string]cell) {
-				if got := field(t, r, "shared.state"); got != `{"version":1,"usageStats":{"anthropic:manual":{"lastFailureAt":1796286711737}}}` {
+				if got := field(t, r, "shared.state"); got != `{"version":1,"usageStats":{"anthropic:manual":{"errorCount":0,"lastFailureAt":1796286711737}}}` {
 					t.Errorf("shared state %s", got)
 				}
 			},
@@ -370,7 +374,7 @@ func TestSQLiteRestoreUsageState(t *testing.T) {
 	state := copySample(t, sampleB)
 	p := sqlitePaths(t, state, "")
 	before := unmarshalCell(t, allRows(t, state)["shared.state"].raw)
-	res, err := ClearUsageState(ctx, p, nil, "anthropic")
+	res, err := ClearUsageState(ctx, p, nil, "anthropic", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -434,14 +438,15 @@ func TestSQLiteOtherAgent(t *testing.T) {
 	t.Run("clear a shared profile's cooldown", func(t *testing.T) {
 		state, p := setup(t)
 		before := allRows(t, state)
-		if _, err := ClearUsageState(ctx, p, []string{"anthropic:work"}, ""); err != nil {
+		if _, err := ClearUsageState(ctx, p, []string{"anthropic:work"}, "", time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		after := allRows(t, state)
 		if got := changedRows(t, before, after); !slices.Equal(got, []string{"shared.state"}) {
 			t.Errorf("rows written %v", got)
 		}
-		if docHas(t, after["shared.state"].raw, "usageStats") {
+		// What openclaw's reset leaves: errorCount 0 and nothing else.
+		if !strings.Contains(string(after["shared.state"].raw), `"usageStats":{"anthropic:work":{"errorCount":0}}`) {
 			t.Errorf("shared state %s", after["shared.state"].raw)
 		}
 	})

@@ -70,7 +70,7 @@ func normalizeAnthropicToken(raw string) (string, error) {
 	}
 	if !strings.HasPrefix(tok, AnthropicSetupTokenPrefix) {
 		if strings.HasPrefix(tok, AnthropicAPIKeyPrefix) {
-			return "", &TokenError{Reason: "that is an Anthropic API key (" + AnthropicAPIKeyPrefix + "…), not a setup token; add it as an API key with `moltbot models auth add`"}
+			return "", &TokenError{Reason: "that is an Anthropic API key (" + AnthropicAPIKeyPrefix + "…), not a setup token; save it as an API key: `moltbot models auth paste-api-key --provider anthropic`"}
 		}
 		return "", &TokenError{Reason: "that is not a Claude setup token: it should start with " + AnthropicSetupTokenPrefix + " (run `claude setup-token` to make one)"}
 	}

@@ -36,7 +36,8 @@ func (a *app) newAuthAddCommand() *cobra.Command {
 			"you choose: when the order is automatic and already puts it there, the order is left alone;\n" +
 			"otherwise the provider's order override is written (from the config's auth.order when there is\n" +
 			"one). " + keys.Back.Help().Key + " goes back a step; " + keys.Quit.Help().Key + " leaves with nothing written.\n\n" +
-			"Needs a terminal; from a script use `moltbot models auth paste-token`.",
+			"Needs a terminal; from a script use `moltbot models auth paste-api-key` for an API key,\n" +
+			"`moltbot models auth paste-token` for a token.",
 		Args: noSecretArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return a.runAdd(c.Context())
@@ -50,9 +51,9 @@ func (a *app) newAuthAddCommand() *cobra.Command {
 func (a *app) runAdd(ctx context.Context) error {
 	pr := a.prompter()
 	if !pr.interactive() || !a.env.IsTerminal(a.env.Stdout) {
-		return errors.New("`models auth add` is interactive and needs a terminal; from a script, pipe the token in: `… | moltbot models auth paste-token --provider P`")
+		return errors.New("`models auth add` is interactive and needs a terminal; from a script, pipe the secret in: an API key to `moltbot models auth paste-api-key --provider P`, a token to `moltbot models auth paste-token --provider P`")
 	}
-	snap, err := a.load()
+	snap, err := a.loadForWrite()
 	if err != nil {
 		return err
 	}

@@ -40,11 +40,14 @@ func init() {
 			},
 		}
 		auth.AddCommand(
-			a.newAuthAddCommand(),
-			a.newPasteTokenCommand(),
-			a.newSetupTokenCommand(),
+			markWrites(a.newAuthAddCommand(), "always"),
+			markWrites(a.newPasteTokenCommand(), "always"),
+			markWrites(a.newPasteAPIKeyCommand(), "always"),
+			markWrites(a.newSetupTokenCommand(), "always"),
 			a.newAuthOrderCommand(),
-			a.newAuthRemoveCommand(),
+			markWrites(a.newAuthRemoveCommand(), "always"),
+			markWrites(a.newAuthCopyCommand(), "always"),
+			markWrites(a.newAuthCooldownCommand(), "always"),
 		)
 		models.AddCommand(auth)
 	})

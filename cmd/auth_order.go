@@ -71,6 +71,8 @@ func (a *app) newAuthOrderCommand() *cobra.Command {
 			return a.runOrderClear(c.Context(), provider)
 		},
 	}
+	markWrites(set, "always")
+	markWrites(clear, "always")
 	for _, c := range []*cobra.Command{get, set, clear} {
 		c.Flags().StringVar(&provider, "provider", "", "provider id, e.g. anthropic (required)")
 		_ = c.RegisterFlagCompletionFunc("provider", a.completeProviders)
@@ -111,6 +113,7 @@ func (a *app) runOrderGet(rawProvider string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
+	a.warnUnknownProvider(snap, provider)
 	paths := snap.Paths
 	now := a.env.Now()
 	override, hasOverride := snap.Store.OrderOverride(provider)
@@ -185,11 +188,17 @@ func (a *app) runOrderSet(ctx context.Context, rawProvider string, args []string
 	if err != nil {
 		return err
 	}
+	if err := writeRefusal(paths); err != nil {
+		return err
+	}
 	// Check first without the lock, so that a bad id touches nothing at
 	// all; SetOrder checks again inside its transaction, so that a profile
 	// removed meanwhile is caught too.
-	before, err := authstore.Load(paths)
+	before, err := a.loadSnapshot(paths)
 	if err != nil {
+		return err
+	}
+	if err := refuseUnknownProvider(before, provider, false); err != nil {
 		return err
 	}
 	if err := authstore.CheckOrderIDs(before, provider, ids); err != nil {
@@ -214,8 +223,11 @@ func (a *app) runOrderClear(ctx context.Context, rawProvider string) error {
 	if err != nil {
 		return err
 	}
-	snap, err := a.load()
+	snap, err := a.loadForWrite()
 	if err != nil {
+		return err
+	}
+	if err := refuseUnknownProvider(snap, provider, false); err != nil {
 		return err
 	}
 	paths := snap.Paths

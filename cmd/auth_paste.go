@@ -76,9 +76,17 @@ func (a *app) runPasteToken(ctx context.Context, o pasteTokenOptions) error {
 	if err != nil {
 		return err
 	}
-	// Refuse a corrupt store before asking for a secret the user would have
-	// to paste again.
-	if _, err := authstore.Load(paths); err != nil {
+	// Refuse what cannot be written (a pending migration, an unknown
+	// gateway), a corrupt store, or a provider nothing knows, before asking
+	// for a secret the user would have to paste again.
+	if err := writeRefusal(paths); err != nil {
+		return err
+	}
+	snap, err := a.loadSnapshot(paths)
+	if err != nil {
+		return err
+	}
+	if err := refuseUnknownProvider(snap, provider, true); err != nil {
 		return err
 	}
 	token, err := a.prompter().readToken(ctx, provider, provider+" token")
@@ -88,9 +96,11 @@ func (a *app) runPasteToken(ctx context.Context, o pasteTokenOptions) error {
 	return a.saveToken(ctx, paths, savedToken{id: id, provider: provider, token: token, expires: expires, now: now})
 }
 
-// savedToken is a token profile about to be written.
+// savedToken is a token (or, with typ api_key, an API key) profile about
+// to be written.
 type savedToken struct {
 	id, provider, token string
+	typ                 string // authstore.TypeToken when empty
 	expires             int64
 	now                 time.Time // when the expiry was computed
 }
@@ -99,7 +109,10 @@ type savedToken struct {
 // config and says what happened. A replaced credential starts with clean
 // usage stats (its cooldowns and errors were the old secret's).
 func (a *app) saveToken(ctx context.Context, paths authstore.Paths, t savedToken) error {
-	res, err := authstore.SaveCredential(ctx, paths, authstore.Credential{ID: t.id, Provider: t.provider, Type: authstore.TypeToken, Secret: t.token, Expires: t.expires}, authstore.SaveOptions{})
+	if t.typ == "" {
+		t.typ = authstore.TypeToken
+	}
+	res, err := authstore.SaveCredential(ctx, paths, authstore.Credential{ID: t.id, Provider: t.provider, Type: t.typ, Secret: t.token, Expires: t.expires}, authstore.SaveOptions{})
 	if err != nil {
 		return storeError(err)
 	}
@@ -109,7 +122,7 @@ func (a *app) saveToken(ctx context.Context, paths authstore.Paths, t savedToken
 		verb = "Replaced"
 	}
 	fmt.Fprintf(a.stdout(), "%s %s (%s) in %s\n", verb, authstore.SafeText(t.id), describeProfile(res.Profile, now), authstore.SafeText(a.shown(a.env.Stdout, paths.Store)))
-	if err := a.saveConfigProfile(paths, t.id, t.provider, authstore.TypeToken); err != nil {
+	if err := a.saveConfigProfile(paths, t.id, t.provider, t.typ); err != nil {
 		return err
 	}
 	if snap, err := a.loadSnapshot(paths); err == nil {

@@ -44,7 +44,7 @@ func (a *app) newAuthRemoveCommand() *cobra.Command {
 }
 
 func (a *app) runRemove(ctx context.Context, id string, yes bool) error {
-	snap, err := a.load()
+	snap, err := a.loadForWrite()
 	if err != nil {
 		return err
 	}

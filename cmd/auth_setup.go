@@ -62,7 +62,7 @@ func (a *app) runSetupToken(ctx context.Context, o setupTokenOptions) error {
 	if err := validProfileID(id, provider); err != nil {
 		return err
 	}
-	snap, err := a.load()
+	snap, err := a.loadForWrite()
 	if err != nil {
 		return err
 	}

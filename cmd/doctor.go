@@ -39,9 +39,12 @@ type doctorProblem struct {
 
 // doctorCheck is one line of the report.
 type doctorCheck struct {
-	ID       string          `json:"id"`
-	Status   string          `json:"status"` // ok | warn | fail | skip
-	Message  string          `json:"message"`
+	ID      string `json:"id"`
+	Status  string `json:"status"` // ok | warn | fail | skip
+	Message string `json:"message"`
+	// Details say how the verdict was reached (the gateway check: the
+	// evidence, in the order it was weighed).
+	Details  []string        `json:"details,omitempty"`
 	Problems []doctorProblem `json:"problems"`
 }
 
@@ -85,7 +88,7 @@ func (a *app) newDoctorCommand() *cobra.Command {
 	}
 	c.Flags().BoolVar(&o.fix, "fix", false, "repair what is safe to repair, and say what was done")
 	c.Flags().BoolVar(&o.json, "json", false, "print JSON")
-	return c
+	return markWrites(c, "fix")
 }
 
 func (a *app) runDoctor(ctx context.Context, o doctorOptions) error {
@@ -154,6 +157,9 @@ func (a *app) writeDoctorText(paths authstore.Paths, doc doctorDoc, fixing bool)
 			label = "FAIL"
 		}
 		fmt.Fprintf(w, "%-5s %-12s %s\n", label, c.ID, safe(c.Message))
+		for _, d := range c.Details {
+			fmt.Fprintf(w, "%19s· %s\n", "", safe(d))
+		}
 		for _, p := range c.Problems {
 			if len(c.Problems) > 1 || p.Message != c.Message {
 				fmt.Fprintf(w, "%19s- %s: %s\n", "", p.Status, safe(p.Message))
@@ -199,7 +205,11 @@ func (a *app) doctorFix(ctx context.Context, paths authstore.Paths) (fixed, fail
 		fixed = append(fixed, "removed the stale lock "+paths.Lock())
 	}
 
-	if _, err := authstore.Load(paths); err != nil {
+	// Files that wait for a migration between gateway generations, or of a
+	// gateway not known yet, are not moltbot's to change (the gateway
+	// check says why); modes and a stale lock still are.
+	storeRepairs := writeRefusal(paths) == nil
+	if _, err := authstore.Load(paths); err != nil && storeRepairs {
 		var ce *authstore.CorruptError
 		if errors.As(err, &ce) && ce.BOM {
 			if removed, err := authstore.StripStoreBOM(ctx, paths); err != nil {
@@ -243,7 +253,7 @@ func (a *app) doctorFix(ctx context.Context, paths authstore.Paths) (fixed, fail
 		}
 	}
 
-	if snap, err := authstore.Load(paths); err == nil && snap.Exists && len(snap.Store.DanglingOrder()) > 0 {
+	if snap, err := authstore.Load(paths); err == nil && storeRepairs && snap.Exists && len(snap.Store.DanglingOrder()) > 0 {
 		pruned, err := authstore.PruneDanglingOrder(ctx, paths)
 		if err != nil {
 			failed = append(failed, "prune order entries: "+err.Error())
@@ -258,7 +268,7 @@ func (a *app) doctorFix(ctx context.Context, paths authstore.Paths) (fixed, fail
 // doctorChecks runs every check; none of them writes anything.
 func (a *app) doctorChecks(paths authstore.Paths) []doctorCheck {
 	now := a.env.Now()
-	var checks []doctorCheck
+	checks := []doctorCheck{checkGateway(paths)}
 	snap, loadErr := a.loadSnapshot(paths)
 	checks = append(checks, checkStore(paths, snap, loadErr))
 	perms := authstore.CheckPermissions(paths)
@@ -327,6 +337,8 @@ func checkStore(paths authstore.Paths, snap authstore.Snapshot, err error) docto
 		c.Problems = append(c.Problems, doctorProblem{verdictFail, err.Error(), removeFix(err), false})
 	case !snap.Exists && len(snap.LegacyImported) > 0:
 		return finish(c, fmt.Sprintf("no auth store yet; the first write imports %d legacy credentials (%s)", len(snap.LegacyImported), authstore.ListIDs(snap.LegacyImported, 0)), "")
+	case !snap.Exists && paths.Gateway.Generation == authstore.GenUnknown:
+		c.Problems = append(c.Problems, doctorProblem{verdictWarn, "no auth store yet at " + paths.Store, "", false}) // the gateway check says what to do
 	case !snap.Exists:
 		c.Problems = append(c.Problems, doctorProblem{verdictWarn, "no auth store yet at " + paths.Store, "moltbot models auth add", false})
 	}

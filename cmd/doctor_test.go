@@ -200,7 +200,7 @@ func TestDoctorJSON(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"store", "agent-dir", "dirs", "store-mode", "env-file", "lock", "order", "credentials", "config", "claude"}
+	want := []string{"gateway", "store", "agent-dir", "dirs", "store-mode", "env-file", "lock", "order", "credentials", "config", "claude"}
 	if !reflect.DeepEqual(ids, want) {
 		t.Errorf("check ids %v, want %v (the schema is stable)", ids, want)
 	}

@@ -18,7 +18,7 @@ import (
 
 func init() {
 	extraCommands = append(extraCommands, func(a *app, root, _ *cobra.Command) {
-		root.AddCommand(&cobra.Command{
+		root.AddCommand(markWrites(&cobra.Command{
 			Use:   "onboard",
 			Short: "Add a credential step by step (the onboarding wizard)",
 			Long: "The onboarding wizard: choose a provider and method (and, for an API key, the auth store or\n" +
@@ -26,12 +26,12 @@ func init() {
 				"`claude setup-token` in this terminal and captures the token it prints) or paste the key;\n" +
 				"choose where it goes in the order, and save. `moltbot models auth add` asks the same steps.\n\n" +
 				addKeys().Back.Help().Key + " goes back a step; " + addKeys().Quit.Help().Key + " leaves with nothing written. Needs a terminal; from a script use\n" +
-				"`moltbot models auth paste-token`.",
+				"`moltbot models auth paste-api-key` for an API key, `moltbot models auth paste-token` for a token.",
 			Args: cobra.NoArgs,
 			RunE: func(c *cobra.Command, _ []string) error {
 				return a.runOnboard(c.Context())
 			},
-		})
+		}, "always"))
 	})
 }
 
@@ -40,11 +40,14 @@ func (a *app) runOnboard(ctx context.Context) error {
 		ctx = context.Background()
 	}
 	if !a.env.IsTerminal(a.env.Stdout) {
-		return errors.New("`moltbot onboard` is interactive and needs a terminal; from a script, pipe the token in: `… | moltbot models auth paste-token --provider P`")
+		return errors.New("`moltbot onboard` is interactive and needs a terminal; from a script, pipe the secret in: an API key to `moltbot models auth paste-api-key --provider P`, a token to `moltbot models auth paste-token --provider P`")
 	}
 	paths, err := a.paths()
 	if err != nil {
 		return err
+	}
+	if err := writeRefusal(paths); err != nil {
+		return err // before taking the screen: nothing could be saved
 	}
 	if _, err := authstore.LoadWithEnv(paths, a.env.Getenv); err != nil {
 		return err // a corrupt store: say so before taking the screen

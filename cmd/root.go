@@ -104,6 +104,10 @@ func DefaultEnv() Env {
 type app struct {
 	env   Env
 	agent string // --agent
+	// --state-dir and --gateway: read by authstore as MOLTBOT_STATE_DIR
+	// and MOLTBOT_GATEWAY through env.Getenv (see gatewayFlags).
+	stateDir stateDirFlag
+	gateway  gatewayFlag
 
 	// background asks the terminal for its background colour once (see
 	// darkBackground); lightBackground is its answer.
@@ -114,6 +118,9 @@ type app struct {
 // paths resolves the files for this invocation's agent.
 func (a *app) paths() (authstore.Paths, error) {
 	if err := refuseSecretFlag("agent", a.agent, "an agent id such as main or work"); err != nil {
+		return authstore.Paths{}, err
+	}
+	if err := a.checkGatewayEnv(); err != nil {
 		return authstore.Paths{}, err
 	}
 	p, err := authstore.ResolvePaths(a.agent, a.env.Getenv, a.env.Home)
@@ -139,11 +146,13 @@ func (a *app) shown(w io.Writer, path string) string {
 // NewRootCommand builds the command tree around env.
 func NewRootCommand(env Env) *cobra.Command {
 	a := &app{env: env}
+	a.env.Getenv = a.withFlags(env.Getenv)
 	root := &cobra.Command{
 		Use:   "moltbot",
 		Short: "Manage a moltbot gateway's model credentials",
 		Long: "moltbot shows, adds, checks and orders the model-provider credentials (auth profiles)\n" +
-			"of a moltbot (clawdbot) gateway, in the gateway's own files, safely beside a running gateway.\n\n" +
+			"of an AI gateway (clawdbot, openclaw), in the gateway's own files, safely beside a running gateway.\n" +
+			"It finds out which gateway release wrote the files (see `moltbot doctor`) and never migrates them.\n\n" +
 			"Run without arguments on a terminal for the live dashboard.",
 		Version:       versionString(),
 		SilenceUsage:  true,
@@ -153,11 +162,15 @@ func NewRootCommand(env Env) *cobra.Command {
 			return a.runRoot(c)
 		},
 	}
+	// An --agent that names no agent: refused when the command writes,
+	// a warning when it reads (typos.go).
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return a.checkAgentFlag(c) }
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	root.SetVersionTemplate("moltbot {{.Version}}\n")
 	root.PersistentFlags().StringVar(&a.agent, "agent", "", "agent id (default: main, or $CLAWDBOT_AGENT_DIR)")
+	a.addGatewayFlags(root)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})

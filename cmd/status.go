@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
@@ -103,8 +104,14 @@ func (a *app) runStatus(ctx context.Context, o statusOptions) error {
 	}
 	snap, rep, err := a.statusReport(paths, warn)
 	if err != nil {
-		if o.json {
+		var mpe *authstore.MigrationPendingError
+		switch {
+		case o.json:
 			_ = jsondoc.WriteStatusError(a.env.Stdout, paths, err)
+		case !o.plain && errors.As(err, &mpe):
+			// The text says it all, with the command that migrates.
+			views.WriteStatusPending(a.env.Stdout, paths, mpe.Migration, a.statusTextOptions())
+			return exitCode(ExitFailure)
 		}
 		return &ExitError{Code: ExitFailure, Err: err}
 	}
@@ -174,6 +181,9 @@ func (a *app) runProbes(ctx context.Context, o statusOptions, snap authstore.Sna
 			targets = append(targets, probe.FromEnv(e))
 		}
 	}
+	if o.probeProvider != "" {
+		a.warnUnknownProvider(snap, o.probeProvider)
+	}
 	targets, err := probe.Filter(targets, o.probeProvider, o.probeProfiles)
 	if err != nil {
 		return nil, usageError("%v", err)
@@ -206,8 +216,14 @@ func (a *app) runProbes(ctx context.Context, o statusOptions, snap authstore.Sna
 	return rs, nil
 }
 
-// statusReport loads one agent's files and evaluates them now.
+// statusReport loads one agent's files and evaluates them now. Files that
+// wait for a migration between gateway generations are not read: the
+// gateway refuses them until it has migrated them
+// (*authstore.MigrationPendingError).
 func (a *app) statusReport(paths authstore.Paths, warn time.Duration) (authstore.Snapshot, authstore.Report, error) {
+	if m := paths.Gateway.Pending; m != nil {
+		return authstore.Snapshot{Paths: paths}, authstore.Report{}, &authstore.MigrationPendingError{Migration: *m}
+	}
 	snap, err := a.loadSnapshot(paths)
 	if err != nil {
 		return snap, authstore.Report{}, err
@@ -264,6 +280,11 @@ func (a *app) runStatusAllAgents(o statusOptions, warn time.Duration) error {
 		default:
 			if i > 0 {
 				fmt.Fprintln(a.env.Stdout)
+			}
+			var mpe *authstore.MigrationPendingError
+			if errors.As(err, &mpe) {
+				views.WriteStatusPending(a.env.Stdout, paths, mpe.Migration, a.statusTextOptions())
+				continue
 			}
 			if err != nil {
 				fmt.Fprintf(a.env.Stdout, "Agent %s\n  %s\n", authstore.SafeText(id), authstore.SafeText(err.Error()))

@@ -67,6 +67,14 @@ cat >"$store" <<EOF
 }
 EOF
 chmod 600 "$store"
+# The config clawdbot 2026.1.24 leaves: its version tells moltbot which
+# gateway wrote these files (the title and models status name it).
+cat >"$home/.clawdbot/clawdbot.json" <<EOF
+{
+  "meta": {"lastTouchedVersion": "2026.1.24-3", "lastTouchedAt": "2026-01-25T10:00:00.000Z"}
+}
+EOF
+chmod 600 "$home/.clawdbot/clawdbot.json"
 
 # start runs a command in a fresh tmux server (its own socket: a server
 # being killed refuses new sessions for a moment) of cols×rows.

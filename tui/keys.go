@@ -57,8 +57,19 @@ func DefaultKeys() Keys {
 			PickAgent:   key.NewBinding(key.WithKeys("enter", " "), key.WithHelp("enter", "show agent")),
 			ClosePicker: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 			Renew:       key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "renew token")),
+			Copy:        key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "copy to agent")),
 			Confirm:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "remove")),
 			Deny:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep")),
+
+			ClearCooldown: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear cooldown")),
+			InOrder:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "exclude/include")),
+			Filter:        key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+			AcceptFilter:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+			ClearFilter:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+			NextTrouble:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next to fix")),
+			PrevTrouble:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous to fix")),
+			Undo:          key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "undo")),
+			EditConfig:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit config")),
 		}, Wizard: wizardKeys()},
 	}
 }
@@ -82,10 +93,14 @@ func (k Keys) scopes() map[string][]key.Binding {
 	return map[string][]key.Binding{
 		"dashboard": with(d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.NextPane, d.PrevPane,
 			d.Left, d.Right, d.Grab, d.MoveUp, d.MoveDown, d.Add, d.Remove, d.ClearOrder, d.Reload,
-			d.Probe, d.ProbeAll, d.Agents, d.Renew),
-		"agents":  with(d.Up, d.Down, d.Top, d.Bottom, d.PickAgent, d.ClosePicker),
-		"moving":  with(d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.MoveUp, d.MoveDown, d.Drop, d.Cancel),
-		"confirm": with(d.Confirm, d.Deny),
-		"wizard":  {k.Views.Wizard.Back, k.Views.Wizard.Quit, k.Views.Wizard.Done},
+			d.Probe, d.ProbeAll, d.Agents, d.Renew, d.Copy, d.ClearCooldown, d.InOrder, d.Filter, d.ClearFilter,
+			d.NextTrouble, d.PrevTrouble, d.Undo, d.EditConfig),
+		// While a filter is typed every other key is text (q and ? too).
+		"filtering": {k.Global.Interrupt, d.AcceptFilter, d.ClearFilter},
+		"agents":    with(d.Up, d.Down, d.Top, d.Bottom, d.PickAgent, d.ClosePicker),
+		"copy to":   with(d.Up, d.Down, d.Top, d.Bottom, d.PickAgent, d.ClosePicker, d.Copy),
+		"moving":    with(d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.MoveUp, d.MoveDown, d.Drop, d.Cancel),
+		"confirm":   with(d.Confirm, d.Deny),
+		"wizard":    {k.Views.Wizard.Back, k.Views.Wizard.Quit, k.Views.Wizard.Done},
 	}
 }

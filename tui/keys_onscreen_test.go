@@ -42,6 +42,10 @@ func reboundKeys() Keys {
 	set(&d.Renew, "ctrl+r")
 	set(&d.Confirm, "Y")
 	set(&d.Deny, "N")
+	set(&d.ClearCooldown, "U")
+	set(&d.InOrder, "O")
+	set(&d.Undo, "Z")
+	set(&d.PrevTrouble, "B")
 	set(&k.Global.Help, "H")
 	set(&k.Global.Quit, "Q")
 	set(&k.Global.Interrupt, "ctrl+q")
@@ -61,6 +65,8 @@ func press(a *App, name string) {
 		msg = tea.KeyMsg{Type: tea.KeyCtrlC}
 	case "tab":
 		msg = tea.KeyMsg{Type: tea.KeyTab}
+	case "esc":
+		msg = tea.KeyMsg{Type: tea.KeyEsc}
 	default:
 		msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(name)}
 	}
@@ -173,6 +179,27 @@ func TestRebindingAKeyChangesTheScreen(t *testing.T) {
 	want("agent picker", v, "Show which agent?", "o show   esc cancel")
 	want("help bar in the picker", bar, "w/s select", "o show agent")
 	press(a, "esc")
+
+	// Clearing a cooldown, taking a profile out of the order, undoing.
+	press(a, "s")
+	press(a, "s") // anthropic:work, cooling down
+	press(a, "U")
+	v, _, bar = screen(a)
+	want("cooldown question", v, "Z undoes it", "Y clear   N keep waiting")
+	deny("cooldown question", v, "z undoes")
+	want("help bar in the cooldown question", bar, "Y clear", "N keep")
+	press(a, "Y")
+	_, status, bar = screen(a)
+	want("after clearing", status, "· Z undoes")
+	want("help bar after a change", bar, "Z undo")
+	press(a, "w")
+	press(a, "w") // anthropic:default
+	press(a, "O")
+	v, status, bar = screen(a)
+	want("after taking it out", status, "· Z undoes")
+	want("detail of a profile out of the order", v, "O puts it back")
+	want("help bar on a profile out of the order", bar, "O put back in order")
+	deny("after taking it out", v+status+bar, "x puts it back", "z undo")
 
 	// ctrl+c is a binding too: moved to ctrl+q, it is what quits.
 	if _, cmd := a.Update(tea.KeyMsg{Type: tea.KeyCtrlQ}); !isQuit(cmd) {

@@ -78,7 +78,10 @@ func watchPaths(paths authstore.Paths, poll bool) *watcher {
 	}
 	files := []string{
 		paths.Store, paths.Store + ".lock", paths.LegacyAuth, paths.LegacyOAuth, paths.Env, paths.Config,
-		filepath.Join(paths.StateDir, "moltbot.json"), filepath.Join(paths.StateDir, "clawdbot.json"),
+		// openclaw 2026.4.7–6.1 keep the order and usage apart.
+		paths.StateFile,
+		filepath.Join(paths.StateDir, "openclaw.json"), filepath.Join(paths.StateDir, "moltbot.json"),
+		filepath.Join(paths.StateDir, "clawdbot.json"),
 	}
 	// The lock is taken on the store's real path; a symlinked store changes
 	// where its writes happen.

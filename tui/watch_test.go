@@ -96,6 +96,13 @@ func TestWatcherFollowsDirectoriesAsTheyAppear(t *testing.T) {
 			renameInto(t, filepath.Join(state, "clawdbot.json"), `{"auth":{}}`)
 			expectChange(t, w, "config created")
 
+			// openclaw 2026.4.7–6.1 write the order and usage apart, and
+			// openclaw's config has its own name.
+			renameInto(t, paths.StateFile, `{"version":1,"order":{"a":["a:b"]}}`)
+			expectChange(t, w, "auth-state.json written")
+			renameInto(t, filepath.Join(state, "openclaw.json"), `{"auth":{}}`)
+			expectChange(t, w, "openclaw.json created")
+
 			if !poll {
 				// A lock released by another process (the gateway's mkdir lock).
 				if err := os.Mkdir(paths.Lock(), 0o700); err != nil {
@@ -183,7 +190,7 @@ func TestWatcherSeesSQLiteCommits(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 
 			ctx := context.Background()
-			if _, err := authstore.ClearUsageState(ctx, paths, []string{"anthropic:manual"}, ""); err != nil {
+			if _, err := authstore.ClearUsageState(ctx, paths, []string{"anthropic:manual"}, "", time.Now()); err != nil {
 				t.Fatal(err)
 			}
 			expectChange(t, w, "a commit to the shared state database")

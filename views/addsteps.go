@@ -192,23 +192,12 @@ func validateExpiresIn(s string) error {
 	return err
 }
 
-// API key lengths: a whole Anthropic API key has 108 characters; one under
-// AnthropicAPIKeyMinLen was cut off or is something else. No provider's
-// API key is shorter than APIKeyMinLen.
+// API key lengths (authstore's, which the wizard and `models auth
+// paste-api-key` share).
 const (
-	AnthropicAPIKeyMinLen = 80
-	APIKeyMinLen          = 20
+	AnthropicAPIKeyMinLen = authstore.AnthropicAPIKeyMinLen
+	APIKeyMinLen          = authstore.APIKeyMinLen
 )
-
-// Prefixes that say whose key a secret is, whatever method was chosen.
-const (
-	anthropicKeyPrefix   = "sk-ant-"
-	anthropicAdminPrefix = "sk-ant-admin01-"
-	openRouterKeyPrefix  = "sk-or-"
-)
-
-// openAIKeyPrefixes start OpenAI's project, service-account and admin keys.
-var openAIKeyPrefixes = []string{"sk-proj-", "sk-svcacct-", "sk-admin-"}
 
 // CheckSecret cleans secret for method m (provider is the provider id) and
 // says whether it can be that kind of secret. err refuses one that cannot
@@ -217,80 +206,29 @@ var openAIKeyPrefixes = []string{"sk-proj-", "sk-svcacct-", "sk-admin-"}
 // formats) flags one that merely looks unusual. Neither quotes the secret,
 // and each fits one line of the form in a 60-column terminal.
 //
-// API keys are refused when they are shorter than APIKeyMinLen, belong to
-// another known provider (sk-ant-… for OpenAI or OpenRouter, sk-or-… for
-// OpenAI, sk-proj-… for OpenRouter), or are a setup token; an Anthropic
-// API key must also start with sk-ant-, not be an Admin key, have only
-// letters, digits, '-' and '_', and be at least AnthropicAPIKeyMinLen long.
-// Another start than the usual one (sk-ant-api03-, sk-, sk-or-) is a
-// warning.
+// Tokens follow authstore.NormalizeToken, API keys authstore.CheckAPIKey
+// (the rules `models auth paste-api-key` applies too); the wizard only says
+// what to do in its own terms: which entry of step 1 to pick.
 func CheckSecret(m AddMethod, provider, secret string) (clean, warning string, err error) {
 	c := ChoiceFor(m)
 	if c.Type == authstore.TypeToken {
 		clean, err = authstore.NormalizeToken(provider, secret)
 		return clean, "", err
 	}
-	key, err := authstore.NormalizeToken("", secret) // trimmed, one line
-	var te *authstore.TokenError
-	if errors.As(err, &te) {
-		return "", "", &authstore.TokenError{Reason: strings.Replace(te.Reason, "the token", "the key", 1)}
+	clean, warning, err = authstore.CheckAPIKey(provider, secret)
+	var ke *authstore.KeyError
+	if !errors.As(err, &ke) {
+		return clean, warning, err
 	}
-	if err != nil {
-		return "", "", err
-	}
-	if warning, err = checkAPIKey(m, key); err != nil {
-		return "", "", err
-	}
-	return key, warning, nil
-}
-
-func checkAPIKey(m AddMethod, key string) (string, error) {
-	c := ChoiceFor(m)
-	refuse := func(format string, args ...any) (string, error) {
-		return "", &authstore.TokenError{Reason: fmt.Sprintf(format, args...)}
-	}
+	reason := ke.Reason
 	switch {
-	case strings.HasPrefix(key, authstore.AnthropicSetupTokenPrefix):
-		return refuse("that is a setup token: pick the Claude subscription")
-	case m != AddAnthropicAPIKey && strings.HasPrefix(key, anthropicKeyPrefix):
-		return refuse("that is an Anthropic key: pick Anthropic in step 1")
-	case m == AddOpenAIAPIKey && strings.HasPrefix(key, openRouterKeyPrefix):
-		return refuse("that is an OpenRouter key: pick OpenRouter in step 1")
-	case m == AddOpenRouterAPIKey && hasAnyPrefix(key, openAIKeyPrefixes):
-		return refuse("that is an OpenAI key: pick OpenAI in step 1")
+	case ke.SetupToken:
+		reason = "that is a setup token: pick the Claude subscription"
+	case ke.Owner != "":
+		k, _ := authstore.APIKeyKindOf(ke.Owner)
+		reason = fmt.Sprintf("%s: pick %s in step 1", ke.Reason, k.Label)
 	}
-	if m == AddAnthropicAPIKey {
-		switch {
-		case !strings.HasPrefix(key, anthropicKeyPrefix):
-			return refuse("that is not an Anthropic API key (%s…)", authstore.AnthropicAPIKeyPrefix)
-		case strings.HasPrefix(key, anthropicAdminPrefix):
-			return refuse("an Admin key cannot call models: use an API key")
-		}
-		for i, r := range key {
-			if !(r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-				return refuse("character %d is not a key character: copy it again", i+1)
-			}
-		}
-		if len(key) < AnthropicAPIKeyMinLen {
-			return refuse("only %d of 108 characters: copy all of the key", len(key))
-		}
-	}
-	if len(key) < APIKeyMinLen {
-		return refuse("only %d characters, too short for an API key", len(key))
-	}
-	if !strings.HasPrefix(key, c.KeyPrefix) {
-		return fmt.Sprintf("⚠ Unusual: %ss start with %s", c.KeyName, c.KeyPrefix), nil
-	}
-	return "", nil
-}
-
-func hasAnyPrefix(s string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
+	return "", "", &authstore.TokenError{Reason: reason}
 }
 
 // KeyWarning is CheckSecret's warning for a secret it accepts: "" when the

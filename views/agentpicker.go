@@ -20,7 +20,8 @@ import (
 type agentPickedMsg struct{ id string }
 
 // agentPicker is the open picker: the agents, the one shown now, the
-// highlighted one.
+// highlighted one. The same picker asks where to copy a profile
+// (newCopyPicker): then its answer is a copyTargetPickedMsg.
 type agentPicker struct {
 	keys          DashboardKeys
 	st            DashboardStyles
@@ -30,7 +31,13 @@ type agentPicker struct {
 	cursor        int
 	width, height int
 	done          bool
-	picked        *agentPickedMsg
+	picked        tea.Msg
+	// pick makes the answer for the agent id chosen; close is the key
+	// that opened the picker, which closes it again.
+	pick  func(id string) tea.Msg
+	close key.Binding
+	// pickHelp describes PickAgent in the help ("" keeps the binding's).
+	pickHelp string
 }
 
 var _ dialog = (*agentPicker)(nil)
@@ -38,7 +45,8 @@ var _ dialog = (*agentPicker)(nil)
 // newAgentPicker asks which of agents to show; the cursor starts on the
 // one shown now.
 func newAgentPicker(keys DashboardKeys, st DashboardStyles, agents []agentInfo, shown string) *agentPicker {
-	p := &agentPicker{keys: keys, st: st, title: "Show which agent?", verb: "show", agents: agents, shown: shown}
+	p := &agentPicker{keys: keys, st: st, title: "Show which agent?", verb: "show", agents: agents, shown: shown,
+		pick: func(id string) tea.Msg { return agentPickedMsg{id: id} }, close: keys.Agents}
 	for i, a := range agents {
 		if a.id == shown {
 			p.cursor = i
@@ -59,7 +67,7 @@ func (p *agentPicker) CapturesInput() bool { return false }
 // Result is the agent picked (nil when the picker was closed), once done.
 func (p *agentPicker) Result() (tea.Msg, bool) {
 	if p.picked != nil {
-		return *p.picked, true
+		return p.picked, true
 	}
 	return nil, p.done
 }
@@ -82,8 +90,8 @@ func (p *agentPicker) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		p.cursor = len(p.agents) - 1
 	case key.Matches(km, k.PickAgent):
 		p.done = true
-		p.picked = &agentPickedMsg{id: p.agents[p.cursor].id}
-	case key.Matches(km, k.ClosePicker), key.Matches(km, k.Agents):
+		p.picked = p.pick(p.agents[p.cursor].id)
+	case key.Matches(km, k.ClosePicker), key.Matches(km, p.close):
 		p.done = true
 	}
 	return p, nil
@@ -121,8 +129,14 @@ func (p *agentPicker) View() string {
 			what = st.Dim.Render(fmt.Sprintf("%d %s · ", a.profiles, plural(a.profiles, "profile", "profiles"))) + st.badge(a.status).Render(string(a.status))
 		}
 		cur := "         "
-		if a.id == p.shown {
+		switch {
+		case p.shown == "": // the copy picker: no agent is "shown"
+			cur = ""
+		case a.id == p.shown:
 			cur = st.Key.Render("● shown  ")
+		}
+		if a.note != "" {
+			what += st.Dim.Render(" · " + a.note)
 		}
 		line := mark + fitCell(authstore.SafeText(a.id), idW) + "  " + cur + what
 		if i == p.cursor {
@@ -141,11 +155,19 @@ func (p *agentPicker) View() string {
 // ShortHelp is the picker's keys.
 func (p *agentPicker) ShortHelp() []key.Binding {
 	k := p.keys
-	return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "select"), k.PickAgent, k.ClosePicker}
+	return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "select"), p.pickBinding(), k.ClosePicker}
 }
 
 // FullHelp is the picker's keys.
 func (p *agentPicker) FullHelp() [][]key.Binding {
 	k := p.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PickAgent, k.ClosePicker}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, p.pickBinding(), k.ClosePicker}}
+}
+
+// pickBinding is PickAgent as this picker's help names it.
+func (p *agentPicker) pickBinding() key.Binding {
+	if p.pickHelp == "" {
+		return p.keys.PickAgent
+	}
+	return describe(p.keys.PickAgent, p.pickHelp)
 }

@@ -24,6 +24,9 @@ type agentInfo struct {
 	profiles int
 	status   authstore.Status // worst provider status; "" when unreadable
 	problem  string           // why its store cannot be read ("corrupt")
+	// note says, in the copy picker, what the agent holds at the id being
+	// copied ("has it", "has another").
+	note string
 }
 
 // agentsListedMsg is the result of looking for agents; open asks for the
@@ -44,28 +47,34 @@ func listAgents(stateDir string, getenv func(string) string, now time.Time, warn
 			getenv = func(string) string { return "" }
 		}
 		for _, id := range ids {
-			info := agentInfo{id: id}
-			paths := agentPaths(authstore.Paths{StateDir: stateDir}, id)
-			snap, lerr := authstore.LoadWithEnv(paths, getenv)
-			var ce *authstore.CorruptError
-			switch {
-			case errors.As(lerr, &ce):
-				info.problem = "corrupt"
-			case lerr != nil:
-				info.problem = "unreadable"
-			default:
-				rep := authstore.BuildReport(snap, now, warn)
-				for _, p := range rep.Providers {
-					info.profiles += len(p.Profiles)
-					if info.status == "" || p.Status.Worse(info.status) {
-						info.status = p.Status
-					}
-				}
-			}
+			info, _ := summarizeAgent(agentPaths(authstore.Paths{StateDir: stateDir}, id), getenv, now, warn)
 			msg.agents = append(msg.agents, info)
 		}
 		return msg
 	}
+}
+
+// summarizeAgent reads the agent at paths and sums it up for the picker;
+// snap is what was read (nothing when it cannot be read).
+func summarizeAgent(paths authstore.Paths, getenv func(string) string, now time.Time, warn time.Duration) (agentInfo, authstore.Snapshot) {
+	info := agentInfo{id: paths.AgentID}
+	snap, lerr := authstore.LoadWithEnv(paths, getenv)
+	var ce *authstore.CorruptError
+	switch {
+	case errors.As(lerr, &ce):
+		info.problem = "corrupt"
+	case lerr != nil:
+		info.problem = "unreadable"
+	default:
+		rep := authstore.BuildReport(snap, now, warn)
+		for _, p := range rep.Providers {
+			info.profiles += len(p.Profiles)
+			if info.status == "" || p.Status.Worse(info.status) {
+				info.status = p.Status
+			}
+		}
+	}
+	return info, snap
 }
 
 // agentPaths are base's files for another agent of the same state

@@ -31,6 +31,11 @@ func testKeys() DashboardKeys {
 		Reload: bind("r", "reload", "r"), Probe: bind("p", "probe profile", "p"), ProbeAll: bind("P", "probe provider", "P"),
 		Agents: bind("g", "pick agent", "g"), PickAgent: bind("enter", "show agent", "enter", " "), ClosePicker: bind("esc", "cancel", "esc"),
 		Renew: bind("R", "renew token", "R"), Confirm: bind("y", "remove", "y"), Deny: bind("n/esc", "keep", "n", "esc"),
+		Copy:          bind("C", "copy to agent", "C"),
+		ClearCooldown: bind("u", "clear cooldown", "u"), InOrder: bind("x", "exclude/include", "x"),
+		Filter: bind("/", "filter", "/"), AcceptFilter: bind("enter", "keep filter", "enter"), ClearFilter: bind("esc", "clear filter", "esc"),
+		NextTrouble: bind("n", "next to fix", "n"), PrevTrouble: bind("N", "previous to fix", "N"),
+		Undo: bind("z", "undo", "z"), EditConfig: bind("e", "edit config", "e"),
 	}
 }
 

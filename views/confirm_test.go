@@ -67,3 +67,37 @@ func TestConfirmDialogView(t *testing.T) {
 		t.Errorf("help %q", got)
 	}
 }
+
+// The cooldown question lists each profile with until when it would have
+// lasted, says what clearing does and that z undoes it, and fits.
+func TestConfirmDialogCooldown(t *testing.T) {
+	keys := testKeys()
+	q := question{kind: askClearCooldown, provider: "anthropic", ids: []string{"anthropic:work"},
+		states: []string{"anthropic:work: disabled (billing) until 20:04 (5h 00m left)"}}
+	c := newConfirmDialog(keys, DashboardStyles{}, q)
+	c.SetSize(100, 30)
+	v := strings.Join(strings.Fields(c.View()), " ")
+	for _, want := range []string{"Clear the cooldown of anthropic:work?", "anthropic:work: disabled (billing) until 20:04 (5h 00m left)",
+		"The gateway tries it again at once", "nothing else. z undoes it.", "y clear n/esc keep waiting"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("lacks %q:\n%s", want, c.View())
+		}
+	}
+	var ids, states []string
+	for i := 0; i < 7; i++ {
+		ids = append(ids, "anthropic:p"+string(rune('a'+i)))
+		states = append(states, ids[i]+": cooldown until 15:08 (4m 09s left)")
+	}
+	c = newConfirmDialog(keys, DashboardStyles{}, question{kind: askClearCooldown, provider: "anthropic", ids: ids, states: states})
+	c.SetSize(60, 15)
+	v = c.View()
+	if !strings.Contains(v, "Clear the cooldowns of 7 anthropic profiles?") || !strings.Contains(v, "… and 3 more") || strings.Contains(v, "anthropic:pe:") {
+		t.Errorf("seven profiles:\n%s", v)
+	}
+	if w := lipgloss.Width(v); w > 60 {
+		t.Errorf("%d wide in 60 columns", w)
+	}
+	if got := shown(c.ShortHelp()); got != "y clear · n/esc keep" {
+		t.Errorf("help %q", got)
+	}
+}

@@ -35,8 +35,27 @@ type DashboardKeys struct {
 	// Renew runs `claude setup-token` again for the selected token profile
 	// and replaces its token in place.
 	Renew key.Binding
-	// Confirm and Deny answer the remove dialog.
+	// Copy copies the selected profile to another agent (the agent picker
+	// asks which).
+	Copy key.Binding
+	// Confirm and Deny answer the confirm dialog.
 	Confirm, Deny key.Binding
+	// ClearCooldown ends the selected profile's cooldown or disabled state
+	// (all of the provider's, on the provider pane), after asking.
+	ClearCooldown key.Binding
+	// InOrder takes the selected profile out of its provider's order, or
+	// puts it back.
+	InOrder key.Binding
+	// Filter starts typing a filter; AcceptFilter ends the typing and
+	// keeps it; ClearFilter drops it.
+	Filter, AcceptFilter, ClearFilter key.Binding
+	// NextTrouble and PrevTrouble select the next or previous profile that
+	// needs attention, across providers.
+	NextTrouble, PrevTrouble key.Binding
+	// Undo undoes the last change made in this session.
+	Undo key.Binding
+	// EditConfig opens the gateway's config in $VISUAL or $EDITOR.
+	EditConfig key.Binding
 }
 
 // pane is where keyboard focus is.
@@ -83,6 +102,18 @@ type Dashboard struct {
 
 	agentIDs []string    // agents with a store, from the last load
 	agents   []agentInfo // the same, summarised for the picker
+	// copyTargets are the agents the copy picker offers, by id.
+	copyTargets map[string]authstore.Paths
+
+	finder finder // the filter (/)
+	undo   undoer // this session's changes (z)
+	// edited is how the editor (e) ended, until the config is read again.
+	edited *editorClosedMsg
+
+	// found is the agent's files as the newest load found them: their
+	// gateway detected again (a gateway may have written its first files,
+	// or been upgraded, since the dashboard started).
+	found authstore.Paths
 }
 
 var _ Component = (*Dashboard)(nil)
@@ -103,6 +134,7 @@ func NewDashboard(env Env) *Dashboard {
 		providers: newProviderList(env.Keys.Dashboard),
 		table:     newProfileTable(env.Keys.Dashboard),
 		moves:     newMover(env.Keys.Dashboard),
+		finder:    finder{keys: env.Keys.Dashboard},
 		probes:    newProber(),
 		renew:     renewer{keys: env.Keys.Dashboard},
 	}
@@ -117,8 +149,8 @@ func (d *Dashboard) SetSize(w, h int) {
 	d.layout()
 }
 
-// CapturesInput is false: the dashboard never takes text.
-func (d *Dashboard) CapturesInput() bool { return false }
+// CapturesInput is true while a filter is typed: every key is text then.
+func (d *Dashboard) CapturesInput() bool { return d.finder.typing }
 
 // Moving reports whether a profile is being moved (keyboard or mouse).
 func (d *Dashboard) Moving() bool { return d.table.list.grab != nil }
@@ -181,6 +213,12 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return d, d.onAgentPicked(msg)
 	case confirmAnsweredMsg:
 		return d, d.onAnswer(msg)
+	case copyTargetsListedMsg:
+		return d, d.onCopyTargets(msg)
+	case copyTargetPickedMsg:
+		return d, d.onCopyPicked(msg)
+	case profileCopiedMsg:
+		return d, d.onCopied(msg)
 	case renewClaudeMsg:
 		return d, d.renew.onClaude(msg)
 	case LoginFinishedMsg:
@@ -203,6 +241,8 @@ func (d *Dashboard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return d, d.onKey(msg)
 	case tea.MouseMsg:
 		return d, d.onMouse(msg)
+	case usageClearedMsg, inOrderSetMsg, undoneMsg, editorFoundMsg, editorClosedMsg:
+		return d, d.onAction(msg)
 	}
 	return d, nil
 }
@@ -226,14 +266,23 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return cmd
 	}
+	if d.finder.typing {
+		return d.filterKey(msg)
+	}
 	if d.table.list.grab != nil {
 		if m, ok := d.moves.carryKey(msg, &d.table.list, d.table.height); ok {
 			return d.requestSave(m)
 		}
 		return nil
 	}
+	if cmd, ok := d.actionKey(msg); ok {
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, k.Add):
+		if why := d.gatewayRefusal(); why != "" {
+			return status(StatusWarn, "%s", why)
+		}
 		return emit(OpenWizardMsg{})
 	case key.Matches(msg, k.Reload):
 		text := "reloaded"
@@ -319,6 +368,8 @@ func (d *Dashboard) onKey(msg tea.KeyMsg) tea.Cmd {
 		return d.probeSelected()
 	case key.Matches(msg, k.Renew):
 		return d.renewSelected()
+	case key.Matches(msg, k.Copy):
+		return d.copySelected()
 	}
 	return nil
 }
@@ -405,32 +456,37 @@ func (d *Dashboard) open(m dialog) {
 	d.modal = m
 }
 
-// onAnswer carries out (or not) what the confirm dialog asked.
-func (d *Dashboard) onAnswer(msg confirmAnsweredMsg) tea.Cmd {
-	q := msg.q
-	switch {
-	case !msg.yes && q.kind == askClearOrder:
-		return status(StatusInfo, "kept the %s order", q.provider)
-	case !msg.yes:
-		return status(StatusInfo, "kept it")
-	case q.kind == askClearOrder:
-		if why := d.cannotWrite(); why != "" {
-			return status(StatusWarn, "%s", why)
-		}
-		d.writing = "clearing the " + q.provider + " order"
-		return clearOrder(d.env.Paths, d.env.Getenv, q.provider)
-	}
-	d.writing = "removing " + q.id
-	return tea.Batch(status(StatusInfo, "removing %s…", q.id), removeProfile(d.env.Paths, d.env.Getenv, q.id))
-}
-
 // cannotWrite says why a write cannot start now, or "".
 func (d *Dashboard) cannotWrite() string {
 	switch {
+	case d.gatewayRefusal() != "":
+		return d.gatewayRefusal()
 	case d.loadErr != nil:
 		return "the store cannot be read; fix it first (see above)"
 	case d.busy() != "":
 		return d.busy() + " — wait a moment"
+	}
+	return ""
+}
+
+// gatewayPaths is the agent's files with their gateway as last detected.
+func (d *Dashboard) gatewayPaths() authstore.Paths {
+	if d.found.StateDir != "" {
+		return d.found
+	}
+	return d.env.Paths
+}
+
+// gatewayRefusal says, in one line with what to do, why nothing may be
+// written to these files (a migration between gateway generations is
+// pending, or nothing says which gateway they are for), or "".
+func (d *Dashboard) gatewayRefusal() string {
+	g := d.gatewayPaths().Gateway
+	switch {
+	case g.Pending != nil:
+		return "migration pending, nothing is written: run `" + g.Pending.Command + "` first"
+	case g.Generation == authstore.GenUnknown:
+		return "no gateway files here yet, so moltbot writes nothing: run the gateway once, or start moltbot with --gateway (see the pane)"
 	}
 	return ""
 }
@@ -448,6 +504,9 @@ func (d *Dashboard) cannotMove() string {
 	}
 	if d.providers.selected() == authstore.NoProvider {
 		return `these profiles have no "provider" field: the gateway never uses them, so they have no order (see moltbot doctor)`
+	}
+	if d.finder.filtering() {
+		return "clear the filter first (" + firstKey(d.keys.ClearFilter) + "): the order has profiles it hides"
 	}
 	if len(d.table.list.ids) < 2 {
 		return "only one profile: nothing to reorder"
@@ -511,63 +570,6 @@ func (d *Dashboard) seenOverride() authstore.Override {
 	view := d.viewSnap()
 	return view.Override(d.providers.selected())
 }
-
-// renewSelected starts renewing the selected token profile.
-func (d *Dashboard) renewSelected() tea.Cmd {
-	if why := d.cannotRenew(); why != "" {
-		return status(StatusWarn, "%s", why)
-	}
-	id, _ := d.table.selectedID()
-	return d.renew.start(id)
-}
-
-// cannotRenew says why the selected row cannot be renewed, or "".
-func (d *Dashboard) cannotRenew() string {
-	if d.table.list.onEnvRow() {
-		return d.envReadOnly()
-	}
-	id, ok := d.table.selectedID()
-	if !ok {
-		return "no profile selected"
-	}
-	if d.renew.id != "" {
-		return "already renewing " + d.renew.id
-	}
-	if why := d.renew.refusal(id, d.table.rows[id].typ); why != "" {
-		return why
-	}
-	return d.cannotWrite()
-}
-
-// probeRows probes rows of the selected provider.
-func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
-	if d.loadErr != nil {
-		return status(StatusWarn, "the store cannot be read; fix it first (see above)")
-	}
-	if len(rows) == 0 {
-		return status(StatusInfo, "nothing to probe")
-	}
-	pr, _ := d.report.Provider(d.providers.selected())
-	reqs := make([]probeReq, 0, len(rows))
-	for _, r := range rows {
-		if t, ok := probeTarget(r, pr, d.snap.Store); ok {
-			reqs = append(reqs, probeReq{key: r.key, label: r.label, target: t})
-		}
-	}
-	return d.probes.start(reqs, d.providers.selected(), d.env.Paths, d.env.Getenv)
-}
-
-// probeSelected probes the row under the cursor.
-func (d *Dashboard) probeSelected() tea.Cmd {
-	r, ok := d.table.selectedRow()
-	if !ok {
-		return status(StatusInfo, "no profile selected")
-	}
-	return d.probeRows([]profileRow{r})
-}
-
-// probeProvider probes every profile and env key of the selected provider.
-func (d *Dashboard) probeProvider() tea.Cmd { return d.probeRows(d.table.all()) }
 
 // openAgents looks for agents and opens the picker.
 func (d *Dashboard) openAgents() tea.Cmd {

@@ -22,6 +22,21 @@ type helpState struct {
 	probeable bool // there is a credential to probe
 	renewable bool // the selected row is a token R can renew now
 	renewDue  bool // … and it is expiring or has expired
+	// coolable: u can clear a cooldown now (the selected row's, or on the
+	// provider pane one of the provider's).
+	coolable bool
+	// inOrder: x can take the selected profile out of the order now;
+	// outOfOrder: x can put it back.
+	inOrder, outOfOrder bool
+	filtered            bool // a filter is shown (esc clears it)
+	typing              bool // … and being typed
+	trouble             bool // some profile shown needs attention (n/N; full help only)
+	undoable            bool // z can undo a change now
+	loaded              bool // there is data to filter
+	copyable            bool // the selected row is a profile that can be copied to another agent now
+	// readOnly: the gateway keeps moltbot from writing (a pending
+	// migration, an unknown gateway), so add offers nothing either.
+	readOnly bool
 }
 
 // helpState is the dashboard's situation for the help.
@@ -29,15 +44,31 @@ func (d *Dashboard) helpState() helpState {
 	_, selected := d.table.selectedID()
 	pr, ok := d.report.Provider(d.providers.selected())
 	renewable := d.cannotRenew() == ""
+	canChange := d.cannotChange() == ""
+	row, hasRow := d.table.selectedRow()
+	coolable := hasRow && cooling(row, d.now)
+	if d.focus == paneProviders {
+		coolable = len(coolingRows(d.table.all(), d.now)) > 0
+	}
+	x := canChange && hasRow && !row.env && d.focus == paneProfiles && d.providers.selected() != authstore.NoProvider
 	return helpState{
-		focus:     d.focus,
-		moving:    d.table.list.grab != nil,
-		movable:   d.cannotMove() == "",
-		removable: selected && d.cannotWrite() == "",
-		clearable: ok && pr.Order.Source == authstore.SourceOverride && d.loadErr == nil,
-		probeable: d.loadErr == nil && d.table.len() > 0,
-		renewable: renewable,
-		renewDue:  renewable && d.renewDue(),
+		coolable:   canChange && coolable,
+		inOrder:    x && !notListed(row.excluded),
+		outOfOrder: x && notListed(row.excluded),
+		filtered:   d.finder.active(),
+		typing:     d.finder.typing,
+		undoable:   canChange && d.undo.ready(),
+		loaded:     d.hasSnap,
+		focus:      d.focus,
+		moving:     d.table.list.grab != nil,
+		movable:    d.cannotMove() == "",
+		removable:  selected && d.cannotWrite() == "",
+		clearable:  ok && pr.Order.Source == authstore.SourceOverride && d.loadErr == nil && d.gatewayRefusal() == "",
+		probeable:  d.loadErr == nil && d.table.len() > 0,
+		renewable:  renewable,
+		renewDue:   renewable && d.renewDue(),
+		copyable:   d.focus == paneProfiles && d.cannotCopy() == "",
+		readOnly:   d.gatewayRefusal() != "",
 	}
 }
 
@@ -51,38 +82,71 @@ func (d *Dashboard) ShortHelp() []key.Binding {
 }
 
 // FullHelp is every binding, grouped, with the impossible ones disabled.
-func (d *Dashboard) FullHelp() [][]key.Binding { return fullHelp(d.keys, d.helpState()) }
+func (d *Dashboard) FullHelp() [][]key.Binding {
+	s := d.helpState()
+	s.trouble = d.anyTrouble() // a walk over every profile: not for every frame's bar
+	return fullHelp(d.keys, s)
+}
 
 // shortHelp is the help bar in situation s.
 func shortHelp(k DashboardKeys, s helpState) []key.Binding {
 	switch {
+	case s.typing:
+		return []key.Binding{relabel(k.AcceptFilter, firstKey(k.AcceptFilter), "keep filter"), relabel(k.ClearFilter, firstKey(k.ClearFilter), "clear filter")}
 	case s.moving:
 		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move"), k.Drop, k.Cancel}
 	case s.focus == paneProviders:
-		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "provider"), relabel(k.Right, firstKey(k.Right), "profiles"), k.Add,
-			enable(k.ClearOrder, s.clearable), enable(relabel(k.Probe, firstKey(k.Probe), "probe all"), s.probeable), k.Reload}
+		return []key.Binding{enable(k.ClearFilter, s.filtered), relabel(k.Up, keyPair(k.Up, k.Down), "provider"), relabel(k.Right, firstKey(k.Right), "profiles"),
+			enable(k.Undo, s.undoable), enable(k.Add, !s.readOnly), enable(k.ClearOrder, s.clearable), enable(relabel(k.Probe, firstKey(k.Probe), "probe all"), s.probeable), k.Reload,
+			enable(relabel(k.ClearCooldown, firstKey(k.ClearCooldown), "clear cooldowns"), s.coolable)}
 	}
 	// The arrows need no introduction (the full help lists them). R shows
 	// when the selected token is expiring or expired, early, because the
 	// bar drops its last bindings when the window is narrow.
+	// What fixes the selected row (u, x back in) and undo come early too.
 	return []key.Binding{
+		enable(k.ClearFilter, s.filtered),
 		enable(relabel(k.Grab, firstKey(k.Grab), "move"), s.movable),
 		enable(relabel(k.MoveUp, keyPair(k.MoveUp, k.MoveDown), "move+save"), s.movable),
 		enable(relabel(k.Renew, firstKey(k.Renew), "renew"), s.renewDue),
-		k.Add, enable(k.Remove, s.removable), enable(k.ClearOrder, s.clearable),
+		enable(k.ClearCooldown, s.coolable),
+		enable(relabel(k.InOrder, firstKey(k.InOrder), "put back in order"), s.outOfOrder),
+		enable(k.Undo, s.undoable),
+		enable(k.Add, !s.readOnly), enable(k.Remove, s.removable), enable(k.ClearOrder, s.clearable),
 		enable(relabel(k.Probe, keyPair(k.Probe, k.ProbeAll), "probe"), s.probeable),
 	}
 }
 
 // fullHelp is every binding in situation s, grouped.
 func fullHelp(k DashboardKeys, s helpState) [][]key.Binding {
+	inOrder := k.InOrder
+	switch {
+	case s.inOrder:
+		inOrder = describe(inOrder, "take out of order")
+	case s.outOfOrder:
+		inOrder = describe(inOrder, "put back in order")
+	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPane, k.Left, k.Right, k.Reload},
-		{enable(k.Grab, s.movable), k.Drop, k.Cancel, enable(k.MoveUp, s.movable), enable(k.MoveDown, s.movable), enable(k.ClearOrder, s.clearable)},
-		{k.Add, enable(k.Remove, s.removable)},
+		{enable(k.Grab, s.movable), k.Drop, k.Cancel, enable(k.MoveUp, s.movable), enable(k.MoveDown, s.movable), enable(k.ClearOrder, s.clearable),
+			enable(inOrder, s.inOrder || s.outOfOrder)},
+		{enable(k.Add, !s.readOnly), enable(k.Remove, s.removable), enable(k.Copy, s.copyable), enable(k.ClearCooldown, s.coolable), enable(k.Undo, s.undoable), k.EditConfig},
+		{enable(k.Filter, s.loaded), enable(k.ClearFilter, s.filtered), enable(k.NextTrouble, s.trouble), enable(k.PrevTrouble, s.trouble)},
 		{enable(k.Probe, s.probeable), enable(k.ProbeAll, s.probeable), enable(k.Renew, s.renewable), k.Agents},
 	}
+}
+
+// anyTrouble reports whether some profile shown needs attention (n/N).
+func (d *Dashboard) anyTrouble() bool {
+	for _, pr := range d.providers.provs {
+		for _, p := range pr.Profiles {
+			if needsAttention(p, d.now) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // renewDue reports whether the selected profile's token is expiring or

@@ -34,8 +34,17 @@ func TestShortHelpOffersWhatWorks(t *testing.T) {
 		{"no override", func() helpState { s := profile; s.clearable = false; return s }(),
 			"space move · K/J move+save · a add · d remove · p/P probe"},
 		{"a store that cannot be read", helpState{focus: paneProfiles}, "a add"},
+		{"a pending migration or no gateway files", helpState{focus: paneProfiles, probeable: true, readOnly: true}, "p/P probe"},
 		{"carrying", helpState{focus: paneProfiles, moving: true}, "↑/↓ move · space drop & save · esc cancel move"},
 		{"the providers", helpState{focus: paneProviders, probeable: true}, "↑/↓ provider · → profiles · a add · p probe all · r reload"},
+		{"a cooldown, after a change", func() helpState { s := profile; s.coolable, s.undoable = true, true; return s }(),
+			"space move · K/J move+save · u clear cooldown · z undo · a add · d remove · c clear order · p/P probe"},
+		{"a profile out of the order", func() helpState { s := profile; s.outOfOrder = true; return s }(),
+			"space move · K/J move+save · x put back in order · a add · d remove · c clear order · p/P probe"},
+		{"filtered", func() helpState { s := profile; s.filtered, s.movable = true, false; return s }(),
+			"esc clear filter · a add · d remove · c clear order · p/P probe"},
+		{"typing a filter", helpState{focus: paneProfiles, filtered: true, typing: true}, "enter keep filter · esc clear filter"},
+		{"the providers, cooling", helpState{focus: paneProviders, coolable: true}, "↑/↓ provider · → profiles · a add · r reload · u clear cooldowns"},
 	} {
 		if got := shown(shortHelp(testKeys(), tc.s)); got != tc.want {
 			t.Errorf("%s:\n got %s\nwant %s", tc.name, got, tc.want)
@@ -49,14 +58,59 @@ func TestFullHelpDisablesWhatCannotWork(t *testing.T) {
 		all = append(all, shown(g))
 	}
 	got := strings.Join(all, " | ")
-	for _, gone := range []string{"space grab to move", "K/⇧↑", "d remove", "c clear order", "R renew"} {
+	for _, gone := range []string{"space grab to move", "K/⇧↑", "d remove", "c clear order", "R renew",
+		"u clear cooldown", "x ", "z undo", "esc clear filter", "n next", "N previous", "/ filter"} {
 		if strings.Contains(got, gone) {
 			t.Errorf("full help offers %q:\n%s", gone, got)
 		}
 	}
-	for _, kept := range []string{"p probe profile", "P probe provider", "g pick agent", "a add", "space drop & save", "esc cancel move"} {
+	for _, kept := range []string{"p probe profile", "P probe provider", "g pick agent", "a add", "space drop & save", "esc cancel move", "e edit config"} {
 		if !strings.Contains(got, kept) {
 			t.Errorf("full help lacks %q:\n%s", kept, got)
+		}
+	}
+}
+
+// What u, x, z, /, n and N do is offered once they can do it.
+func TestFullHelpOffersTheNewKeysWhenTheyWork(t *testing.T) {
+	var all []string
+	s := helpState{focus: paneProfiles, coolable: true, inOrder: true, undoable: true, loaded: true, filtered: true, trouble: true}
+	for _, g := range fullHelp(testKeys(), s) {
+		all = append(all, shown(g))
+	}
+	got := strings.Join(all, " | ")
+	for _, kept := range []string{"u clear cooldown", "x take out of order", "z undo", "/ filter", "esc clear filter", "n next to fix", "N previous to fix", "e edit config"} {
+		if !strings.Contains(got, kept) {
+			t.Errorf("full help lacks %q:\n%s", kept, got)
+		}
+	}
+	s.inOrder, s.outOfOrder = false, true
+	all = nil
+	for _, g := range fullHelp(testKeys(), s) {
+		all = append(all, shown(g))
+	}
+	if got := strings.Join(all, " | "); !strings.Contains(got, "x put back in order") {
+		t.Errorf("x on a profile out of the order:\n%s", got)
+	}
+}
+
+// The copy key is in the full help only while the selected row is a
+// profile that can be copied now.
+func TestFullHelpOffersCopyForAProfile(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		s    helpState
+		want bool
+	}{
+		{"a profile", helpState{focus: paneProfiles, removable: true, copyable: true}, true},
+		{"an env row, or a store that cannot be read", helpState{focus: paneProfiles}, false},
+	} {
+		var all []string
+		for _, g := range fullHelp(testKeys(), tc.s) {
+			all = append(all, shown(g))
+		}
+		if got := strings.Contains(strings.Join(all, " | "), "C copy to agent"); got != tc.want {
+			t.Errorf("%s: full help offers copy %v, want %v:\n%s", tc.name, got, tc.want, all)
 		}
 	}
 }

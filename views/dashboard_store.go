@@ -117,6 +117,9 @@ func (d *Dashboard) onLoaded(msg storeLoadedMsg) tea.Cmd {
 	d.appliedSeq = msg.seq
 	d.loaded = true
 	d.agentIDs = msg.agents
+	if msg.snap.Paths.StateDir != "" {
+		d.found = msg.snap.Paths
+	}
 	if msg.err != nil {
 		d.loadErr = msg.err
 		if d.table.list.grab != nil {
@@ -131,13 +134,14 @@ func (d *Dashboard) onLoaded(msg storeLoadedMsg) tea.Cmd {
 	return d.reportSideErrors()
 }
 
-// reportSideErrors mentions a config or .env that cannot be read, once per
-// distinct problem.
+// reportSideErrors mentions a .env that cannot be read, once per distinct
+// problem (a config that cannot be read is shown above the panes), or how
+// an edit of the config went.
 func (d *Dashboard) reportSideErrors() tea.Cmd {
-	var parts []string
-	if d.snap.ConfigErr != nil {
-		parts = append(parts, d.snap.ConfigErr.Error()+"; its auth settings are ignored")
+	if d.edited != nil {
+		return d.editResult()
 	}
+	var parts []string
 	if d.snap.EnvErr != nil {
 		parts = append(parts, d.snap.EnvErr.Error())
 	}
@@ -172,7 +176,8 @@ func (d *Dashboard) rebuild() {
 			}
 		}
 	}
-	d.providers.setProviders(d.report.Providers, d.reportGen)
+	d.providers.sizeFor(d.report.Providers)
+	d.providers.setProviders(d.finder.providers(d.report.Providers), d.reportGen)
 	keep, _ := d.table.list.selectedID()
 	if d.selectNext != "" {
 		if _, ok := d.table.rows[d.selectNext]; ok || d.table.list.grab == nil {
@@ -185,8 +190,10 @@ func (d *Dashboard) rebuild() {
 
 // loadRows fills the profile table for the selected provider.
 func (d *Dashboard) loadRows(keep string) {
-	pr, _ := d.report.Provider(d.providers.selected())
-	d.layout() // the table scrolls in the room it has now
+	// The provider as the filter keeps it, in the room the table has now
+	// (it scrolls once).
+	pr, _ := d.providers.report(d.providers.selected())
+	d.layout()
 	if !d.table.setRows(pr, keep) {
 		d.moves.endDrag() // the carried profile is gone
 	}
@@ -232,6 +239,9 @@ func nextChange(snap authstore.Snapshot, now time.Time, warn time.Duration) time
 func (d *Dashboard) viewSnap() authstore.Snapshot { return d.moves.planned(d.snap) }
 
 func (d *Dashboard) onOrderSaved(msg orderSavedMsg) tea.Cmd {
+	if msg.err == nil && msg.res.Changed() && msg.res.Snapshot.Paths.Store == d.env.Paths.Store {
+		d.undo.record(orderChange("the move of "+msg.req.move.ID, msg.res))
+	}
 	next, outcome := d.moves.saved(msg, d.env.Paths, d.env.Getenv)
 	switch outcome {
 	case saveFailed:
@@ -249,6 +259,9 @@ func (d *Dashboard) onOrderSaved(msg orderSavedMsg) tea.Cmd {
 	d.appliedSeq = d.loadSeq // reads issued before the write are older
 	d.applySnapshot(msg.res.Snapshot)
 	level, text := movedText(msg.req, msg.res, d.report, d.viewSnap(), d.now)
+	if msg.res.Changed() {
+		text += " (" + firstKey(d.keys.Undo) + " undoes)"
+	}
 	return status(level, "%s", text)
 }
 
@@ -263,6 +276,7 @@ func (d *Dashboard) onOrderCleared(msg orderClearedMsg) tea.Cmd {
 	if !msg.res.Changed() {
 		return status(StatusInfo, "%s has no order override to clear", msg.provider)
 	}
+	d.undo.record(orderChange("clearing the "+msg.provider+" order override", msg.res))
 	src := "automatic"
 	if pr, ok := d.report.Provider(msg.provider); ok {
 		src = string(pr.Order.Source)
@@ -278,6 +292,7 @@ func (d *Dashboard) onRemoved(msg profileRemovedMsg) tea.Cmd {
 	d.appliedSeq = d.loadSeq
 	d.loadErr = nil
 	d.applySnapshot(msg.snap)
+	d.undo.record(change{kind: changeRemoved, what: "removing " + msg.id})
 	if msg.configErr != nil {
 		return status(StatusWarn, "removed %s from the store; the config was not changed: %v", msg.id, msg.configErr)
 	}
@@ -348,5 +363,6 @@ func (d *Dashboard) switchAgent(id string) tea.Cmd {
 	d.modal = nil
 	d.probes.forget()
 	d.renew.forget()
+	d.undo.forget()
 	return tea.Batch(d.reload(), emit(AgentSwitchedMsg{Paths: paths}), status(StatusInfo, "showing agent %s", id))
 }

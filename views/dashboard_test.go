@@ -84,6 +84,9 @@ type fixture struct {
 	statuses []views.StatusMsg
 	wizard   int // OpenWizardMsg seen
 	now      time.Time
+	// detect leaves the gateway to detection (else the tests speak for
+	// clawdbot, as a fresh state dir says nothing).
+	detect bool
 }
 
 func newFixture(t testing.TB, store string) *fixture {
@@ -126,7 +129,7 @@ func (f *fixture) env() views.Env {
 		if k == "MOLTBOT_STATE_DIR" {
 			return f.state
 		}
-		if k == "MOLTBOT_GATEWAY" {
+		if k == "MOLTBOT_GATEWAY" && !f.detect {
 			return "clawdbot" // a fresh state dir says nothing about the gateway
 		}
 		return ""
@@ -215,6 +218,10 @@ func keyMsg(name string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyHome}
 	case "end":
 		return tea.KeyMsg{Type: tea.KeyEnd}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	case "ctrl+u":
+		return tea.KeyMsg{Type: tea.KeyCtrlU}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(name)}
 }

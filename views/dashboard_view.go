@@ -66,6 +66,7 @@ func (s DashboardStyles) greyed() DashboardStyles {
 // mouse use the same numbers.
 type geometry struct {
 	errLines            int
+	filterY             int // the filter line (under the panes), when shown
 	paneY, paneH        int
 	provW               int
 	provY, provRows     int
@@ -94,6 +95,10 @@ func (d *Dashboard) geom() geometry {
 	g.errLines = len(d.header().errorLines())
 	g.paneY = titleLines + g.errLines
 	g.paneH = max(d.height-g.paneY, 0)
+	if d.finder.active() && g.paneH > 3 {
+		g.paneH--
+		g.filterY = g.paneY + g.paneH
+	}
 	g.provW = d.providers.naturalWidth(d.width)
 	g.provY = g.paneY + 1
 	g.provRows = max(g.paneH-2, 0)
@@ -101,6 +106,10 @@ func (d *Dashboard) geom() geometry {
 	g.listW = max(d.width-g.provW-2, 0)
 	inner := max(g.paneH-2, 0)
 	switch {
+	case inner >= 16:
+		// And how the order differs from its list, with room to spare
+		// when the table leaves some.
+		g.detailRows = 3 + min(max(inner-1-3-d.table.len(), 0), 4)
 	case inner >= 12:
 		g.detailRows = 2 // room for a long id, an email and every note
 	case inner >= 6:
@@ -133,12 +142,24 @@ func (d *Dashboard) View() string {
 		for i := 0; i < g.paneH; i++ {
 			lines = append(lines, left[i]+right[i])
 		}
+		if g.filterY > 0 {
+			lines = append(lines, d.finder.View(d.st, d.width, countProfiles(d.providers.provs), countProfiles(d.report.Providers)))
+		}
 	}
 	out := fitBlock(lines, d.width, d.height)
 	if d.modal != nil {
 		out = Overlay(out, d.modal.View(), d.width, d.height)
 	}
 	return out
+}
+
+// countProfiles is the number of profiles of provs.
+func countProfiles(provs []authstore.ProviderReport) int {
+	n := 0
+	for _, pr := range provs {
+		n += len(pr.Profiles)
+	}
+	return n
 }
 
 // fitBlock makes lines exactly w × h: cut, padded, no line wider.
@@ -160,8 +181,13 @@ func fitBlock(lines []string, w, h int) string {
 
 // header is the lines above the panes as they are now.
 func (d *Dashboard) header() header {
+	found := d.gatewayPaths()
 	h := header{keys: d.keys, st: d.st, width: d.width, height: d.height, home: d.env.Home,
-		agent: d.env.Paths.AgentID, agents: len(d.agentIDs), store: d.env.Paths.Store, err: d.loadErr, stale: d.hasSnap}
+		agent: d.env.Paths.AgentID, agents: len(d.agentIDs), store: found.StorePath(), err: d.loadErr, stale: d.hasSnap,
+		gateway: gatewayTitle(found.Gateway), pending: found.Gateway.Pending}
+	if d.hasSnap {
+		h.configErr = d.snap.ConfigErr
+	}
 	if pr, ok := d.report.Provider(d.providers.selected()); ok && d.hasSnap {
 		h.order = string(pr.Order.Source)
 	}
@@ -196,6 +222,9 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 	if ok {
 		n := len(pr.Profiles)
 		title = fmt.Sprintf("%s · %d %s", authstore.SafeText(pr.Provider), n, plural(n, "profile", "profiles"))
+		if d.finder.filtering() {
+			title += fmt.Sprintf(" · %d shown", len(d.table.list.ids))
+		}
 		if moving {
 			k := d.keys
 			title = "moving " + authstore.SafeText(d.table.list.grab.id) + " · " + keyPair(k.Up, k.Down) + " then " + firstKey(k.Drop) + " to drop, " + firstKey(k.Cancel) + " to cancel"
@@ -220,6 +249,15 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 			if d.renewDue() && d.cannotRenew() == "" {
 				info.renewKey = firstKey(d.keys.Renew)
 			}
+			if d.cannotChange() == "" {
+				info.inOrderKey, info.clearKey = firstKey(d.keys.InOrder), firstKey(d.keys.ClearCooldown)
+			}
+			if ok && g.detailRows >= 3 && !moving && pr.Provider != authstore.NoProvider {
+				info.order = d.detail.orderLine(d.reportGen, pr.Provider, func() []string {
+					view := d.viewSnap()
+					return orderDiff(&view, pr.Order, d.now)
+				})
+			}
 			detail = d.detail.View(st, info)
 		}
 		for len(content) < g.listRows+1+g.detailRows-len(detail) {
@@ -235,13 +273,31 @@ func (d *Dashboard) profilePane(st DashboardStyles, g geometry) []string {
 
 // emptyLines is what the profile pane says when there is nothing to list.
 func (d *Dashboard) emptyLines(st DashboardStyles, pr authstore.ProviderReport, ok bool, w int) []string {
+	if d.gatewayPaths().Gateway.Pending != nil {
+		return d.gatewayLines(st, w)
+	}
 	if d.snap.Store == nil {
 		// The first read failed (a corrupt store): nothing good to show yet.
 		return []string{"", "  " + st.Dim.Render("Nothing to show until the store can be read (see above).")}
 	}
+	if d.gatewayPaths().Gateway.Generation == authstore.GenUnknown && len(d.snap.Store.Profiles) == 0 {
+		return d.gatewayLines(st, w)
+	}
+	if d.finder.filtering() {
+		q := authstore.SafeText(d.finder.query)
+		text := "Nothing matches “" + q + "” (ids, emails and providers are searched)."
+		if ok {
+			text = "No " + authstore.SafeText(pr.Provider) + " profile matches “" + q + "”."
+		}
+		out := []string{""}
+		for _, l := range strings.Split(ansi.Wordwrap(text, max(w-4, 10), ""), "\n") {
+			out = append(out, "  "+st.Text.Render(l))
+		}
+		return append(out, "", "  "+renderKeyName(firstKey(d.keys.ClearFilter), st.Key, st.Dim)+st.Dim.Render(" clears the filter"))
+	}
 	var text []string
 	key := renderKeyName(firstKey(d.keys.Add), st.Key, st.Dim)
-	store := authstore.SafeText(d.displayPath(d.env.Paths.Store))
+	store := authstore.SafeText(d.displayPath(d.gatewayPaths().StorePath()))
 	provider := authstore.SafeText(pr.Provider)
 	switch {
 	case len(d.snap.Store.Profiles) == 0 && !d.snap.Exists:

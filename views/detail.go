@@ -20,6 +20,25 @@ import (
 // given per frame (detailInfo).
 type detailPane struct {
 	width, height int
+	order         orderMemo
+}
+
+// orderMemo is the order line as last computed: it changes only with the
+// report (a new one comes whenever the data, a pending move or the time
+// changes what it says), so frames in between reuse it.
+type orderMemo struct {
+	gen      int
+	provider string
+	parts    []string
+}
+
+// orderLine is the order line of provider for report generation gen,
+// computed by diff when it is not known yet.
+func (p *detailPane) orderLine(gen int, provider string, diff func() []string) []string {
+	if p.order.parts == nil || p.order.gen != gen || p.order.provider != provider {
+		p.order = orderMemo{gen: gen, provider: provider, parts: diff()}
+	}
+	return p.order.parts
 }
 
 // detailInfo is the row to describe and what the table knows about it.
@@ -34,6 +53,13 @@ type detailInfo struct {
 	total int
 	// probe is the last probe of the row ("probe ✓ ok 212ms"), if any.
 	probe string
+	// inOrderKey names the key that puts a profile the order's list leaves
+	// out back in, clearKey the one that clears a running cooldown; "" when
+	// it cannot now.
+	inOrderKey, clearKey string
+	// order is how the provider's order differs from the list it comes
+	// from, and why (orderDiff): shown under the row when there is room.
+	order []string
 }
 
 // SetSize sets the pane's width and lines.
@@ -66,11 +92,17 @@ func (p *detailPane) View(st DashboardStyles, info detailInfo) []string {
 				parts = append(parts, info.renewKey+" renews it")
 			}
 		}
-		switch {
-		case r.health.Unusable != "" && r.health.Until.After(now):
-			parts = append(parts, noteText(r, now)+" (until "+r.health.Until.In(now.Location()).Format("15:04")+")")
-		case r.excluded != "":
+		if r.excluded != "" {
 			parts = append(parts, "not tried: "+r.excluded)
+			if notListed(r.excluded) && info.inOrderKey != "" {
+				parts = append(parts, info.inOrderKey+" puts it back")
+			}
+		}
+		if r.health.Unusable != "" && r.health.Until.After(now) {
+			parts = append(parts, cooldownState(r, now))
+			if info.clearKey != "" {
+				parts = append(parts, info.clearKey+" clears it")
+			}
 		}
 		if !r.lastUsed.IsZero() {
 			parts = append(parts, "used "+timefmt.Ago(r.lastUsed, now))
@@ -82,7 +114,14 @@ func (p *detailPane) View(st DashboardStyles, info detailInfo) []string {
 	if info.probe != "" {
 		parts = append(parts, authstore.SafeText(info.probe))
 	}
-	lines := wrapParts(parts, " · ", p.width-1, p.height)
+	rows := p.height
+	if len(info.order) > 0 && p.height >= 3 {
+		rows = p.height - 1 // the order's line below
+	}
+	lines := wrapParts(parts, " · ", p.width-1, rows)
+	if len(info.order) > 0 && p.height >= 3 {
+		lines = append(lines, wrapParts(info.order, " · ", p.width-1, p.height-len(lines))...)
+	}
 	for i, l := range lines {
 		lines[i] = st.Dim.Render(fitCell(" "+l, p.width))
 	}

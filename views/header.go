@@ -27,8 +27,13 @@ type header struct {
 	agents        int    // agents of the state directory with a store
 	store         string // the store's path
 	order         string // the selected provider's order source ("" none)
-	err           error  // why the newest read failed
-	stale         bool   // … and older data is shown, greyed
+	gateway       string // the gateway that wrote the files (gatewayTitle)
+	// pending is a migration between gateway generations the files wait
+	// for: said above the panes, and nothing is written.
+	pending   *authstore.Migration
+	err       error // why the newest read failed
+	stale     bool  // … and older data is shown, greyed
+	configErr error // why the config cannot be read
 }
 
 // titleLines is the title line's height.
@@ -54,9 +59,22 @@ func (h header) titleLine() string {
 	if h.order != "" {
 		right = st.HeaderDim.Render("order: ") + st.Header.Render(h.order) + " "
 	}
-	// Narrow: the program name goes before the path is cut hard.
+	gateway := ""
+	if h.gateway != "" {
+		gateway = st.HeaderDim.Render(authstore.SafeText(h.gateway)) + " "
+		if right != "" {
+			gateway += " "
+		}
+	}
+	// Narrow: the gateway, then the program name go before the path is
+	// cut hard.
 	const enough = 28
-	room := h.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
+	room := h.width - lipgloss.Width(left) - lipgloss.Width(gateway+right) - 2 // two spaces before it
+	if room >= min(enough, lipgloss.Width(path)) {
+		right = gateway + right
+	} else {
+		room = h.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
+	}
 	if room < min(enough, lipgloss.Width(path)) {
 		left = agentPart
 		room = h.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
@@ -112,14 +130,42 @@ func truncateMiddle(s string, w int) string {
 // do, in at most a third of the height.
 func (h header) errorLines() []string {
 	w := h.width
-	if h.err == nil || w <= 0 {
+	if h.err == nil && h.pending == nil && h.configErr == nil || w <= 0 {
 		return nil
 	}
 	st := h.st
 	bar := st.ErrorBar.Render("┃") + " "
+	out := h.storeLines(bar)
+	if h.configErr != nil {
+		title, detail := configNote(h.configErr, h.home)
+		out = append(out, bar+st.ErrorText.Render(authstore.SafeText(title)), bar+st.Text.Render(authstore.SafeText(detail)))
+		todo := "Its auth settings (auth.order, auth.profiles, the models) are ignored here, and nothing is written to it. Press " +
+			firstKey(h.keys.EditConfig) + " to edit it; it reloads when the file changes."
+		for _, l := range strings.Split(ansi.Wordwrap(todo, max(w-3, 10), ""), "\n") {
+			out = append(out, bar+st.Dim.Render(l))
+		}
+	}
+	if limit := max(h.height/3, 2); len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+// storeLines say what went wrong reading the store, where, and what to
+// do (nothing when it was read).
+func (h header) storeLines(bar string) []string {
+	if h.err == nil && h.pending == nil {
+		return nil
+	}
+	st, w := h.st, h.width
 	var title, detail, todo string
 	var ce *authstore.CorruptError
 	switch {
+	case h.pending != nil:
+		// Before any read error: it is why the files cannot be used.
+		title = "A migration between gateway generations is pending: moltbot changes nothing here"
+		detail = h.pending.Reason + "."
+		todo = "Run `" + h.pending.Command + "` (openclaw's doctor migrates them; moltbot never does)."
 	case errors.As(h.err, &ce):
 		where := DisplayPath(ce.Path, h.home)
 		if ce.Line > 0 {
@@ -133,17 +179,26 @@ func (h header) errorLines() []string {
 		detail = h.err.Error()
 		todo = "Check the file and its permissions; press " + firstKey(h.keys.Reload) + " to retry."
 	}
+	wrap := func(s string) []string { return strings.Split(ansi.Wordwrap(s, max(w-3, 10), ""), "\n") }
+	if h.pending != nil {
+		// What to run first, so that a short screen keeps it; then why.
+		out := []string{bar + st.ErrorText.Render(authstore.SafeText(title))}
+		for _, l := range wrap(authstore.SafeText(todo + " It reloads when the files change.")) {
+			out = append(out, bar+st.Text.Render(l))
+		}
+		for _, l := range wrap(authstore.SafeText(detail)) {
+			out = append(out, bar+st.Dim.Render(l))
+		}
+		return out[:min(len(out), max(h.height/3, 2))]
+	}
 	if h.stale {
 		todo += " Showing the last good data, greyed; it reloads when the file changes."
 	} else {
 		todo += " It reloads when the file changes."
 	}
 	out := []string{bar + st.ErrorText.Render(authstore.SafeText(title)), bar + st.Text.Render(authstore.SafeText(detail))}
-	for _, l := range strings.Split(ansi.Wordwrap(todo, max(w-3, 10), ""), "\n") {
+	for _, l := range wrap(todo) {
 		out = append(out, bar+st.Dim.Render(l))
-	}
-	if limit := max(h.height/3, 2); len(out) > limit {
-		out = out[:limit]
 	}
 	return out
 }

@@ -92,3 +92,50 @@ func TestHeaderErrorLines(t *testing.T) {
 		t.Errorf("at 6 lines high: %d error lines, want 2 (a third, at least 2)", n)
 	}
 }
+
+// A config that cannot be read is shown above the panes with where it
+// broke and what to do, under the store's own error when both are wrong.
+func TestHeaderConfigErrorLines(t *testing.T) {
+	cfgErr := &authstore.ConfigError{Path: "/home/u/.clawdbot/clawdbot.json", Line: 3, Column: 40, Err: errors.New("invalid character ',' looking for beginning of value")}
+	h := header{keys: testKeys(), home: "/home/u", width: 100, height: 30, configErr: cfgErr}
+	got := strings.Join(h.errorLines(), "\n")
+	for _, want := range []string{"┃ The config cannot be read: ~/.clawdbot/clawdbot.json:3:40", "┃ invalid character ','", "Press e to edit it"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lacks %q:\n%s", want, got)
+		}
+	}
+	h.err = &authstore.CorruptError{Path: "/home/u/s.json", Line: 1, Column: 2, Reason: "bad"}
+	lines := h.errorLines()
+	if !strings.Contains(lines[0], "The auth store cannot be read") || len(lines) > 10 {
+		t.Errorf("store first, at most a third of the height:\n%s", strings.Join(lines, "\n"))
+	}
+	h.err, h.configErr = nil, nil
+	if lines := h.errorLines(); lines != nil {
+		t.Errorf("no error, lines %q", lines)
+	}
+}
+
+// The gateway sits at the right of the title, before the order source;
+// on a narrow screen it goes first, before the program name.
+func TestHeaderTitleLineGateway(t *testing.T) {
+	h := header{keys: testKeys(), home: "/home/u", agent: "main",
+		store: "/home/u/.openclaw/agents/main/agent/openclaw-agent.sqlite", order: "override", gateway: "openclaw 2026.9.6 · SQLite (shared state db)"}
+	for _, tc := range []struct {
+		w    int
+		want string
+	}{
+		{140, " moltbot · agent main · ~/.openclaw/agents/main/agent/openclaw-agent.sqlite  openclaw 2026.9.6 · SQLite (shared state db)  order: override "},
+		{130, " moltbot · agent main · ~/…/main/agent/openclaw-agent.sqlite  openclaw 2026.9.6 · SQLite (shared state db)  order: override "},
+		{110, " moltbot · agent main · ~/.openclaw/agents/main/agent/openclaw-agent.sqlite  order: override "},
+		{90, " moltbot · agent main · ~/…/agents/main/agent/openclaw-agent.sqlite  order: override "},
+	} {
+		h.width = tc.w
+		got := h.titleLine()
+		if strings.Join(strings.Fields(got), " ") != strings.Join(strings.Fields(tc.want), " ") {
+			t.Errorf("%d wide:\n%q\nwant\n%q", tc.w, got, tc.want)
+		}
+		if lipgloss.Width(got) != tc.w {
+			t.Errorf("%d wide: the line is %d", tc.w, lipgloss.Width(got))
+		}
+	}
+}

@@ -369,3 +369,33 @@ func (p *prober) detail(key string) string {
 	}
 	return out
 }
+
+// probeRows probes rows of the selected provider.
+func (d *Dashboard) probeRows(rows []profileRow) tea.Cmd {
+	if d.loadErr != nil {
+		return status(StatusWarn, "the store cannot be read; fix it first (see above)")
+	}
+	if len(rows) == 0 {
+		return status(StatusInfo, "nothing to probe")
+	}
+	pr, _ := d.report.Provider(d.providers.selected())
+	reqs := make([]probeReq, 0, len(rows))
+	for _, r := range rows {
+		if t, ok := probeTarget(r, pr, d.snap.Store); ok {
+			reqs = append(reqs, probeReq{key: r.key, label: r.label, target: t})
+		}
+	}
+	return d.probes.start(reqs, d.providers.selected(), d.env.Paths, d.env.Getenv)
+}
+
+// probeSelected probes the row under the cursor.
+func (d *Dashboard) probeSelected() tea.Cmd {
+	r, ok := d.table.selectedRow()
+	if !ok {
+		return status(StatusInfo, "no profile selected")
+	}
+	return d.probeRows([]profileRow{r})
+}
+
+// probeProvider probes every profile and env key of the selected provider.
+func (d *Dashboard) probeProvider() tea.Cmd { return d.probeRows(d.table.all()) }

@@ -25,6 +25,9 @@ type providerList struct {
 	offset        int // first visible row
 	width, height int // the pane, frame included
 	memo          provMemo
+	// all is every provider, filtered out or not: the columns are sized
+	// for them, so the pane keeps its width while a filter is typed.
+	all []authstore.ProviderReport
 }
 
 // provMemo is the pane as last drawn and what it was drawn from: the pane
@@ -69,6 +72,27 @@ func (p *providerList) setProviders(provs []authstore.ProviderReport, gen int) {
 	}
 	p.cursor = min(max(p.cursor, 0), len(provs)-1)
 	p.name = provs[p.cursor].Provider
+}
+
+// report is the shown report of provider name (as the filter keeps it).
+func (p *providerList) report(name string) (authstore.ProviderReport, bool) {
+	for _, pr := range p.provs {
+		if pr.Provider == name {
+			return pr, true
+		}
+	}
+	return authstore.ProviderReport{}, false
+}
+
+// sizeFor sizes the pane for all, the providers before any filter.
+func (p *providerList) sizeFor(all []authstore.ProviderReport) { p.all = all }
+
+// sizing is what the pane is sized for.
+func (p *providerList) sizing() []authstore.ProviderReport {
+	if p.all != nil {
+		return p.all
+	}
+	return p.provs
 }
 
 // choose makes name the selected provider; the next setProviders finds it.
@@ -135,7 +159,7 @@ func (p *providerList) Update(msg tea.Msg) (hit, changed bool) {
 // the screen.
 func (p *providerList) naturalWidth(total int) int {
 	natural := len("Providers") + 6
-	nameW, countW, badgeW := providerWidths(p.provs)
+	nameW, countW, badgeW := providerWidths(p.sizing())
 	natural = max(natural, 2+nameW+1+countW+1+badgeW+2)
 	limit := max(total*3/10, 18)
 	return min(natural, limit, max(total/2, 1))
@@ -156,7 +180,7 @@ func (p *providerList) View(st DashboardStyles, focused, greyed bool) []string {
 		return p.memo.lines
 	}
 	inner := p.width - 2
-	nameW, countW, badgeW := providerWidths(p.provs)
+	nameW, countW, badgeW := providerWidths(p.sizing())
 	format := chooseProviderFormat(inner, nameW, countW, badgeW)
 	content := make([]string, 0, rows)
 	for i := p.offset; i < len(p.provs) && len(content) < rows; i++ {

@@ -168,3 +168,30 @@ func (r *renewer) renewResult(msg tokenRenewedMsg, now time.Time) (StatusLevel, 
 	}
 	return StatusSuccess, fmt.Sprintf("renewed %s: %sexpires %s; usage stats reset", msg.id, mask, msg.expires.In(now.Location()).Format("2006-01-02"))
 }
+
+// renewSelected starts renewing the selected token profile.
+func (d *Dashboard) renewSelected() tea.Cmd {
+	if why := d.cannotRenew(); why != "" {
+		return status(StatusWarn, "%s", why)
+	}
+	id, _ := d.table.selectedID()
+	return d.renew.start(id)
+}
+
+// cannotRenew says why the selected row cannot be renewed, or "".
+func (d *Dashboard) cannotRenew() string {
+	if d.table.list.onEnvRow() {
+		return d.envReadOnly()
+	}
+	id, ok := d.table.selectedID()
+	if !ok {
+		return "no profile selected"
+	}
+	if d.renew.id != "" {
+		return "already renewing " + d.renew.id
+	}
+	if why := d.renew.refusal(id, d.table.rows[id].typ); why != "" {
+		return why
+	}
+	return d.cannotWrite()
+}

@@ -152,6 +152,9 @@ func tableColumns(rows []profileRow, now time.Time) []column {
 		profW = max(profW, lipgloss.Width(profileText(r)))
 		idW = max(idW, lipgloss.Width(r.label))
 		statusW = max(statusW, lipgloss.Width(statusText(r)), len(r.health.Unusable))
+		if notListed(r.excluded) {
+			statusW = max(statusW, len("not in order")) // said there when the note column goes
+		}
 		secretW = max(secretW, lipgloss.Width(r.mask))
 		if n := noteWidth(r); n > noteW {
 			noteW = n
@@ -203,6 +206,8 @@ func rankText(r profileRow) string {
 		return "" // the type column and the note say env
 	case r.rank > 0:
 		return strconv.Itoa(r.rank)
+	case notListed(r.excluded):
+		return "×" // the order leaves it out (x puts it back), as opposed to skipped
 	}
 	return "–"
 }
@@ -226,6 +231,8 @@ func noteText(r profileRow, now time.Time) string {
 		return "from .env"
 	case r.env:
 		return "from environment"
+	case notListed(r.excluded):
+		return "not in order" // never tried, whatever its cooldown
 	case r.health.Unusable == authstore.UnusableDisabled && r.health.Until.After(now):
 		reason := r.health.Reason
 		if reason == "" {
@@ -267,6 +274,8 @@ func noteWidth(r profileRow) int {
 		return len("from .env")
 	case r.env:
 		return len("from environment")
+	case notListed(r.excluded):
+		return len("not in order")
 	case r.health.Unusable == authstore.UnusableDisabled:
 		if r.health.Reason == "" {
 			return len("disabled") + countdown
@@ -384,7 +393,10 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 			cell, style = r.mask, st.Dim
 		case colStatus:
 			cell, style = statusText(r), st.badge(r.health.Status)
-			if !hasNote && r.health.Unusable != "" && r.health.Until.After(now) {
+			if !hasNote && notListed(r.excluded) {
+				// No note column to say it: never tried matters most.
+				cell, style = "not in order", st.Dim
+			} else if !hasNote && r.health.Unusable != "" && r.health.Until.After(now) {
 				// No note column to say it: being skipped matters more than "static".
 				cell, style = r.health.Unusable, st.Warn
 			}

@@ -80,25 +80,7 @@ func WriteStatusText(out io.Writer, snap authstore.Snapshot, rep authstore.Repor
 	defer w.Flush()
 	st := o.Styles
 	safe := authstore.SafeText
-	agent := safe(snap.Paths.AgentID)
-	if agent == "" {
-		agent = "(from $CLAWDBOT_AGENT_DIR)"
-	}
-	storeNote := ""
-	if !snap.Exists {
-		storeNote = o.render(st.Dim, " (not created yet)")
-	}
-	fmt.Fprintf(w, "%s %s\n", o.render(st.Heading, "Agent"), agent)
-	path := func(p string) string {
-		if o.ShowPath != nil {
-			p = o.ShowPath(p)
-		}
-		return safe(p)
-	}
-	fmt.Fprintf(w, "%s %s%s\n", o.render(st.Heading, "Store"), path(snap.Paths.Store), storeNote)
-	if snap.Paths.ConfigExists {
-		fmt.Fprintf(w, "%s %s\n", o.render(st.Heading, "Config"), path(snap.Paths.Config))
-	}
+	writeStatusHeader(w, snap.Paths, snap.Exists, o)
 	if len(snap.LegacyImported) > 0 {
 		fmt.Fprintf(w, "%s\n", o.render(st.Dim, "Legacy credentials found ("+authstore.ListIDs(snap.LegacyImported, 0)+"): the first change imports them into the store."))
 	}
@@ -110,7 +92,13 @@ func WriteStatusText(out io.Writer, snap authstore.Snapshot, rep authstore.Repor
 	}
 	fmt.Fprintln(w)
 
-	if len(snap.Store.Profiles) == 0 && len(snap.Env) == 0 {
+	switch {
+	case len(snap.Store.Profiles) == 0 && snap.Paths.Gateway.Generation == authstore.GenUnknown:
+		fmt.Fprintln(w, "No gateway files here yet, so nothing to show, and moltbot writes nothing until it knows")
+		fmt.Fprintln(w, "which gateway this is: run the gateway once (e.g. `openclaw models status`), or name it with")
+		fmt.Fprintln(w, "`--gateway "+gatewayNames+"` (or MOLTBOT_GATEWAY).")
+		fmt.Fprintln(w)
+	case len(snap.Store.Profiles) == 0 && len(snap.Env) == 0:
 		fmt.Fprintln(w, "No credentials yet. Add one with `moltbot onboard`, or pipe a token into")
 		fmt.Fprintln(w, "`moltbot models auth paste-token --provider anthropic`.")
 		fmt.Fprintln(w)
@@ -135,6 +123,9 @@ func WriteStatusText(out io.Writer, snap authstore.Snapshot, rep authstore.Repor
 		tbl.heading(head)
 		if p.Missing {
 			hint := "no credential: add one with `moltbot models auth paste-token --provider " + authstore.ShellQuote(p.Provider) + "`"
+			if snap.Paths.Gateway.Generation == authstore.GenUnknown {
+				hint = "no credential (name the gateway first: see above)"
+			}
 			if v := authstore.EnvProviderVar(p.Provider); v != "" {
 				hint += " or set " + v
 			}
@@ -164,8 +155,10 @@ func WriteStatusText(out io.Writer, snap authstore.Snapshot, rep authstore.Repor
 		}
 	}
 	fmt.Fprintln(w)
-	summary := fmt.Sprintf("%d expired or missing · %d expiring within %s · %d cooling down or disabled", expired+len(rep.MissingInUse), expiring, timefmt.Window(rep.Warn), unusable)
-	if expired+expiring+unusable+len(rep.MissingInUse) == 0 {
+	// moltbot's verdict: a provider in use with nothing the gateway would
+	// try counts, whatever the gateway's release calls it.
+	summary := fmt.Sprintf("%d expired or missing · %d expiring within %s · %d cooling down or disabled", expired+len(rep.UnusableInUse), expiring, timefmt.Window(rep.Warn), unusable)
+	if expired+expiring+unusable+len(rep.UnusableInUse) == 0 {
 		summary = "All credentials are usable."
 	}
 	fmt.Fprintln(w, o.render(st.Dim, summary))

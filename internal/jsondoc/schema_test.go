@@ -20,11 +20,12 @@ const ExitFailure = 1
 // The --json document. Key names follow the gateway's `models status --json`
 // where they apply; ours sit beside them. Documented in README.md.
 type statusDoc struct {
-	AgentDir string   `json:"agentDir"`
-	AgentID  string   `json:"agentId,omitempty"`
-	Auth     authJSON `json:"auth"`
-	Check    int      `json:"checkExitCode"`
-	Now      int64    `json:"now"`
+	AgentDir string      `json:"agentDir"`
+	AgentID  string      `json:"agentId,omitempty"`
+	Gateway  gatewayJSON `json:"gateway"`
+	Auth     authJSON    `json:"auth"`
+	Check    int         `json:"checkExitCode"`
+	Now      int64       `json:"now"`
 }
 
 type authJSON struct {
@@ -42,9 +43,54 @@ type authJSON struct {
 	Probes                []probe.Result `json:"probes,omitempty"`
 }
 
+type gatewayJSON struct {
+	Name          string          `json:"name"`
+	Version       string          `json:"version"`
+	Generation    string          `json:"generation"`
+	Storage       string          `json:"storage"`
+	SharedStateDB *bool           `json:"sharedStateDb,omitempty"` // SQLite only
+	Lock          string          `json:"lock"`
+	Override      bool            `json:"override"`
+	Detected      []string        `json:"detected"`
+	Files         []storeFileJSON `json:"files"`
+	Pending       *pendingJSON    `json:"pending,omitempty"`
+}
+
+type storeFileJSON struct {
+	Path   string `json:"path"`
+	Holds  string `json:"holds,omitempty"`
+	Exists bool   `json:"exists"`
+}
+
+type pendingJSON struct {
+	Reason  string `json:"reason"`
+	Command string `json:"command"`
+}
+
+func gatewayOf(p authstore.Paths) gatewayJSON {
+	g := p.Gateway
+	j := gatewayJSON{Name: g.Name, Version: g.Version, Generation: g.Generation.String(), Storage: g.Generation.Storage(),
+		Lock: g.Lock.String(), Override: g.Override, Detected: append([]string{}, g.How...), Files: []storeFileJSON{}}
+	if g.Generation == authstore.GenSQLite {
+		shared := g.Shared
+		j.SharedStateDB = &shared
+	}
+	if g.Generation == authstore.GenUnknown {
+		j.Lock = "none"
+	}
+	for _, f := range p.StoreFiles() {
+		j.Files = append(j.Files, storeFileJSON{f.Path, f.Holds, f.Exists})
+	}
+	if g.Pending != nil {
+		j.Pending = &pendingJSON{g.Pending.Reason, g.Pending.Command}
+	}
+	return j
+}
+
 type errorJSON struct {
-	Kind    string `json:"kind"` // corrupt | locked | io
+	Kind    string `json:"kind"` // corrupt | locked | permission | io | migration-pending
 	Message string `json:"message"`
+	Command string `json:"command,omitempty"` // migration-pending: what migrates the files
 	Line    int    `json:"line,omitempty"`
 	Column  int    `json:"column,omitempty"`
 }
@@ -150,10 +196,11 @@ func statusJSON(snap authstore.Snapshot, rep authstore.Report) statusDoc {
 	doc := statusDoc{
 		AgentDir: snap.Paths.AgentDir,
 		AgentID:  snap.Paths.AgentID,
+		Gateway:  gatewayOf(snap.Paths),
 		Check:    rep.Check(),
 		Now:      rep.Now.UnixMilli(),
 		Auth: authJSON{
-			StorePath:             snap.Paths.Store,
+			StorePath:             snap.Paths.StorePath(),
 			StoreExists:           snap.Exists,
 			MissingProvidersInUse: append([]string{}, rep.MissingInUse...),
 			UnusableProfiles:      []unusableJSON{},
@@ -225,7 +272,7 @@ func statusJSON(snap authstore.Snapshot, rep authstore.Report) statusDoc {
 		}
 		if gateway {
 			doc.Auth.OAuth.Providers = append(doc.Auth.OAuth.Providers, oauthProviderJSON{
-				Provider: p.Provider, Status: string(p.Status), ExpiresAt: ms(soonest),
+				Provider: p.Provider, Status: string(gatewayStatus(&p)), ExpiresAt: ms(soonest),
 				RemainingMs: msDur(soonest.Sub(rep.Now), !soonest.IsZero()),
 			})
 		}
@@ -239,7 +286,13 @@ func statusJSON(snap authstore.Snapshot, rep authstore.Report) statusDoc {
 func statusErrorJSON(paths authstore.Paths, err error) statusDoc {
 	e := &errorJSON{Kind: "io", Message: err.Error()}
 	var ce *authstore.CorruptError
-	if errors.As(err, &ce) {
+	var mpe *authstore.MigrationPendingError
+	storeExists := true
+	if errors.As(err, &mpe) {
+		e.Kind, e.Command = "migration-pending", mpe.Migration.Command
+		_, serr := os.Stat(paths.StorePath())
+		storeExists = serr == nil
+	} else if errors.As(err, &ce) {
 		e.Kind, e.Line, e.Column = "corrupt", ce.Line, ce.Column
 	} else if errors.Is(err, authstore.ErrLocked) {
 		e.Kind = "locked"
@@ -249,9 +302,10 @@ func statusErrorJSON(paths authstore.Paths, err error) statusDoc {
 	return statusDoc{
 		AgentDir: paths.AgentDir,
 		AgentID:  paths.AgentID,
+		Gateway:  gatewayOf(paths),
 		Check:    ExitFailure,
 		Auth: authJSON{
-			StorePath: paths.Store, StoreExists: true, Error: e,
+			StorePath: paths.StorePath(), StoreExists: storeExists, Error: e,
 			MissingProvidersInUse: []string{}, UnusableProfiles: []unusableJSON{},
 			OAuth:     oauthJSON{Profiles: []oauthProfileJSON{}, Providers: []oauthProviderJSON{}},
 			Providers: []providerJSON{}, Env: []envJSON{},

@@ -89,10 +89,11 @@ func writeStatus(e *encoder, snap authstore.Snapshot, rep authstore.Report, prob
 		e.key("agentId")
 		e.str(snap.Paths.AgentID)
 	}
+	writeGateway(e, snap.Paths)
 	e.key("auth")
 	e.beginObject()
 	e.key("storePath")
-	e.str(snap.Paths.Store)
+	e.str(snap.Paths.StorePath())
 	e.key("storeExists")
 	e.bool(snap.Exists)
 	if snap.Paths.ConfigExists && snap.Paths.Config != "" {
@@ -268,11 +269,20 @@ func writeOAuthProviders(e *encoder, rep authstore.Report) {
 		e.key("provider")
 		e.str(p.Provider)
 		e.key("status")
-		e.str(string(p.Status))
+		e.str(string(gatewayStatus(p)))
 		writeExpiry(e, soonest, soonest.Sub(rep.Now))
 		e.endObject()
 	}
 	e.endArray()
+}
+
+// gatewayStatus is the provider's status as its gateway release reports
+// it (authstore's GatewayRules); moltbot's own is in "providers".
+func gatewayStatus(p *authstore.ProviderReport) authstore.Status {
+	if p.GatewayStatus != "" {
+		return p.GatewayStatus
+	}
+	return p.Status
 }
 
 // writeProviders writes "providers": ours, with the effective order and a
@@ -403,7 +413,10 @@ func writeEnv(e *encoder, env authstore.EnvCredential) {
 // errorKind names, for scripts, why a store cannot be read.
 func errorKind(err error) (kind string, line, column int) {
 	var ce *authstore.CorruptError
+	var mpe *authstore.MigrationPendingError
 	switch {
+	case errors.As(err, &mpe):
+		return "migration-pending", 0, 0
 	case errors.As(err, &ce):
 		return "corrupt", ce.Line, ce.Column
 	case errors.Is(err, authstore.ErrLocked):
@@ -423,18 +436,24 @@ func writeStatusError(e *encoder, paths authstore.Paths, err error) {
 		e.key("agentId")
 		e.str(paths.AgentID)
 	}
+	writeGateway(e, paths)
 	e.key("auth")
 	e.beginObject()
 	e.key("storePath")
-	e.str(paths.Store)
+	e.str(paths.StorePath())
 	e.key("storeExists")
-	e.bool(true)
+	e.bool(errorStoreExists(paths, err))
 	e.key("error")
 	e.beginObject()
 	e.key("kind")
 	e.str(kind)
 	e.key("message")
 	e.str(err.Error())
+	var mpe *authstore.MigrationPendingError
+	if errors.As(err, &mpe) {
+		e.key("command")
+		e.str(mpe.Migration.Command)
+	}
 	if line != 0 {
 		e.key("line")
 		e.int(int64(line))
@@ -470,6 +489,17 @@ func writeStatusError(e *encoder, paths authstore.Paths, err error) {
 	e.key("now")
 	e.int(0)
 	e.endObject()
+}
+
+// errorStoreExists is "storeExists" beside an error: a store that cannot
+// be read is there; one that waits for a migration may not be yet.
+func errorStoreExists(paths authstore.Paths, err error) bool {
+	var mpe *authstore.MigrationPendingError
+	if !errors.As(err, &mpe) {
+		return true
+	}
+	_, serr := os.Stat(paths.StorePath())
+	return serr == nil
 }
 
 // nonNil is ids, or an empty list for nil: these lists are [] in the

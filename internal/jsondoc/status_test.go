@@ -364,3 +364,63 @@ func (f *failAfter) Write(p []byte) (int, error) {
 }
 
 var _ io.Writer = (*failAfter)(nil)
+
+// gateways are the gateway objects a document can carry: each generation,
+// detected or set, shared or not, a pending migration, nothing known; the
+// evidence in words with characters JSON escapes.
+func gateways() []authstore.Gateway {
+	how := []string{"the config was last written by version 2026.9.6 (meta.lastTouchedVersion)", "a \"quoted\" <path> & \u2028\x1b"}
+	return []authstore.Gateway{
+		{},
+		{Generation: authstore.GenClawdbot, Name: "clawdbot", Version: "2026.1.24-3", Lock: authstore.LockDir, How: how[:1]},
+		{Generation: authstore.GenOpenclawJSON, Lock: authstore.LockFile, How: how},
+		{Generation: authstore.GenSplitJSON, Name: "openclaw", Version: "2026.6.1", Lock: authstore.LockFile, Override: true, How: how},
+		{Generation: authstore.GenSQLite, Name: "openclaw", Version: "2026.9.6", Shared: true, How: how},
+		{Generation: authstore.GenSQLite, Name: "openclaw", Version: "2026.9.6",
+			Pending: &authstore.Migration{Reason: "auth-profiles.json \"not\" imported", Command: "openclaw doctor --fix --non-interactive --yes"}},
+	}
+}
+
+// The "gateway" object, in the status document and beside an error, and
+// the migration-pending error with its command.
+func TestGatewayMatchesEncodingJSON(t *testing.T) {
+	store, err := authstore.ParseStore(fixtures.MixedStore(3, testNow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for i, g := range gateways() {
+		paths := authstore.Paths{AgentID: "main", AgentDir: dir, StateDir: dir, Store: filepath.Join(dir, "auth-profiles.json"),
+			StateFile: filepath.Join(dir, "auth-state.json"), AgentDB: filepath.Join(dir, "openclaw-agent.sqlite"),
+			SharedDB: filepath.Join(dir, "state", "openclaw.sqlite"), Gateway: g}
+		snap := authstore.Snapshot{Store: store, Exists: true, Paths: paths}
+		rep := authstore.BuildReport(snap, testNow, authstore.DefaultWarn)
+		got := statusBytes(t, snap, rep, nil)
+		sameBytes(t, fmt.Sprint("gateway ", i), got, referenceStatus(t, snap, rep, nil))
+		var doc struct {
+			Gateway map[string]any `json:"gateway"`
+		}
+		if err := json.Unmarshal(got, &doc); err != nil || doc.Gateway["generation"] != g.Generation.String() {
+			t.Fatalf("gateway %d: %v %v", i, err, doc.Gateway)
+		}
+		errs := []error{errors.New("read auth store: input/output error")}
+		if g.Pending != nil {
+			errs = append(errs, &authstore.MigrationPendingError{Migration: *g.Pending})
+		}
+		for _, e := range errs {
+			var b bytes.Buffer
+			if werr := WriteStatusError(&b, paths, e); werr != nil {
+				t.Fatal(werr)
+			}
+			sameBytes(t, fmt.Sprint("gateway ", i, " error"), b.Bytes(), reference(t, statusErrorJSON(paths, e)))
+		}
+	}
+	var b bytes.Buffer
+	pending := gateways()[5]
+	_ = WriteStatusError(&b, authstore.Paths{Gateway: pending}, &authstore.MigrationPendingError{Migration: *pending.Pending})
+	for _, want := range []string{`"kind": "migration-pending"`, `"command": "openclaw doctor --fix --non-interactive --yes"`, `"pending": {`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the migration-pending document lacks %s:\n%s", want, b.String())
+		}
+	}
+}

@@ -53,13 +53,13 @@ func bigToken(tag string) string {
 func TestFullDisk(t *testing.T) {
 	mnt := mountTmpfs(t, "64k")
 	in := newInstall(t, filepath.Join(mnt, "state"))
-	in.mustRun(fakeToken("disk-first")+"\n", "models", "auth", "paste-token", "--provider", "disk", "--profile-id", "disk:first")
+	in.mustRun(fakeToken("disk-first")+"\n", "models", "auth", "paste-token", "--provider", "groq", "--profile-id", "groq:first")
 	last := readFile(t, in.storePath())
 	acked, configFailures := 1, 0
 	var storeFailure string
 	for i := 0; i < 100 && storeFailure == ""; i++ {
-		id, tok := fmt.Sprintf("disk:p%03d", i), bigToken(fmt.Sprintf("disk-%03d", i))
-		r := in.paste("disk", id, tok)
+		id, tok := fmt.Sprintf("groq:p%03d", i), bigToken(fmt.Sprintf("disk-%03d", i))
+		r := in.paste("groq", id, tok)
 		if r.code == 0 {
 			acked++
 			last = readFile(t, in.storePath())
@@ -78,7 +78,7 @@ func TestFullDisk(t *testing.T) {
 			// The store had room, the config did not: the error says the
 			// profile was saved, and it was, exactly.
 			configFailures++
-			if got, want := marshal(mustParseDoc(t, data)), withProfile(t, last, "disk", id, tok); got != want {
+			if got, want := marshal(mustParseDoc(t, data)), withProfile(t, last, "groq", id, tok); got != want {
 				t.Fatalf("%s: the error says the profile was saved, but the store is not the old one plus it", what)
 			}
 			t.Logf("config full: %s", strings.TrimSpace(r.stderr))
@@ -104,8 +104,8 @@ func TestFullDisk(t *testing.T) {
 
 	remount(t, mnt, 0, "size=1m")
 	tok := bigToken("disk-after")
-	in.mustRun(tok+"\n", "models", "auth", "paste-token", "--provider", "disk", "--profile-id", "disk:after")
-	if got, want := marshal(mustParseDoc(t, readFile(t, in.storePath()))), withProfile(t, last, "disk", "disk:after", tok); got != want {
+	in.mustRun(tok+"\n", "models", "auth", "paste-token", "--provider", "groq", "--profile-id", "groq:after")
+	if got, want := marshal(mustParseDoc(t, readFile(t, in.storePath()))), withProfile(t, last, "groq", "groq:after", tok); got != want {
 		t.Error("with room again, paste-token did not save exactly its profile")
 	}
 	if extra := leftovers(t, in.agentDir(), "auth-profiles.json", "auth-profiles.json.bak"); len(extra) > 0 {
@@ -119,8 +119,8 @@ func TestFullDisk(t *testing.T) {
 func TestReadOnlyFileSystem(t *testing.T) {
 	mnt := mountTmpfs(t, "1m")
 	in := newInstall(t, filepath.Join(mnt, "state"))
-	in.mustRun(fakeToken("ro-a")+"\n", "models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:a")
-	in.mustRun(fakeToken("ro-b")+"\n", "models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:b")
+	in.mustRun(fakeToken("ro-a")+"\n", "models", "auth", "paste-token", "--provider", "mistral", "--profile-id", "mistral:a")
+	in.mustRun(fakeToken("ro-b")+"\n", "models", "auth", "paste-token", "--provider", "mistral", "--profile-id", "mistral:b")
 	store, config := readFile(t, in.storePath()), readFile(t, in.configPath())
 	remount(t, mnt, syscall.MS_RDONLY, "")
 	t.Cleanup(func() { remount(t, mnt, 0, "") })
@@ -129,10 +129,10 @@ func TestReadOnlyFileSystem(t *testing.T) {
 		stdin string
 		args  []string
 	}{
-		{fakeToken("ro-c") + "\n", []string{"models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:c"}},
-		{fakeToken("ro-a2") + "\n", []string{"models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:a"}},
-		{"", []string{"models", "auth", "order", "set", "--provider", "ro", "ro:b", "ro:a"}},
-		{"", []string{"models", "auth", "remove", "ro:a", "--yes"}},
+		{fakeToken("ro-c") + "\n", []string{"models", "auth", "paste-token", "--provider", "mistral", "--profile-id", "mistral:c"}},
+		{fakeToken("ro-a2") + "\n", []string{"models", "auth", "paste-token", "--provider", "mistral", "--profile-id", "mistral:a"}},
+		{"", []string{"models", "auth", "order", "set", "--provider", "mistral", "mistral:b", "mistral:a"}},
+		{"", []string{"models", "auth", "remove", "mistral:a", "--yes"}},
 	} {
 		what := c.args[2]
 		if what == "order" {
@@ -151,8 +151,8 @@ func TestReadOnlyFileSystem(t *testing.T) {
 	if string(readFile(t, in.storePath())) != string(store) || string(readFile(t, in.configPath())) != string(config) {
 		t.Error("a file changed on a read-only file system")
 	}
-	r := in.run("", "models", "auth", "order", "get", "--provider", "ro")
-	if r.code != 0 || !strings.Contains(r.stdout, "ro:a") {
+	r := in.run("", "models", "auth", "order", "get", "--provider", "mistral")
+	if r.code != 0 || !strings.Contains(r.stdout, "mistral:a") {
 		t.Errorf("order get on a read-only file system: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
@@ -180,8 +180,8 @@ func TestReadOnlyDirectories(t *testing.T) {
 			in.env[i] = "HOME=" + in.home
 		}
 	}
-	in.mustRun(fakeToken("rod-a")+"\n", "models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:a")
-	in.mustRun(fakeToken("rod-b")+"\n", "models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:b")
+	in.mustRun(fakeToken("rod-a")+"\n", "models", "auth", "paste-token", "--provider", "mistral", "--profile-id", "mistral:a")
+	in.mustRun(fakeToken("rod-b")+"\n", "models", "auth", "paste-token", "--provider", "mistral", "--profile-id", "mistral:b")
 	store, config := readFile(t, in.storePath()), readFile(t, in.configPath())
 
 	var cred *syscall.Credential
@@ -225,10 +225,10 @@ func TestReadOnlyDirectories(t *testing.T) {
 		name, stdin string
 		args        []string
 	}{
-		{"paste-token (new)", fakeToken("rod-c") + "\n", []string{"models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:c"}},
-		{"paste-token (replace)", fakeToken("rod-a2") + "\n", []string{"models", "auth", "paste-token", "--provider", "ro", "--profile-id", "ro:a"}},
-		{"order set", "", []string{"models", "auth", "order", "set", "--provider", "ro", "ro:b", "ro:a"}},
-		{"remove", "", []string{"models", "auth", "remove", "ro:a", "--yes"}},
+		{"paste-token (new)", fakeToken("rod-c") + "\n", []string{"models", "auth", "paste-token", "--provider", "mistral", "--profile-id", "mistral:c"}},
+		{"paste-token (replace)", fakeToken("rod-a2") + "\n", []string{"models", "auth", "paste-token", "--provider", "mistral", "--profile-id", "mistral:a"}},
+		{"order set", "", []string{"models", "auth", "order", "set", "--provider", "mistral", "mistral:b", "mistral:a"}},
+		{"remove", "", []string{"models", "auth", "remove", "mistral:a", "--yes"}},
 	} {
 		r := run(c.stdin, c.args...)
 		if r.code != 1 {
@@ -246,7 +246,7 @@ func TestReadOnlyDirectories(t *testing.T) {
 	if extra := leftovers(t, in.agentDir(), "auth-profiles.json", "auth-profiles.json.bak"); len(extra) > 0 {
 		t.Errorf("left in the agent dir: %v", extra)
 	}
-	if r := run("", "models", "auth", "order", "get", "--provider", "ro"); r.code != 0 || !strings.Contains(r.stdout, "ro:a") {
+	if r := run("", "models", "auth", "order", "get", "--provider", "mistral"); r.code != 0 || !strings.Contains(r.stdout, "mistral:a") {
 		t.Errorf("order get in a read-only directory: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
@@ -271,10 +271,10 @@ func TestWriteFailsMidFile(t *testing.T) {
 		t.Fatalf("the store is only %d bytes: it must not fit under the limit", len(before))
 	}
 
-	tok := fakeToken("limit")
+	tok := fakeToken("xai")
 	// 8 blocks of 1 KiB: a store write stops after 8 KiB.
 	cmd := exec.Command(bash, "-c", `ulimit -f 8 && exec "$0" "$@"`, moltbot,
-		"models", "auth", "paste-token", "--provider", "limit", "--profile-id", "limit:p1")
+		"models", "auth", "paste-token", "--provider", "xai", "--profile-id", "xai:p1")
 	cmd.Env, cmd.Dir, cmd.Stdin = in.env, in.home, strings.NewReader(tok+"\n")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -301,8 +301,8 @@ func TestWriteFailsMidFile(t *testing.T) {
 	t.Logf("under ulimit -f 8: %s", strings.TrimSpace(stderr.String()))
 
 	// Without the limit the same command works.
-	in.mustRun(tok+"\n", "models", "auth", "paste-token", "--provider", "limit", "--profile-id", "limit:p1")
-	if got, want := marshal(mustParseDoc(t, readFile(t, in.storePath()))), withProfile(t, before, "limit", "limit:p1", tok); got != want {
+	in.mustRun(tok+"\n", "models", "auth", "paste-token", "--provider", "xai", "--profile-id", "xai:p1")
+	if got, want := marshal(mustParseDoc(t, readFile(t, in.storePath()))), withProfile(t, before, "xai", "xai:p1", tok); got != want {
 		t.Error("without the limit, paste-token did not save exactly its profile")
 	}
 }

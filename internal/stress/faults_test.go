@@ -60,7 +60,7 @@ func TestKilledWritersLeaveOldOrNew(t *testing.T) {
 	// are spread over that.
 	var took []time.Duration
 	for i := range 5 {
-		r := in.paste("kill", "kill:k0", fakeToken(fmt.Sprintf("kill-calibrate-%d", i)))
+		r := in.paste("deepseek", "deepseek:k0", fakeToken(fmt.Sprintf("kill-calibrate-%d", i)))
 		if r.code != 0 {
 			t.Fatalf("paste-token: exit %d: %s", r.code, r.stderr)
 		}
@@ -79,12 +79,12 @@ func TestKilledWritersLeaveOldOrNew(t *testing.T) {
 		// (made stale below) and removes the temp files it left.
 		cleanups++
 		tok := fakeToken(fmt.Sprintf("kill-cleanup-%d", cleanups))
-		r := in.paste("kill", "kill:clean", tok)
+		r := in.paste("deepseek", "deepseek:clean", tok)
 		if r.code != 0 {
 			t.Fatalf("the command after a kill failed: exit %d: %s", r.code, r.stderr)
 		}
 		data := readFile(t, in.storePath())
-		if got, want := marshal(mustParseDoc(t, data)), withProfile(t, old, "kill", "kill:clean", tok); got != want {
+		if got, want := marshal(mustParseDoc(t, data)), withProfile(t, old, "deepseek", "deepseek:clean", tok); got != want {
 			t.Fatal("the command after a kill did not save exactly its profile")
 		}
 		old = data
@@ -97,9 +97,9 @@ func TestKilledWritersLeaveOldOrNew(t *testing.T) {
 		}
 	}
 	for i := range iters {
-		id := fmt.Sprintf("kill:k%d", i%4)
+		id := fmt.Sprintf("deepseek:k%d", i%4)
 		tok := fakeToken(fmt.Sprintf("kill-i%05d", i))
-		cmd := in.command(tok+"\n", "models", "auth", "paste-token", "--provider", "kill", "--profile-id", id)
+		cmd := in.command(tok+"\n", "models", "auth", "paste-token", "--provider", "deepseek", "--profile-id", id)
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
@@ -146,7 +146,7 @@ func TestKilledWritersLeaveOldOrNew(t *testing.T) {
 			if perr != nil {
 				t.Fatalf("iteration %d: the store does not parse after a kill: %v", i, perr)
 			}
-			if marshal(d) != withProfile(t, old, "kill", id, tok) {
+			if marshal(d) != withProfile(t, old, "deepseek", id, tok) {
 				t.Fatalf("iteration %d: the store is neither the old version nor the old one plus %s", i, id)
 			}
 			if m := modeOf(t, in.storePath()); m != 0o600 {
@@ -174,7 +174,7 @@ func TestKilledWritersLeaveOldOrNew(t *testing.T) {
 		}
 	}
 	cleanup()
-	writeSummary(t, fmt.Sprintf("kill: %d SIGKILLs spread over about %v (one paste-token on a %d KB store): %d before any change, %d after the store was replaced (%d of them ran to completion), %d inside the transaction (lock left held), %d of those mid-write (temp file left); config temp files left: %d",
+	writeSummary(t, fmt.Sprintf("deepseek: %d SIGKILLs spread over about %v (one paste-token on a %d KB store): %d before any change, %d after the store was replaced (%d of them ran to completion), %d inside the transaction (lock left held), %d of those mid-write (temp file left); config temp files left: %d",
 		iters, span.Round(time.Millisecond), len(old)/1024, unchanged, replaced, completed, lockLeft, tempLeft, configTemps))
 	if unchanged == 0 || replaced == 0 {
 		t.Errorf("the kills did not spread over the write (%d before, %d after)", unchanged, replaced)
@@ -203,7 +203,7 @@ func TestSymlinkedStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok := fakeToken("symlink-1")
-	cmd := in.command(tok+"\n", "models", "auth", "paste-token", "--provider", "link", "--profile-id", "link:a")
+	cmd := in.command(tok+"\n", "models", "auth", "paste-token", "--provider", "cerebras", "--profile-id", "cerebras:a")
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -228,7 +228,7 @@ func TestSymlinkedStore(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("paste-token: %v\n%s", err, out.String())
 	}
-	in.mustRun(fakeToken("symlink-2")+"\n", "models", "auth", "paste-token", "--provider", "link", "--profile-id", "link:b")
+	in.mustRun(fakeToken("symlink-2")+"\n", "models", "auth", "paste-token", "--provider", "cerebras", "--profile-id", "cerebras:b")
 
 	if fi, err := os.Lstat(in.storePath()); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Fatalf("the store symlink was replaced by a file: %v", err)
@@ -237,11 +237,11 @@ func TestSymlinkedStore(t *testing.T) {
 		t.Errorf("the symlink points at %s, want %s", target, real)
 	}
 	d := mustParseDoc(t, readFile(t, real))
-	if _, ok := d["profiles"].(map[string]any)["link:b"]; !ok {
+	if _, ok := d["profiles"].(map[string]any)["cerebras:b"]; !ok {
 		t.Error("the real file does not hold the new profile")
 	}
 	bak := mustParseDoc(t, readFile(t, real+".bak"))
-	if got, want := marshal(bak), withProfile(t, first, "link", "link:a", tok); got != want {
+	if got, want := marshal(bak), withProfile(t, first, "cerebras", "cerebras:a", tok); got != want {
 		t.Errorf(".bak beside the real file is not the previous version")
 	}
 	if m := modeOf(t, real); m != 0o600 {
@@ -309,18 +309,18 @@ func TestAbandonedLocksAreTakenOver(t *testing.T) {
 			writeFile(t, in.storePath(), []byte(stressStore))
 			tc.make(t, in.lockPath())
 			tok := fakeToken("takeover")
-			r := in.paste("stale", "stale:a", tok)
+			r := in.paste("moonshot", "moonshot:a", tok)
 			if r.code != 0 {
 				t.Fatalf("exit %d after %v: %s", r.code, r.took.Round(time.Millisecond), r.stderr)
 			}
 			t.Logf("took over in %v", r.took.Round(time.Millisecond))
-			if got, want := marshal(mustParseDoc(t, readFile(t, in.storePath()))), withProfile(t, []byte(stressStore), "stale", "stale:a", tok); got != want {
+			if got, want := marshal(mustParseDoc(t, readFile(t, in.storePath()))), withProfile(t, []byte(stressStore), "moonshot", "moonshot:a", tok); got != want {
 				t.Error("the store is not the old one plus the new profile")
 			}
 			if _, err := os.Lstat(in.lockPath()); err == nil {
 				t.Error("the lock is still there")
 			}
-			r = in.run("", "models", "auth", "order", "set", "--provider", "stale", "stale:a")
+			r = in.run("", "models", "auth", "order", "set", "--provider", "moonshot", "moonshot:a")
 			if r.code != 0 {
 				t.Errorf("order set after the takeover: exit %d: %s", r.code, r.stderr)
 			}

@@ -181,7 +181,7 @@ func TestPausedWriterNeverWritesAfterLosingItsLock(t *testing.T) {
 			writeFile(t, in.storePath(), []byte(stressStore))
 			tokA, tokB := fakeToken("paused-A"), fakeToken("writer-B")
 
-			a := in.start(bin, "store-read=stop", tokA+"\n", "models", "auth", "paste-token", "--provider", "pause", "--profile-id", "pause:a")
+			a := in.start(bin, "store-read=stop", tokA+"\n", "models", "auth", "paste-token", "--provider", "together", "--profile-id", "together:a")
 			waitState(t, a.cmd.Process.Pid, 'T')
 			stoppedAt := time.Now()
 			if fi, err := os.Lstat(in.lockPath()); err != nil || !fi.IsDir() {
@@ -196,12 +196,12 @@ func TestPausedWriterNeverWritesAfterLosingItsLock(t *testing.T) {
 				}
 			}
 
-			b := in.paste("pause", "pause:b", tokB)
+			b := in.paste("together", "together:b", tokB)
 			if b.code != 0 {
 				t.Fatalf("writer B: exit %d: %s", b.code, b.stderr)
 			}
 			afterB := readFile(t, in.storePath())
-			if got, want := marshal(mustParseDoc(t, afterB)), withProfile(t, []byte(stressStore), "pause", "pause:b", tokB); got != want {
+			if got, want := marshal(mustParseDoc(t, afterB)), withProfile(t, []byte(stressStore), "together", "together:b", tokB); got != want {
 				t.Fatal("writer B's save is not the old store plus its profile")
 			}
 			bakB, configB := readFile(t, in.storePath()+".bak"), readFile(t, in.configPath())
@@ -270,7 +270,7 @@ func TestYoungForeignLockIsWaitedFor(t *testing.T) {
 			content := tc.content(deadPID(t))
 			writeFile(t, in.lockPath(), content)
 			tok := fakeToken("foreign-wait")
-			s := in.start(moltbot, "", tok+"\n", "models", "auth", "paste-token", "--provider", "wait", "--profile-id", "wait:a")
+			s := in.start(moltbot, "", tok+"\n", "models", "auth", "paste-token", "--provider", "venice", "--profile-id", "venice:a")
 			time.Sleep(1500 * time.Millisecond)
 			if !s.running() {
 				t.Fatalf("paste-token did not wait for the lock: it exited (%s)", s.stderr.String())
@@ -287,7 +287,7 @@ func TestYoungForeignLockIsWaitedFor(t *testing.T) {
 			if code := s.wait(t, 15*time.Second); code != 0 {
 				t.Fatalf("exit %d after the lock was freed: %s", code, s.stderr.String())
 			}
-			if got, want := marshal(mustParseDoc(t, readFile(t, in.storePath()))), withProfile(t, []byte(stressStore), "wait", "wait:a", tok); got != want {
+			if got, want := marshal(mustParseDoc(t, readFile(t, in.storePath()))), withProfile(t, []byte(stressStore), "venice", "venice:a", tok); got != want {
 				t.Error("the store is not the old one plus the new profile")
 			}
 		})
@@ -313,7 +313,7 @@ func TestSignalsLeaveNoLock(t *testing.T) {
 				t.Fatal(err)
 			}
 			gw, _ := os.Lstat(in.lockPath())
-			s := in.start(moltbot, "", fakeToken("sig-wait")+"\n", "models", "auth", "paste-token", "--provider", "sig", "--profile-id", "sig:a")
+			s := in.start(moltbot, "", fakeToken("sig-wait")+"\n", "models", "auth", "paste-token", "--provider", "synthetic", "--profile-id", "synthetic:a")
 			time.Sleep(300 * time.Millisecond)
 			sent := time.Now()
 			_ = s.cmd.Process.Signal(sig)
@@ -339,7 +339,7 @@ func TestSignalsLeaveNoLock(t *testing.T) {
 			in := newInstall(t, filepath.Join(t.TempDir(), "state"))
 			writeFile(t, in.storePath(), []byte(stressStore))
 			tok := fakeToken("sig-mid")
-			s := in.start(bin, "store-read=sleep:1500ms", tok+"\n", "models", "auth", "paste-token", "--provider", "sig", "--profile-id", "sig:a")
+			s := in.start(bin, "store-read=sleep:1500ms", tok+"\n", "models", "auth", "paste-token", "--provider", "synthetic", "--profile-id", "synthetic:a")
 			waitExists(t, in.lockPath()) // the transaction holds its lock
 			time.Sleep(100 * time.Millisecond)
 			_ = s.cmd.Process.Signal(sig)
@@ -350,7 +350,7 @@ func TestSignalsLeaveNoLock(t *testing.T) {
 				if code != 128+int(sig) || s.stderr.String() != line {
 					t.Errorf("abandoned: exit %d, stderr %q; want %d and %q", code, s.stderr.String(), 128+int(sig), line)
 				}
-			case marshal(mustParseDoc(t, store)) == withProfile(t, []byte(stressStore), "sig", "sig:a", tok):
+			case marshal(mustParseDoc(t, store)) == withProfile(t, []byte(stressStore), "synthetic", "synthetic:a", tok):
 				if code != 0 {
 					t.Errorf("finished: exit %d, stderr %q", code, s.stderr.String())
 				}
@@ -371,7 +371,7 @@ func TestSignalsLeaveNoLock(t *testing.T) {
 	t.Run("a second ctrl+c exits at once", func(t *testing.T) {
 		in := newInstall(t, filepath.Join(t.TempDir(), "state"))
 		writeFile(t, in.storePath(), []byte(stressStore))
-		s := in.start(bin, "store-read=sleep:20s", fakeToken("sig-twice")+"\n", "models", "auth", "paste-token", "--provider", "sig", "--profile-id", "sig:a")
+		s := in.start(bin, "store-read=sleep:20s", fakeToken("sig-twice")+"\n", "models", "auth", "paste-token", "--provider", "synthetic", "--profile-id", "synthetic:a")
 		waitExists(t, in.lockPath())
 		time.Sleep(100 * time.Millisecond)
 		_ = s.cmd.Process.Signal(syscall.SIGINT)
@@ -420,7 +420,7 @@ func TestPlantedTempSymlinksAreNotFollowed(t *testing.T) {
 		}
 		victims[name] = victim
 	}
-	cmd := in.command(fakeToken("planted")+"\n", "models", "auth", "paste-token", "--provider", "plant", "--profile-id", "plant:a")
+	cmd := in.command(fakeToken("planted")+"\n", "models", "auth", "paste-token", "--provider", "chutes", "--profile-id", "chutes:a")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -435,7 +435,7 @@ func TestPlantedTempSymlinksAreNotFollowed(t *testing.T) {
 			t.Errorf("%s's target was written: %q", filepath.Base(link), got)
 		}
 	}
-	if _, ok := mustParseDoc(t, readFile(t, in.storePath()))["profiles"].(map[string]any)["plant:a"]; !ok {
+	if _, ok := mustParseDoc(t, readFile(t, in.storePath()))["profiles"].(map[string]any)["chutes:a"]; !ok {
 		t.Error("the profile was not saved")
 	}
 }
@@ -475,8 +475,8 @@ func TestRootKeepsStateDirOwnership(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			in.mustRun(fakeToken("root-1")+"\n", "models", "auth", "paste-token", "--provider", "own", "--profile-id", "own:a")
-			in.mustRun(fakeToken("root-2")+"\n", "models", "auth", "paste-token", "--provider", "own", "--profile-id", "own:b")
+			in.mustRun(fakeToken("root-1")+"\n", "models", "auth", "paste-token", "--provider", "kimi", "--profile-id", "kimi:a")
+			in.mustRun(fakeToken("root-2")+"\n", "models", "auth", "paste-token", "--provider", "kimi", "--profile-id", "kimi:b")
 			for _, p := range []string{in.storePath(), in.storePath() + ".bak", in.configPath(), in.agentDir(), filepath.Dir(in.agentDir()), filepath.Join(in.state, "agents")} {
 				fi, err := os.Lstat(p)
 				if err != nil {
