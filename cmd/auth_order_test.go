@@ -251,7 +251,8 @@ func TestOrderGetJSONAuthStatePath(t *testing.T) {
 		{"clawdbot", func(*cli) string { return "" }},
 		{"openclaw-json", func(*cli) string { return "" }},
 		{"openclaw-split", func(c *cli) string { return filepath.Join(c.agentDir(), "auth-state.json") }},
-		{"openclaw-sqlite", func(c *cli) string { return filepath.Join(c.agentDir(), "openclaw-agent.sqlite") }},
+		// Which database: authstore's TestSQLiteStorePathAsTheGatewayShowsIt.
+		{"openclaw-sqlite", func(c *cli) string { return ".sqlite" }},
 	} {
 		t.Run(tc.gateway, func(t *testing.T) {
 			c := newCLI(t)
@@ -271,6 +272,10 @@ func TestOrderGetJSONAuthStatePath(t *testing.T) {
 			switch want := tc.want(c); {
 			case want == "" && ok:
 				t.Errorf("authStatePath = %v, but this gateway prints authStorePath only", got)
+			case want == ".sqlite":
+				if s, _ := got.(string); !strings.HasSuffix(s, ".sqlite") {
+					t.Errorf("authStatePath = %v, want a database", got)
+				}
 			case want != "" && got != want:
 				t.Errorf("authStatePath = %v, want %s", got, want)
 			}

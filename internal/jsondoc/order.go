@@ -50,7 +50,7 @@ func WriteOrderGet(w io.Writer, snap authstore.Snapshot, provider string, eo aut
 	paths := snap.Paths
 	doc := orderGetDoc{
 		AgentID: paths.AgentID, AgentDir: paths.AgentDir, Provider: provider, AuthStorePath: paths.Store,
-		AuthStatePath: authStatePath(paths),
+		AuthStatePath: authStatePath(snap),
 		Effective:     orderGetEffective{Source: string(eo.Source), IDs: nonNil(eo.IDs), Excluded: []orderGetExcluded{}},
 		Profiles:      []orderGetProfile{},
 	}
@@ -70,15 +70,17 @@ func WriteOrderGet(w io.Writer, snap authstore.Snapshot, provider string, eo aut
 	return enc.Encode(doc)
 }
 
-// authStatePath is the gateway's authStatePath for paths' generation, or ""
+// authStatePath is the gateway's authStatePath for snap's generation, or ""
 // for one that prints authStorePath only (json-gens.md §6; the interop test
-// compares it with the real gateways').
-func authStatePath(paths authstore.Paths) string {
-	switch paths.Gateway.Generation {
+// compares it with the real gateways'): auth-state.json; with SQLite the
+// same path as models status' storePath (openclaw 2026.9.6's
+// resolveAuthStatePathForDisplay is its resolveAuthStorePathForDisplay).
+func authStatePath(snap authstore.Snapshot) string {
+	switch snap.Paths.Gateway.Generation {
 	case authstore.GenSplitJSON:
-		return paths.StateFile
+		return snap.Paths.StateFile
 	case authstore.GenSQLite:
-		return paths.AgentDB
+		return snap.StorePath()
 	}
 	return ""
 }
