@@ -26,7 +26,6 @@ import (
 
 	_ "modernc.org/sqlite" // the test writes the gateway's cells as the gateway does
 
-	"github.com/moltbot/moltbot/authstore"
 	"github.com/moltbot/moltbot/internal/interop"
 )
 
@@ -63,6 +62,7 @@ var (
 	keyGateway    = "sk-ant-api03-FAKE" + strings.Repeat("A", 91)
 	tokenGateway2 = "sk-ant-oat01-FAKE" + strings.Repeat("S", 91)
 	tokenMoltbot  = "sk-ant-oat01-FAKE" + strings.Repeat("M", 91)
+	keyMoltbot    = "sk-ant-api03-FAKE" + strings.Repeat("K", 91)
 	keyLegacy     = "sk-ant-api03-FAKE" + strings.Repeat("L", 91)
 )
 
@@ -480,13 +480,14 @@ func (w *world) gatewayWritesMoltbotReads(t *testing.T) {
 
 func (w *world) moltbotWritesGatewayReads(t *testing.T) {
 	w.mbOK(t, tokenMoltbot+"\n", "models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:mb", "--expires-in", "30d")
+	w.mbOK(t, keyMoltbot+"\n", "models", "auth", "paste-api-key", "--provider", "anthropic", "--profile-id", "anthropic:mbkey")
 	w.mbOK(t, "", "models", "auth", "order", "set", "--provider", "anthropic", "anthropic:mb", "anthropic:work", "anthropic:manual")
 	w.mbOK(t, "", "models", "auth", "remove", "anthropic:work", "--yes")
 	w.clearCooldown(t, "anthropic:manual")
 
 	oc, order := w.compare(t, "after moltbot wrote", true)
 
-	if got, want := typesOf(oc.Profiles), map[string]string{"anthropic:manual": "token", "anthropic:mb": "token"}; !reflect.DeepEqual(got, want) {
+	if got, want := typesOf(oc.Profiles), map[string]string{"anthropic:manual": "token", "anthropic:mb": "token", "anthropic:mbkey": "api_key"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("%s sees profiles %v, want %v", w.gw.Spec, got, want)
 	}
 	if exp := oc.Profiles["anthropic:mb"].ExpiresAt; exp < time.Now().Add(29*24*time.Hour).UnixMilli() {
@@ -500,37 +501,10 @@ func (w *world) moltbotWritesGatewayReads(t *testing.T) {
 	}
 }
 
-// clearCooldown runs `moltbot models auth cooldown clear ID` when the binary
-// has it, else the same authstore operation in this process.
+// clearCooldown runs `moltbot models auth cooldown clear ID`.
 func (w *world) clearCooldown(t *testing.T, id string) {
 	t.Helper()
-	if help := w.mbOK(t, "", "models", "auth", "--help"); strings.Contains(help, "\n  cooldown ") {
-		w.mbOK(t, "", "models", "auth", "cooldown", "clear", id)
-		return
-	}
-	t.Logf("this moltbot has no `models auth cooldown clear`: authstore.ClearUsageState in the test process")
-	getenv := func(k string) string {
-		switch k {
-		case "HOME":
-			return w.home
-		case "OPENCLAW_STATE_DIR":
-			if w.gw.Package == "openclaw" {
-				return w.state
-			}
-		case "CLAWDBOT_STATE_DIR":
-			if w.gw.Package == "clawdbot" {
-				return w.state
-			}
-		}
-		return ""
-	}
-	paths, err := authstore.ResolvePaths("", getenv, w.home)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := authstore.ClearUsageState(context.Background(), paths, []string{id}, ""); err != nil {
-		t.Fatalf("ClearUsageState: %v", err)
-	}
+	w.mbOK(t, "", "models", "auth", "cooldown", "clear", id)
 }
 
 // ---- (c) --check: moltbot's exit code is the gateway's ----
@@ -597,6 +571,11 @@ func (w *world) migrationPending(t *testing.T) {
 		cw.writeConfig(t, map[string]any{"meta": map[string]any{"lastTouchedVersion": w.gw.Version}})
 		writeJSON(t, filepath.Join(cw.agentDir(), "auth-profiles.json"), legacy)
 		cw.bothRefuse(t)
+		// The gateway refuses to write there too.
+		out, errOut, _ := cw.oc(t, cw.gw.Secret(keyGateway), []int{1}, "models", "auth", "paste-api-key", "--provider", "anthropic")
+		if !strings.Contains(out+errOut, "legacy credential migration") {
+			t.Errorf("%s paste-api-key did not refuse for the migration:\n%s%s", w.gw.Spec, tailLines(out, 5), tailLines(errOut, 5))
+		}
 	})
 	t.Run("shared store has credentials, the main agent's own has none", func(t *testing.T) {
 		t.Parallel()
