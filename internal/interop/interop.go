@@ -189,7 +189,7 @@ func install(t testing.TB, spec string) *installResult {
 		return &installResult{err: fmt.Errorf("install.sh: %v\n%s%s", err, stdout.String(), tail(stderr.String(), 40))}
 	}
 	if !strings.Contains(line, "already in") {
-		t.Logf("interop: %s (%.0f s)", line, time.Since(started).Seconds())
+		t.Logf("interop: %s; %.0f s with the wait for the install lock", line, time.Since(started).Seconds())
 	}
 	prefix := filepath.Join(cache, pkg+"-"+version)
 	env, err := readEnvFile(filepath.Join(prefix, ".interop-env"))
