@@ -47,7 +47,7 @@ type release struct {
 	keyPlusExpired int
 }
 
-// releases are the ones tested; the first two are what CI runs.
+// releases are the ones tested (one per generation); CI runs them all.
 var releases = []release{
 	{"openclaw@2026.9.6", sqliteDB, "anthropic/claude-sonnet-5", 0},
 	{"openclaw@2026.6.1", split, "anthropic/claude-opus-4-5", 0},
