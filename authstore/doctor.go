@@ -119,18 +119,29 @@ type PermCheck struct {
 // TooOpen reports whether users other than the owner have any access.
 func (p PermCheck) TooOpen() bool { return p.Exists && p.Irregular == "" && p.Mode&0o077 != 0 }
 
-// CheckPermissions looks at the agent directory (0700), the store and its
-// backup (0600) and the daemon's .env (0600).
+// CheckPermissions looks at the agent directory (0700, first), the files
+// that hold credentials in the gateway's generation (0600: the JSON store,
+// auth-state.json and the backup, or openclaw's databases with their -wal
+// and -shm) and the daemon's .env (0600, last).
 func CheckPermissions(paths Paths) []PermCheck {
-	items := []struct {
+	type item struct {
 		name, path string
 		want       fs.FileMode
-	}{
-		{"agent directory", paths.AgentDir, 0o700},
-		{"auth store", paths.Store, 0o600},
-		{"auth store backup", paths.Backup, 0o600},
-		{".env", paths.Env, 0o600},
 	}
+	items := []item{{"agent directory", paths.AgentDir, 0o700}}
+	// The files that hold credentials in this generation: the JSON store
+	// and its backup (and auth-state.json), or openclaw's databases with
+	// the -wal and -shm beside them (a WAL holds recent secrets too).
+	for _, f := range paths.StoreFiles() {
+		items = append(items, item{"auth store", f.Path, 0o600})
+		if paths.Gateway.Generation == GenSQLite {
+			items = append(items, item{"auth store", f.Path + "-wal", 0o600}, item{"auth store", f.Path + "-shm", 0o600})
+		}
+	}
+	if paths.Gateway.Generation != GenSQLite {
+		items = append(items, item{"auth store backup", paths.Backup, 0o600})
+	}
+	items = append(items, item{".env", paths.Env, 0o600})
 	out := make([]PermCheck, 0, len(items))
 	for _, it := range items {
 		pc := PermCheck{Name: it.name, Path: it.path, Want: it.want}

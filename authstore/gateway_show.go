@@ -109,3 +109,32 @@ func (g Gateway) anyFiles(p Paths) bool {
 	}
 	return false
 }
+
+// CredentialsFile is the file a message names for the agent's credentials:
+// auth-profiles.json, or for SQLite the database that holds them (the
+// shared state database for the main agent when auth.sharedStore says so,
+// else the agent's own).
+func (p Paths) CredentialsFile() string {
+	if p.Gateway.Generation != GenSQLite {
+		return p.Store
+	}
+	if filepath.Clean(p.mainAgentDB()) == filepath.Clean(p.AgentDB) && p.Gateway.Shared {
+		return p.SharedDB
+	}
+	return p.AgentDB
+}
+
+// OrderFile is the file a message names for the agent's order and usage:
+// auth-state.json when openclaw 2026.4.7–6.1 keeps them apart, the
+// agent's own database for SQLite, else the store.
+func (p Paths) OrderFile() string {
+	switch p.Gateway.Generation {
+	case GenSQLite:
+		return p.AgentDB
+	case GenSplitJSON:
+		if exists(p.StateFile) {
+			return p.StateFile
+		}
+	}
+	return p.Store
+}

@@ -468,3 +468,53 @@ func worstStatus(profiles []ProfileReport, missingIsExpired bool) Status {
 	}
 	return StatusOK
 }
+
+// Counts are the numbers `models status` sums up under its table and the
+// dashboard shows above its panes.
+type Counts struct {
+	// ExpiredOrMissing counts profiles expired or without a credential,
+	// and the providers in use with nothing the gateway would try
+	// (UnusableInUse: moltbot's verdict, whatever the gateway's release
+	// calls it).
+	ExpiredOrMissing int
+	Expiring         int // within the report's warn window
+	Unusable         int // cooling down or disabled now
+}
+
+// Counts sums the report up.
+func (r Report) Counts() Counts {
+	c := Counts{ExpiredOrMissing: len(r.UnusableInUse)}
+	for _, p := range r.Providers {
+		for _, pr := range p.Profiles {
+			switch pr.Health.Status {
+			case StatusExpired, StatusMissing:
+				c.ExpiredOrMissing++
+			case StatusExpiring:
+				c.Expiring++
+			}
+			if pr.Health.Unusable != "" {
+				c.Unusable++
+			}
+		}
+	}
+	return c
+}
+
+// UsableNow reports whether the gateway has something to call the
+// provider with at this moment: a key in the environment, or a profile in
+// its order that has not expired (or will be refreshed), has its secret,
+// and is not cooling down or disabled. Stricter than Missing, which a
+// cooldown does not make true.
+func (p ProviderReport) UsableNow() bool {
+	if len(p.Env) > 0 {
+		return true
+	}
+	for _, pr := range p.Profiles {
+		h := pr.Health
+		if pr.Rank == 0 || h.Unusable != "" || h.Status == StatusMissing || h.Status == StatusExpired && !h.Refreshable {
+			continue
+		}
+		return true
+	}
+	return false
+}

@@ -178,7 +178,7 @@ func (a *app) saveAdd(ctx context.Context, flow *views.AddFlow, paths authstore.
 	if res.Replaced {
 		verb = "Replaced"
 	}
-	fmt.Fprintf(a.stdout(), "%s %s (%s) in %s\n", verb, cred.ID, describeProfile(res.Profile, now), authstore.SafeText(a.shown(a.env.Stdout, paths.Store)))
+	fmt.Fprintf(a.stdout(), "%s %s (%s) in %s\n", verb, cred.ID, describeProfile(res.Profile, now), authstore.SafeText(a.shown(a.env.Stdout, paths.CredentialsFile())))
 	if res.Placed {
 		fmt.Fprintf(a.stdout(), "Order override for %s: %s\n", cred.Provider, authstore.ListIDs(res.Override, 0))
 	}

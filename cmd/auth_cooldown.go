@@ -131,7 +131,7 @@ func (a *app) runCooldownClear(ctx context.Context, rawProvider string, args []s
 // checkCooldownIDs refuses an id that is not in the store (or not
 // provider's, when given) and a provider that has no profiles.
 func checkCooldownIDs(snap authstore.Snapshot, provider string, ids []string) error {
-	store := snap.Paths.Store
+	store := snap.Paths.CredentialsFile()
 	if provider != "" {
 		if err := refuseUnknownProvider(snap, provider, false); err != nil {
 			return err

@@ -124,7 +124,7 @@ func (a *app) runOrderGet(rawProvider string, asJSON bool) error {
 	}
 	// `order get` is where the whole order is read: its lists are not cut.
 	w := a.stdout()
-	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nAuth file: %s\n", authstore.SafeText(agentLabel(paths)), provider, authstore.SafeText(a.shown(w, paths.Store)))
+	fmt.Fprintf(w, "Agent: %s\nProvider: %s\nAuth file: %s\n", authstore.SafeText(agentLabel(paths)), provider, authstore.SafeText(a.shown(w, paths.OrderFile())))
 	if hasOverride && len(override) > 0 {
 		fmt.Fprintf(w, "Order override: %s\n", authstore.ListIDs(override, -1))
 	} else {

@@ -121,7 +121,7 @@ func (a *app) saveToken(ctx context.Context, paths authstore.Paths, t savedToken
 	if res.Replaced {
 		verb = "Replaced"
 	}
-	fmt.Fprintf(a.stdout(), "%s %s (%s) in %s\n", verb, authstore.SafeText(t.id), describeProfile(res.Profile, now), authstore.SafeText(a.shown(a.env.Stdout, paths.Store)))
+	fmt.Fprintf(a.stdout(), "%s %s (%s) in %s\n", verb, authstore.SafeText(t.id), describeProfile(res.Profile, now), authstore.SafeText(a.shown(a.env.Stdout, paths.CredentialsFile())))
 	if err := a.saveConfigProfile(paths, t.id, t.provider, t.typ); err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func (a *app) runRemove(ctx context.Context, id string, yes bool) error {
 		if secretLike(id) {
 			return errors.New("no such profile (the argument was not shown: it looks like a secret); see `moltbot models status` for the ids")
 		}
-		return fmt.Errorf("no profile %q in %s; profiles: %s", id, paths.Store, profileIDs(authstore.ProfileIDs(snap.Store.Profiles)))
+		return fmt.Errorf("no profile %q in %s; profiles: %s", id, paths.CredentialsFile(), profileIDs(authstore.ProfileIDs(snap.Store.Profiles)))
 	}
 	// The id is in the store or the config: file text, shown safe.
 	shownID := authstore.SafeText(id)
@@ -91,9 +91,9 @@ func (a *app) runRemove(ctx context.Context, id string, yes bool) error {
 	w := a.stdout()
 	switch {
 	case removed:
-		fmt.Fprintf(w, "Removed %s from %s\n", what, authstore.SafeText(a.shown(w, paths.Store)))
+		fmt.Fprintf(w, "Removed %s from %s\n", what, authstore.SafeText(a.shown(w, paths.CredentialsFile())))
 	case inStore:
-		fmt.Fprintf(w, "%s was already gone from %s\n", shownID, authstore.SafeText(a.shown(w, paths.Store)))
+		fmt.Fprintf(w, "%s was already gone from %s\n", shownID, authstore.SafeText(a.shown(w, paths.CredentialsFile())))
 	}
 	if inConfig {
 		err := authstore.RemoveConfigProfile(paths, id)

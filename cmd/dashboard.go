@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -11,18 +12,28 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/moltbot/moltbot/internal/termbg"
+	"github.com/moltbot/moltbot/internal/timefmt"
 	"github.com/moltbot/moltbot/tui"
 )
 
 // runRoot opens the dashboard on a terminal, or prints `models status`
-// when stdout is not a terminal.
+// when stdout is not a terminal or the terminal cannot draw it
+// (TERM=dumb: no cursor movement, no alternate screen).
 func (a *app) runRoot(c *cobra.Command) error {
 	ctx := c.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	warn, err := timefmt.Parse(a.warn)
+	if err != nil {
+		return usageError("--warn: %v", err)
+	}
 	if !a.env.IsTerminal(a.env.Stdout) {
-		return a.runStatus(ctx, statusOptions{})
+		return a.runStatus(ctx, statusOptions{warn: a.warn})
+	}
+	if a.env.Getenv("TERM") == "dumb" {
+		fmt.Fprintln(a.env.Stderr, "moltbot: TERM=dumb cannot show the dashboard; here is `moltbot models status` instead")
+		return a.runStatus(ctx, statusOptions{warn: a.warn})
 	}
 	paths, err := a.paths()
 	if err != nil {
@@ -36,8 +47,10 @@ func (a *app) runRoot(c *cobra.Command) error {
 		Clock:    a.env.Now,
 		Getenv:   a.env.Getenv,
 		Home:     a.env.Home,
+		Warn:     warn,
 		Renderer: r,
 		Watch:    true,
+		Mouse:    true,
 	})
 	defer app.Close() //nolint:errcheck // nothing to do about a failed unwatch on exit
 	opts := []tea.ProgramOption{

@@ -277,7 +277,7 @@ func (a *app) doctorChecks(paths authstore.Paths) []doctorCheck {
 		unreadable[u.Name] = u
 	}
 	checks = append(checks, checkAgentDir(perms[0]), checkDirs(authstore.CheckDirectories(paths)),
-		checkFileModes(perms[1:3], unreadable), checkEnvFile(paths, perms[3], unreadable))
+		checkFileModes(perms[1:len(perms)-1], unreadable), checkEnvFile(paths, perms[len(perms)-1], unreadable))
 	checks = append(checks, checkLock(paths))
 	if loadErr != nil {
 		skip := "skipped: the store cannot be read"
@@ -358,7 +358,34 @@ func checkStore(paths authstore.Paths, snap authstore.Snapshot, err error) docto
 				filepath.Base(paths.Store), strings.Join(split.Inline, ", ")),
 			"if you run openclaw 2026.4.5 or older now, remove " + authstore.ShellQuote(paths.StateFile) + "; else nothing: the next write settles it", false})
 	}
-	return finish(c, fmt.Sprintf("%s parses: %s", filepath.Base(paths.Store), plural(n, "profile")), "%d problems with the store")
+	return finish(c, fmt.Sprintf("%s %s: %s", storeName(paths), readsAs(paths), plural(n, "profile")), "%d problems with the store")
+}
+
+// storeName names where the agent's credentials are, as the store check
+// says it: auth-profiles.json, with auth-state.json, or the databases.
+func storeName(paths authstore.Paths) string {
+	var names []string
+	for _, f := range paths.StoreFiles() {
+		if f.Exists {
+			names = append(names, filepath.Base(f.Path))
+		}
+	}
+	if len(names) == 0 {
+		return filepath.Base(paths.Store)
+	}
+	return strings.Join(names, " + ")
+}
+
+// readsAs is what the store check found the files do: parse (JSON), or can
+// be read (a database).
+func readsAs(paths authstore.Paths) string {
+	if paths.Gateway.Generation == authstore.GenSQLite {
+		return "can be read"
+	}
+	if len(paths.StoreFiles()) > 1 {
+		return "parse"
+	}
+	return "parses"
 }
 
 // duplicateProblem is a profile id written more than once in "profiles":

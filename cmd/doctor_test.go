@@ -668,3 +668,62 @@ func TestDoctorWarnsOfInlineStateBesideAuthState(t *testing.T) {
 		t.Fatalf("output:\n%s", out)
 	}
 }
+
+// doctor's file checks follow the gateway's generation: for openclaw's
+// SQLite store it names the databases and checks them (and the -wal beside
+// each, which holds recent writes, secrets included) for 0600.
+func TestDoctorChecksTheDatabasesOfOpenclawsSQLiteStore(t *testing.T) {
+	c := newCLI(t)
+	delete(c.env, "MOLTBOT_GATEWAY") // the files say which
+	c.copySample("b-token-order-cooldown")
+	// Copied without keeping modes: SQLite then gives the -wal and -shm it
+	// creates the database's mode too.
+	db := filepath.Join(c.state, "state", "openclaw.sqlite")
+	if err := os.Chmod(db, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wal := db + "-wal"
+	out, _, code := c.run("doctor")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 (a readable database)", code)
+	}
+	for _, want := range []string{
+		"ok    store        openclaw.sqlite + openclaw-agent.sqlite can be read: 1 profile",
+		"FAIL  store-mode   3 store files are readable by others",
+		"fail: openclaw.sqlite is mode 0644: other users can read the credentials (want 0600)",
+		"fail: openclaw.sqlite-wal is mode 0644",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("doctor lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "auth-profiles.json") {
+		t.Errorf("doctor speaks of auth-profiles.json on a SQLite store:\n%s", out)
+	}
+	if _, _, code := c.run("doctor", "--fix"); code != 0 {
+		out, _, _ := c.run("doctor")
+		t.Errorf("after --fix exit %d:\n%s", code, out)
+	}
+	for _, f := range []string{db, wal} {
+		if fi, err := os.Stat(f); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s after --fix: %v %v", filepath.Base(f), fi.Mode(), err)
+		}
+	}
+}
+
+// Messages name the file that holds what changed: openclaw's shared state
+// database for the main agent's credentials, not an auth-profiles.json that
+// does not exist there.
+func TestMessagesNameTheSQLiteFiles(t *testing.T) {
+	c := newCLI(t)
+	delete(c.env, "MOLTBOT_GATEWAY")
+	c.copySample("a-api-key")
+	c.stdin = "sk-ant-oat01-FAKE" + strings.Repeat("N", 91) + "\n"
+	out, errOut, code := c.run("models", "auth", "paste-token", "--provider", "anthropic", "--profile-id", "anthropic:sub")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, filepath.Join("state", "openclaw.sqlite")) || strings.Contains(out+errOut, "auth-profiles.json") {
+		t.Errorf("paste-token output:\n%s%s", out, errOut)
+	}
+}

@@ -104,6 +104,7 @@ func DefaultEnv() Env {
 type app struct {
 	env   Env
 	agent string // --agent
+	warn  string // the dashboard's --warn
 	// --state-dir and --gateway: read by authstore as MOLTBOT_STATE_DIR
 	// and MOLTBOT_GATEWAY through env.Getenv (see gatewayFlags).
 	stateDir stateDirFlag
@@ -170,6 +171,7 @@ func NewRootCommand(env Env) *cobra.Command {
 	root.SetErr(env.Stderr)
 	root.SetVersionTemplate("moltbot {{.Version}}\n")
 	root.PersistentFlags().StringVar(&a.agent, "agent", "", "agent id (default: main, or $CLAWDBOT_AGENT_DIR)")
+	root.Flags().StringVar(&a.warn, "warn", "24h", "how far ahead an expiry counts as expiring: the title's badge and counts (e.g. 24h, 3d, 90m)")
 	a.addGatewayFlags(root)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &ExitError{Code: ExitUsage, Err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}

@@ -332,10 +332,22 @@ func (s *Session) Run() error {
 		return fmt.Errorf("open a pseudo-terminal for %s: %w", res.Name, err)
 	}
 	defer master.Close()
-	setSize(master, s.size(sizeFd))
-
-	if s.opts.Banner != "" {
-		_, _ = io.WriteString(stdout, s.opts.Banner+"\r\n")
+	// On a terminal the banner keeps the last row while the child runs
+	// (banner.go); elsewhere it is one line before the child's output.
+	var pin *pinnedBanner
+	if outTTY {
+		pin, _ = newPinnedBanner(stdout, s.opts.Banner, s.size(sizeFd))
+	}
+	screen := stdout
+	if pin != nil {
+		setSize(master, pin.childSize())
+		pin.start()
+		screen = pin
+	} else {
+		setSize(master, s.size(sizeFd))
+		if s.opts.Banner != "" {
+			_, _ = io.WriteString(stdout, s.opts.Banner+"\r\n")
+		}
 	}
 
 	// Raw mode on the real terminal, restored on every way out of Run
@@ -368,7 +380,7 @@ func (s *Session) Run() error {
 	}()
 
 	panics := make(chan any, 3)
-	out := &sink{w: stdout, scan: NewScanner()}
+	out := &sink{w: screen, scan: NewScanner()}
 	defer out.wipe()
 
 	// child → screen and scanner
@@ -461,7 +473,12 @@ wait:
 		case <-exited:
 			break wait
 		case <-winch:
-			setSize(master, s.size(sizeFd))
+			if pin != nil {
+				pin.resize(s.size(sizeFd))
+				setSize(master, pin.childSize())
+			} else {
+				setSize(master, s.size(sizeFd))
+			}
 			continue
 		case <-escape:
 			res.Cancelled = true
@@ -502,6 +519,9 @@ wait:
 		}
 	}
 	out.close()
+	if pin != nil {
+		pin.stop()
+	}
 	if p := recoverLate(panics); panicked == nil {
 		panicked = p
 	}

@@ -5,7 +5,7 @@
 package tui
 
 import (
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -27,6 +27,12 @@ type Options struct {
 	Getenv func(string) string
 	// Home abbreviates paths on screen.
 	Home string
+	// Warn is how far ahead an expiry counts as expiring (0: the default).
+	Warn time.Duration
+	// Mouse says the program reports the mouse (tea.WithMouseCellMotion):
+	// it is turned on again when the terminal comes back after a suspend
+	// or a program run in it.
+	Mouse bool
 	// Renderer decides colour (nil: lipgloss's default renderer).
 	Renderer *lipgloss.Renderer
 	// NewWizard makes the add-a-credential screen; nil is views.NewWizard
@@ -88,6 +94,7 @@ func newApp(o Options, keys Keys) *App {
 		Clock:  o.Clock,
 		Getenv: o.Getenv,
 		Home:   o.Home,
+		Warn:   o.Warn,
 		Keys:   keys.Views,
 		Styles: theme.Views,
 	}
@@ -150,17 +157,7 @@ func (a *App) Init() tea.Cmd {
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		a.layout = computeLayout(msg.Width, msg.Height)
-		body := a.layout.Body
-		a.dash.SetSize(body.W, body.H)
-		if a.wizard != nil {
-			a.wizard.SetSize(body.W, body.H)
-			// The wizard's forms size themselves from the message too.
-			next, cmd := a.wizard.Update(tea.WindowSizeMsg{Width: body.W, Height: body.H})
-			a.wizard = next.(views.Component)
-			return a, cmd
-		}
-		return a, nil
+		return a, a.resize(msg.Width, msg.Height)
 
 	case tea.KeyMsg:
 		// Keys typed faster than the terminal is read (tmux, ssh, a quick
@@ -176,6 +173,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if a.status.level == views.StatusError && a.status.text != "" {
 			a.status = statusLine{} // an error stays until the next key
+			refit := a.fitStatus()
+			_, cmd := a.Update(msg)
+			return a, tea.Batch(refit, cmd)
 		}
 		// The interrupt key (ctrl+c) quits, also while a screen takes
 		// text, except in a wizard opened from the dashboard: there it
@@ -188,17 +188,22 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.showHelp = false
 			return a, a.updateCurrent(msg)
 		}
+		// ctrl+z suspends from anywhere, as in any terminal program; the
+		// program comes back with tea.ResumeMsg.
+		if key.Matches(msg, a.keys.Global.Suspend) {
+			return a, tea.Suspend
+		}
 		if a.showHelp {
 			a.showHelp = false
 			if key.Matches(msg, a.keys.Global.Quit) {
-				return a, tea.Quit
+				return a, a.quit()
 			}
 			return a, nil
 		}
 		if !a.current().CapturesInput() {
 			switch {
 			case key.Matches(msg, a.keys.Global.Quit):
-				return a, tea.Quit
+				return a, a.quit()
 			case key.Matches(msg, a.keys.Global.Help):
 				a.showHelp = true
 				return a, nil
@@ -217,20 +222,32 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case views.TickMsg:
 		return a, tea.Batch(a.broadcast(msg), a.tick())
 
+	case tea.ResumeMsg:
+		// Back from ctrl+z: bubbletea restored the screen but not the
+		// mouse, and the files may have changed meanwhile.
+		return a, tea.Batch(a.mouseOn(), a.broadcast(views.FilesChangedMsg{}))
+
+	case views.ExecReturnedMsg:
+		// Back from a program run in the terminal (claude setup-token, the
+		// editor): the same, for the mouse.
+		return a, tea.Batch(a.mouseOn(), a.updateCurrent(msg))
+
 	case views.StatusMsg:
 		a.statusSeq++
 		a.status = statusLine{level: msg.Level, text: msg.Text, seq: a.statusSeq}
+		cmd := a.fitStatus()
 		switch msg.Level {
 		case views.StatusError:
-			return a, nil
+			return a, cmd
 		case views.StatusWarn:
-			return a, clearAfter(warnFor, a.statusSeq)
+			return a, tea.Batch(cmd, clearAfter(warnFor, a.statusSeq))
 		}
-		return a, clearAfter(infoFor, a.statusSeq)
+		return a, tea.Batch(cmd, clearAfter(infoFor, a.statusSeq))
 
 	case clearStatusMsg:
 		if msg.seq == a.status.seq {
 			a.status = statusLine{}
+			return a, a.fitStatus()
 		}
 		return a, nil
 
@@ -277,6 +294,88 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, a.updateCurrent(msg)
 }
 
+// resize lays the terminal out at w × h and gives every screen its room.
+func (a *App) resize(w, h int) tea.Cmd {
+	a.layout = computeLayout(w, h, len(a.statusLines(w)))
+	body := a.layout.Body
+	a.dash.SetSize(body.W, body.H)
+	if a.wizard != nil {
+		a.wizard.SetSize(body.W, body.H)
+		// The wizard's forms size themselves from the message too.
+		next, cmd := a.wizard.Update(tea.WindowSizeMsg{Width: body.W, Height: body.H})
+		a.wizard = next.(views.Component)
+		return cmd
+	}
+	return nil
+}
+
+// fitStatus lays the terminal out again when the status message needs
+// another number of lines than the status line has.
+func (a *App) fitStatus() tea.Cmd {
+	l := a.layout
+	if l.TooSmall || l.Width == 0 || len(a.statusLines(l.Width)) == l.Status.H {
+		return nil
+	}
+	return a.resize(l.Width, l.Height)
+}
+
+// statusLines is the status message drawn w cells wide: a sign for its
+// level, then the text, wrapped (not cut) in up to maxStatusLines lines.
+func (a *App) statusLines(w int) []string {
+	s := a.status
+	if s.text == "" || w <= 0 {
+		return []string{""}
+	}
+	var style lipgloss.Style
+	var sign string
+	switch s.level {
+	case views.StatusSuccess:
+		style, sign = a.theme.StatusSuccess, "✓ "
+	case views.StatusWarn:
+		style, sign = a.theme.StatusWarn, "! "
+	case views.StatusError:
+		style, sign = a.theme.StatusError, "✗ error: "
+	default:
+		style, sign = a.theme.StatusInfo, "· "
+	}
+	// Messages quote ids, providers and errors from files: one sanitiser
+	// makes them data, never terminal control.
+	text := sign + authstore.SafeText(s.text)
+	inner := max(w-1, 1)
+	// Broken between words (or after a hyphen), a word longer than the
+	// line wherever it must be.
+	lines := strings.Split(ansi.Hardwrap(ansi.Wordwrap(text, inner, ""), inner, true), "\n")
+	if len(lines) > maxStatusLines {
+		lines = lines[:maxStatusLines]
+		lines[maxStatusLines-1] = ansi.Truncate(lines[maxStatusLines-1]+" …", inner, "…")
+	}
+	for i, l := range lines {
+		lines[i] = " " + style.Render(l)
+	}
+	return lines
+}
+
+// quit ends the program, except during a move on the dashboard: then it
+// cancels the move first (nothing is saved) and says so; the quit key
+// again quits.
+func (a *App) quit() tea.Cmd {
+	if a.wizard == nil && a.dash.CancelMove() {
+		_, cmd := a.Update(views.StatusMsg{Level: views.StatusInfo,
+			Text: "move cancelled, nothing was saved; " + a.keys.Global.Quit.Help().Key + " again quits"})
+		return cmd
+	}
+	return tea.Quit
+}
+
+// mouseOn turns mouse reports on again when the program uses the mouse
+// (bubbletea turns them off when it hands the terminal over).
+func (a *App) mouseOn() tea.Cmd {
+	if !a.opts.Mouse {
+		return nil
+	}
+	return tea.EnableMouseCellMotion
+}
+
 func clearAfter(d time.Duration, seq int) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return clearStatusMsg{seq: seq} })
 }
@@ -313,40 +412,42 @@ func (a *App) View() string {
 		return ""
 	}
 	if l.TooSmall {
-		msg := a.theme.Message.Render(ansi.Truncate(
-			"moltbot needs at least "+strconv.Itoa(MinWidth)+"×"+strconv.Itoa(MinHeight)+" (this is "+strconv.Itoa(l.Width)+"×"+strconv.Itoa(l.Height)+"); enlarge the window",
-			l.Width, "…"))
-		return msg
+		lines := tooSmallNotice(l.Width, l.Height)
+		for i, line := range lines {
+			lines[i] = a.theme.Message.Render(line)
+		}
+		return strings.Join(lines, "\n")
 	}
 	screen := a.current()
 	body := clip(screen.View(), l.Body.W, l.Body.H)
+	out := body + "\n" + a.statusView(l.Status.W) + "\n" + a.helpView(l.Help.W)
 	if a.showHelp {
-		global := []key.Binding{a.keys.Global.Help, a.keys.Global.Quit}
-		body = views.Overlay(body, views.HelpView(screen, global, a.theme.Views.Help, l.Body.W-4, l.Body.H-2), l.Body.W, l.Body.H)
+		// Over the whole terminal: at 60×15 every key fits.
+		global := append(a.globals(), a.keys.Global.Suspend)
+		out = views.Overlay(out, views.HelpView(screen, global, a.theme.Views.Help, l.Width-4, l.Height), l.Width, l.Height)
 	}
-	return body + "\n" + a.statusView(l.Status.W) + "\n" + a.helpView(l.Help.W)
+	return out
 }
 
 func (a *App) statusView(w int) string {
-	s := a.status
-	if s.text == "" {
-		return views.FitLine("", w)
+	lines := a.statusLines(w)
+	for i, l := range lines {
+		lines[i] = views.FitLine(l, w)
 	}
-	var style lipgloss.Style
-	var sign string
-	switch s.level {
-	case views.StatusSuccess:
-		style, sign = a.theme.StatusSuccess, "✓ "
-	case views.StatusWarn:
-		style, sign = a.theme.StatusWarn, "! "
-	case views.StatusError:
-		style, sign = a.theme.StatusError, "✗ error: "
-	default:
-		style, sign = a.theme.StatusInfo, "· "
+	for len(lines) < a.layout.Status.H {
+		lines = append(lines, views.FitLine("", w))
 	}
-	// Messages quote ids, providers and errors from files: one sanitiser
-	// makes them data, never terminal control.
-	return views.FitLine(" "+style.Render(ansi.Truncate(sign+authstore.SafeText(s.text), max(w-1, 0), "…")), w)
+	return strings.Join(lines[:max(a.layout.Status.H, 1)], "\n")
+}
+
+// globals are the help and quit keys as they act now: during a move the
+// quit key cancels the move first.
+func (a *App) globals() []key.Binding {
+	q := a.keys.Global.Quit
+	if a.wizard == nil && a.dash.Moving() {
+		q.SetHelp(q.Help().Key, "cancel move")
+	}
+	return []key.Binding{a.keys.Global.Help, q}
 }
 
 func (a *App) helpView(w int) string {
@@ -359,7 +460,7 @@ func (a *App) helpView(w int) string {
 	}
 	var global []key.Binding
 	if !screen.CapturesInput() { // while it takes text, q and ? are text
-		global = []key.Binding{a.keys.Global.Help, a.keys.Global.Quit}
+		global = a.globals()
 	}
 	// When the bar is too wide, the screen's last bindings give way (the
 	// full help still has them); "? help" and "q quit" always stay.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -35,13 +36,25 @@ func TestAppBeforeTheFirstSizeAndTooSmall(t *testing.T) {
 	if v := a.View(); v != "" {
 		t.Errorf("0×0 view %q, want empty", v)
 	}
-	for _, size := range [][2]int{{59, 30}, {100, 14}, {20, 3}, {1, 1}} {
+	// Issue 14: the notice fits the terminal it is shown in, wrapped rather
+	// than cut (it used to be one line cut with "…").
+	for _, size := range [][2]int{{59, 30}, {100, 14}, {40, 10}, {20, 3}, {12, 2}, {1, 1}} {
 		a.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 		v := a.View()
-		if strings.Contains(v, "\n") || lipgloss.Width(v) > size[0] {
-			t.Errorf("%v: too-small view is not one line within the width: %q", size, v)
+		lines := strings.Split(v, "\n")
+		if len(lines) > size[1] {
+			t.Errorf("%v: the notice takes %d lines", size, len(lines))
 		}
-		if size[0] >= 40 && !strings.Contains(v, "at least 60×15") {
+		for _, l := range lines {
+			if lipgloss.Width(l) > size[0] || strings.Contains(l, "…") {
+				t.Errorf("%v: notice line %q is cut or too wide", size, l)
+			}
+		}
+		flat := strings.Join(strings.Fields(v), " ")
+		if size[0] >= 40 && !strings.Contains(flat, "at least 60×15 (this is "+strconv.Itoa(size[0])+"×"+strconv.Itoa(size[1])+"); enlarge the window") {
+			t.Errorf("%v: %q does not say the minimum", size, v)
+		}
+		if size[0] >= 12 && !strings.Contains(flat, "60×15") {
 			t.Errorf("%v: %q does not say the minimum", size, v)
 		}
 	}

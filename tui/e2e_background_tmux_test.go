@@ -24,7 +24,7 @@ func TestTmuxDashboardColoursForTheBackground(t *testing.T) {
 	header := func(hex string) string {
 		return "\x1b[" + termenv.ANSI256.Color(hex).Sequence(false) + "m moltbot"
 	}
-	light, dark := header(palette.HeaderAccent.Light), header(palette.HeaderAccent.Dark)
+	light, dark := header(palette.HeaderAccent.Light.ANSI256), header(palette.HeaderAccent.Dark.ANSI256)
 	if light == dark {
 		t.Fatal("the light and dark header colours are the same at 256 colours")
 	}

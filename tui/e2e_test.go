@@ -90,12 +90,13 @@ func TestEndToEndMouseDrag(t *testing.T) {
 	s := newScratch(t, "populated.json")
 	tm := teatest.NewTestModel(t, s.app(true), teatest.WithInitialTermSize(100, 30))
 	waitFor(t, tm, "anthropic:manual")
-	// Rows start at y=3 (header, pane border, column header); soon is 3rd.
+	// Rows start at y=4 (title, counts, pane border, column header); soon
+	// is 3rd.
 	left := tea.MouseButtonLeft
-	tm.Send(tea.MouseMsg{X: 50, Y: 5, Action: tea.MouseActionPress, Button: left})
-	tm.Send(tea.MouseMsg{X: 50, Y: 4, Action: tea.MouseActionMotion, Button: left})
-	tm.Send(tea.MouseMsg{X: 51, Y: 3, Action: tea.MouseActionMotion, Button: left})
-	tm.Send(tea.MouseMsg{X: 51, Y: 3, Action: tea.MouseActionRelease, Button: left})
+	tm.Send(tea.MouseMsg{X: 50, Y: 6, Action: tea.MouseActionPress, Button: left})
+	tm.Send(tea.MouseMsg{X: 50, Y: 5, Action: tea.MouseActionMotion, Button: left})
+	tm.Send(tea.MouseMsg{X: 51, Y: 4, Action: tea.MouseActionMotion, Button: left})
+	tm.Send(tea.MouseMsg{X: 51, Y: 4, Action: tea.MouseActionRelease, Button: left})
 	waitFor(t, tm, "saved the anthropic order")
 	a := finish(t, tm)
 	want := []string{"anthropic:soon", "anthropic:manual", "anthropic:default", "anthropic:work"}

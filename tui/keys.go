@@ -21,6 +21,9 @@ type GlobalKeys struct {
 	// Interrupt quits from anywhere, except in a wizard opened from the
 	// dashboard, which it cancels.
 	Interrupt key.Binding
+	// Suspend puts moltbot in the background (the shell's fg brings it
+	// back), as ctrl+z does to any program.
+	Suspend key.Binding
 }
 
 // DefaultKeys are moltbot's bindings.
@@ -30,6 +33,7 @@ func DefaultKeys() Keys {
 			Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 			Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 			Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+			Suspend:   key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
 		},
 		Views: views.KeyMap{Dashboard: views.DashboardKeys{
 			Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -42,8 +46,8 @@ func DefaultKeys() Keys {
 			PrevPane:    key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "switch pane")),
 			Left:        key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "providers")),
 			Right:       key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "profiles")),
-			Grab:        key.NewBinding(key.WithKeys(" ", "enter"), key.WithHelp("space", "grab to move")),
-			Drop:        key.NewBinding(key.WithKeys(" ", "enter"), key.WithHelp("space", "drop & save")),
+			Grab:        key.NewBinding(key.WithKeys(" ", "enter"), key.WithHelp("space/enter", "grab to move")),
+			Drop:        key.NewBinding(key.WithKeys(" ", "enter"), key.WithHelp("space/enter", "drop & save")),
 			Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel move")),
 			MoveUp:      key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K/⇧↑", "move up & save")),
 			MoveDown:    key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J/⇧↓", "move down & save")),
@@ -60,6 +64,10 @@ func DefaultKeys() Keys {
 			Copy:        key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "copy to agent")),
 			Confirm:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "remove")),
 			Deny:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "keep")),
+			// The mouse, for the full help: no key is called these.
+			Click: key.NewBinding(key.WithKeys("mouse:click"), key.WithHelp("click", "select a row or provider")),
+			Drag:  key.NewBinding(key.WithKeys("mouse:drag"), key.WithHelp("drag", "move a profile, release saves")),
+			Wheel: key.NewBinding(key.WithKeys("mouse:wheel"), key.WithHelp("wheel", "scroll")),
 
 			ClearCooldown: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "clear cooldown")),
 			InOrder:       key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "exclude/include")),
@@ -88,7 +96,7 @@ func wizardKeys() views.WizardKeys {
 // time; within one scope no two may share a key.
 func (k Keys) scopes() map[string][]key.Binding {
 	d := k.Views.Dashboard
-	g := []key.Binding{k.Global.Help, k.Global.Quit, k.Global.Interrupt}
+	g := []key.Binding{k.Global.Help, k.Global.Quit, k.Global.Interrupt, k.Global.Suspend}
 	with := func(bs ...key.Binding) []key.Binding { return append(append([]key.Binding(nil), g...), bs...) }
 	return map[string][]key.Binding{
 		"dashboard": with(d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.NextPane, d.PrevPane,
@@ -96,11 +104,11 @@ func (k Keys) scopes() map[string][]key.Binding {
 			d.Probe, d.ProbeAll, d.Agents, d.Renew, d.Copy, d.ClearCooldown, d.InOrder, d.Filter, d.ClearFilter,
 			d.NextTrouble, d.PrevTrouble, d.Undo, d.EditConfig),
 		// While a filter is typed every other key is text (q and ? too).
-		"filtering": {k.Global.Interrupt, d.AcceptFilter, d.ClearFilter},
+		"filtering": {k.Global.Interrupt, k.Global.Suspend, d.AcceptFilter, d.ClearFilter},
 		"agents":    with(d.Up, d.Down, d.Top, d.Bottom, d.PickAgent, d.ClosePicker),
 		"copy to":   with(d.Up, d.Down, d.Top, d.Bottom, d.PickAgent, d.ClosePicker, d.Copy),
 		"moving":    with(d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.MoveUp, d.MoveDown, d.Drop, d.Cancel),
 		"confirm":   with(d.Confirm, d.Deny),
-		"wizard":    {k.Views.Wizard.Back, k.Views.Wizard.Quit, k.Views.Wizard.Done},
+		"wizard":    {k.Views.Wizard.Back, k.Views.Wizard.Quit, k.Views.Wizard.Done, k.Global.Suspend},
 	}
 }

@@ -95,11 +95,12 @@ func runAll(a *App, cmd tea.Cmd) {
 }
 
 // screen is the whole terminal as text; bar its last line (the help bar),
-// status the line above it.
+// status the lines above it (a long message is wrapped), joined.
 func screen(a *App) (all, status, bar string) {
 	v := ansi.Strip(a.View())
 	lines := strings.Split(v, "\n")
-	return v, strings.TrimSpace(lines[len(lines)-2]), strings.TrimSpace(lines[len(lines)-1])
+	n := max(a.layout.Status.H, 1)
+	return v, strings.Join(strings.Fields(strings.Join(lines[len(lines)-1-n:len(lines)-1], " ")), " "), strings.TrimSpace(lines[len(lines)-1])
 }
 
 // TestRebindingAKeyChangesTheScreen: key names on screen come from the

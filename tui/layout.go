@@ -1,7 +1,11 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/moltbot/moltbot/views"
 )
@@ -24,18 +28,47 @@ type layout struct {
 	Help          rect
 }
 
-// computeLayout splits a w × h terminal: the active screen on top, then a
-// status line and a help bar.
-func computeLayout(w, h int) layout {
+// maxStatusLines bounds the status line when a message is wrapped.
+const maxStatusLines = 3
+
+// computeLayout splits a w × h terminal: the active screen on top, then
+// the status line (statusLines high, 1 to maxStatusLines: a long message
+// is wrapped, not cut) and a help bar.
+func computeLayout(w, h, statusLines int) layout {
 	l := layout{Width: max(w, 0), Height: max(h, 0)}
 	if w < MinWidth || h < MinHeight {
 		l.TooSmall = true
 		return l
 	}
-	l.Body = rect{0, 0, w, h - 2}
-	l.Status = rect{0, h - 2, w, 1}
+	n := min(max(statusLines, 1), maxStatusLines)
+	l.Body = rect{0, 0, w, h - 1 - n}
+	l.Status = rect{0, h - 1 - n, w, n}
 	l.Help = rect{0, h - 1, w, 1}
 	return l
+}
+
+// tooSmallNotice says the minimum size in a w × h terminal that is smaller
+// than that: wrapped to its width, in as many of its lines as it has, and
+// in fewer words when it has few.
+func tooSmallNotice(w, h int) []string {
+	if w <= 0 || h <= 0 {
+		return nil
+	}
+	for _, text := range []string{
+		"moltbot needs at least " + strconv.Itoa(MinWidth) + "×" + strconv.Itoa(MinHeight) + " (this is " + strconv.Itoa(w) + "×" + strconv.Itoa(h) + "); enlarge the window",
+		"moltbot needs " + strconv.Itoa(MinWidth) + "×" + strconv.Itoa(MinHeight) + " (this is " + strconv.Itoa(w) + "×" + strconv.Itoa(h) + ")",
+		"needs " + strconv.Itoa(MinWidth) + "×" + strconv.Itoa(MinHeight),
+	} {
+		lines := strings.Split(ansi.Wordwrap(text, w, ""), "\n")
+		fits := len(lines) <= h
+		for _, l := range lines {
+			fits = fits && lipgloss.Width(l) <= w
+		}
+		if fits {
+			return lines
+		}
+	}
+	return []string{ansi.Truncate(strconv.Itoa(MinWidth)+"×"+strconv.Itoa(MinHeight), w, "")}
 }
 
 // clip makes s exactly w × h: lines cut (measured in cells, escape codes

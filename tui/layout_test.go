@@ -23,7 +23,7 @@ func TestComputeLayout(t *testing.T) {
 		{250, 70, false, rect{0, 0, 250, 68}, rect{0, 68, 250, 1}, rect{0, 69, 250, 1}},
 	}
 	for _, tt := range tests {
-		l := computeLayout(tt.w, tt.h)
+		l := computeLayout(tt.w, tt.h, 1)
 		if l.TooSmall != tt.tooSmall || l.Body != tt.body || l.Status != tt.status || l.Help != tt.help {
 			t.Errorf("computeLayout(%d, %d) = %+v", tt.w, tt.h, l)
 		}

@@ -8,26 +8,42 @@ import (
 	"github.com/moltbot/moltbot/views"
 )
 
+// shade is one colour in each colour depth: true colour, the nearest of
+// the 256-colour cube, and one of the 16 ANSI colours picked by hand (the
+// nearest would make expiring and expired the same red, and dim text
+// bright blue on the blue selection).
+type shade struct{ hex, c256, c16 string }
+
+// pair is a colour for light and for dark backgrounds, in every depth.
+func pair(light, dark shade) lipgloss.CompleteAdaptiveColor {
+	return lipgloss.CompleteAdaptiveColor{
+		Light: lipgloss.CompleteColor{TrueColor: light.hex, ANSI256: light.c256, ANSI: light.c16},
+		Dark:  lipgloss.CompleteColor{TrueColor: dark.hex, ANSI256: dark.c256, ANSI: dark.c16},
+	}
+}
+
 // palette is moltbot's colours as light/dark pairs. Text uses the
 // terminal's own foreground; colour only ever repeats what the words say.
+// With 16 colours: dim is grey (8), the selection blue (4) on dark and
+// light grey (7) on light backgrounds, expiring yellow, expired red.
 var palette = struct {
-	Dim, Faint, Border, Accent lipgloss.AdaptiveColor
-	OK, Warn, Bad              lipgloss.AdaptiveColor
-	SelectedBG, GrabbedBG, Bar lipgloss.AdaptiveColor
-	DialogBorder, HeaderAccent lipgloss.AdaptiveColor
+	Dim, Faint, Border, Accent lipgloss.CompleteAdaptiveColor
+	OK, Warn, Bad              lipgloss.CompleteAdaptiveColor
+	SelectedBG, GrabbedBG, Bar lipgloss.CompleteAdaptiveColor
+	DialogBorder, HeaderAccent lipgloss.CompleteAdaptiveColor
 }{
-	Dim:          lipgloss.AdaptiveColor{Light: "#6e7781", Dark: "#8b949e"},
-	Faint:        lipgloss.AdaptiveColor{Light: "#8c959f", Dark: "#6e7681"},
-	Border:       lipgloss.AdaptiveColor{Light: "#d0d7de", Dark: "#3d444d"},
-	Accent:       lipgloss.AdaptiveColor{Light: "#0969da", Dark: "#58a6ff"},
-	OK:           lipgloss.AdaptiveColor{Light: "#1a7f37", Dark: "#3fb950"},
-	Warn:         lipgloss.AdaptiveColor{Light: "#9a6700", Dark: "#d29922"},
-	Bad:          lipgloss.AdaptiveColor{Light: "#cf222e", Dark: "#f85149"},
-	SelectedBG:   lipgloss.AdaptiveColor{Light: "#ddf4ff", Dark: "#1c2b3a"},
-	GrabbedBG:    lipgloss.AdaptiveColor{Light: "#fff8c5", Dark: "#3a3000"},
-	Bar:          lipgloss.AdaptiveColor{Light: "#f6f8fa", Dark: "#161b22"},
-	DialogBorder: lipgloss.AdaptiveColor{Light: "#cf222e", Dark: "#f85149"},
-	HeaderAccent: lipgloss.AdaptiveColor{Light: "#8250df", Dark: "#d2a8ff"},
+	Dim:          pair(shade{"#6e7781", "66", "8"}, shade{"#8b949e", "103", "8"}),
+	Faint:        pair(shade{"#8c959f", "103", "8"}, shade{"#6e7681", "66", "8"}),
+	Border:       pair(shade{"#d0d7de", "188", "8"}, shade{"#3d444d", "59", "8"}),
+	Accent:       pair(shade{"#0969da", "26", "4"}, shade{"#58a6ff", "75", "14"}),
+	OK:           pair(shade{"#1a7f37", "29", "2"}, shade{"#3fb950", "71", "10"}),
+	Warn:         pair(shade{"#9a6700", "94", "3"}, shade{"#d29922", "172", "11"}),
+	Bad:          pair(shade{"#cf222e", "160", "1"}, shade{"#f85149", "203", "9"}),
+	SelectedBG:   pair(shade{"#ddf4ff", "195", "7"}, shade{"#1c2b3a", "17", "4"}),
+	GrabbedBG:    pair(shade{"#fff8c5", "230", "11"}, shade{"#3a3000", "58", "5"}),
+	Bar:          pair(shade{"#f6f8fa", "231", "7"}, shade{"#161b22", "232", "0"}),
+	DialogBorder: pair(shade{"#cf222e", "160", "1"}, shade{"#f85149", "203", "9"}),
+	HeaderAccent: pair(shade{"#8250df", "98", "5"}, shade{"#d2a8ff", "183", "13"}),
 }
 
 // Theme is every style of the program, made from one renderer so that
@@ -76,6 +92,8 @@ func NewTheme(r *lipgloss.Renderer) Theme {
 		DialogTitle:  s().Bold(true),
 		Picker:       s().Border(lipgloss.RoundedBorder()).BorderForeground(palette.Accent).Padding(0, 1),
 		Key:          key,
+		AlertBad:     s().Foreground(palette.Bad).Bold(true),
+		AlertWarn:    s().Foreground(palette.Warn).Bold(true),
 	}
 	t.Views.Help = views.HelpStyles{
 		Box:   s().Border(lipgloss.RoundedBorder()).BorderForeground(palette.Accent).Padding(0, 1),

@@ -48,7 +48,7 @@ func TestOnePaletteColoursDashboardAndStatus(t *testing.T) {
 	t.Cleanup(func() { palette = saved })
 	for _, tc := range []struct {
 		name  string
-		entry *lipgloss.AdaptiveColor
+		entry *lipgloss.CompleteAdaptiveColor
 	}{
 		{"OK", &palette.OK},     // ok badges
 		{"Warn", &palette.Warn}, // expiring, cooldowns
@@ -57,12 +57,12 @@ func TestOnePaletteColoursDashboardAndStatus(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			palette = saved
-			old := sgrColour(tc.entry.Dark)
+			old := sgrColour(tc.entry.Dark.TrueColor)
 			dash, status := dashboardAndStatus(t, s)
 			if !strings.Contains(dash, old) || !strings.Contains(status, old) {
-				t.Fatalf("palette.%s (%s) is not in both outputs to begin with:\n%s\n%s", tc.name, tc.entry.Dark, dash, status)
+				t.Fatalf("palette.%s (%s) is not in both outputs to begin with:\n%s\n%s", tc.name, tc.entry.Dark.TrueColor, dash, status)
 			}
-			*tc.entry = lipgloss.AdaptiveColor{Light: "#123456", Dark: "#123456"}
+			*tc.entry = pair(shade{"#123456", "24", "4"}, shade{"#123456", "24", "4"})
 			dash, status = dashboardAndStatus(t, s)
 			for what, out := range map[string]string{"the dashboard": dash, "models status": status} {
 				if !strings.Contains(out, sgrColour("#123456")) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/moltbot/moltbot/authstore"
@@ -100,13 +101,21 @@ func (p *agentPicker) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // View is the picker's box (Overlay centres it).
 func (p *agentPicker) View() string {
 	st := p.st
-	w := min(max(p.width-8, 30), 60)
+	w := min(max(p.width-4, 30), 60)
 	inner := w - 4
 	idW := 0
 	for _, a := range p.agents {
 		idW = max(idW, ansi.StringWidth(authstore.SafeText(a.id)))
 	}
 	idW = min(idW, inner/2)
+	// "● shown" shrinks to its dot when a row would not fit otherwise.
+	shownLabel, whatW := "● shown  ", 0
+	for _, a := range p.agents {
+		whatW = max(whatW, lipgloss.Width(fmt.Sprintf("%d %s · %s", a.profiles, plural(a.profiles, "profile", "profiles"), a.status)), lipgloss.Width("✗ "+a.problem+" store"))
+	}
+	if 2+idW+2+lipgloss.Width(shownLabel)+whatW > inner {
+		shownLabel = "● "
+	}
 	lines := []string{st.DialogTitle.Render(p.title), ""}
 	rows := max(p.height-8, 1)
 	off := 0
@@ -128,12 +137,12 @@ func (p *agentPicker) View() string {
 		default:
 			what = st.Dim.Render(fmt.Sprintf("%d %s · ", a.profiles, plural(a.profiles, "profile", "profiles"))) + st.badge(a.status).Render(string(a.status))
 		}
-		cur := "         "
+		cur := strings.Repeat(" ", lipgloss.Width(shownLabel))
 		switch {
 		case p.shown == "": // the copy picker: no agent is "shown"
 			cur = ""
 		case a.id == p.shown:
-			cur = st.Key.Render("● shown  ")
+			cur = st.Key.Render(shownLabel)
 		}
 		if a.note != "" {
 			what += st.Dim.Render(" · " + a.note)
@@ -170,4 +179,23 @@ func (p *agentPicker) pickBinding() key.Binding {
 		return p.keys.PickAgent
 	}
 	return describe(p.keys.PickAgent, p.pickHelp)
+}
+
+// openAgents looks for agents and opens the picker.
+func (d *Dashboard) openAgents() tea.Cmd {
+	if d.moves.busy() || d.busy() != "" {
+		return status(StatusWarn, "a save is in progress — wait a moment before switching agents")
+	}
+	if d.table.list.grab != nil {
+		return status(StatusWarn, "finish the move first (%s to drop, %s to cancel)", firstKey(d.keys.Drop), firstKey(d.keys.Cancel))
+	}
+	return listAgents(d.env.Paths.StateDir, d.env.Getenv, d.now, d.warn, true)
+}
+
+// onAgentPicked shows the agent chosen in the picker.
+func (d *Dashboard) onAgentPicked(msg agentPickedMsg) tea.Cmd {
+	if msg.id == d.env.Paths.AgentID {
+		return status(StatusInfo, "already showing agent %s", msg.id)
+	}
+	return d.switchAgent(msg.id)
 }

@@ -40,6 +40,9 @@ type DashboardKeys struct {
 	Copy key.Binding
 	// Confirm and Deny answer the confirm dialog.
 	Confirm, Deny key.Binding
+	// Click, Drag and Wheel describe the mouse in the full help; no key
+	// matches them.
+	Click, Drag, Wheel key.Binding
 	// ClearCooldown ends the selected profile's cooldown or disabled state
 	// (all of the provider's, on the provider pane), after asking.
 	ClearCooldown key.Binding
@@ -102,6 +105,13 @@ type Dashboard struct {
 
 	agentIDs []string    // agents with a store, from the last load
 	agents   []agentInfo // the same, summarised for the picker
+
+	// hadStore says a load found the store; when a later one does not, it
+	// was deleted meanwhile (the header says so). backup is the number of
+	// profiles in a good .bak, -1 when there is none to restore.
+	hadStore bool
+	backup   int
+	sum      reportSummary // the header's counts and badge (summary)
 	// copyTargets are the agents the copy picker offers, by id.
 	copyTargets map[string]authstore.Paths
 
@@ -124,12 +134,17 @@ func NewDashboard(env Env) *Dashboard {
 	if env.Clock != nil {
 		now = env.Clock()
 	}
+	warn := env.Warn
+	if warn <= 0 {
+		warn = authstore.DefaultWarn
+	}
 	return &Dashboard{
 		env:       env,
 		keys:      env.Keys.Dashboard,
 		st:        env.Styles.Dashboard,
 		now:       now,
-		warn:      authstore.DefaultWarn,
+		warn:      warn,
+		backup:    -1,
 		focus:     paneProfiles,
 		providers: newProviderList(env.Keys.Dashboard),
 		table:     newProfileTable(env.Keys.Dashboard),
@@ -569,23 +584,4 @@ func (d *Dashboard) carryRanks() carryPreview {
 func (d *Dashboard) seenOverride() authstore.Override {
 	view := d.viewSnap()
 	return view.Override(d.providers.selected())
-}
-
-// openAgents looks for agents and opens the picker.
-func (d *Dashboard) openAgents() tea.Cmd {
-	if d.moves.busy() || d.busy() != "" {
-		return status(StatusWarn, "a save is in progress — wait a moment before switching agents")
-	}
-	if d.table.list.grab != nil {
-		return status(StatusWarn, "finish the move first (%s to drop, %s to cancel)", firstKey(d.keys.Drop), firstKey(d.keys.Cancel))
-	}
-	return listAgents(d.env.Paths.StateDir, d.env.Getenv, d.now, d.warn, true)
-}
-
-// onAgentPicked shows the agent chosen in the picker.
-func (d *Dashboard) onAgentPicked(msg agentPickedMsg) tea.Cmd {
-	if msg.id == d.env.Paths.AgentID {
-		return status(StatusInfo, "already showing agent %s", msg.id)
-	}
-	return d.switchAgent(msg.id)
 }

@@ -15,6 +15,9 @@ import (
 // situation is tested apart from the dashboard.
 type helpState struct {
 	focus     pane
+	navigable bool // there is more than one row or provider to go to
+	panes     bool // there are providers, so the panes can be switched
+	agents    bool // another agent has a store to switch to
 	moving    bool // a profile is carried
 	movable   bool // the selected row can be carried or moved a step
 	removable bool // the selected row is a profile and a write can start
@@ -60,6 +63,9 @@ func (d *Dashboard) helpState() helpState {
 		undoable:   canChange && d.undo.ready(),
 		loaded:     d.hasSnap,
 		focus:      d.focus,
+		navigable:  d.table.len() > 1 || len(d.providers.provs) > 1,
+		panes:      len(d.providers.provs) > 0,
+		agents:     len(d.agentIDs) > 1,
 		moving:     d.table.list.grab != nil,
 		movable:    d.cannotMove() == "",
 		removable:  selected && d.cannotWrite() == "",
@@ -94,7 +100,7 @@ func shortHelp(k DashboardKeys, s helpState) []key.Binding {
 	case s.typing:
 		return []key.Binding{relabel(k.AcceptFilter, firstKey(k.AcceptFilter), "keep filter"), relabel(k.ClearFilter, firstKey(k.ClearFilter), "clear filter")}
 	case s.moving:
-		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move"), k.Drop, k.Cancel}
+		return []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move"), relabel(k.Drop, firstKey(k.Drop), k.Drop.Help().Desc), k.Cancel}
 	case s.focus == paneProviders:
 		return []key.Binding{enable(k.ClearFilter, s.filtered), relabel(k.Up, keyPair(k.Up, k.Down), "provider"), relabel(k.Right, firstKey(k.Right), "profiles"),
 			enable(k.Undo, s.undoable), enable(k.Add, !s.readOnly), enable(k.ClearOrder, s.clearable), enable(relabel(k.Probe, firstKey(k.Probe), "probe all"), s.probeable), k.Reload,
@@ -117,7 +123,8 @@ func shortHelp(k DashboardKeys, s helpState) []key.Binding {
 	}
 }
 
-// fullHelp is every binding in situation s, grouped.
+// fullHelp is every binding in situation s, grouped; what cannot work
+// now is disabled (the help leaves it out), the mouse is described last.
 func fullHelp(k DashboardKeys, s helpState) [][]key.Binding {
 	inOrder := k.InOrder
 	switch {
@@ -126,14 +133,23 @@ func fullHelp(k DashboardKeys, s helpState) [][]key.Binding {
 	case s.outOfOrder:
 		inOrder = describe(inOrder, "put back in order")
 	}
+	nav := s.navigable
+	move := []key.Binding{enable(k.Grab, s.movable), enable(k.MoveUp, s.movable), enable(k.MoveDown, s.movable), enable(k.ClearOrder, s.clearable),
+		enable(inOrder, s.inOrder || s.outOfOrder)}
+	if s.moving {
+		move = []key.Binding{relabel(k.Up, keyPair(k.Up, k.Down), "move it"), k.Drop, k.Cancel}
+		nav = false // the arrows move the profile now
+	}
+	still := !s.moving // what a move leaves for later
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.NextPane, k.Left, k.Right, k.Reload},
-		{enable(k.Grab, s.movable), k.Drop, k.Cancel, enable(k.MoveUp, s.movable), enable(k.MoveDown, s.movable), enable(k.ClearOrder, s.clearable),
-			enable(inOrder, s.inOrder || s.outOfOrder)},
-		{enable(k.Add, !s.readOnly), enable(k.Remove, s.removable), enable(k.Copy, s.copyable), enable(k.ClearCooldown, s.coolable), enable(k.Undo, s.undoable), k.EditConfig},
-		{enable(k.Filter, s.loaded), enable(k.ClearFilter, s.filtered), enable(k.NextTrouble, s.trouble), enable(k.PrevTrouble, s.trouble)},
-		{enable(k.Probe, s.probeable), enable(k.ProbeAll, s.probeable), enable(k.Renew, s.renewable), k.Agents},
+		{enable(k.Up, nav), enable(k.Down, nav), enable(k.PageUp, nav), enable(k.PageDown, nav), enable(k.Top, nav), enable(k.Bottom, nav)},
+		{enable(k.NextPane, s.panes && still), enable(k.Left, s.panes && still), enable(k.Right, s.panes && still), enable(k.Reload, still)},
+		move,
+		{enable(k.Add, !s.readOnly && still), enable(k.Remove, s.removable && still), enable(k.Copy, s.copyable && still),
+			enable(k.ClearCooldown, s.coolable && still), enable(k.Undo, s.undoable && still), enable(k.EditConfig, still)},
+		{enable(k.Filter, s.loaded && still), enable(k.ClearFilter, s.filtered && still), enable(k.NextTrouble, s.trouble && still), enable(k.PrevTrouble, s.trouble && still)},
+		{enable(k.Probe, s.probeable && still), enable(k.ProbeAll, s.probeable && still), enable(k.Renew, s.renewable && still), enable(k.Agents, s.agents && still)},
+		{enable(k.Click, s.panes && still), enable(k.Drag, s.movable && still), enable(k.Wheel, nav)},
 	}
 }
 

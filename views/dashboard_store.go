@@ -26,6 +26,9 @@ type (
 		snap   authstore.Snapshot
 		err    error
 		agents []string // agents of the state directory that have a store
+		// backup is the number of profiles in a good .bak, -1 when there
+		// is none; looked for only when the store is corrupt or absent.
+		backup int
 	}
 	orderClearedMsg struct {
 		provider string
@@ -59,7 +62,13 @@ func loadStore(paths authstore.Paths, getenv func(string) string, seq int) tea.C
 		// withEnv read it twice).
 		snap, err := authstore.LoadWithEnv(paths, getenv)
 		agents, _ := authstore.DiscoverAgents(paths.StateDir)
-		return storeLoadedMsg{seq: seq, snap: snap, err: err, agents: agents}
+		backup := -1
+		if err != nil || !snap.Exists {
+			if n, berr := authstore.CheckBackup(paths); berr == nil {
+				backup = n
+			}
+		}
+		return storeLoadedMsg{seq: seq, snap: snap, err: err, agents: agents, backup: backup}
 	}
 }
 
@@ -117,6 +126,7 @@ func (d *Dashboard) onLoaded(msg storeLoadedMsg) tea.Cmd {
 	d.appliedSeq = msg.seq
 	d.loaded = true
 	d.agentIDs = msg.agents
+	d.backup = msg.backup
 	if msg.snap.Paths.StateDir != "" {
 		d.found = msg.snap.Paths
 	}
@@ -159,6 +169,7 @@ func (d *Dashboard) reportSideErrors() tea.Cmd {
 // applySnapshot makes snap the shown data and keeps the selection.
 func (d *Dashboard) applySnapshot(snap authstore.Snapshot) {
 	d.snap, d.hasSnap = snap, true
+	d.hadStore = d.hadStore || snap.Exists
 	d.probes.keep(d.snap)
 	d.rebuild()
 }
@@ -353,6 +364,7 @@ func (d *Dashboard) switchAgent(id string) tea.Cmd {
 	d.env.Paths = paths
 	d.appliedSeq = d.loadSeq // loads of the old agent still on their way are ignored
 	d.loaded, d.hasSnap, d.loadErr = false, false, nil
+	d.hadStore, d.backup = false, -1
 	d.snap = authstore.Snapshot{}
 	d.report = authstore.Report{}
 	d.reportGen++

@@ -71,6 +71,29 @@ func (p *detailPane) View(st DashboardStyles, info detailInfo) []string {
 	if p.height <= 0 {
 		return nil
 	}
+	parts := detailParts(info)
+	rows := p.height
+	if len(info.order) > 0 && p.height >= 3 {
+		rows = p.height - 1 // the order's line below
+	}
+	lines := wrapParts(parts, " · ", p.width-1, rows)
+	if len(info.order) > 0 && p.height >= 3 {
+		lines = append(lines, wrapParts(info.order, " · ", p.width-1, p.height-len(lines))...)
+	}
+	for i, l := range lines {
+		lines[i] = st.Dim.Render(fitCell(" "+l, p.width))
+	}
+	return lines
+}
+
+// need is how many lines of width w describe info whole (the order's line
+// not counted).
+func (p *detailPane) need(info detailInfo, w int) int {
+	return len(wrapParts(detailParts(info), " · ", w-1, 1<<10))
+}
+
+// detailParts are the pieces of the description, in the order shown.
+func detailParts(info detailInfo) []string {
 	r, now := info.row, info.now
 	parts := []string{r.label}
 	if r.env {
@@ -114,18 +137,7 @@ func (p *detailPane) View(st DashboardStyles, info detailInfo) []string {
 	if info.probe != "" {
 		parts = append(parts, authstore.SafeText(info.probe))
 	}
-	rows := p.height
-	if len(info.order) > 0 && p.height >= 3 {
-		rows = p.height - 1 // the order's line below
-	}
-	lines := wrapParts(parts, " · ", p.width-1, rows)
-	if len(info.order) > 0 && p.height >= 3 {
-		lines = append(lines, wrapParts(info.order, " · ", p.width-1, p.height-len(lines))...)
-	}
-	for i, l := range lines {
-		lines[i] = st.Dim.Render(fitCell(" "+l, p.width))
-	}
-	return lines
+	return parts
 }
 
 // wrapParts joins parts with sep into lines of at most w columns, breaking

@@ -136,3 +136,6 @@ func configNote(err error, home string) (title, detail string) {
 	}
 	return "The config cannot be read", err.Error()
 }
+
+// ExecReturned marks the editor's end as the terminal coming back.
+func (editorClosedMsg) ExecReturned() {}

@@ -3,18 +3,24 @@ package views
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/moltbot/moltbot/authstore"
+	"github.com/moltbot/moltbot/internal/timefmt"
 )
 
-// This file is the lines above the panes: the title line (the program,
-// the agent shown and how many there are, the store, the selected
-// provider's order source) and, when the store cannot be read, what
-// failed, where, and what to do.
+// This file is the lines above the panes: the title line (the program, a
+// badge when something needs attention, the agent shown and how many there
+// are, the store, the gateway, the selected provider's order source), the
+// counts `models status` prints under its table, and, when the store
+// cannot be read, waits for a migration or has gone, what happened, where,
+// and what to do.
 
 // header is those lines' model, made for each frame from the dashboard's
 // state (Dashboard.header).
@@ -34,14 +40,44 @@ type header struct {
 	err       error // why the newest read failed
 	stale     bool  // … and older data is shown, greyed
 	configErr error // why the config cannot be read
+	// badge is what needs attention first ("" nothing), bad whether it is
+	// already a failure rather than a warning.
+	badge string
+	bad   bool
+	// counts are the report's counts, shown when there is a report to
+	// count (nil: none); warn is the window "expiring" means.
+	counts *authstore.Counts
+	warn   time.Duration
+	// backup is the number of profiles in a good .bak beside the store, or
+	// -1 when there is none that could be restored.
+	backup int
+	// deleted says the store existed and is gone now.
+	deleted bool
 }
 
-// titleLines is the title line's height.
-const titleLines = 1
+// lines are the header's lines, in order.
+func (h header) lines() []string {
+	out := []string{h.titleLine()}
+	if l := h.countsLine(); l != "" {
+		out = append(out, l)
+	}
+	return append(out, h.errorLines()...)
+}
 
-// titleLine is the program, the agent (and how many there are), the store
-// and the selected provider's order source, giving way from the left on a
-// narrow screen.
+// lineCount is len(lines()), without drawing the title and the counts.
+func (h header) lineCount() int {
+	n := 1
+	if h.counts != nil && h.width > 0 {
+		n++
+	}
+	return n + len(h.errorLines())
+}
+
+// titleLine is the program, the badge, the agent (and how many there
+// are), the store, the gateway and the selected provider's order source,
+// giving way on a narrow screen in this order: the gateway, the program's
+// name, the order source, the number of agents, the path (losing
+// directories from its middle first); the badge is never cut.
 func (h header) titleLine() string {
 	st := h.st
 	agent := authstore.SafeText(h.agent)
@@ -49,43 +85,95 @@ func (h header) titleLine() string {
 		agent = "(from $CLAWDBOT_AGENT_DIR)"
 	}
 	path := authstore.SafeText(DisplayPath(h.store, h.home))
+	pathW := lipgloss.Width(path)
+	baseW := min(lipgloss.Width("…/"+filepath.Base(path)), pathW)
 	agentPart := st.HeaderDim.Render(" agent ") + st.Header.Render(agent)
+	agents := ""
 	if h.agents > 1 {
-		agentPart += st.HeaderDim.Render(fmt.Sprintf(" (%d agents: %s)", h.agents, firstKey(h.keys.Agents)))
+		agents = st.HeaderDim.Render(fmt.Sprintf(" (%d agents: %s)", h.agents, firstKey(h.keys.Agents)))
 	}
-	agentPart += st.HeaderDim.Render(" · ")
-	left := st.Header.Render(" moltbot") + st.HeaderDim.Render(" ·") + agentPart
-	right := ""
+	sep := st.HeaderDim.Render(" · ")
+	badge := ""
+	if h.badge != "" {
+		style := st.AlertWarn
+		if h.bad {
+			style = st.AlertBad
+		}
+		badge = " " + style.Render(authstore.SafeText(h.badge)) + st.HeaderDim.Render(" ·")
+	}
+	order := ""
 	if h.order != "" {
-		right = st.HeaderDim.Render("order: ") + st.Header.Render(h.order) + " "
+		order = st.HeaderDim.Render("order: ") + st.Header.Render(h.order) + " "
 	}
 	gateway := ""
 	if h.gateway != "" {
-		gateway = st.HeaderDim.Render(authstore.SafeText(h.gateway)) + " "
-		if right != "" {
+		gateway = "  " + st.HeaderDim.Render(authstore.SafeText(h.gateway)) + " " // two spaces before it
+		if order != "" {
 			gateway += " "
 		}
 	}
-	// Narrow: the gateway, then the program name go before the path is
-	// cut hard.
-	const enough = 28
-	room := h.width - lipgloss.Width(left) - lipgloss.Width(gateway+right) - 2 // two spaces before it
-	if room >= min(enough, lipgloss.Width(path)) {
-		right = gateway + right
-	} else {
-		room = h.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
+	name := st.Header.Render(" moltbot")
+	if badge == "" {
+		name += st.HeaderDim.Render(" ·")
 	}
-	if room < min(enough, lipgloss.Width(path)) {
-		left = agentPart
-		room = h.width - lipgloss.Width(left) - lipgloss.Width(right) - 1
+	for _, v := range []struct {
+		left, right string
+		minPath     int
+	}{
+		{name + badge + agentPart + agents + sep, gateway + order, min(28, pathW)},
+		{name + badge + agentPart + agents + sep, order, min(28, pathW)},
+		{badge + agentPart + agents + sep, order, baseW},
+		{badge + agentPart + agents + sep, "", baseW},
+		{badge + agentPart + sep, "", baseW},
+	} {
+		room := h.width - lipgloss.Width(v.left) - lipgloss.Width(v.right)
+		if v.right != "" && !strings.HasPrefix(v.right, " ") {
+			room -= 2 // two spaces before the order source
+		}
+		if room < v.minPath {
+			continue
+		}
+		mid := st.HeaderDim.Render(truncateMiddle(path, room))
+		gap := h.width - lipgloss.Width(v.left) - lipgloss.Width(mid) - lipgloss.Width(v.right)
+		return v.left + mid + strings.Repeat(" ", max(gap, 0)) + v.right
 	}
-	if room < 12 {
-		right = ""
-		room = h.width - lipgloss.Width(left)
+	// No room for the path: the agent alone (the badge is never cut).
+	if left := badge + agentPart + agents; lipgloss.Width(left) <= h.width {
+		return FitLine(left, h.width)
 	}
-	mid := st.HeaderDim.Render(truncateMiddle(path, room))
-	gap := h.width - lipgloss.Width(left) - lipgloss.Width(mid) - lipgloss.Width(right)
-	return left + mid + strings.Repeat(" ", max(gap, 0)) + right
+	return FitLine(badge+agentPart, h.width)
+}
+
+// countsLine is what `models status` prints under its table: how many
+// are expired or missing, expiring, cooling down or disabled. A shorter
+// wording is used when the full one does not fit.
+func (h header) countsLine() string {
+	c := h.counts
+	if c == nil || h.width <= 0 {
+		return ""
+	}
+	st := h.st
+	if *c == (authstore.Counts{}) {
+		return " " + st.OK.Render("All credentials are usable.")
+	}
+	window := timefmt.Window(h.warn)
+	paint := func(n int, style lipgloss.Style, text string) string {
+		if n == 0 {
+			style = st.Dim
+		}
+		return style.Render(strconv.Itoa(n) + " " + text)
+	}
+	sep := st.Dim.Render(" · ")
+	for _, words := range [][3]string{
+		{"expired or missing", "expiring within " + window, "cooling down or disabled"},
+		{"expired/missing", "expiring (" + window + ")", "cooling/disabled"},
+	} {
+		line := " " + paint(c.ExpiredOrMissing, st.Bad, words[0]) + sep + paint(c.Expiring, st.Warn, words[1]) + sep + paint(c.Unusable, st.Warn, words[2])
+		if lipgloss.Width(line) <= h.width {
+			return line
+		}
+	}
+	return " " + paint(c.ExpiredOrMissing, st.Bad, "expired") + sep + paint(c.Expiring, st.Warn, "expiring") + sep + paint(c.Unusable, st.Warn, "cooling")
 }
 
 // truncateMiddle shortens a path to w cells by dropping whole directories
@@ -126,16 +214,21 @@ func truncateMiddle(s string, w int) string {
 	return ansi.TruncateLeft(s, lipgloss.Width(s)-w+1, "…")
 }
 
-// errorLines say what went wrong reading the store, where, and what to
-// do, in at most a third of the height.
+// errorLines say what went wrong reading the store (or that it waits for
+// a migration, or has gone) and the config, where, and what to do, in at
+// most a third of the height; the store's location is never cut: a long
+// one is wrapped.
 func (h header) errorLines() []string {
 	w := h.width
-	if h.err == nil && h.pending == nil && h.configErr == nil || w <= 0 {
+	if w <= 0 || h.err == nil && !h.deleted && h.pending == nil && h.configErr == nil {
 		return nil
 	}
 	st := h.st
 	bar := st.ErrorBar.Render("┃") + " "
-	out := h.storeLines(bar)
+	out, head := h.storeLines(bar)
+	if h.pending != nil {
+		return out[:min(len(out), max(h.height/3, 2))]
+	}
 	if h.configErr != nil {
 		title, detail := configNote(h.configErr, h.home)
 		out = append(out, bar+st.ErrorText.Render(authstore.SafeText(title)), bar+st.Text.Render(authstore.SafeText(detail)))
@@ -145,60 +238,120 @@ func (h header) errorLines() []string {
 			out = append(out, bar+st.Dim.Render(l))
 		}
 	}
-	if limit := max(h.height/3, 2); len(out) > limit {
+	// A third of the height, but room for what happened, where, why and
+	// the first lines of what to do. With no good data to show below (the
+	// first read failed), all the room the panes can spare.
+	limit := max(min(max(h.height/3, head+4), h.height-4), head, 2)
+	if h.err != nil && !h.stale {
+		limit = max(h.height-4, head, 2)
+	}
+	if len(out) > limit {
 		out = out[:limit]
 	}
 	return out
 }
 
-// storeLines say what went wrong reading the store, where, and what to
-// do (nothing when it was read).
-func (h header) storeLines(bar string) []string {
-	if h.err == nil && h.pending == nil {
-		return nil
+// storeLines say what went wrong reading the store (or that it waits for a
+// migration, or has gone), where, and what to do (nothing when it was
+// read); head is how many of them say what happened and where, which are
+// never cut.
+func (h header) storeLines(bar string) (out []string, head int) {
+	if h.err == nil && h.pending == nil && !h.deleted {
+		return nil, 0
 	}
 	st, w := h.st, h.width
-	var title, detail, todo string
-	var ce *authstore.CorruptError
-	switch {
-	case h.pending != nil:
-		// Before any read error: it is why the files cannot be used.
-		title = "A migration between gateway generations is pending: moltbot changes nothing here"
-		detail = h.pending.Reason + "."
-		todo = "Run `" + h.pending.Command + "` (openclaw's doctor migrates them; moltbot never does)."
-	case errors.As(h.err, &ce):
-		where := DisplayPath(ce.Path, h.home)
-		if ce.Line > 0 {
-			where = fmt.Sprintf("%s:%d:%d", where, ce.Line, ce.Column)
+	wrap := func(s string) []string { return strings.Split(ansi.Wordwrap(s, max(w-3, 10), ""), "\n") }
+	if p := h.pending; p != nil {
+		// Before any read error: it is why the files cannot be used. What
+		// to run first, so that a short screen keeps it; then why.
+		out = []string{bar + st.ErrorText.Render("A migration between gateway generations is pending: moltbot changes nothing here")}
+		for _, l := range wrap(authstore.SafeText("Run `" + p.Command + "` (openclaw's doctor migrates them; moltbot never does). It reloads when the files change.")) {
+			out = append(out, bar+st.Text.Render(l))
 		}
-		title = "The auth store cannot be read: " + where
+		for _, l := range wrap(authstore.SafeText(p.Reason + ".")) {
+			out = append(out, bar+st.Dim.Render(l))
+		}
+		return out, 1
+	}
+	var where []string // what happened and where: never cut
+	var detail, todo string
+	var ce *authstore.CorruptError
+	reload := " It reloads when the file changes."
+	switch {
+	case h.err == nil: // deleted
+		bar = st.Warn.Render("┃") + " "
+		where = h.where("The auth store was deleted:", DisplayPath(h.store, h.home))
+		for i := range where {
+			where[i] = st.Warn.Render(where[i])
+		}
+		todo = "Press " + firstKey(h.keys.Add) + " to add a credential (that makes a new store)"
+		if h.backup >= 0 {
+			todo += fmt.Sprintf(", or copy %s.bak back (it holds %d %s)", filepath.Base(h.store), h.backup, plural(h.backup, "profile", "profiles"))
+		}
+		todo += "." + reload
+	case errors.As(h.err, &ce):
+		loc := DisplayPath(ce.Path, h.home)
+		if ce.Line > 0 {
+			loc = fmt.Sprintf("%s:%d:%d", loc, ce.Line, ce.Column)
+		}
+		where = h.where("The auth store cannot be read:", loc)
 		detail = ce.Reason
-		todo = "Nothing was written. Fix the file by hand, or run `moltbot doctor --fix` (moves it aside, restores the .bak)."
+		fix := fmt.Sprintf("moves it aside, restores the .bak: %d %s", h.backup, plural(h.backup, "profile", "profiles"))
+		if h.backup < 0 {
+			fix = "moves it aside; there is no good .bak to restore"
+		}
+		todo = "Nothing was written. Fix it by hand, or run `moltbot doctor --fix` (" + fix + ")."
 	default:
-		title = "The auth store cannot be read"
+		where = []string{"The auth store cannot be read"}
 		detail = h.err.Error()
 		todo = "Check the file and its permissions; press " + firstKey(h.keys.Reload) + " to retry."
 	}
-	wrap := func(s string) []string { return strings.Split(ansi.Wordwrap(s, max(w-3, 10), ""), "\n") }
-	if h.pending != nil {
-		// What to run first, so that a short screen keeps it; then why.
-		out := []string{bar + st.ErrorText.Render(authstore.SafeText(title))}
-		for _, l := range wrap(authstore.SafeText(todo + " It reloads when the files change.")) {
+	if h.err != nil {
+		if h.stale {
+			todo += " Showing the last good data, greyed; it reloads when the file changes."
+		} else {
+			todo += reload
+		}
+		for i := range where {
+			where[i] = st.ErrorText.Render(authstore.SafeText(where[i]))
+		}
+	}
+	out = make([]string, 0, len(where)+4)
+	for _, l := range where {
+		out = append(out, bar+l)
+	}
+	if detail != "" {
+		for _, l := range strings.Split(ansi.Hardwrap(ansi.Wordwrap(authstore.SafeText(detail), max(w-3, 10), ""), max(w-3, 10), true), "\n") {
 			out = append(out, bar+st.Text.Render(l))
 		}
-		for _, l := range wrap(authstore.SafeText(detail)) {
-			out = append(out, bar+st.Dim.Render(l))
-		}
-		return out[:min(len(out), max(h.height/3, 2))]
 	}
-	if h.stale {
-		todo += " Showing the last good data, greyed; it reloads when the file changes."
-	} else {
-		todo += " It reloads when the file changes."
-	}
-	out := []string{bar + st.ErrorText.Render(authstore.SafeText(title)), bar + st.Text.Render(authstore.SafeText(detail))}
 	for _, l := range wrap(todo) {
 		out = append(out, bar+st.Dim.Render(l))
 	}
-	return out
+	return out, len(where)
+}
+
+// where is title and the location of a file: on one line when they fit,
+// else the location on lines of its own, broken after a "/" (or anywhere,
+// for a name longer than a line).
+func (h header) where(title, location string) []string {
+	location = authstore.SafeText(location)
+	w := max(h.width-2, 10) // the bar and its space
+	if lipgloss.Width(title+" "+location) <= w {
+		return []string{title + " " + location}
+	}
+	out := []string{title}
+	line := ""
+	for _, part := range strings.SplitAfter(location, "/") {
+		if line != "" && lipgloss.Width(line+part) > w {
+			out = append(out, line)
+			line = ""
+		}
+		line += part
+		for lipgloss.Width(line) > w {
+			out = append(out, ansi.Truncate(line, w, ""))
+			line = ansi.TruncateLeft(line, w, "")
+		}
+	}
+	return append(out, line)
 }

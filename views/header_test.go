@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 
@@ -90,6 +91,77 @@ func TestHeaderErrorLines(t *testing.T) {
 	h.height = 6
 	if n := len(h.errorLines()); n != 2 {
 		t.Errorf("at 6 lines high: %d error lines, want 2 (a third, at least 2)", n)
+	}
+}
+
+// Issue 14: the corrupt store's location (path:line:col) is never cut: at
+// 60 columns a long one is wrapped, and the text offers to restore the
+// .bak only when there is a good one.
+func TestHeaderCorruptLocationIsWrappedNotCut(t *testing.T) {
+	long := "/srv/gateway/state-directories/production/agents/main/agent/auth-profiles.json"
+	h := header{keys: testKeys(), width: 60, height: 13, backup: -1,
+		err: &authstore.CorruptError{Path: long, Line: 12, Column: 7, Reason: "invalid character '}'"}}
+	lines := h.errorLines()
+	var joined strings.Builder
+	for _, l := range lines {
+		if lipgloss.Width(l) > 60 {
+			t.Errorf("line wider than 60: %q", l)
+		}
+		joined.WriteString(strings.TrimPrefix(l, "┃ "))
+	}
+	if !strings.Contains(joined.String(), long+":12:7") {
+		t.Errorf("the location is cut:\n%s", strings.Join(lines, "\n"))
+	}
+	all := strings.Join(lines, "\n")
+	if strings.Contains(all, "restores the .bak") || !strings.Contains(all, "no good .bak") {
+		t.Errorf("without a .bak the text must not promise to restore it:\n%s", all)
+	}
+	h.backup = 3
+	all = strings.ReplaceAll(strings.Join(h.errorLines(), " "), "┃ ", "")
+	if !strings.Contains(all, "restores the .bak: 3 profiles") {
+		t.Errorf("with a good .bak the text says it is restored:\n%s", all)
+	}
+}
+
+// Issue 14: the title shows a badge when something needs attention, and
+// the badge is kept whole however narrow the title gets.
+func TestHeaderBadgeIsNeverCut(t *testing.T) {
+	h := header{keys: testKeys(), home: "/home/u", agent: "main", agents: 2, order: "override",
+		store: "/home/u/.clawdbot/agents/main/agent/auth-profiles.json", badge: "✗ google: no usable credential", bad: true}
+	for _, w := range []int{120, 80, 60} {
+		h.width = w
+		got := h.titleLine()
+		if !strings.Contains(got, h.badge) {
+			t.Errorf("%d wide: the badge is cut: %q", w, got)
+		}
+		if lipgloss.Width(got) != w {
+			t.Errorf("%d wide: the line is %d", w, lipgloss.Width(got))
+		}
+	}
+	h.width = 120
+	if got := h.titleLine(); !strings.HasPrefix(got, " moltbot ✗ google") {
+		t.Errorf("the badge follows the program's name: %q", got)
+	}
+}
+
+// The counts line says what `models status` says under its table, in
+// fewer words when that does not fit.
+func TestHeaderCountsLine(t *testing.T) {
+	h := header{width: 100, warn: 24 * time.Hour, counts: &authstore.Counts{ExpiredOrMissing: 2, Expiring: 1, Unusable: 1}}
+	if got, want := strings.TrimSpace(h.countsLine()), "2 expired or missing · 1 expiring within 24h · 1 cooling down or disabled"; got != want {
+		t.Errorf("counts line %q, want %q", got, want)
+	}
+	h.width = 60
+	if got := h.countsLine(); lipgloss.Width(got) > 60 || !strings.Contains(got, "2 expired/missing") || !strings.Contains(got, "1 expiring (24h)") {
+		t.Errorf("at 60 columns: %q", got)
+	}
+	h.counts = &authstore.Counts{}
+	if got := strings.TrimSpace(h.countsLine()); got != "All credentials are usable." {
+		t.Errorf("all well: %q", got)
+	}
+	h.counts = nil
+	if got := h.countsLine(); got != "" {
+		t.Errorf("no report, no counts: %q", got)
 	}
 }
 

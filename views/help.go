@@ -119,6 +119,9 @@ func HelpView(km help.KeyMap, global []key.Binding, st HelpStyles, w, h int) str
 	return st.Box.Render(strings.Join(lines, "\n"))
 }
 
+// resetSGR ends every colour and attribute.
+const resetSGR = "\x1b[m"
+
 // Overlay draws fg centred over bg (both blocks of lines), keeping the
 // rest of bg visible around it; the result is exactly w × h.
 func Overlay(bg, fg string, w, h int) string {
@@ -143,9 +146,21 @@ func Overlay(bg, fg string, w, h int) string {
 			break
 		}
 		base := FitLine(bl[row], w)
-		left := ansi.Truncate(base, x, "")
+		// Each part exactly as wide as its place (a wide character cut by
+		// an edge leaves a space), and every style closed at the box's
+		// edges, so nothing under the box shows through it.
+		left := FitLine(ansi.Truncate(base, x, ""), x)
+		rest := w - x - fw
 		right := ansi.TruncateLeft(base, x+fw, "")
-		bl[row] = left + FitLine(ansi.Truncate(l, fw, ""), fw) + right
+		for n := x + fw + 1; lipgloss.Width(right) > rest && n <= w; n++ {
+			right = ansi.TruncateLeft(base, n, "") // a wide character on the edge
+		}
+		right = strings.Repeat(" ", max(rest-lipgloss.Width(right), 0)) + right
+		reset := ""
+		if strings.Contains(base, "\x1b") || strings.Contains(l, "\x1b") {
+			reset = resetSGR // (no colour, no escape sequences at all)
+		}
+		bl[row] = left + reset + FitLine(ansi.Truncate(l, fw, ""), fw) + reset + right
 	}
 	return strings.Join(bl[:h], "\n")
 }

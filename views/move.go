@@ -442,3 +442,17 @@ func movedText(req saveReq, res authstore.OrderResult, report authstore.Report, 
 	}
 	return level, text
 }
+
+// CancelMove puts a carried profile back where it was, saving nothing,
+// and reports whether one was carried. The root calls it when asked to
+// quit during a move, which would otherwise drop the move unsaved without
+// a word.
+func (d *Dashboard) CancelMove() bool {
+	if d.table.list.grab == nil {
+		return false
+	}
+	d.table.list.cancel()
+	d.moves.endDrag()
+	d.table.list.scrollTo(d.table.height)
+	return true
+}

@@ -231,6 +231,15 @@ func (t *profileTable) View(lines []string, st DashboardStyles, all []profileRow
 	expired := anyExpired(all, f.now)
 	if m.cols == nil || m.version != t.version || m.probeGen != f.probeGen || m.expired != expired || m.moving != moving || m.width != t.width {
 		cols, gap := fitColumns(tableColumns(all, f.now), t.width)
+		for i := range cols {
+			if cols[i].id == colProfile && cols[i].width < cols[i].ideal {
+				labels := make([]string, len(all))
+				for j, r := range all {
+					labels[j] = r.label
+				}
+				cols[i].head = chooseHead(labels, cols[i].width)
+			}
+		}
 		*m = colsMemo{version: t.version, probeGen: f.probeGen, expired: expired, moving: moving, width: t.width, cols: cols, gap: gap, key: columnsKey(cols)}
 	}
 	cols, gap := m.cols, m.gap

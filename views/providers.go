@@ -155,14 +155,20 @@ func (p *providerList) Update(msg tea.Msg) (hit, changed bool) {
 }
 
 // naturalWidth is the pane's width on a screen total cells wide: the
-// fullest form of the rows (see providerFormat), within about a third of
-// the screen.
+// fullest form of the rows (see providerFormat) that fits within about a
+// third of the screen, and no wider than that form needs, so that the
+// profile table gets the rest.
 func (p *providerList) naturalWidth(total int) int {
-	natural := len("Providers") + 6
 	nameW, countW, badgeW := providerWidths(p.sizing())
-	natural = max(natural, 2+nameW+1+countW+1+badgeW+2)
-	limit := max(total*3/10, 18)
-	return min(natural, limit, max(total/2, 1))
+	limit := min(max(total*3/10, 18), max(total/2, 1))
+	title := len("Providers") + 6
+	// Each form's rows plus the frame (chooseProviderFormat's sums).
+	for _, inner := range []int{2 + nameW + 1 + countW + 1 + badgeW, 2 + nameW + 1 + badgeW, 2 + nameW + 1 + 1} {
+		if w := max(title, inner+2); w <= limit {
+			return w
+		}
+	}
+	return limit
 }
 
 // View draws the pane: focused when keys move it, greyed when its data is

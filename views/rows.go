@@ -59,93 +59,12 @@ const (
 	colLastUsed
 )
 
-// column is one table column. keep orders the optional columns: the lowest
-// goes first when the table does not fit; 0 means always shown.
-type column struct {
-	id    colID
-	title string
-	width int // natural width (content and title)
-	min   int // the least a flexible column may shrink to
-	keep  int
-}
-
-// colGap is the space between columns; tight tables use 1.
-const colGap = 2
-
-// fitColumns chooses the columns that fit in width and their widths: the
-// optional column with the lowest keep goes first, the profile column takes
-// what is left (never beyond its natural width). When dropping would be
-// needed anyway, a single-space gap is tried first so that fewer columns
-// go. The returned gap is the one to draw with.
-func fitColumns(cols []column, width int) ([]column, int) {
-	best, bestGap := fitWithGap(cols, width, colGap)
-	if len(best) < len(cols) {
-		if tight, g := fitWithGap(cols, width, 1); len(tight) > len(best) {
-			return tight, g
-		}
-	}
-	return best, bestGap
-}
-
-func fitWithGap(cols []column, width, gap int) ([]column, int) {
-	shown := append([]column(nil), cols...)
-	for {
-		total := 0
-		for i, c := range shown {
-			w := c.width
-			if c.id == colProfile {
-				w = c.min
-			}
-			total += w
-			if i > 0 {
-				total += gap
-			}
-		}
-		if total <= width {
-			break
-		}
-		drop := -1
-		for i, c := range shown {
-			if c.keep > 0 && (drop < 0 || c.keep < shown[drop].keep) {
-				drop = i
-			}
-		}
-		if drop < 0 {
-			break // only the essentials are left; the profile column truncates
-		}
-		shown = append(shown[:drop], shown[drop+1:]...)
-	}
-	// Give the profile column what is left, up to its natural width.
-	used := 0
-	for i, c := range shown {
-		if c.id != colProfile {
-			used += c.width
-		}
-		if i > 0 {
-			used += gap
-		}
-	}
-	for i := range shown {
-		if shown[i].id == colProfile {
-			w := width - used
-			if w > shown[i].width {
-				w = shown[i].width
-			}
-			if w < 1 {
-				w = 1
-			}
-			shown[i].width = w
-		}
-	}
-	return shown, gap
-}
-
 // tableColumns are the columns the rows call for at now: a column nobody
 // has anything for (no expiry, no cooldown, never used) is left out.
 func tableColumns(rows []profileRow, now time.Time) []column {
 	rankW, profW, idW, statusW, noteW, secretW := 1, len("PROFILE"), len("PROFILE"), len("STATUS"), 0, 0
 	anyExpiry, anyExpired, anyUsed := false, false, false
-	probeW := 0
+	probeW, excludedW := 0, 0
 	for _, r := range rows {
 		probeW = max(probeW, lipgloss.Width(r.probe))
 		rankW = max(rankW, lipgloss.Width(rankText(r)))
@@ -153,7 +72,9 @@ func tableColumns(rows []profileRow, now time.Time) []column {
 		idW = max(idW, lipgloss.Width(r.label))
 		statusW = max(statusW, lipgloss.Width(statusText(r)), len(r.health.Unusable))
 		if notListed(r.excluded) {
-			statusW = max(statusW, len("not in order")) // said there when the note column goes
+			// Said there when the note column goes ("excluded" when
+			// the status word gives way).
+			excludedW = max(excludedW, len("not in order"))
 		}
 		secretW = max(secretW, lipgloss.Width(r.mask))
 		if n := noteWidth(r); n > noteW {
@@ -172,27 +93,35 @@ func tableColumns(rows []profileRow, now time.Time) []column {
 	cols := []column{
 		{id: colMark, width: 1},
 		{id: colRank, title: "#", width: rankW},
-		// Whole ids matter more than optional columns; emails give way first.
-		{id: colProfile, title: "PROFILE", width: profW, min: min(idW, 28)},
+		// Emails give way first, then whole ids (see fitColumns).
+		{id: colProfile, title: "PROFILE", width: profW, ideal: idW, min: min(idW, minIDWidth)},
 		{id: colType, title: "TYPE", width: len("api_key"), keep: 3},
 	}
 	if secretW > 0 {
 		cols = append(cols, column{id: colSecret, title: "SECRET", width: max(secretW, len("SECRET")), keep: 2})
 	}
-	cols = append(cols, column{id: colStatus, title: "STATUS", width: statusW})
+	// The status word is the last to go (the row's style and the detail
+	// pane still say it).
+	status := column{id: colStatus, title: "STATUS", width: statusW, keep: 8}
+	if excludedW > statusW {
+		status.width, status.shrink = excludedW, max(statusW, len("excluded"))
+	}
+	cols = append(cols, status)
 	if probeW > 0 {
-		// Asked for a moment ago: the last optional column to go.
-		cols = append(cols, column{id: colProbe, title: "PROBE", width: max(probeW, len("PROBE")), keep: 6})
+		// Asked for a moment ago, but the countdowns matter more: a probe
+		// adds a column when there is room, the detail pane and the status
+		// line say the result anyway.
+		cols = append(cols, column{id: colProbe, title: "PROBE", width: max(probeW, len("PROBE")), keep: 5})
 	}
 	if anyExpiry {
 		w := len("in 23h 59m") // countdowns keep one width as they tick
 		if anyExpired {
 			w = len("23h 59m ago")
 		}
-		cols = append(cols, column{id: colExpires, title: "EXPIRES", width: w, keep: 4})
+		cols = append(cols, column{id: colExpires, title: "EXPIRES", width: w, keep: 7})
 	}
 	if noteW > 0 {
-		cols = append(cols, column{id: colNote, title: "NOTE", width: max(noteW, len("NOTE")), keep: 5})
+		cols = append(cols, column{id: colNote, title: "NOTE", width: max(noteW, len("NOTE")), keep: 6})
 	}
 	if anyUsed {
 		cols = append(cols, column{id: colLastUsed, title: "LAST USED", width: len("LAST USED"), keep: 1})
@@ -383,7 +312,7 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 				b.WriteString(paint(st.Dim, rest))
 				continue
 			}
-			cell = r.label
+			cell = cutID(r.label, c.width, c.head)
 		case colType:
 			cell = r.typ
 			if r.env {
@@ -396,6 +325,9 @@ func renderRow(st DashboardStyles, r profileRow, cols []column, gap int, now tim
 			if !hasNote && notListed(r.excluded) {
 				// No note column to say it: never tried matters most.
 				cell, style = "not in order", st.Dim
+				if c.width < len(cell) {
+					cell = "excluded"
+				}
 			} else if !hasNote && r.health.Unusable != "" && r.health.Until.After(now) {
 				// No note column to say it: being skipped matters more than "static".
 				cell, style = r.health.Unusable, st.Warn
@@ -493,6 +425,8 @@ func columnsKey(cols []column) string {
 		b.WriteString(strconv.Itoa(int(c.id)))
 		b.WriteByte(':')
 		b.WriteString(strconv.Itoa(c.width))
+		b.WriteByte('/')
+		b.WriteString(strconv.Itoa(c.head))
 		b.WriteByte(',')
 	}
 	return b.String()

@@ -69,6 +69,9 @@ func (m LoginFinishedMsg) String() string {
 	return fmt.Sprintf("LoginFinishedMsg{%s: token captured (%d characters)}", m.ID, len(m.Token))
 }
 
+// ExecReturned marks claude's end as the terminal coming back.
+func (LoginFinishedMsg) ExecReturned() {}
+
 // GoString is String, so that %#v cannot print the token either.
 func (m LoginFinishedMsg) GoString() string { return m.String() }
 

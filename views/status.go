@@ -140,25 +140,12 @@ func WriteStatusText(out io.Writer, snap authstore.Snapshot, rep authstore.Repor
 	}
 	tbl.write(w, o.Width)
 
-	var expired, expiring, unusable int
-	for _, p := range rep.Providers {
-		for _, pr := range p.Profiles {
-			switch pr.Health.Status {
-			case authstore.StatusExpired, authstore.StatusMissing:
-				expired++
-			case authstore.StatusExpiring:
-				expiring++
-			}
-			if pr.Health.Unusable != "" {
-				unusable++
-			}
-		}
-	}
+	c := rep.Counts()
 	fmt.Fprintln(w)
 	// moltbot's verdict: a provider in use with nothing the gateway would
-	// try counts, whatever the gateway's release calls it.
-	summary := fmt.Sprintf("%d expired or missing · %d expiring within %s · %d cooling down or disabled", expired+len(rep.UnusableInUse), expiring, timefmt.Window(rep.Warn), unusable)
-	if expired+expiring+unusable+len(rep.UnusableInUse) == 0 {
+	// try counts, whatever the gateway's release calls it (Report.Counts).
+	summary := fmt.Sprintf("%d expired or missing · %d expiring within %s · %d cooling down or disabled", c.ExpiredOrMissing, c.Expiring, timefmt.Window(rep.Warn), c.Unusable)
+	if c == (authstore.Counts{}) {
 		summary = "All credentials are usable."
 	}
 	fmt.Fprintln(w, o.render(st.Dim, summary))

@@ -35,6 +35,9 @@ type Env struct {
 	Getenv func(string) string
 	// Home is the user's home directory; paths under it are shown as "~/…".
 	Home string
+	// Warn is how far ahead an expiry counts as expiring (the dashboard's
+	// --warn); zero is authstore.DefaultWarn.
+	Warn time.Duration
 	// Keys and Styles are filled by tui (keys.go, theme.go), the only code
 	// that chooses bindings and colours.
 	Keys   KeyMap
@@ -90,6 +93,12 @@ type WizardClosedMsg struct{ Saved string }
 
 // OpenWizardMsg asks the root to open the wizard.
 type OpenWizardMsg struct{}
+
+// ExecReturnedMsg is implemented by the messages that say a program run
+// in the terminal (claude setup-token, the editor) has ended and the
+// terminal is the program's again: bubbletea gives it back without the
+// mouse reports, which the root turns on again.
+type ExecReturnedMsg interface{ ExecReturned() }
 
 // emit wraps a message in a command.
 func emit(m tea.Msg) tea.Cmd { return func() tea.Msg { return m } }

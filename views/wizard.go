@@ -459,7 +459,7 @@ func (j saveJob) run() tea.Msg {
 		verb = "Replaced "
 	}
 	m := wizardSavedMsg{id: c.ID, title: verb + c.ID}
-	m.details = append(m.details, describeExisting(res.Profile, now), "in "+DisplayPath(j.paths.Store, j.home))
+	m.details = append(m.details, describeExisting(res.Profile, now), "in "+DisplayPath(j.paths.CredentialsFile(), j.home))
 	if res.Placed {
 		m.details = append(m.details, "order override for "+c.Provider+": "+strings.Join(res.Override, ", "))
 	}
