@@ -286,7 +286,10 @@ func TestCheckTablePerRelease(t *testing.T) {
 		// by release: clawdbot 1.24, 2.12, 4.5, 4.7, 5.7, 5.12, 6.1, 9.6
 		want [8]cell
 	}{
-		{"no store", "", [8]cell{{1, true}, {1, true}, {1, true}, {1, true}, {1, true}, {1, true}, {1, true}, {1, true}}},
+		// 9.6: nothing in the store or the config's auth says anthropic
+		// should have auth: its route is "indeterminate", not missing
+		// (TestSQLiteNoAuthEvidenceIsIndeterminate).
+		{"no store", "", [8]cell{{1, true}, {1, true}, {1, true}, {1, true}, {1, true}, {1, true}, {1, true}, {1, false}}},
 		{"API key", store("", key), [8]cell{}},
 		{"token, expires in 2 h", store("", tok(at(2*time.Hour))), [8]cell{{2, false}, {2, false}, {2, false}, {2, false}, {2, false}, {2, false}, {2, false}, {2, false}}},
 		{"token without expires", store("", tok("")), [8]cell{}},
@@ -355,6 +358,55 @@ func TestSamples61Status(t *testing.T) {
 			p := gatewayState(t, rel, tc.config, tc.store, tc.state)
 			out := readStatusOut(t, filepath.Join(gatewaysDir, rel, "samples", tc.out))
 			agreeWith(t, mustLoad(t, p), out, tc.exit, out.now(time.Now()))
+		})
+	}
+}
+
+// TestSQLiteNoAuthEvidenceIsIndeterminate: openclaw 2026.9.6 (found by the
+// interop test, internal/interop) lists a provider in use in
+// missingProvidersInUse only when something says it should have auth — a
+// profile of it in the store, an auth.profiles entry or an auth.order list
+// of it in the config. With none of these its model route is
+// "indeterminate" (modelRouteIssues): not in missingProvidersInUse, yet
+// --check still exits 1. 2026.6.1 lists it either way.
+func TestSQLiteNoAuthEvidenceIsIndeterminate(t *testing.T) {
+	const model = `"agents":{"defaults":{"model":{"primary":"anthropic/claude-sonnet-5"}}}`
+	expired := `{"version":1,"profiles":{"anthropic:tok":{"type":"token","provider":"anthropic","token":"sk-ant-oat01-FAKETTTT","expires":` +
+		strconv.FormatInt(time.Now().Add(-time.Hour).UnixMilli(), 10) + `}}}`
+	for _, tc := range []struct {
+		name, release, config, store string
+		missing                      []string
+	}{
+		{"9.6, nothing at all", "openclaw-2026.9.6", `{` + model + `}`, "", nil},
+		{"9.6, an empty store", "openclaw-2026.9.6", `{` + model + `}`, `{"version":1,"profiles":{}}`, nil},
+		{"9.6, only an openai key", "openclaw-2026.9.6", `{` + model + `}`, `{"version":1,"profiles":{"openai:k":{"type":"api_key","provider":"openai","key":"sk-proj-FAKE"}}}`, nil},
+		{"9.6, the config names an anthropic profile", "openclaw-2026.9.6", `{` + model + `,"auth":{"profiles":{"anthropic:manual":{"provider":"anthropic","mode":"api_key"}}}}`, "", []string{"anthropic"}},
+		{"9.6, the config orders anthropic", "openclaw-2026.9.6", `{` + model + `,"auth":{"order":{"anthropic":["anthropic:manual"]}}}`, "", []string{"anthropic"}},
+		{"9.6, an expired anthropic token", "openclaw-2026.9.6", `{` + model + `}`, expired, []string{"anthropic"}},
+		{"6.1, nothing at all", "openclaw-2026.6.1", `{` + model + `}`, "", []string{"anthropic"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := gatewayState(t, tc.release, tc.config, tc.store, "")
+			if tc.release == "openclaw-2026.9.6" { // judge these JSON files by 9.6's rules
+				p.Gateway = Gateway{Name: "openclaw", Version: "2026.9.6", Generation: GenOpenclawJSON, Override: true}
+			}
+			st, err := storageFor(p).read(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			snap := Snapshot{Paths: p}
+			snap.setStored(st)
+			snap.Config, _ = ParseConfig("c", []byte(tc.config))
+			r := BuildReport(snap, time.Now(), DefaultWarn)
+			if !equalStrings(r.MissingInUse, tc.missing) {
+				t.Errorf("MissingInUse = %v, the gateway says %v", r.MissingInUse, tc.missing)
+			}
+			if got := r.Check(); got != 1 {
+				t.Errorf("Check = %d, the gateway exits 1", got)
+			}
+			if got := r.UnusableInUse; !equalStrings(got, []string{"anthropic"}) {
+				t.Errorf("moltbot's own verdict UnusableInUse = %v, want [anthropic]", got)
+			}
 		})
 	}
 }

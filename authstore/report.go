@@ -37,6 +37,11 @@ type ProviderReport struct {
 	GatewayMissing bool
 
 	gatewayProfiles int // profiles the gateway loads (a known type)
+	// gatewayIndeterminate (openclaw 2026.6.5 and later): in use with
+	// nothing usable and no sign of auth at all (no profile of it, nothing
+	// in the config's auth): the gateway calls its model route
+	// "indeterminate" — not in missingProvidersInUse, but --check says 1.
+	gatewayIndeterminate bool
 }
 
 // Report is the whole picture at one moment.
@@ -244,8 +249,9 @@ func (r Report) Provider(provider string) (ProviderReport, bool) {
 //     beside an expired token is fine); 1 also when missingProvidersInUse
 //     is not empty.
 //   - 2026.6.5 and later: 1 when missingProvidersInUse is not empty
-//     (cooldowns count there); 2 when the profile a provider in use would
-//     try first is expiring.
+//     (cooldowns count there) or a provider in use has no sign of auth at
+//     all (its route is "indeterminate"); 2 when the profile a provider in
+//     use would try first is expiring.
 func (r Report) Check() int {
 	switch {
 	case r.Rules.Selected:
@@ -300,6 +306,11 @@ func (r Report) checkEffective() int {
 func (r Report) checkSelected() int {
 	if len(r.MissingInUse) > 0 {
 		return 1
+	}
+	for _, p := range r.Providers {
+		if p.gatewayIndeterminate {
+			return 1
+		}
 	}
 	for _, p := range r.Providers {
 		if !p.InUse || len(p.Env) > 0 {
@@ -360,6 +371,9 @@ func (snap *Snapshot) judgeAsGateway(pr *ProviderReport, rules GatewayRules) {
 		}
 	}
 	pr.GatewayMissing = pr.InUse && !usable && len(pr.Env) == 0
+	if rules.Selected && pr.GatewayMissing && !snap.authEvidence(pr) {
+		pr.GatewayMissing, pr.gatewayIndeterminate = false, true
+	}
 
 	// The status is judged over the effective order; when that is empty,
 	// over the explicit order's profiles, else over all of them.
@@ -386,6 +400,18 @@ func (snap *Snapshot) judgeAsGateway(pr *ProviderReport, rules GatewayRules) {
 		}
 	}
 	pr.GatewayStatus = worstStatus(effective, !rules.MissingApart)
+}
+
+// authEvidence is openclaw 2026.9.6's "profile evidence" for a provider
+// (model-auth-availability hasProfileEvidence): a profile of it in the
+// store (of any type or health), an auth.profiles entry of it or an
+// auth.order list for it in the config.
+func (snap *Snapshot) authEvidence(pr *ProviderReport) bool {
+	if len(pr.Profiles) > 0 || len(snap.Config.profilesFor(pr.Provider)) > 0 {
+		return true
+	}
+	_, ok := snap.Config.OrderFor(pr.Provider)
+	return ok
 }
 
 // explicitOrder is the order the gateway takes as given for provider: the

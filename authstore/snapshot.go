@@ -33,6 +33,19 @@ type Snapshot struct {
 
 	// planned are order overrides not written yet (Plan), by provider.
 	planned map[string]Override
+	// storePath is StorePath's answer when the storage gave one.
+	storePath string
+}
+
+// StorePath is the path the gateway's own `models status --json` shows as
+// auth.storePath for this snapshot: auth-profiles.json; for SQLite the
+// agent's own database when it has a credentials row, else the shared
+// store (openclaw 2026.9.6's resolveAuthStorePathForDisplay).
+func (snap Snapshot) StorePath() string {
+	if snap.storePath != "" {
+		return snap.storePath
+	}
+	return snap.Paths.StorePath()
 }
 
 // Load reads the store, the config and the environment for paths. A corrupt
@@ -64,6 +77,7 @@ func load(paths Paths, getenv Getenv) (Snapshot, error) {
 func (snap *Snapshot) setStored(st stored) {
 	snap.Store, snap.LegacyImported = st.store, st.legacy
 	snap.Exists, snap.ModTime, snap.Size = st.exists, st.modTime, st.size
+	snap.storePath = st.storePath
 	if snap.Store != nil {
 		snap.Store.rules = snap.Paths.Gateway.Rules()
 	}

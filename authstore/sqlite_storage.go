@@ -164,6 +164,16 @@ func (r *sqliteRead) stored(s *Store) stored {
 		}
 	}
 	st.modTime = msTimeOf(at)
+	// openclaw's resolveAuthStorePathForDisplay: the agent's own database
+	// when it has a credentials row, else the shared store.
+	switch {
+	case r.own != nil && r.own.store != nil:
+		st.storePath = r.own.path
+	case r.mode == stateDBMode || r.fresh:
+		st.storePath = r.lay.shared
+	default:
+		st.storePath = r.lay.main
+	}
 	return st
 }
 

@@ -33,6 +33,9 @@ type stored struct {
 	modTime time.Time
 	size    int64
 	legacy  []string // ids the first write would import from legacy files
+	// storePath is the path the gateway's `models status --json` shows as
+	// auth.storePath, when the storage decides it (SQLite); "" otherwise.
+	storePath string
 }
 
 // storageFor is the storage of p's gateway generation.

@@ -237,3 +237,48 @@ func TestOrderSetSaysWhereTheGatewayDiffers(t *testing.T) {
 		t.Errorf("stderr %q", errOut)
 	}
 }
+
+// TestOrderGetJSONAuthStatePath: openclaw 2026.4.7 and later print
+// authStatePath (where the order is kept) in `models auth order get
+// --json`; moltbot prints the same key with the same path (found by the
+// interop test against openclaw 2026.6.1 and 2026.9.6), and none for the
+// generations whose gateway prints authStorePath only.
+func TestOrderGetJSONAuthStatePath(t *testing.T) {
+	for _, tc := range []struct {
+		gateway string
+		want    func(c *cli) string // "" = the key is absent
+	}{
+		{"clawdbot", func(*cli) string { return "" }},
+		{"openclaw-json", func(*cli) string { return "" }},
+		{"openclaw-split", func(c *cli) string { return filepath.Join(c.agentDir(), "auth-state.json") }},
+		// Which database: authstore's TestSQLiteStorePathAsTheGatewayShowsIt.
+		{"openclaw-sqlite", func(c *cli) string { return ".sqlite" }},
+	} {
+		t.Run(tc.gateway, func(t *testing.T) {
+			c := newCLI(t)
+			c.env["MOLTBOT_GATEWAY"] = tc.gateway
+			if tc.gateway != "openclaw-sqlite" {
+				c.copyFixture("auth-store.json")
+			}
+			out, errOut, code := c.run("models", "auth", "order", "get", "--provider", "anthropic", "--json")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var doc map[string]any
+			if err := json.Unmarshal([]byte(out), &doc); err != nil {
+				t.Fatalf("not JSON: %v\n%s", err, out)
+			}
+			got, ok := doc["authStatePath"]
+			switch want := tc.want(c); {
+			case want == "" && ok:
+				t.Errorf("authStatePath = %v, but this gateway prints authStorePath only", got)
+			case want == ".sqlite":
+				if s, _ := got.(string); !strings.HasSuffix(s, ".sqlite") {
+					t.Errorf("authStatePath = %v, want a database", got)
+				}
+			case want != "" && got != want:
+				t.Errorf("authStatePath = %v, want %s", got, want)
+			}
+		})
+	}
+}

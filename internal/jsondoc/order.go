@@ -8,13 +8,17 @@ import (
 )
 
 // orderGetDoc is `models auth order get --json`: the gateway's keys
-// (agentId, agentDir, provider, authStorePath, order), then ours, named as
-// in `models status --json`.
+// (agentId, agentDir, provider, authStorePath or authStatePath, order),
+// then ours, named as in `models status --json`.
 type orderGetDoc struct {
-	AgentID       string            `json:"agentId"`
-	AgentDir      string            `json:"agentDir"`
-	Provider      string            `json:"provider"`
-	AuthStorePath string            `json:"authStorePath"`
+	AgentID       string `json:"agentId"`
+	AgentDir      string `json:"agentDir"`
+	Provider      string `json:"provider"`
+	AuthStorePath string `json:"authStorePath"`
+	// AuthStatePath is what openclaw 2026.4.7 and later print instead of
+	// authStorePath: where the order is kept (auth-state.json; with
+	// SQLite the agent's own database). Absent for older gateways.
+	AuthStatePath string            `json:"authStatePath,omitempty"`
 	Order         []string          `json:"order"`       // the override; null when none
 	ConfigOrder   []string          `json:"configOrder"` // config auth.order; null when none
 	Effective     orderGetEffective `json:"effectiveOrder"`
@@ -46,8 +50,9 @@ func WriteOrderGet(w io.Writer, snap authstore.Snapshot, provider string, eo aut
 	paths := snap.Paths
 	doc := orderGetDoc{
 		AgentID: paths.AgentID, AgentDir: paths.AgentDir, Provider: provider, AuthStorePath: paths.Store,
-		Effective: orderGetEffective{Source: string(eo.Source), IDs: nonNil(eo.IDs), Excluded: []orderGetExcluded{}},
-		Profiles:  []orderGetProfile{},
+		AuthStatePath: authStatePath(snap),
+		Effective:     orderGetEffective{Source: string(eo.Source), IDs: nonNil(eo.IDs), Excluded: []orderGetExcluded{}},
+		Profiles:      []orderGetProfile{},
 	}
 	if override, ok := snap.Store.OrderOverride(provider); ok && len(override) > 0 {
 		doc.Order = override
@@ -63,4 +68,19 @@ func WriteOrderGet(w io.Writer, snap authstore.Snapshot, provider string, eo aut
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(doc)
+}
+
+// authStatePath is the gateway's authStatePath for snap's generation, or ""
+// for one that prints authStorePath only (json-gens.md §6; the interop test
+// compares it with the real gateways'): auth-state.json; with SQLite the
+// same path as models status' storePath (openclaw 2026.9.6's
+// resolveAuthStatePathForDisplay is its resolveAuthStorePathForDisplay).
+func authStatePath(snap authstore.Snapshot) string {
+	switch snap.Paths.Gateway.Generation {
+	case authstore.GenSplitJSON:
+		return snap.Paths.StateFile
+	case authstore.GenSQLite:
+		return snap.StorePath()
+	}
+	return ""
 }

@@ -93,7 +93,7 @@ func writeStatus(e *encoder, snap authstore.Snapshot, rep authstore.Report, prob
 	e.key("auth")
 	e.beginObject()
 	e.key("storePath")
-	e.str(snap.Paths.StorePath())
+	e.str(snap.StorePath())
 	e.key("storeExists")
 	e.bool(snap.Exists)
 	if snap.Paths.ConfigExists && snap.Paths.Config != "" {
