@@ -42,22 +42,34 @@ func (a *app) newPasteTokenCommand() *cobra.Command {
 	return c
 }
 
-func (a *app) runPasteToken(ctx context.Context, o pasteTokenOptions) error {
-	if err := refuseSecretFlag("provider", o.provider, "a provider id such as anthropic; the token is read from stdin or a hidden prompt"); err != nil {
-		return err
+// pasteTarget checks the paste commands' --provider and --profile-id
+// (what: "token" or "key", example: a provider for the hints) and gives the
+// provider id and the profile id to write (default <provider>:manual, as
+// the gateway's own paste commands).
+func pasteTarget(rawProvider, rawID, what, example string) (provider, id string, err error) {
+	if err := refuseSecretFlag("provider", rawProvider, "a provider id such as "+example+"; the "+what+" is read from stdin or a hidden prompt"); err != nil {
+		return "", "", err
 	}
-	provider := authstore.NormalizeProvider(o.provider)
+	provider = authstore.NormalizeProvider(rawProvider)
 	if provider == "" {
-		return usageError("missing --provider: say whose token this is, e.g. --provider anthropic")
+		return "", "", usageError("missing --provider: say whose %s this is, e.g. --provider %s", what, example)
 	}
 	if strings.ContainsAny(provider, ": /") {
-		return usageError("invalid --provider %q: a provider id has no ':', '/' or spaces", o.provider)
+		return "", "", usageError("invalid --provider %q: a provider id has no ':', '/' or spaces", rawProvider)
 	}
-	id := strings.TrimSpace(o.profileID)
+	id = strings.TrimSpace(rawID)
 	if id == "" {
 		id = provider + ":manual"
 	}
 	if err := validProfileID(id, provider); err != nil {
+		return "", "", err
+	}
+	return provider, id, nil
+}
+
+func (a *app) runPasteToken(ctx context.Context, o pasteTokenOptions) error {
+	provider, id, err := pasteTarget(o.provider, o.profileID, "token", "anthropic")
+	if err != nil {
 		return err
 	}
 	now := a.env.Now()

@@ -50,21 +50,8 @@ func (a *app) newPasteAPIKeyCommand() *cobra.Command {
 }
 
 func (a *app) runPasteAPIKey(ctx context.Context, o pasteAPIKeyOptions) error {
-	if err := refuseSecretFlag("provider", o.provider, "a provider id such as openai; the key is read from stdin or a hidden prompt"); err != nil {
-		return err
-	}
-	provider := authstore.NormalizeProvider(o.provider)
-	if provider == "" {
-		return usageError("missing --provider: say whose key this is, e.g. --provider openai")
-	}
-	if strings.ContainsAny(provider, ": /") {
-		return usageError("invalid --provider %q: a provider id has no ':', '/' or spaces", o.provider)
-	}
-	id := strings.TrimSpace(o.profileID)
-	if id == "" {
-		id = provider + ":manual"
-	}
-	if err := validProfileID(id, provider); err != nil {
+	provider, id, err := pasteTarget(o.provider, o.profileID, "key", "openai")
+	if err != nil {
 		return err
 	}
 	paths, err := a.paths()
