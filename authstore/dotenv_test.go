@@ -354,6 +354,24 @@ func TestSetEnvLineRefusesWhatWouldNotReadBack(t *testing.T) {
 	}
 }
 
+func TestSetEnvLineRefusesToJoinABareExport(t *testing.T) {
+	// dotenv's "export\s+" crosses line breaks: appended after a last line
+	// that is a bare "export", the new assignment would take that line into
+	// itself. The file is left alone and the error names the line.
+	for _, data := range []string{"export", "A=1\nexport\n", "  export \r\n\r\n"} {
+		out, err := SetEnvLine([]byte(data), "K", "v")
+		if err == nil || !strings.Contains(err.Error(), `unfinished "export"`) {
+			t.Errorf("SetEnvLine(%q) = %q, %v; want a refusal", data, out, err)
+		}
+	}
+	// "export" as a value, or with a name after it, is fine.
+	for _, data := range []string{"X=export\n", "export Y=1\n"} {
+		if _, err := SetEnvLine([]byte(data), "K", "v"); err != nil {
+			t.Errorf("SetEnvLine(%q): %v", data, err)
+		}
+	}
+}
+
 // lineBreakAfter is the end of the line break that starts at i, or i.
 func lineBreakAfter(data []byte, i int) int { return i + lineBreakLen(data[i:]) }
 

@@ -522,6 +522,7 @@ func SetEnvLine(data []byte, key, value string) ([]byte, error) {
 	var out bytes.Buffer
 	out.Grow(len(data) + len(assignment) + 2)
 	last, replaced := 0, false
+	appendedAt := -1 // where an appended assignment starts, if one is
 	for _, a := range before {
 		if a.Key != key {
 			continue
@@ -546,6 +547,7 @@ func SetEnvLine(data []byte, key, value string) ([]byte, error) {
 		if len(data) > 0 && data[len(data)-1] != '\n' && data[len(data)-1] != '\r' {
 			out.WriteString(nl)
 		}
+		appendedAt = out.Len()
 		out.WriteString(assignment)
 		out.WriteString(nl)
 	}
@@ -557,6 +559,11 @@ func SetEnvLine(data []byte, key, value string) ([]byte, error) {
 	for _, a := range after {
 		if a.Key == key {
 			n++
+			if a.Start < appendedAt {
+				// dotenv's "export\s+" crosses line breaks: a last line
+				// that is a bare "export" would join the new assignment.
+				return nil, fmt.Errorf("%s cannot be added to .env: its last line is an unfinished \"export\" that would join the new line; remove that line, then try again", key)
+			}
 		}
 	}
 	if got := envValues(after); n != 1 || !maps.Equal(got, want) {
