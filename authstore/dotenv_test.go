@@ -389,6 +389,29 @@ func withoutKey(data []byte, key string) []byte {
 	return b.Bytes()
 }
 
+// hasLoneCR reports whether data has a "\r" not followed by "\n".
+func hasLoneCR(data []byte) bool {
+	for i, c := range data {
+		if c == '\r' && (i+1 == len(data) || data[i+1] != '\n') {
+			return true
+		}
+	}
+	return false
+}
+
+// textLines is data's lines that are not blank, in order, each ended by
+// "\n": what a blank line more or less, or another line break, leaves alone.
+func textLines(data []byte) []byte {
+	var b bytes.Buffer
+	for _, line := range strings.FieldsFunc(string(data), func(r rune) bool { return r == '\r' || r == '\n' }) {
+		if strings.TrimSpace(line) != "" {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+	}
+	return b.Bytes()
+}
+
 // checkSetEnvLine is what FuzzSetEnvLine holds every edit to.
 func checkSetEnvLine(t *testing.T, data []byte, key, value string, out []byte) {
 	t.Helper()
@@ -411,6 +434,12 @@ func checkSetEnvLine(t *testing.T, data []byte, key, value string, out []byte) {
 	// Everything but the key's assignments is kept byte for byte (an
 	// appended assignment may need a line break before it).
 	kept, keptOut := withoutKey(data, key), withoutKey(out, key)
+	if hasLoneCR(data) {
+		// A lone "\r" (old Mac line ends) beside a "\n" reads as one "\r\n"
+		// once the line between them is gone, so bytes cannot be kept
+		// exactly; every line with text on it is, in order.
+		kept, keptOut = textLines(kept), textLines(keptOut)
+	}
 	if !bytes.Equal(keptOut, kept) && !bytes.Equal(keptOut, append(kept, '\n')) && !bytes.Equal(keptOut, append(kept, '\r', '\n')) {
 		t.Fatalf("SetEnvLine(%q, %q, %q) = %q changed other text:\n%q\n%q", data, key, value, out, kept, keptOut)
 	}
