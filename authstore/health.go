@@ -110,9 +110,9 @@ func health(p *Profile, u Usage, ok bool, now time.Time, warn time.Duration, rul
 	if p.Type != TypeOAuth && p.Type != "" && strings.TrimSpace(p.Secret()) == "" {
 		h.Status = StatusMissing
 	}
-	if ok {
+	if ok && !rules.bypassesCooldowns(p.Provider) {
 		var until int64
-		h.Unusable, h.Reason, until = u.unusable(now.UnixMilli())
+		h.Unusable, h.Reason, until = u.unusable(now.UnixMilli(), rules.Blocked)
 		if h.Unusable != "" {
 			h.Until = msTime(until)
 		}
@@ -121,19 +121,26 @@ func health(p *Profile, u Usage, ok bool, now time.Time, warn time.Duration, rul
 }
 
 // unusable says whether usageStats keep the profile from being used at
-// nowMs: disabled (with its reason) or in a cooldown (with the reason of a
-// disablement that ends before it), and until when; "" when neither.
-func (u Usage) unusable(nowMs int64) (kind, reason string, until int64) {
-	switch {
-	case u.DisabledUntil > nowMs && u.DisabledUntil >= u.CooldownUntil:
-		return UnusableDisabled, u.DisabledReason, u.DisabledUntil
-	case u.CooldownUntil > nowMs:
-		if u.DisabledUntil > nowMs {
-			reason = u.DisabledReason
-		}
-		return UnusableCooldown, reason, u.CooldownUntil
+// nowMs, as the gateway's `models status` says it
+// (resolveProfileUnusableUntil and the kind beside it): until the latest of
+// the cooldown, the disablement and, with blocked (GatewayRules.Blocked),
+// the usage-window block, when that is after nowMs; "disabled" (with its
+// reason) while a disablement runs, else "cooldown" (with the cooldown's
+// reason, or the block's when only the block runs); "" when none runs.
+func (u Usage) unusable(nowMs int64, blocked bool) (kind, reason string, until int64) {
+	until = max(u.CooldownUntil, u.DisabledUntil)
+	if blocked {
+		until = max(until, u.BlockedUntil)
 	}
-	return "", "", 0
+	switch {
+	case until <= nowMs:
+		return "", "", 0
+	case u.DisabledUntil > nowMs:
+		return UnusableDisabled, u.DisabledReason, until
+	case u.CooldownUntil > nowMs:
+		return UnusableCooldown, u.CooldownReason, until
+	}
+	return UnusableCooldown, u.BlockedReason, until
 }
 
 func expiryStatus(expires int64, now time.Time, warn time.Duration) (Status, time.Time, time.Duration) {
@@ -332,7 +339,7 @@ func (snap *Snapshot) effectiveOrder(provider string, now time.Time, own []int, 
 			c := candidate{pos: int32(i), typeRank: int8(typeRank(p.Type)), seq: int32(len(usable))}
 			if u, ok := sc.usageOf(s, i); ok {
 				c.lastUsed = u.LastUsed
-				if kind, _, until := u.unusable(nowMs); kind != "" {
+				if kind, _, until := u.unusable(nowMs, s.rules.Blocked); kind != "" && !s.rules.bypassesCooldowns(p.Provider) {
 					c.waiting, c.until = true, max(until, 0)
 				}
 			}

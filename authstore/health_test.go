@@ -1,6 +1,8 @@
 package authstore
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -123,9 +125,11 @@ func TestHealth(t *testing.T) {
 			status: StatusStatic, label: "static", unusable: UnusableDisabled, reason: "auth", until: fixedNow.Add(time.Hour),
 		},
 		{
-			name: "cooldown outlasting a disable is a cooldown until the later time", p: prof{typ: TypeAPIKey, secret: "k"},
+			// The gateway's kind: disabled while a disablement runs, until
+			// the latest window ends ("[disabled:billing 2h]").
+			name: "a disable under a longer cooldown is disabled until the later time", p: prof{typ: TypeAPIKey, secret: "k"},
 			u:      &usage{cooldownUntil: ms(2 * time.Hour), disabledUntil: ms(time.Hour), reason: "billing"},
-			status: StatusStatic, label: "static", unusable: UnusableCooldown, reason: "billing", until: fixedNow.Add(2 * time.Hour),
+			status: StatusStatic, label: "static", unusable: UnusableDisabled, reason: "billing", until: fixedNow.Add(2 * time.Hour),
 		},
 		{
 			name: "cooldown and expiry are independent", p: prof{typ: TypeToken, secret: "t", expires: ms(-time.Minute)}, u: &usage{cooldownUntil: ms(time.Minute)},
@@ -556,5 +560,89 @@ func TestBuildReportWarnWindow(t *testing.T) {
 	}
 	if a, _ := r.Provider("anthropic"); a.Status != StatusExpiring || !strings.Contains(string(a.Profiles[0].Health.Status), "expiring") {
 		t.Errorf("status %s", a.Status)
+	}
+}
+
+// TestUsageWindowsFollowTheRelease: which usage state keeps a profile out
+// changed with the gateway's releases (npm pack of each, bisected):
+// openrouter's cooldowns are ignored from openclaw 2026.2.24 and
+// kilocode's from 2026.3.7; a usage-window block (blockedUntil, openclaw
+// 2026.5.12 and later) counts as a cooldown, until the latest window.
+func TestUsageWindowsFollowTheRelease(t *testing.T) {
+	at := func(d time.Duration) int64 { return fixedNow.Add(d).UnixMilli() }
+	data := fmt.Sprintf(`{"version":1,"profiles":{
+	  "openai-codex:me":{"type":"oauth","provider":"openai-codex","access":"a","refresh":"r","expires":%d},
+	  "openai-codex:both":{"type":"oauth","provider":"openai-codex","access":"a","refresh":"r","expires":%d},
+	  "anthropic:billing":{"type":"api_key","provider":"anthropic","key":"sk-FAKE"},
+	  "openrouter:k":{"type":"api_key","provider":"OpenRouter","key":"sk-FAKE"},
+	  "kilocode:k":{"type":"api_key","provider":"kilocode","key":"sk-FAKE"}},
+	 "usageStats":{
+	  "openai-codex:me":{"blockedUntil":%d,"blockedReason":"subscription_limit","blockedSource":"wham"},
+	  "openai-codex:both":{"cooldownUntil":%d,"cooldownReason":"rate_limit","blockedUntil":%d,"blockedReason":"subscription_limit"},
+	  "anthropic:billing":{"disabledUntil":%d,"disabledReason":"billing","blockedUntil":%d},
+	  "openrouter:k":{"cooldownUntil":%d,"cooldownReason":"rate_limit"},
+	  "kilocode:k":{"disabledUntil":%d,"disabledReason":"billing"}}}`,
+		at(30*24*time.Hour), at(30*24*time.Hour),
+		at(72*time.Hour), at(time.Minute), at(48*time.Hour), at(5*time.Hour), at(72*time.Hour),
+		at(time.Hour), at(time.Hour))
+	type want struct {
+		kind, reason string
+		until        time.Duration
+	}
+	none := want{}
+	cases := []struct {
+		release string
+		want    map[string]want
+	}{
+		{"2026.1.24", map[string]want{ // clawdbot: no blocks, no bypass
+			"openai-codex:me":   none,
+			"openai-codex:both": {UnusableCooldown, "rate_limit", time.Minute},
+			"anthropic:billing": {UnusableDisabled, "billing", 5 * time.Hour},
+			"openrouter:k":      {UnusableCooldown, "rate_limit", time.Hour},
+			"kilocode:k":        {UnusableDisabled, "billing", time.Hour},
+		}},
+		{"2026.2.24", map[string]want{"openrouter:k": none, "kilocode:k": {UnusableDisabled, "billing", time.Hour}}},
+		{"2026.5.7", map[string]want{"openai-codex:me": none, "openrouter:k": none, "kilocode:k": none}},
+		{"2026.5.12", map[string]want{
+			"openai-codex:me":   {UnusableCooldown, "subscription_limit", 72 * time.Hour},
+			"openai-codex:both": {UnusableCooldown, "rate_limit", 48 * time.Hour},
+			"anthropic:billing": {UnusableDisabled, "billing", 72 * time.Hour},
+		}},
+		{"2026.9.6", map[string]want{
+			"openai-codex:me": {UnusableCooldown, "subscription_limit", 72 * time.Hour},
+			"openrouter:k":    none, "kilocode:k": none,
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.release, func(t *testing.T) {
+			s, err := ParseStore([]byte(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, _ := parseVersion(tc.release)
+			s.rules = rulesOf(v)
+			for id, w := range tc.want {
+				p, _ := s.Profile(id)
+				h := s.Health(p, fixedNow, DefaultWarn)
+				var until time.Time
+				if w.kind != "" {
+					until = fixedNow.Add(w.until)
+				}
+				if h.Unusable != w.kind || h.Reason != w.reason || !h.Until.Equal(until) {
+					t.Errorf("%s: %q %q until %v, want %q %q until %v", id, h.Unusable, h.Reason, h.Until, w.kind, w.reason, until)
+				}
+			}
+			// The order the gateway tries: a blocked profile waits behind
+			// one that is not (from 2026.5.12), a bypassed one never waits.
+			snap := Snapshot{Store: s}
+			order := snap.EffectiveOrder("openai-codex", fixedNow)
+			blockedLast := []string{"openai-codex:both", "openai-codex:me"}
+			if v.less(releaseBlocked) {
+				blockedLast = []string{"openai-codex:me", "openai-codex:both"}
+			}
+			if got := order.IDs; !slices.Equal(got, blockedLast) {
+				t.Errorf("openai-codex order %v, want %v", got, blockedLast)
+			}
+		})
 	}
 }

@@ -256,13 +256,12 @@ func healthRef(s *Store, p Profile, now time.Time, warn time.Duration) Health {
 	}
 	if u, ok := s.Usage[p.ID]; ok {
 		nowMs := now.UnixMilli()
-		switch {
-		case u.DisabledUntil > nowMs && u.DisabledUntil >= u.CooldownUntil:
-			h.Unusable, h.Reason, h.Until = UnusableDisabled, u.DisabledReason, msTime(u.DisabledUntil)
-		case u.CooldownUntil > nowMs:
-			h.Unusable, h.Until = UnusableCooldown, msTime(u.CooldownUntil)
+		// The latest of the two, named after the disablement while it runs
+		// (clawdbot's rules: no blockedUntil, no provider bypass).
+		if until := max(u.CooldownUntil, u.DisabledUntil); until > nowMs {
+			h.Unusable, h.Reason, h.Until = UnusableCooldown, u.CooldownReason, msTime(until)
 			if u.DisabledUntil > nowMs {
-				h.Reason = u.DisabledReason
+				h.Unusable, h.Reason = UnusableDisabled, u.DisabledReason
 			}
 		}
 	}

@@ -34,15 +34,42 @@ type GatewayRules struct {
 	// makes its provider missing), and `--check` says 2 only when the
 	// profile each provider in use would try first is expiring.
 	Selected bool
+	// Blocked (openclaw 2026.5.12 and later): a profile's usageStats
+	// "blockedUntil" — a subscription's usage window, written when the
+	// provider says its limit is reached (blockedReason
+	// "subscription_limit"), which can last days — keeps the gateway from
+	// using it as a cooldown does, and `models status` shows it as one
+	// (resolveProfileUnusableUntil: the latest of blockedUntil,
+	// cooldownUntil and disabledUntil). Before, the field did not exist.
+	Blocked bool
+	// BypassOpenRouter (openclaw 2026.2.24 and later) and BypassKilocode
+	// (2026.3.7 and later): the gateway ignores the cooldowns, blocks and
+	// disables of these providers' profiles, whose own services handle
+	// their limits (isAuthCooldownBypassedForProvider).
+	BypassOpenRouter, BypassKilocode bool
+}
+
+// bypassesCooldowns reports whether the gateway ignores provider's
+// cooldown, block and disabled state.
+func (r GatewayRules) bypassesCooldowns(provider string) bool {
+	switch NormalizeProvider(provider) {
+	case "openrouter":
+		return r.BypassOpenRouter
+	case "kilocode":
+		return r.BypassKilocode
+	}
+	return false
 }
 
 // Releases whose behaviour was measured (json-gens.md, sqlite.md): the
 // rules and the default model change at these.
 var (
-	releaseInvalidExpires = version{2026, 3, 7}  // first with invalid_expires (npm pack: 3.2 has none)
-	releaseEffective      = version{2026, 5, 12} // 5.7 is the last with the old status and check
-	releaseMissingApart   = version{2026, 5, 29} // npm pack: 5.28 has not, 6.1 has (only betas between)
-	releaseSQLite         = version{2026, 6, 5}
+	releaseBypassOpenRouter = version{2026, 2, 24} // npm pack: 2.23 has no bypass
+	releaseInvalidExpires   = version{2026, 3, 7}  // first with invalid_expires (npm pack: 3.2 has none); kilocode's bypass too
+	releaseBlocked          = version{2026, 5, 12} // npm pack: 5.7 reads no blockedUntil
+	releaseEffective        = version{2026, 5, 12} // 5.7 is the last with the old status and check
+	releaseMissingApart     = version{2026, 5, 29} // npm pack: 5.28 has not, 6.1 has (only betas between)
+	releaseSQLite           = version{2026, 6, 5}
 )
 
 // defaultModels are the gateway's model when the config names none, at
@@ -97,6 +124,10 @@ func rulesOf(v version) GatewayRules {
 		Effective:      !v.less(releaseEffective),
 		MissingApart:   !v.less(releaseMissingApart),
 		Selected:       !v.less(releaseSQLite),
+		Blocked:        !v.less(releaseBlocked),
+
+		BypassOpenRouter: !v.less(releaseBypassOpenRouter),
+		BypassKilocode:   !v.less(releaseInvalidExpires),
 	}
 }
 

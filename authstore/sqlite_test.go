@@ -199,7 +199,7 @@ func TestSQLiteSamplesRead(t *testing.T) {
 			sample:   sampleB,
 			profiles: []string{"anthropic:manual"},
 			order:    map[string][]string{"anthropic": {"anthropic:manual"}}, // the main agent's own database
-			usage:    map[string]Usage{"anthropic:manual": {CooldownUntil: 1796286741737, ErrorCount: 1}},
+			usage:    map[string]Usage{"anthropic:manual": {CooldownUntil: 1796286741737, CooldownReason: "timeout", ErrorCount: 1}},
 		},
 		{
 			sample:   sampleC,

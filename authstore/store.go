@@ -72,9 +72,14 @@ func (p Profile) ExpiresAt() time.Time { return msTime(p.Expires) }
 type Usage struct {
 	LastUsed       int64
 	CooldownUntil  int64
+	CooldownReason string // "rate_limit", "timeout"… (openclaw)
 	DisabledUntil  int64
 	DisabledReason string
-	ErrorCount     int
+	// BlockedUntil and BlockedReason: a usage-window block (openclaw
+	// 2026.5.12 and later; GatewayRules.Blocked).
+	BlockedUntil  int64
+	BlockedReason string
+	ErrorCount    int
 }
 
 // Store is the content of auth-profiles.json. The typed fields are a view of
@@ -605,10 +610,16 @@ func (u *Usage) set(k string, v json.RawMessage) {
 		u.LastUsed = intValue(v)
 	case "cooldownUntil":
 		u.CooldownUntil = timeValue(v)
+	case "cooldownReason":
+		u.CooldownReason = stringValue(v)
 	case "disabledUntil":
 		u.DisabledUntil = timeValue(v)
 	case "disabledReason":
 		u.DisabledReason = stringValue(v)
+	case "blockedUntil":
+		u.BlockedUntil = timeValue(v)
+	case "blockedReason":
+		u.BlockedReason = stringValue(v)
 	case "errorCount":
 		u.ErrorCount = int(intValue(v))
 	}

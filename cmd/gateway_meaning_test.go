@@ -55,3 +55,46 @@ func TestGatewayKeysKeepTheGatewaysMeaning(t *testing.T) {
 		t.Errorf("our providers %+v, want anthropic expired (moltbot's verdict)", doc.Auth.Providers)
 	}
 }
+
+// A usage-window block (openclaw 2026.5.12 and later: a subscription's
+// limit reached, for days) shows as the gateway counts it: a cooldown, with
+// its reason, in the row and in the counts; openrouter's cooldowns, which
+// the gateway ignores, do not show. The same store judged as clawdbot,
+// which has neither rule, shows the opposite.
+func TestStatusShowsUsageWindowsAsTheReleaseCounts(t *testing.T) {
+	store := fmt.Sprintf(`{"version": 1, "profiles": {
+    "openai-codex:me": {"type": "api_key", "provider": "openai-codex", "key": "sk-FAKE%s"},
+    "openrouter:k": {"type": "api_key", "provider": "openrouter", "key": "sk-or-v1-FAKE%s"}},
+  "usageStats": {
+    "openai-codex:me": {"blockedUntil": %d, "blockedReason": "subscription_limit", "blockedSource": "wham"},
+    "openrouter:k": {"cooldownUntil": %d, "cooldownReason": "rate_limit"}}}
+`, strings.Repeat("C", 40), strings.Repeat("R", 40), testNow.Add(73*time.Hour).UnixMilli(), testNow.Add(time.Hour).UnixMilli())
+	for _, tc := range []struct {
+		version       string
+		want, notWant []string
+	}{
+		{"2026.6.1", []string{"cooldown (subscription_limit) 3d 1h", "1 cooling down or disabled"}, []string{"rate_limit"}},
+		{"", []string{"cooldown (rate_limit) 1h", "1 cooling down or disabled"}, []string{"subscription_limit"}},
+	} {
+		c := newCLI(t)
+		if tc.version != "" {
+			delete(c.env, "MOLTBOT_GATEWAY") // the config says which gateway
+			c.write("openclaw.json", `{"meta": {"lastTouchedVersion": "`+tc.version+`"}}`+"\n")
+		}
+		c.writeStore(store)
+		out, errOut, code := c.run("models", "status")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.version, code, errOut)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("judged as %q: no %q in\n%s", tc.version, w, out)
+			}
+		}
+		for _, w := range tc.notWant {
+			if strings.Contains(out, w) {
+				t.Errorf("judged as %q: %q in\n%s", tc.version, w, out)
+			}
+		}
+	}
+}

@@ -41,16 +41,16 @@ func coolingRows(rows []profileRow, now time.Time) []profileRow {
 	return out
 }
 
-// cooldownState says a row's state and until when it lasts: "cooldown
-// until 15:08 (4m 09s left)", "disabled (billing) until Jan 3 20:04 (1d
-// 5h left)".
+// cooldownState says a row's state, why, and until when it lasts:
+// "cooldown (rate_limit) until 15:08 (4m 09s left)", "disabled (billing)
+// until Jan 3 20:04 (1d 5h left)".
 func cooldownState(r profileRow, now time.Time) string {
 	what := "cooldown"
 	if r.health.Unusable == authstore.UnusableDisabled {
 		what = "disabled"
-		if r.health.Reason != "" {
-			what += " (" + r.health.Reason + ")"
-		}
+	}
+	if r.health.Reason != "" {
+		what += " (" + r.health.Reason + ")" // "rate_limit", "subscription_limit", "billing"…
 	}
 	return fmt.Sprintf("%s until %s (%s left)", what, clockTime(r.health.Until, now), timefmt.Short(r.health.Until.Sub(now)))
 }

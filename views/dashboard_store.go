@@ -238,6 +238,7 @@ func nextChange(snap authstore.Snapshot, now time.Time, warn time.Duration) time
 	for _, u := range snap.Store.Usage {
 		consider(u.CooldownUntil)
 		consider(u.DisabledUntil)
+		consider(u.BlockedUntil)
 	}
 	if next == 0 {
 		return time.Time{}

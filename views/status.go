@@ -187,7 +187,11 @@ func statusProfileCells(o StatusTextOptions, pr authstore.ProfileReport, now tim
 		}
 		extra = o.render(st.Disabled, "disabled ("+reason+") "+timefmt.Short(h.Until.Sub(now)))
 	case h.Unusable == authstore.UnusableCooldown:
-		extra = o.render(st.Cooldown, "cooldown "+timefmt.Short(h.Until.Sub(now)))
+		what := "cooldown "
+		if reason := safe(h.Reason); reason != "" {
+			what = "cooldown (" + reason + ") "
+		}
+		extra = o.render(st.Cooldown, what+timefmt.Short(h.Until.Sub(now)))
 	case pr.Excluded != "":
 		extra = o.render(st.Dim, "skipped: "+safe(pr.Excluded))
 	case !pr.LastUsed.IsZero():

@@ -121,7 +121,9 @@ func specs() []string {
 
 // TestInterop runs, per release, on one state dir: (a) the gateway writes,
 // moltbot reads; (b) moltbot writes, the gateway reads; (c) --check on five
-// stores; (d) for SQLite, a pending migration both refuse.
+// stores; (d) for SQLite, a pending migration both refuse; (e) cooldowns,
+// disables and usage-window blocks, and the providers whose state the
+// gateway ignores.
 func TestInterop(t *testing.T) {
 	if !interop.Enabled() {
 		t.Skipf("the interop tests run with %s=1 (task interop): they install the real gateways with npm and take minutes", interop.Env)
@@ -139,6 +141,7 @@ func TestInterop(t *testing.T) {
 				t.Fatal("the rest builds on (b)'s state")
 			}
 			t.Run("c_CheckExitCodes", w.checkExitCodes)
+			t.Run("e_UsageWindows", w.usageWindows)
 			if rel.storage == sqliteDB {
 				t.Run("d_MigrationPending", w.migrationPending)
 			}
@@ -554,6 +557,46 @@ func (w *world) checkExitCodes(t *testing.T) {
 				t.Errorf("profiles: moltbot %v, %s %v", mb.Profiles, w.gw.Spec, oc.Profiles)
 			}
 		})
+	}
+}
+
+// ---- (e) usage windows: which state keeps a profile out, and until when ----
+
+func (w *world) usageWindows(t *testing.T) {
+	cw := w.at(tempDir(t))
+	copyDir(t, w.state, cw.state)
+	copyDir(t, w.home, cw.home)
+	key := func(provider string) map[string]any {
+		return map[string]any{"type": "api_key", "provider": provider, "key": keyGateway}
+	}
+	cw.resetStore(t, map[string]any{
+		"anthropic:blocked": key("anthropic"), "anthropic:both": key("anthropic"), "anthropic:disabled": key("anthropic"),
+		"openrouter:k": key("openrouter"), "kilocode:k": key("kilocode"),
+	})
+	now := time.Now()
+	at := func(d time.Duration) int64 { return now.Add(d).UnixMilli() }
+	blockedUntil := at(72 * time.Hour)
+	// A subscription's usage window as openclaw records it when the
+	// provider says the limit is reached (markAuthProfileBlockedUntil).
+	cw.writeUsage(t, "anthropic:blocked", map[string]any{
+		"blockedUntil": blockedUntil, "blockedReason": "subscription_limit", "blockedSource": "wham", "errorCount": 0,
+	})
+	cw.writeUsage(t, "anthropic:both", map[string]any{
+		"cooldownUntil": at(10 * time.Minute), "cooldownReason": "rate_limit", "blockedUntil": at(48 * time.Hour), "errorCount": 1,
+	})
+	cw.writeUsage(t, "anthropic:disabled", map[string]any{
+		"disabledUntil": at(time.Hour), "disabledReason": "billing", "cooldownUntil": at(2 * time.Hour), "errorCount": 2,
+	})
+	cw.writeUsage(t, "openrouter:k", map[string]any{"cooldownUntil": at(time.Hour), "cooldownReason": "rate_limit", "errorCount": 1})
+	cw.writeUsage(t, "kilocode:k", map[string]any{"disabledUntil": at(time.Hour), "disabledReason": "billing", "errorCount": 1})
+
+	oc, _ := cw.compare(t, "usage windows", false)
+
+	// The gateway itself saw the block or not, as its release reads them
+	// (else the harness is wrong, and the comparison proves nothing).
+	sawBlock := slices.ContainsFunc(oc.Unusable, func(u unusableView) bool { return u.ProfileID == "anthropic:blocked" })
+	if want := w.gw.Package == "openclaw" && interop.CompareVersions(w.gw.Version, "2026.5.12") >= 0; sawBlock != want {
+		t.Errorf("%s lists the blocked profile as unusable: %v, want %v (%v)", w.gw.Spec, sawBlock, want, oc.Unusable)
 	}
 }
 

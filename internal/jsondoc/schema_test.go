@@ -8,6 +8,7 @@ package jsondoc
 import (
 	"errors"
 	"os"
+	"sort"
 	"time"
 
 	"github.com/moltbot/moltbot/authstore"
@@ -278,6 +279,10 @@ func statusJSON(snap authstore.Snapshot, rep authstore.Report) statusDoc {
 		}
 		doc.Auth.Providers = append(doc.Auth.Providers, pj)
 	}
+	// The gateway lists them the soonest back first.
+	sort.SliceStable(doc.Auth.UnusableProfiles, func(i, j int) bool {
+		return doc.Auth.UnusableProfiles[i].Until < doc.Auth.UnusableProfiles[j].Until
+	})
 	return doc
 }
 

@@ -13,6 +13,7 @@ import (
 	"io"
 	"iter"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/moltbot/moltbot/authstore"
@@ -165,15 +166,24 @@ func gatewayProfiles(rep authstore.Report) iter.Seq2[*authstore.ProviderReport, 
 }
 
 // writeUnusable writes "unusableProfiles": the gateway's profiles in a
-// cooldown or disabled.
+// cooldown or disabled, the soonest back first, as the gateway sorts them.
 func writeUnusable(e *encoder, rep authstore.Report) {
 	e.key("unusableProfiles")
 	e.beginArray()
+	type unusable struct {
+		p  *authstore.ProviderReport
+		pr *authstore.ProfileReport
+	}
+	var list []unusable
 	for p, pr := range gatewayProfiles(rep) {
-		h := &pr.Health
-		if h.Unusable == "" {
-			continue
+		if pr.Health.Unusable != "" {
+			list = append(list, unusable{p, pr})
 		}
+	}
+	slices.SortStableFunc(list, func(a, b unusable) int { return a.pr.Health.Until.Compare(b.pr.Health.Until) })
+	for _, u := range list {
+		p, pr := u.p, u.pr
+		h := &pr.Health
 		e.elem()
 		e.beginObject()
 		e.key("profileId")
