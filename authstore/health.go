@@ -110,9 +110,9 @@ func health(p *Profile, u Usage, ok bool, now time.Time, warn time.Duration, rul
 	if p.Type != TypeOAuth && p.Type != "" && strings.TrimSpace(p.Secret()) == "" {
 		h.Status = StatusMissing
 	}
-	if ok && !rules.bypassesCooldowns(p.Provider) {
+	if ok {
 		var until int64
-		h.Unusable, h.Reason, until = u.unusable(now.UnixMilli(), rules.Blocked)
+		h.Unusable, h.Reason, until = rules.unusable(u, p.Provider, now.UnixMilli())
 		if h.Unusable != "" {
 			h.Until = msTime(until)
 		}
@@ -120,20 +120,21 @@ func health(p *Profile, u Usage, ok bool, now time.Time, warn time.Duration, rul
 	return h
 }
 
-// unusable says whether usageStats keep the profile from being used at
-// nowMs, as the gateway's `models status` says it
-// (resolveProfileUnusableUntil and the kind beside it): until the latest of
-// the cooldown, the disablement and, with blocked (GatewayRules.Blocked),
-// the usage-window block, when that is after nowMs; "disabled" (with its
-// reason) while a disablement runs, else "cooldown" (with the cooldown's
-// reason, or the block's when only the block runs); "" when none runs.
-func (u Usage) unusable(nowMs int64, blocked bool) (kind, reason string, until int64) {
+// unusable says whether a profile of provider with usage entry u is kept
+// from use at nowMs, as the gateway's `models status` says it
+// (resolveProfileUnusableUntilForDisplay and the kind beside it): never for
+// a provider whose state the release ignores; else until the latest of the
+// cooldown, the disablement and (r.Blocked) the usage-window block, when
+// that is after nowMs; "disabled" (with its reason) while a disablement
+// runs, else "cooldown" (with the cooldown's reason, or the block's when
+// only the block runs); "" when none runs.
+func (r GatewayRules) unusable(u Usage, provider string, nowMs int64) (kind, reason string, until int64) {
 	until = max(u.CooldownUntil, u.DisabledUntil)
-	if blocked {
+	if r.Blocked {
 		until = max(until, u.BlockedUntil)
 	}
 	switch {
-	case until <= nowMs:
+	case until <= nowMs || r.bypassesCooldowns(provider):
 		return "", "", 0
 	case u.DisabledUntil > nowMs:
 		return UnusableDisabled, u.DisabledReason, until
@@ -339,7 +340,7 @@ func (snap *Snapshot) effectiveOrder(provider string, now time.Time, own []int, 
 			c := candidate{pos: int32(i), typeRank: int8(typeRank(p.Type)), seq: int32(len(usable))}
 			if u, ok := sc.usageOf(s, i); ok {
 				c.lastUsed = u.LastUsed
-				if kind, _, until := u.unusable(nowMs, s.rules.Blocked); kind != "" && !s.rules.bypassesCooldowns(p.Provider) {
+				if kind, _, until := s.rules.unusable(u, provider, nowMs); kind != "" {
 					c.waiting, c.until = true, max(until, 0)
 				}
 			}

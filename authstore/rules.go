@@ -120,12 +120,11 @@ func (g Gateway) Rules() GatewayRules {
 
 func rulesOf(v version) GatewayRules {
 	return GatewayRules{
-		InvalidExpires: !v.less(releaseInvalidExpires),
-		Effective:      !v.less(releaseEffective),
-		MissingApart:   !v.less(releaseMissingApart),
-		Selected:       !v.less(releaseSQLite),
-		Blocked:        !v.less(releaseBlocked),
-
+		InvalidExpires:   !v.less(releaseInvalidExpires),
+		Effective:        !v.less(releaseEffective),
+		MissingApart:     !v.less(releaseMissingApart),
+		Selected:         !v.less(releaseSQLite),
+		Blocked:          !v.less(releaseBlocked),
 		BypassOpenRouter: !v.less(releaseBypassOpenRouter),
 		BypassKilocode:   !v.less(releaseInvalidExpires),
 	}

@@ -45,14 +45,23 @@ func coolingRows(rows []profileRow, now time.Time) []profileRow {
 // "cooldown (rate_limit) until 15:08 (4m 09s left)", "disabled (billing)
 // until Jan 3 20:04 (1d 5h left)".
 func cooldownState(r profileRow, now time.Time) string {
-	what := "cooldown"
-	if r.health.Unusable == authstore.UnusableDisabled {
-		what = "disabled"
+	return unusableWhat(r.health.Unusable, r.health.Reason) + " " + cooldownUntil(r, now)
+}
+
+// cooldownUntil is until when a row's cooldown or disablement lasts:
+// "until 15:08 (4m 09s left)".
+func cooldownUntil(r profileRow, now time.Time) string {
+	return fmt.Sprintf("until %s (%s left)", clockTime(r.health.Until, now), timefmt.Short(r.health.Until.Sub(now)))
+}
+
+// unusableWhat is a cooling kind with its reason, as the gateway wrote it
+// ("rate_limit", "subscription_limit", "billing"…; already made safe):
+// "cooldown (rate_limit)", "disabled (billing)", or the kind alone.
+func unusableWhat(kind, reason string) string {
+	if reason == "" {
+		return kind
 	}
-	if r.health.Reason != "" {
-		what += " (" + r.health.Reason + ")" // "rate_limit", "subscription_limit", "billing"…
-	}
-	return fmt.Sprintf("%s until %s (%s left)", what, clockTime(r.health.Until, now), timefmt.Short(r.health.Until.Sub(now)))
+	return kind + " (" + reason + ")"
 }
 
 // cooldownQuestion asks before clearing rows (all cooling).

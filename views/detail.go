@@ -122,7 +122,9 @@ func detailParts(info detailInfo) []string {
 			}
 		}
 		if r.health.Unusable != "" && r.health.Until.After(now) {
-			parts = append(parts, cooldownState(r, now))
+			// Two parts, so that a narrow pane breaks between them
+			// rather than cutting off how long it lasts.
+			parts = append(parts, unusableWhat(r.health.Unusable, r.health.Reason), cooldownUntil(r, now))
 			if info.clearKey != "" {
 				parts = append(parts, info.clearKey+" clears it")
 			}

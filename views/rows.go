@@ -163,13 +163,7 @@ func noteText(r profileRow, now time.Time) string {
 	case notListed(r.excluded):
 		return "not in order" // never tried, whatever its cooldown
 	case r.health.Unusable == authstore.UnusableDisabled && r.health.Until.After(now):
-		reason := r.health.Reason
-		if reason == "" {
-			reason = "disabled"
-		} else {
-			reason = "disabled (" + reason + ")"
-		}
-		return reason + " " + timefmt.Short(r.health.Until.Sub(now))
+		return unusableWhat(r.health.Unusable, r.health.Reason) + " " + timefmt.Short(r.health.Until.Sub(now))
 	case r.health.Unusable == authstore.UnusableCooldown && r.health.Until.After(now):
 		return "cooldown " + timefmt.Short(r.health.Until.Sub(now))
 	case r.excluded != "":
@@ -206,10 +200,7 @@ func noteWidth(r profileRow) int {
 	case notListed(r.excluded):
 		return len("not in order")
 	case r.health.Unusable == authstore.UnusableDisabled:
-		if r.health.Reason == "" {
-			return len("disabled") + countdown
-		}
-		return lipgloss.Width("disabled ("+r.health.Reason+")") + countdown
+		return lipgloss.Width(unusableWhat(r.health.Unusable, r.health.Reason)) + countdown
 	case r.health.Unusable == authstore.UnusableCooldown:
 		return len("cooldown") + countdown
 	case r.excluded != "":

@@ -180,18 +180,12 @@ func statusProfileCells(o StatusTextOptions, pr authstore.ProfileReport, now tim
 	}
 	extra := ""
 	switch {
-	case h.Unusable == authstore.UnusableDisabled:
-		reason := safe(h.Reason)
-		if reason == "" {
-			reason = "disabled"
+	case h.Unusable != "":
+		style := st.Cooldown
+		if h.Unusable == authstore.UnusableDisabled {
+			style = st.Disabled
 		}
-		extra = o.render(st.Disabled, "disabled ("+reason+") "+timefmt.Short(h.Until.Sub(now)))
-	case h.Unusable == authstore.UnusableCooldown:
-		what := "cooldown "
-		if reason := safe(h.Reason); reason != "" {
-			what = "cooldown (" + reason + ") "
-		}
-		extra = o.render(st.Cooldown, what+timefmt.Short(h.Until.Sub(now)))
+		extra = o.render(style, unusableWhat(h.Unusable, safe(h.Reason))+" "+timefmt.Short(h.Until.Sub(now)))
 	case pr.Excluded != "":
 		extra = o.render(st.Dim, "skipped: "+safe(pr.Excluded))
 	case !pr.LastUsed.IsZero():
